@@ -1,0 +1,17 @@
+// Splits one command line into argv the way /bin/sh would for plain words, without running a
+// shell: 'single quotes', "double quotes" (with \" \\ \$ \` escapes), backslash escapes, and
+// a # at the start of a word begins a comment. No expansion of any kind.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace procpool::command {
+
+// On bad input (an unterminated quote, a trailing backslash) returns nothing and says why.
+std::optional<std::vector<std::string>> split_shell_words(std::string_view line,
+                                                          std::string& error);
+
+}  // namespace procpool::command

@@ -1,0 +1,47 @@
+// procpool: run work in parallel processes. argv -> a subcommand; only this layer reads argv,
+// the environment, and installs process-wide settings (subreaper, SIGPIPE).
+#include <csignal>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "exit_codes.hpp"
+#include "procpool/process/orphans.hpp"
+#include "run_command.hpp"
+
+#ifndef PROCPOOL_VERSION
+#define PROCPOOL_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace procpool::cli;
+  CLI::App app{"procpool " PROCPOOL_VERSION
+               " - run tests and tasks in parallel, one isolated process each"};
+  app.set_version_flag("--version", "procpool " PROCPOOL_VERSION);
+  app.require_subcommand(1);
+
+  RunOptions run_options;
+  CLI::App* run = add_run_command(app, run_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return exit_usage;
+  }
+
+  // A closed stdout (procpool run ... | head) must not kill the runner mid-run: writes fail
+  // with EPIPE instead, and children get SIGPIPE back at default (see spawn.cpp).
+  std::signal(SIGPIPE, SIG_IGN);
+  // Orphans of tasks come to us, not to init, so the run can kill and reap them.
+  procpool::process::become_subreaper();
+
+  if (*run) return run_run_command(run_options);
+  return exit_usage;
+}

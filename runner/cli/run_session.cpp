@@ -1,0 +1,106 @@
+#include "run_session.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <unistd.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "exit_codes.hpp"
+#include "procpool/process/orphans.hpp"
+
+namespace procpool::cli {
+namespace asio = boost::asio;
+
+namespace {
+
+void schedule_tick(asio::steady_timer& timer, ConsoleReporter* console, const bool& done) {
+  timer.expires_after(std::chrono::milliseconds(200));
+  timer.async_wait([&timer, console, &done](boost::system::error_code ec) {
+    if (ec || done) return;
+    console->tick();
+    schedule_tick(timer, console, done);
+  });
+}
+
+}  // namespace
+
+SessionResult run_session(asio::io_context& io, Executor& executor, const SchedulerConfig& config,
+                          std::vector<TaskSpec> tasks, const SessionReporters& reporters) {
+  SessionResult result;
+  Scheduler scheduler(executor, config, reporters.all);
+  bool done = false;
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::function<void()> wait_for_signal = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+      if (ec) return;
+      const bool second = result.signal != 0;
+      if (!second) result.signal = signal;
+      scheduler.cancel(signal == SIGINT ? CancelReason::interrupted : CancelReason::terminated,
+                       /*immediate=*/second);
+      wait_for_signal();
+    });
+  };
+  wait_for_signal();
+
+  asio::steady_timer tick_timer(io);
+  if (reporters.console) schedule_tick(tick_timer, reporters.console, done);
+
+  scheduler.start(std::move(tasks), [&](const RunSummary& summary) {
+    done = true;
+    result.summary = summary;
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+    tick_timer.cancel();
+  });
+  io.run();
+
+  // Everything a task started that escaped its process group (setsid daemons, double forks)
+  // was reparented to us, the subreaper: nothing may outlive the run.
+  if (const std::size_t orphans = process::kill_and_reap_all_children(); orphans > 0) {
+    std::fprintf(stderr, "procpool: killed %zu process(es) that tasks left running outside their process group\n",
+                 orphans);
+  }
+  for (FileReporter* file : reporters.files) {
+    if (!file->error().empty()) result.report_errors.push_back(file->error());
+  }
+  return result;
+}
+
+int exit_code_for(const SessionResult& result) {
+  if (result.signal == SIGINT) return exit_interrupted;
+  if (result.signal == SIGTERM) return exit_terminated;
+  if (!result.report_errors.empty()) return exit_usage;
+  if (result.summary.failed > 0) return exit_task_failed;
+  // Tasks stopped by a halt on success (--halt now,success=1) are not failures, as in parallel.
+  const bool halted = result.summary.cancelled_run &&
+                      result.summary.cancel_reason == CancelReason::halted;
+  if (result.summary.cancelled > 0 && !halted) return exit_task_failed;
+  return exit_ok;
+}
+
+bool want_progress(bool disabled_by_flag) {
+  if (disabled_by_flag || !::isatty(STDERR_FILENO)) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  return !(term && std::strcmp(term, "dumb") == 0);
+}
+
+std::string check_report_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) return "cannot write " + path + ": " + parent.string() + " is not a directory";
+  if (::access(parent.c_str(), W_OK) != 0) return "cannot write " + path + ": " + std::strerror(errno);
+  if (fs::is_directory(path, ec)) return "cannot write " + path + ": it is a directory";
+  return {};
+}
+
+}  // namespace procpool::cli

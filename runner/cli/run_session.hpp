@@ -1,0 +1,45 @@
+// One run as every subcommand performs it: the scheduler on an executor, Ctrl-C and SIGTERM
+// turned into cancellation (the second one kills at once), the live status tick, and at the end
+// the sweep that kills and reaps anything tasks left behind. The only place that installs
+// signal handling.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "procpool/core/events.hpp"
+#include "procpool/report/console_reporter.hpp"
+#include "procpool/report/file_reporter.hpp"
+#include "procpool/schedule/executor.hpp"
+#include "procpool/schedule/scheduler.hpp"
+
+namespace procpool::cli {
+
+struct SessionReporters {
+  std::vector<Reporter*> all;              // every consumer of events, in call order
+  std::vector<FileReporter*> files;        // those whose write errors must fail the run
+  ConsoleReporter* console = nullptr;      // gets the status tick; may be null
+};
+
+struct SessionResult {
+  RunSummary summary;
+  int signal = 0;                    // SIGINT/SIGTERM that cancelled the run, or 0
+  std::vector<std::string> report_errors;
+};
+
+SessionResult run_session(boost::asio::io_context& io, Executor& executor,
+                          const SchedulerConfig& config, std::vector<TaskSpec> tasks,
+                          const SessionReporters& reporters);
+
+// 0, 1, 2 (a report could not be written), 130 or 143: see exit_codes.hpp.
+int exit_code_for(const SessionResult& result);
+
+// True when stderr is a terminal that should get the live status line.
+bool want_progress(bool disabled_by_flag);
+
+// Checks before a long run that a report file can be created there; "" or the reason.
+std::string check_report_path(const std::string& path);
+
+}  // namespace procpool::cli

@@ -1,0 +1,43 @@
+// What became of one attempt at a task. Past the process layer nobody sees raw wait statuses:
+// this closed set is all that the scheduler and the reporters know.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace procpool {
+
+enum class OutcomeKind {
+  passed,           // exited with code 0 (or whatever the source counts as success)
+  failed,           // exited with a non-zero code
+  signalled,        // killed by a signal it did not ask for (SIGSEGV, SIGABRT, ...)
+  timed_out,        // ran past its deadline and was stopped
+  failed_to_start,  // could not be spawned at all (missing file, no permission, ...)
+  cancelled,        // stopped because the run was interrupted or halted
+  skipped,          // never started (halt, or the source said so)
+};
+
+struct Outcome {
+  OutcomeKind kind = OutcomeKind::skipped;
+  int exit_code = 0;   // meaningful for passed/failed
+  int signal = 0;      // meaningful for signalled, and for timed_out/cancelled when a signal ended it
+  std::string error;   // failed_to_start: the OS reason and the thing that failed
+  bool leaked = false; // processes of its group outlived the task and were killed
+
+  static Outcome exited(int code);
+  static Outcome killed_by(int signal);
+  static Outcome start_failure(std::string message);
+
+  bool succeeded() const { return kind == OutcomeKind::passed; }
+};
+
+// "passed", "failed", "signalled", ... as used in JSON reports.
+std::string_view to_string(OutcomeKind kind);
+
+// One short human phrase: "exit 2", "SIGSEGV (Segmentation fault)", "timed out", ...
+std::string describe(const Outcome& outcome);
+
+// "SIGSEGV" for 11; "SIG42" for numbers without a name.
+std::string signal_name(int signal);
+
+}  // namespace procpool

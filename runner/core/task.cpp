@@ -1,0 +1,36 @@
+#include "procpool/core/task.hpp"
+
+#include <cctype>
+
+namespace procpool {
+
+std::string shell_quote(const std::string& word) {
+  if (word.empty()) return "''";
+  bool safe = true;
+  for (unsigned char c : word) {
+    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == ':' ||
+          c == '=' || c == '+' || c == ',' || c == '@' || c == '%')) {
+      safe = false;
+      break;
+    }
+  }
+  if (safe) return word;
+  std::string quoted = "'";
+  for (char c : word) {
+    if (c == '\'') quoted += "'\\''";
+    else quoted += c;
+  }
+  quoted += '\'';
+  return quoted;
+}
+
+std::string shell_join(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& word : argv) {
+    if (!line.empty()) line += ' ';
+    line += shell_quote(word);
+  }
+  return line;
+}
+
+}  // namespace procpool

@@ -1,0 +1,27 @@
+// --json FILE: one record per task (command, outcome, exit code or signal, start, duration,
+// attempts), plus the run's summary. Written once, atomically, when the run ends, interrupted
+// or not.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "procpool/report/file_reporter.hpp"
+
+namespace procpool {
+
+class JsonReporter final : public FileReporter {
+ public:
+  explicit JsonReporter(std::string path) : path_(std::move(path)) {}
+  void on_task_finished(const TaskFinished& event) override;
+  void on_run_finished(const RunFinished& event) override;
+
+  static nlohmann::json record(const TaskFinished& event);
+
+ private:
+  std::string path_;
+  std::vector<nlohmann::json> records_;  // in completion order; sorted by index when written
+};
+
+}  // namespace procpool

@@ -1,0 +1,146 @@
+#include "procpool/schedule/scheduler.hpp"
+
+#include <algorithm>
+
+namespace procpool {
+namespace {
+
+bool counts_as_failure(OutcomeKind kind) {
+  return kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
+         kind == OutcomeKind::timed_out || kind == OutcomeKind::failed_to_start;
+}
+
+// A missing program stays missing: retrying it only hides the error behind more output.
+bool worth_retrying(OutcomeKind kind) {
+  return kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
+         kind == OutcomeKind::timed_out;
+}
+
+}  // namespace
+
+Scheduler::Scheduler(Executor& executor, SchedulerConfig config, std::vector<Reporter*> reporters)
+    : executor_(executor), config_(config), reporters_(std::move(reporters)) {
+  config_.jobs = std::max(1u, config_.jobs);
+  slot_busy_.assign(config_.jobs, false);
+}
+
+template <typename Event, typename Method>
+void Scheduler::emit(Method method, const Event& event) {
+  for (Reporter* reporter : reporters_) (reporter->*method)(event);
+}
+
+void Scheduler::start(std::vector<TaskSpec> tasks,
+                      std::function<void(const RunSummary&)> on_finished) {
+  tasks_ = std::move(tasks);
+  states_.assign(tasks_.size(), {});
+  on_finished_ = std::move(on_finished);
+  summary_ = {};
+  summary_.total = tasks_.size();
+  run_started_ = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < tasks_.size(); ++i) pending_.push_back(i);
+  emit(&Reporter::on_run_started, RunStarted{tasks_.size(), config_.jobs});
+  fill_slots();
+  maybe_finish_run();
+}
+
+void Scheduler::fill_slots() {
+  while (!starting_stopped_ && running_ < config_.jobs && !pending_.empty()) {
+    const std::size_t index = pending_.front();
+    pending_.pop_front();
+    launch(index);
+  }
+}
+
+void Scheduler::launch(std::size_t index) {
+  const auto free_slot = std::find(slot_busy_.begin(), slot_busy_.end(), false);
+  const unsigned slot = static_cast<unsigned>(free_slot - slot_busy_.begin()) + 1;
+  *free_slot = true;
+  ++running_;
+  TaskState& state = states_[index];
+  ++state.attempts;
+  const Launch launch{index, state.attempts, slot, &tasks_[index]};
+  emit(&Reporter::on_task_started, TaskStarted{index, launch.spec, launch.attempt, slot});
+
+  AttemptCallbacks callbacks;
+  callbacks.done = [this, index, slot](AttemptResult result) {
+    on_attempt_done(index, slot, std::move(result));
+  };
+  callbacks.slow = [this, index](std::chrono::milliseconds elapsed) {
+    emit(&Reporter::on_task_slow, TaskSlow{index, &tasks_[index], elapsed});
+  };
+  executor_.start(launch, std::move(callbacks));
+}
+
+void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult result) {
+  slot_busy_[slot - 1] = false;
+  --running_;
+  TaskState& state = states_[index];
+  const OutcomeKind kind = result.outcome.kind;
+  if (worth_retrying(kind) && state.attempts <= config_.retries && !starting_stopped_) {
+    state.failed_before = true;
+    ++summary_.retries;
+    emit(&Reporter::on_task_retried, TaskRetried{index, &tasks_[index], state.attempts, &result});
+    pending_.push_front(index);  // retry next, while its context is fresh
+  } else {
+    finalize(index, result);
+  }
+  fill_slots();
+  maybe_finish_run();
+}
+
+void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
+  const TaskState& state = states_[index];
+  const OutcomeKind kind = result.outcome.kind;
+  const bool flaky = kind == OutcomeKind::passed && state.failed_before;
+  if (kind == OutcomeKind::passed) ++summary_.passed;
+  else if (counts_as_failure(kind)) ++summary_.failed;
+  else if (kind == OutcomeKind::cancelled) ++summary_.cancelled;
+  else ++summary_.not_run;
+  if (flaky) ++summary_.flaky;
+  emit(&Reporter::on_task_finished,
+       TaskFinished{index, &tasks_[index], state.attempts, flaky, &result});
+
+  if (!starting_stopped_ && config_.halt.triggered(summary_.failed, summary_.passed, summary_.total)) {
+    halt(config_.halt.when == HaltPolicy::When::now, CancelReason::halted, false);
+  }
+}
+
+void Scheduler::halt(bool stop_running, CancelReason reason, bool immediate) {
+  const bool first = !starting_stopped_;
+  starting_stopped_ = true;
+  if (first) {
+    summary_.cancelled_run = true;
+    summary_.cancel_reason = reason;
+  }
+  if (first || (immediate && !immediate_stop_sent_)) {
+    emit(&Reporter::on_run_cancelled, RunCancelled{reason, immediate});
+  }
+  if (stop_running && running_ > 0) {
+    if (immediate) immediate_stop_sent_ = true;
+    executor_.stop_all(immediate ? StopMode::immediate : StopMode::graceful);
+  }
+}
+
+void Scheduler::cancel(CancelReason reason, bool immediate) {
+  if (finished_) return;
+  halt(true, reason, immediate);
+  maybe_finish_run();
+}
+
+void Scheduler::maybe_finish_run() {
+  if (finished_ || running_ > 0) return;
+  if (!pending_.empty() && !starting_stopped_) return;
+  finished_ = true;
+  // Tasks the halt or cancel kept from starting are still reported, so nothing vanishes.
+  for (std::size_t index : pending_) {
+    AttemptResult never_ran;
+    never_ran.outcome.kind = OutcomeKind::skipped;
+    finalize(index, never_ran);
+  }
+  pending_.clear();
+  summary_.wall = std::chrono::steady_clock::now() - run_started_;
+  emit(&Reporter::on_run_finished, RunFinished{&summary_});
+  if (on_finished_) on_finished_(summary_);
+}
+
+}  // namespace procpool
