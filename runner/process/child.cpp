@@ -33,6 +33,7 @@ Child::Child(asio::io_context& io, ChildOptions options, Done done)
       done_(std::move(done)),
       out_(io, options_.capture_memory_cap),
       err_(io, options_.capture_memory_cap),
+      exit_watch_(io),
       deadline_timer_(io),
       stop_timer_(io),
       leak_timer_(io),
@@ -59,7 +60,10 @@ void Child::launch(SpawnRequest request) {
   } else {
     request.stdout_fd = out_fds[1];
     request.stderr_fd = err_fds[1];
-    process_ = spawn_process(io_.get_executor(), request, error);
+    if (auto spawned = spawn_process(io_.get_executor(), request, error)) {
+      process_.emplace(std::move(spawned->process));
+      exit_watch_.assign(spawned->exit_fd);
+    }
   }
   for (int fd : {out_fds[1], err_fds[1]}) {
     if (fd >= 0) ::close(fd);  // only the child holds the write ends now, so EOF means "closed"
@@ -84,8 +88,11 @@ void Child::launch(SpawnRequest request) {
   read_more(out_);
   read_more(err_);
 
-  process_->async_wait(
-      [self = shared_from_this()](boost::system::error_code ec, int) { self->on_leader_exit(ec); });
+  // bp2::process::async_wait is not used: in 1.81 it calls a *blocking* waitpid after any
+  // readiness of the pidfd, and asio can report stale readiness when it recycles descriptor
+  // state for a reused fd number, which froze the whole loop until that child exited (seen in
+  // traces under load). We watch our own pidfd and reap with WNOHANG instead.
+  wait_for_leader();
 
   if (options_.timeout.count() > 0) {
     deadline_timer_.expires_after(options_.timeout);
@@ -124,11 +131,29 @@ void Child::read_more(Stream& stream) {
       });
 }
 
-void Child::on_leader_exit(boost::system::error_code ec) {
+void Child::wait_for_leader() {
+  exit_watch_.async_wait(asio::posix::descriptor_base::wait_read,
+                         [self = shared_from_this()](boost::system::error_code ec) {
+                           if (ec == asio::error::operation_aborted) return;
+                           int status = 0;
+                           const pid_t reaped = ::waitpid(self->pid_, &status, WNOHANG);
+                           if (reaped == 0) {
+                             self->wait_for_leader();  // spurious readiness: still running
+                             return;
+                           }
+                           self->wait_status_ = reaped == self->pid_ ? status : 0;
+                           self->on_leader_exit();
+                         });
+}
+
+void Child::on_leader_exit() {
   ended_ = std::chrono::steady_clock::now();
   leader_exited_ = true;
-  // A cancelled wait completes with code 0 (defect 8): trust the status only without error.
-  wait_status_ = ec ? 0 : process_->native_exit_code();
+  // Reaped: disarm bp2::process's destructor, which would otherwise waitpid/kill a pid that
+  // may already belong to someone else.
+  process_->detach();
+  boost::system::error_code ignored;
+  exit_watch_.close(ignored);
   deadline_timer_.cancel();
   slow_timer_.cancel();
   if (out_.open || err_.open) {
@@ -184,13 +209,15 @@ void Child::finish() {
   stop_timer_.cancel();
   leak_timer_.cancel();
   slow_timer_.cancel();
-  if (pid_ > 0 && group_has_members(pid_)) {
+  if (pid_ > 0 && group_has_members(pid_)) {  // the common case, an empty group, costs one kill(2)
     // The leader is gone but processes it started live on in its group: a leak unless we were
     // stopping the group anyway. Kill them now; nothing may outlive the task.
     if (!stopping_) leaked_ = true;
     ::kill(-pid_, SIGKILL);
+    reap_group_then_deliver(milliseconds(0));
+    return;
   }
-  reap_group_then_deliver(milliseconds(0));
+  deliver();
 }
 
 // Killed group members die asynchronously: poll briefly (only in this rare case) until the

@@ -4,7 +4,9 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,22 +17,6 @@ extern char** environ;
 
 namespace procpool::process {
 namespace {
-
-// RAII for the posix_spawn attribute objects, so every early return destroys them.
-struct SpawnSetup {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  SpawnSetup() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-  }
-  SpawnSetup(const SpawnSetup&) = delete;
-  SpawnSetup& operator=(const SpawnSetup&) = delete;
-};
 
 // The parent's environment with the request's variables replacing or joining it.
 std::vector<std::string> merged_environment(const std::vector<EnvVar>& overrides) {
@@ -51,6 +37,74 @@ std::vector<std::string> merged_environment(const std::vector<EnvVar>& overrides
   return entries;
 }
 
+// Everything the child needs, prepared by the parent: between clone and exec the child may
+// only make system calls (no allocation, no locks), since it shares the parent's memory.
+struct ChildSetup {
+  const char* program = nullptr;
+  char** argv = nullptr;
+  char** envp = nullptr;
+  const char* working_dir = nullptr;
+  int fds[3] = {-1, -1, -1};
+  // Written by the child when a step fails; the parent reads it once clone returns, which
+  // CLONE_VFORK guarantees happens only after the child exec'd or exited.
+  volatile int error_errno = 0;
+  const char* volatile error_step = nullptr;  // nullptr: exec failed; else "chdir"
+};
+
+// Runs in the child, on its own stack, sharing the parent's memory until execve.
+// Not instrumented: sanitizer runtimes are not safe here and nothing here allocates.
+__attribute__((no_sanitize("address", "undefined", "thread"))) int child_main(void* arg) {
+  auto* setup = static_cast<ChildSetup*>(arg);
+  // Default dispositions for every signal: the runner ignores SIGPIPE and catches SIGINT and
+  // SIGTERM, and a child must not inherit either.
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
+  }
+  ::setpgid(0, 0);  // a group of its own: stopping the task reaches its grandchildren
+  for (int target = 0; target < 3; ++target) ::dup2(setup->fds[target], target);
+  // Only 0-2 survive: fixes v2's descriptor leak (defect 1) without relying on CLOEXEC.
+  ::syscall(SYS_close_range, 3u, ~0u, 0u);
+  if (setup->working_dir && ::chdir(setup->working_dir) != 0) {
+    setup->error_step = "chdir";
+    setup->error_errno = errno;
+    ::_exit(127);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(setup->program, setup->argv, setup->envp);
+  setup->error_errno = errno;
+  ::_exit(127);  // never exit(): the parent's stdio buffers must not be flushed twice (defect 2)
+}
+
+// clone(CLONE_VM | CLONE_VFORK) like glibc's posix_spawn, but with one stack per thread kept
+// for reuse and no per-spawn getrlimit calls: the parent is suspended until the child execs,
+// so a thread never needs two stacks at once.
+pid_t clone_and_exec(ChildSetup& setup) {
+  constexpr std::size_t stack_size = 64 * 1024;
+  thread_local void* stack = nullptr;
+  if (!stack) {
+    stack = ::mmap(nullptr, stack_size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+      stack = nullptr;
+      return -1;
+    }
+  }
+  // No signal handler may run in the child while it shares our memory.
+  sigset_t all, previous;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+  const pid_t pid = ::clone(child_main, static_cast<char*>(stack) + stack_size,
+                            CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+  const int clone_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  errno = clone_errno;
+  return pid;
+}
+
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
   pointers.reserve(strings.size() + 1);
@@ -67,7 +121,7 @@ int dev_null() {
 
 }  // namespace
 
-std::optional<bp2::process> spawn_process(boost::asio::any_io_executor executor,
+std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
                                           const SpawnRequest& request, std::string& error) {
   if (request.argv.empty() || request.argv[0].empty()) {
     error = "empty command";
@@ -75,8 +129,7 @@ std::optional<bp2::process> spawn_process(boost::asio::any_io_executor executor,
   }
   std::string program = request.argv[0];
   if (program.find('/') == std::string::npos) {
-    // posix_spawnp would search the PATH of the *child's* environment at exec time; resolving
-    // here gives a clear error before anything is forked.
+    // Resolved here, in the parent, so a missing command is a clear error before any clone.
     auto found = bp2::environment::find_executable(program);
     if (found.empty()) {
       error = "command not found in PATH: " + program;
@@ -85,40 +138,37 @@ std::optional<bp2::process> spawn_process(boost::asio::any_io_executor executor,
     program = found.string();
   }
 
-  SpawnSetup setup;
-  const int null_fd = dev_null();
-  auto fd_or_null = [&](int fd) { return fd >= 0 ? fd : null_fd; };
-  posix_spawn_file_actions_adddup2(&setup.actions, fd_or_null(request.stdin_fd), 0);
-  posix_spawn_file_actions_adddup2(&setup.actions, fd_or_null(request.stdout_fd), 1);
-  posix_spawn_file_actions_adddup2(&setup.actions, fd_or_null(request.stderr_fd), 2);
-  posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
-  if (!request.working_dir.empty()) {
-    posix_spawn_file_actions_addchdir_np(&setup.actions, request.working_dir.c_str());
-  }
-
-  sigset_t all_signals;
-  sigset_t no_signals;
-  sigfillset(&all_signals);
-  sigdelset(&all_signals, SIGKILL);
-  sigdelset(&all_signals, SIGSTOP);
-  sigemptyset(&no_signals);
-  posix_spawnattr_setflags(&setup.attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&setup.attributes, 0);  // a new group led by the child
-  posix_spawnattr_setsigmask(&setup.attributes, &no_signals);
-  posix_spawnattr_setsigdefault(&setup.attributes, &all_signals);
-
   std::vector<std::string> argv_strings = request.argv;
   std::vector<std::string> env_strings = merged_environment(request.env);
   auto argv = c_strings(argv_strings);
   auto envp = c_strings(env_strings);
 
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attributes, argv.data(),
-                         envp.data());
-  if (rc != 0) {
-    error = std::string(std::strerror(rc)) + ": " + request.argv[0];
-    if (!request.working_dir.empty()) error += " (working directory " + request.working_dir + ")";
+  ChildSetup setup;
+  setup.program = program.c_str();
+  setup.argv = argv.data();
+  setup.envp = envp.data();
+  setup.working_dir = request.working_dir.empty() ? nullptr : request.working_dir.c_str();
+  const int null_fd = dev_null();
+  const int wanted[3] = {request.stdin_fd, request.stdout_fd, request.stderr_fd};
+  int moved[3] = {-1, -1, -1};
+  for (int i = 0; i < 3; ++i) {
+    setup.fds[i] = wanted[i] >= 0 ? wanted[i] : null_fd;
+    // A source among 0-2 could be overwritten by an earlier dup2 in the child: move it up.
+    if (setup.fds[i] < 3) setup.fds[i] = moved[i] = ::fcntl(setup.fds[i], F_DUPFD_CLOEXEC, 3);
+  }
+
+  const pid_t pid = clone_and_exec(setup);
+  for (int fd : moved) {
+    if (fd >= 0) ::close(fd);
+  }
+  if (pid < 0 || setup.error_errno != 0) {
+    const int why = pid < 0 ? errno : setup.error_errno;
+    if (pid > 0) ::waitpid(pid, nullptr, 0);  // it already called _exit(127)
+    if (setup.error_step) {
+      error = "cannot enter working directory " + request.working_dir + ": " + std::strerror(why);
+    } else {
+      error = std::string(std::strerror(why)) + ": " + request.argv[0];
+    }
     return std::nullopt;
   }
 
@@ -131,7 +181,10 @@ std::optional<bp2::process> spawn_process(boost::asio::any_io_executor executor,
     ::waitpid(pid, nullptr, 0);
     return std::nullopt;
   }
-  return bp2::process(std::move(executor), pid, pidfd);
+  // bp2::process registers its pidfd with the reactor, and 1.81 gives no access to it
+  // (basic_process::native_handle() does not compile), so the caller gets its own copy.
+  const int exit_fd = ::fcntl(pidfd, F_DUPFD_CLOEXEC, 3);
+  return SpawnedProcess{bp2::process(std::move(executor), pid, pidfd), exit_fd};
 }
 
 }  // namespace procpool::process

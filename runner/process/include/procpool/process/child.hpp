@@ -14,6 +14,7 @@
 #include <optional>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -66,7 +67,8 @@ class Child : public std::enable_shared_from_this<Child> {
   Child(boost::asio::io_context& io, ChildOptions options, Done done);
   void launch(SpawnRequest request);
   void read_more(Stream& stream);
-  void on_leader_exit(boost::system::error_code ec);
+  void wait_for_leader();
+  void on_leader_exit();
   void run_stop_step(std::size_t step);
   void arm_slow_timer();
   void maybe_finish();
@@ -77,10 +79,11 @@ class Child : public std::enable_shared_from_this<Child> {
   boost::asio::io_context& io_;
   ChildOptions options_;
   Done done_;
-  std::optional<bp2::process> process_;
+  std::optional<bp2::process> process_;  // owns the child until we reap it
   int pid_ = -1;
   Stream out_;
   Stream err_;
+  boost::asio::posix::stream_descriptor exit_watch_;  // our own pidfd: readable once it exits
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer stop_timer_;
   boost::asio::steady_timer leak_timer_;

@@ -1,12 +1,13 @@
-// Starting one child process: a custom Boost.Process v2 launcher built on posix_spawn.
+// Starting one child process: a custom Boost.Process v2 launcher, vfork-style.
 //
 // Why not v2's default launcher (see shared/notes/boost-process-1.81.md): in Boost 1.81 it leaks
 // descriptors into children (defect 1), calls exit() instead of _exit() after a failed exec
 // (defect 2), ignores its error_code (3), does no PATH search (4) and replaces the whole
-// environment (5). glibc's posix_spawn runs the child on a vfork-style clone, closes descriptors
-// with closefrom, reports exec errors as a return value and is ~1.3x faster (measured in the
-// notes). The result is still a v2 `process`, so waiting, signalling and reaping go through
-// Boost.Process (pidfd + epoll, no SIGCHLD handler).
+// environment (5); and fork+exec is the slowest way to start a process. This launcher clones
+// with CLONE_VM|CLONE_VFORK (as glibc's posix_spawn does, minus its per-call getrlimit and
+// stack mmap), closes every descriptor above 2 in the child, reports exec errors through shared
+// memory and always leaves a failed child with _exit. The result is a v2 `process`, so waiting,
+// signalling and reaping go through Boost.Process (pidfd + epoll, no SIGCHLD handler).
 #pragma once
 
 #include <optional>
@@ -31,11 +32,16 @@ struct SpawnRequest {
   int stderr_fd = -1;             // -1: /dev/null
 };
 
+struct SpawnedProcess {
+  bp2::process process;  // the owner: kills and reaps the child if destroyed while it runs
+  int exit_fd = -1;      // a pidfd of the child for the caller to watch (and close)
+};
+
 // Starts the child in a process group of its own (so stopping it reaches its grandchildren),
 // with default signal dispositions and an empty signal mask, and only descriptors 0-2 open.
 // On failure returns nothing and sets `error` to "<OS reason>: <argv[0]>", e.g.
 // "No such file or directory: ./nope"; no process is left behind.
-std::optional<bp2::process> spawn_process(boost::asio::any_io_executor executor,
+std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
                                           const SpawnRequest& request, std::string& error);
 
 }  // namespace procpool::process
