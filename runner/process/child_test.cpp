@@ -1,0 +1,137 @@
+// The process layer on its own: one Child per test, driven by the helper program.
+#include "procpool/process/child.hpp"
+
+#include <csignal>
+#include <sstream>
+
+#include <boost/asio/post.hpp>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace procpool::process {
+namespace {
+
+using procpool::testing::helper_binary;
+
+class ChildTest : public ::testing::Test {
+ protected:
+  void SetUp() override { procpool::testing::adopt_orphans(); }
+  void TearDown() override {
+    EXPECT_EQ(procpool::testing::surviving_descendants(), std::vector<int>{});
+  }
+
+  AttemptResult run(std::vector<std::string> argv, ChildOptions options = {}) {
+    boost::asio::io_context io;
+    AttemptResult result;
+    bool done = false;
+    SpawnRequest request;
+    request.argv = std::move(argv);
+    Child::start(io, request, std::move(options), [&](AttemptResult r) {
+      result = std::move(r);
+      done = true;
+    });
+    io.run();
+    EXPECT_TRUE(done);
+    return result;
+  }
+};
+
+TEST_F(ChildTest, CapturesStdoutAndStderrSeparately) {
+  auto r = run({helper_binary(), "print", "out", "eprint", "err", "exit", "4"});
+  EXPECT_EQ(r.outcome.kind, OutcomeKind::failed);
+  EXPECT_EQ(r.outcome.exit_code, 4);
+  EXPECT_EQ(r.out->str(), "out\n");
+  EXPECT_EQ(r.err->str(), "err\n");
+  EXPECT_GT(r.pid, 0);
+}
+
+TEST_F(ChildTest, TellsASignalFromAnExitCode) {
+  EXPECT_EQ(run({helper_binary(), "crash", "segv"}).outcome.signal, SIGSEGV);
+  auto exit9 = run({helper_binary(), "exit", "9"});
+  EXPECT_EQ(exit9.outcome.kind, OutcomeKind::failed);
+  EXPECT_EQ(exit9.outcome.signal, 0);
+}
+
+TEST_F(ChildTest, ReportsWhyItCouldNotStart) {
+  auto r = run({"/nonexistent/program"});
+  EXPECT_EQ(r.outcome.kind, OutcomeKind::failed_to_start);
+  EXPECT_EQ(r.outcome.error, "No such file or directory: /nonexistent/program");
+}
+
+TEST_F(ChildTest, ReportsABadWorkingDirectory) {
+  boost::asio::io_context io;
+  SpawnRequest request;
+  request.argv = {"/bin/true"};
+  request.working_dir = "/nonexistent-dir";
+  AttemptResult result;
+  Child::start(io, request, {}, [&](AttemptResult r) { result = std::move(r); });
+  io.run();
+  EXPECT_EQ(result.outcome.kind, OutcomeKind::failed_to_start);
+  EXPECT_NE(result.outcome.error.find("working directory /nonexistent-dir"), std::string::npos);
+}
+
+TEST_F(ChildTest, ChildrenInheritNoDescriptorsBeyondTheStandardThree) {
+  auto r = run({"/bin/sh", "-c", "ls /proc/self/fd"});
+  // sh's own listing: 0 1 2 and the directory descriptor ls opened (3).
+  EXPECT_EQ(r.out->str(), "0\n1\n2\n3\n");
+}
+
+TEST_F(ChildTest, TimeoutStopsTheWholeGroupInSteps) {
+  procpool::testing::TempDir dir;
+  ::setenv("PP_PIDFILE", dir.file("pids").c_str(), 1);
+  ChildOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  options.stop = StopPolicy::graceful(std::chrono::milliseconds(200));
+  const auto started = std::chrono::steady_clock::now();
+  auto r = run({helper_binary(), "ignore-term", "spawn-grandchild", "sleep", "100"}, options);
+  ::unsetenv("PP_PIDFILE");
+  EXPECT_EQ(r.outcome.kind, OutcomeKind::timed_out);
+  EXPECT_EQ(r.outcome.signal, SIGKILL) << "it ignored SIGTERM, so SIGKILL ended it";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  std::istringstream pids(procpool::testing::read_file(dir.file("pids")));
+  int count = 0;
+  for (int pid; pids >> pid; ++count) EXPECT_FALSE(procpool::testing::process_alive(pid)) << pid;
+  EXPECT_EQ(count, 2);
+}
+
+TEST_F(ChildTest, StopCancelsARunningChild) {
+  boost::asio::io_context io;
+  SpawnRequest request;
+  request.argv = {helper_binary(), "sleep", "100"};
+  AttemptResult result;
+  auto child = Child::start(io, request, {}, [&](AttemptResult r) { result = std::move(r); });
+  boost::asio::post(io, [&] { child->stop(StopPolicy::graceful(std::chrono::seconds(5))); });
+  io.run();
+  EXPECT_EQ(result.outcome.kind, OutcomeKind::cancelled);
+  EXPECT_EQ(result.outcome.signal, SIGTERM);
+}
+
+TEST_F(ChildTest, DestroyingARunningChildKillsAndReapsIt) {
+  int pid = 0;
+  {
+    boost::asio::io_context io;
+    SpawnRequest request;
+    request.argv = {helper_binary(), "sleep", "100"};
+    auto child = Child::start(io, request, {}, [](AttemptResult) {});
+    pid = child->pid();
+    io.run_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(procpool::testing::process_alive(pid));
+  }  // the io_context and its pending handlers go; they held the last reference
+  EXPECT_FALSE(procpool::testing::process_alive(pid));
+  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), -1) << "already reaped";
+}
+
+TEST_F(ChildTest, ReportsSlowTasks) {
+  ChildOptions options;
+  int notices = 0;
+  options.slow_after = std::chrono::milliseconds(100);
+  options.on_slow = [&](std::chrono::milliseconds) { ++notices; };
+  run({helper_binary(), "sleep", "0.35"}, options);
+  EXPECT_EQ(notices, 3);
+}
+
+}  // namespace
+}  // namespace procpool::process

@@ -1,0 +1,49 @@
+#include "procpool/schedule/halt_policy.hpp"
+
+#include <gtest/gtest.h>
+
+namespace procpool {
+namespace {
+
+HaltPolicy parse(const std::string& text) {
+  std::string error;
+  auto policy = HaltPolicy::parse(text, error);
+  EXPECT_TRUE(policy) << error;
+  return policy.value_or(HaltPolicy{});
+}
+
+TEST(HaltPolicy, ParsesGnuParallelForms) {
+  EXPECT_EQ(parse("never").when, HaltPolicy::When::never);
+  const auto soon = parse("soon,fail=3");
+  EXPECT_EQ(soon.when, HaltPolicy::When::soon);
+  EXPECT_EQ(soon.trigger, HaltPolicy::Trigger::fail);
+  EXPECT_EQ(soon.threshold, 3);
+  const auto now = parse("now,success=20%");
+  EXPECT_EQ(now.when, HaltPolicy::When::now);
+  EXPECT_EQ(now.trigger, HaltPolicy::Trigger::success);
+  EXPECT_TRUE(now.percent);
+}
+
+TEST(HaltPolicy, RejectsNonsenseWithAReason) {
+  std::string error;
+  for (const char* bad : {"sometimes", "soon,fail", "later,fail=1", "soon,oops=1", "now,fail=x",
+                          "now,fail=0", "now,fail=150%"}) {
+    EXPECT_FALSE(HaltPolicy::parse(bad, error)) << bad;
+    EXPECT_NE(error.find("--halt"), std::string::npos);
+  }
+}
+
+TEST(HaltPolicy, TriggersOnCountsAndPercentages) {
+  const auto count = parse("soon,fail=2");
+  EXPECT_FALSE(count.triggered(1, 10, 20));
+  EXPECT_TRUE(count.triggered(2, 0, 20));
+  const auto percent = parse("now,fail=10%");
+  EXPECT_FALSE(percent.triggered(1, 0, 20));
+  EXPECT_TRUE(percent.triggered(2, 0, 20));
+  const auto done = parse("now,done=3");
+  EXPECT_TRUE(done.triggered(1, 2, 10));
+  EXPECT_FALSE(parse("never").triggered(100, 0, 100));
+}
+
+}  // namespace
+}  // namespace procpool

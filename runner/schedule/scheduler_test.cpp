@@ -1,0 +1,203 @@
+// The scheduling loop against a fake executor: the test decides when and how each attempt ends.
+#include "procpool/schedule/scheduler.hpp"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace procpool {
+namespace {
+
+class FakeExecutor final : public Executor {
+ public:
+  struct Running {
+    Launch launch;
+    AttemptCallbacks callbacks;
+  };
+  void start(const Launch& launch, AttemptCallbacks callbacks) override {
+    running.push_back({launch, std::move(callbacks)});
+    ++started;
+  }
+  void stop_all(StopMode mode) override {
+    stops.push_back(mode);
+    // A stopped attempt reports back as cancelled, later, like the process executor.
+  }
+  // Ends the oldest running attempt of task `index` with `outcome`.
+  void finish(std::size_t index, Outcome outcome) {
+    for (auto it = running.begin(); it != running.end(); ++it) {
+      if (it->launch.index != index) continue;
+      auto done = std::move(it->callbacks.done);
+      running.erase(it);
+      AttemptResult result;
+      result.outcome = std::move(outcome);
+      done(std::move(result));
+      return;
+    }
+    FAIL() << "task " << index << " is not running";
+  }
+  std::vector<std::size_t> running_indices() const {
+    std::vector<std::size_t> v;
+    for (const auto& r : running) v.push_back(r.launch.index);
+    return v;
+  }
+  std::vector<Running> running;
+  std::vector<StopMode> stops;
+  int started = 0;
+};
+
+class Recorder final : public Reporter {
+ public:
+  void on_task_started(const TaskStarted& e) override {
+    log.push_back("start " + std::to_string(e.index) + " slot " + std::to_string(e.slot) +
+                  " attempt " + std::to_string(e.attempt));
+  }
+  void on_task_retried(const TaskRetried& e) override {
+    log.push_back("retry " + std::to_string(e.index));
+  }
+  void on_task_finished(const TaskFinished& e) override {
+    log.push_back("finish " + std::to_string(e.index) + " " +
+                  std::string(to_string(e.result->outcome.kind)) + (e.flaky ? " flaky" : ""));
+  }
+  void on_run_cancelled(const RunCancelled& e) override {
+    log.push_back(std::string("cancel") + (e.immediate ? " immediate" : ""));
+  }
+  void on_run_finished(const RunFinished&) override { log.push_back("run finished"); }
+  std::vector<std::string> log;
+};
+
+std::vector<TaskSpec> tasks(int n) {
+  std::vector<TaskSpec> v(n);
+  for (int i = 0; i < n; ++i) v[i].name = "t" + std::to_string(i);
+  return v;
+}
+
+struct Harness {
+  explicit Harness(SchedulerConfig config) : scheduler(executor, config, {&recorder}) {}
+  void start(int n) {
+    scheduler.start(tasks(n), [this](const RunSummary& s) {
+      finished = true;
+      summary = s;
+    });
+  }
+  FakeExecutor executor;
+  Recorder recorder;
+  Scheduler scheduler;
+  bool finished = false;
+  RunSummary summary;
+};
+
+TEST(Scheduler, StartsInOrderUpToTheJobLimitAndRefillsFreedSlots) {
+  Harness h({.jobs = 2});
+  h.start(4);
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{0, 1}));
+  h.executor.finish(1, Outcome::exited(0));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{0, 2}));
+  EXPECT_EQ(h.executor.running.back().launch.slot, 2u) << "task 2 takes the slot task 1 freed";
+  h.executor.finish(0, Outcome::exited(0));
+  h.executor.finish(2, Outcome::exited(0));
+  h.executor.finish(3, Outcome::exited(1));
+  EXPECT_TRUE(h.finished);
+  EXPECT_EQ(h.summary.passed, 3u);
+  EXPECT_EQ(h.summary.failed, 1u);
+}
+
+TEST(Scheduler, NeverGivesOneSlotToTwoRunningAttempts) {
+  Harness h({.jobs = 3});
+  h.start(30);
+  for (int step = 0; step < 30; ++step) {
+    std::set<unsigned> slots;
+    for (const auto& r : h.executor.running) {
+      EXPECT_TRUE(slots.insert(r.launch.slot).second) << "slot shared at step " << step;
+      EXPECT_GE(r.launch.slot, 1u);
+      EXPECT_LE(r.launch.slot, 3u);
+    }
+    EXPECT_LE(h.executor.running.size(), 3u);
+    // Finish them in a scrambled order.
+    const auto& victim = h.executor.running[step % h.executor.running.size()];
+    h.executor.finish(victim.launch.index, Outcome::exited(0));
+  }
+  EXPECT_TRUE(h.finished);
+}
+
+TEST(Scheduler, RetriesAFailureAtOnceAndCallsALatePassFlaky) {
+  Harness h({.jobs = 1, .retries = 2});
+  h.start(2);
+  h.executor.finish(0, Outcome::exited(1));
+  h.executor.finish(0, Outcome::killed_by(11));
+  h.executor.finish(0, Outcome::exited(0));
+  h.executor.finish(1, Outcome::exited(0));
+  EXPECT_EQ(h.recorder.log,
+            (std::vector<std::string>{"start 0 slot 1 attempt 1", "retry 0",
+                                      "start 0 slot 1 attempt 2", "retry 0",
+                                      "start 0 slot 1 attempt 3", "finish 0 passed flaky",
+                                      "start 1 slot 1 attempt 1", "finish 1 passed",
+                                      "run finished"}));
+  EXPECT_EQ(h.summary.flaky, 1u);
+  EXPECT_EQ(h.summary.retries, 2u);
+}
+
+TEST(Scheduler, DoesNotRetryAProgramThatCannotStart) {
+  Harness h({.jobs = 1, .retries = 3});
+  h.start(1);
+  h.executor.finish(0, Outcome::start_failure("No such file or directory: x"));
+  EXPECT_EQ(h.executor.started, 1);
+  EXPECT_EQ(h.summary.failed, 1u);
+}
+
+TEST(Scheduler, HaltSoonLetsRunningTasksFinishAndStartsNoMore) {
+  SchedulerConfig config{.jobs = 2};
+  std::string error;
+  config.halt = *HaltPolicy::parse("soon,fail=1", error);
+  Harness h(config);
+  h.start(5);
+  h.executor.finish(0, Outcome::exited(2));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{1}));
+  EXPECT_TRUE(h.executor.stops.empty());
+  h.executor.finish(1, Outcome::exited(0));
+  EXPECT_TRUE(h.finished);
+  EXPECT_EQ(h.summary.not_run, 3u);
+  EXPECT_EQ(h.summary.passed, 1u);
+}
+
+TEST(Scheduler, HaltNowStopsTheRunningTasks) {
+  SchedulerConfig config{.jobs = 2};
+  std::string error;
+  config.halt = *HaltPolicy::parse("now,fail=1", error);
+  Harness h(config);
+  h.start(3);
+  h.executor.finish(0, Outcome::exited(2));
+  EXPECT_EQ(h.executor.stops, (std::vector<StopMode>{StopMode::graceful}));
+  Outcome cancelled;
+  cancelled.kind = OutcomeKind::cancelled;
+  h.executor.finish(1, cancelled);
+  EXPECT_TRUE(h.finished);
+  EXPECT_EQ(h.summary.cancelled, 1u);
+  EXPECT_EQ(h.summary.not_run, 1u);
+}
+
+TEST(Scheduler, CancelStopsGracefullyThenEscalates) {
+  Harness h({.jobs = 2});
+  h.start(3);
+  h.scheduler.cancel(CancelReason::interrupted, false);
+  h.scheduler.cancel(CancelReason::interrupted, true);
+  EXPECT_EQ(h.executor.stops, (std::vector<StopMode>{StopMode::graceful, StopMode::immediate}));
+  EXPECT_FALSE(h.finished) << "the run ends only when its attempts have reported back";
+  Outcome cancelled;
+  cancelled.kind = OutcomeKind::cancelled;
+  h.executor.finish(0, cancelled);
+  h.executor.finish(1, cancelled);
+  EXPECT_TRUE(h.finished);
+  EXPECT_TRUE(h.summary.cancelled_run);
+  EXPECT_EQ(h.summary.not_run, 1u);
+  EXPECT_EQ(h.recorder.log.back(), "run finished");
+}
+
+TEST(Scheduler, AnEmptyRunFinishesAtOnce) {
+  Harness h({.jobs = 2});
+  h.start(0);
+  EXPECT_TRUE(h.finished);
+  EXPECT_EQ(h.summary.total, 0u);
+}
+
+}  // namespace
+}  // namespace procpool

@@ -1,0 +1,99 @@
+// procpool run: timeouts, signals to the runner, leaks and escapes. Nothing may survive.
+#include <csignal>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+using RunStopping = CliTest;
+
+TEST_F(RunStopping, HungTaskWithGrandchildrenIgnoringSigtermIsKilledWholeAfterTimeout) {
+  TempDir dir;
+  auto r = run_procpool({"run", "--timeout", "0.5", "--grace", "0.3", "--", helper(),
+                         "ignore-term", "spawn-grandchild", "spawn-grandchild", "sleep", "100",
+                         "--", ":::", "x"},
+                        {.env = {"PP_PIDFILE=" + dir.file("pids")}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("FAILED (timed out)"), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, 10.0);
+  expect_all_dead(dir.file("pids"));
+}
+
+TEST_F(RunStopping, TimeoutSendsSigtermFirstSoCooperativeTasksStopWithinTheGrace) {
+  auto r = run_procpool({"run", "--timeout", "0.3", "--grace", "20", "--", helper(), "sleep",
+                         "100", "--", ":::", "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_LT(r.seconds, 10.0) << "SIGTERM should have ended it long before the 20 s grace";
+}
+
+TEST_F(RunStopping, SigintStopsRunningTasksWritesReportsAndExits130) {
+  TempDir dir;
+  auto r = run_procpool({"run", "-j2", "--grace", "0.3", "--json", dir.file("r.json"), "--joblog",
+                         dir.file("log"), "--", helper(), "ignore-term", "spawn-grandchild",
+                         "sleep", "100", "--", ":::", "a", "b", "c"},
+                        {.env = {"PP_PIDFILE=" + dir.file("pids")},
+                         .send_signal = SIGINT,
+                         .signal_after = std::chrono::milliseconds(500)});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  expect_all_dead(dir.file("pids"));
+  auto doc = nlohmann::json::parse(read_file(dir.file("r.json")));
+  ASSERT_EQ(doc["tasks"].size(), 3u);
+  EXPECT_EQ(doc["tasks"][0]["outcome"], "cancelled");
+  EXPECT_EQ(doc["tasks"][1]["outcome"], "cancelled");
+  EXPECT_EQ(doc["tasks"][2]["outcome"], "skipped");
+  EXPECT_EQ(doc["summary"]["interrupted"], true);
+  EXPECT_NE(read_file(dir.file("log")).find("Seq\tHost"), std::string::npos);
+}
+
+TEST_F(RunStopping, SigtermExits143) {
+  auto r = run_procpool({"run", "--grace", "0.3", "--", helper(), "sleep", "100", "--", ":::", "a"},
+                        {.send_signal = SIGTERM, .signal_after = std::chrono::milliseconds(300)});
+  EXPECT_EQ(r.exit_code, 143) << r.err;
+}
+
+TEST_F(RunStopping, SecondSigintKillsAtOnceWithoutWaitingForTheGrace) {
+  auto r = run_procpool({"run", "--grace", "60", "--", helper(), "ignore-term", "sleep", "100",
+                         "--", ":::", "a"},
+                        {.send_signal = SIGINT,
+                         .signal_after = std::chrono::milliseconds(300),
+                         .second_signal = SIGINT});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(r.seconds, 10.0);
+}
+
+TEST_F(RunStopping, ProcessesLeftBehindInTheGroupAreReportedAsLeakAndKilled) {
+  TempDir dir;
+  auto r = run_procpool({"run", "--", helper(), "spawn-grandchild", "print", "done", "--", ":::", "x"},
+                        {.env = {"PP_PIDFILE=" + dir.file("pids")}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // a leak is reported, the task's own verdict stands
+  EXPECT_EQ(r.out, "done\n");
+  EXPECT_NE(r.err.find("LEAK"), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, 10.0);
+  expect_all_dead(dir.file("pids"));
+}
+
+TEST_F(RunStopping, ProcessesThatEscapeTheGroupAreKilledWhenTheRunEnds) {
+  TempDir dir;
+  auto r = run_procpool({"run", "--", helper(), "setsid-grandchild", "--", ":::", "x"},
+                        {.env = {"PP_PIDFILE=" + dir.file("pids")}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("outside their process group"), std::string::npos) << r.err;
+  expect_all_dead(dir.file("pids"));
+}
+
+TEST_F(RunStopping, HugeOutputIsCapturedWholeWhileTheRunnerStaysSmall) {
+  TempDir dir;
+  const long long bytes = 300LL << 20;  // 300 MiB
+  auto r = run_procpool({"run", "--", helper(), "write-bytes", std::to_string(bytes), "--", ":::", "x"},
+                        {.limit = std::chrono::seconds(120)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(static_cast<long long>(r.out.size()), bytes);
+  EXPECT_EQ(r.out.substr(0, 3), "abc");
+  EXPECT_LT(r.max_rss_kb, 64 * 1024) << "runner peak RSS in KiB";
+}
+
+}  // namespace
+}  // namespace procpool::testing

@@ -1,0 +1,175 @@
+#include "test_support.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace procpool::testing {
+namespace {
+
+struct Stat {
+  int ppid = 0;
+  char state = '?';
+};
+
+bool read_stat(int pid, Stat& stat) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(file, text)) return false;
+  const auto close = text.rfind(')');
+  if (close == std::string::npos || close + 4 > text.size()) return false;
+  stat.state = text[close + 2];
+  stat.ppid = std::atoi(text.c_str() + close + 4);
+  return true;
+}
+
+std::vector<int> children_of(int parent) {
+  std::vector<int> pids;
+  DIR* dir = ::opendir("/proc");
+  if (!dir) return pids;
+  while (dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
+    const int pid = std::atoi(entry->d_name);
+    Stat stat;
+    if (read_stat(pid, stat) && stat.ppid == parent) pids.push_back(pid);
+  }
+  ::closedir(dir);
+  return pids;
+}
+
+}  // namespace
+
+std::string procpool_binary() { return PROCPOOL_BINARY; }
+std::string helper_binary() { return PP_HELPER_BINARY; }
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "procpool-test-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << file.rdbuf();
+  return buffer.str();
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream file(path, std::ios::binary);
+  file << content;
+}
+
+CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& options) {
+  TempDir io_dir;
+  const std::string in_path = io_dir.file("stdin");
+  const std::string out_path = io_dir.file("stdout");
+  const std::string err_path = io_dir.file("stderr");
+  write_file(in_path, options.stdin_text);
+
+  std::vector<std::string> argv_strings{procpool_binary()};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  env_strings.insert(env_strings.end(), options.env.begin(), options.env.end());
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int in = ::open(in_path.c_str(), O_RDONLY);
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    if (!options.working_dir.empty() && ::chdir(options.working_dir.c_str()) != 0) ::_exit(126);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+
+  CliResult result;
+  int status = 0;
+  bool signalled_once = false;
+  bool signalled_twice = false;
+  while (true) {
+    struct rusage usage {};
+    const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
+    result.max_rss_kb = usage.ru_maxrss;
+    if (done == pid) break;
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    if (options.send_signal && !signalled_once && elapsed >= options.signal_after) {
+      ::kill(pid, options.send_signal);
+      signalled_once = true;
+    }
+    if (options.second_signal && signalled_once && !signalled_twice &&
+        elapsed >= 2 * options.signal_after) {
+      ::kill(pid, options.second_signal);
+      signalled_twice = true;
+    }
+    if (elapsed > options.limit) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      result.err = "procpool did not finish within the test's limit\n";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  result.out = read_file(out_path);
+  result.err += read_file(err_path);
+  return result;
+}
+
+void adopt_orphans() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }
+
+std::vector<int> surviving_descendants() {
+  std::vector<int> alive;
+  // Orphans that already died are zombies of ours: reap them, they did not survive.
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  for (int pid : children_of(::getpid())) {
+    Stat stat;
+    if (read_stat(pid, stat) && stat.state != 'Z') alive.push_back(pid);
+  }
+  for (int pid : alive) ::kill(pid, SIGKILL);
+  for (int i = 0; i < 200 && !children_of(::getpid()).empty(); ++i) {
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return alive;
+}
+
+bool process_alive(int pid) {
+  Stat stat;
+  return read_stat(pid, stat) && stat.state != 'Z';
+}
+
+}  // namespace procpool::testing

@@ -1,0 +1,62 @@
+// What the integration tests share: running the procpool CLI as a real child process, and the
+// check that no process a test started survives it.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <vector>
+
+namespace procpool::testing {
+
+// Paths CMake compiles in.
+std::string procpool_binary();
+std::string helper_binary();
+
+struct CliResult {
+  int exit_code = -1;  // -1 when it was killed by a signal
+  int signal = 0;
+  std::string out;
+  std::string err;
+  double seconds = 0;
+  long max_rss_kb = 0;  // procpool's own peak resident memory
+};
+
+struct CliOptions {
+  std::string stdin_text;        // fed through a file
+  std::vector<std::string> env;  // NAME=VALUE added to the environment
+  int send_signal = 0;           // sent to procpool after `signal_after`
+  std::chrono::milliseconds signal_after{0};
+  int second_signal = 0;         // sent `signal_after` later still, when set
+  std::chrono::seconds limit{60};  // hard limit: the test fails instead of hanging
+  std::string working_dir;
+};
+
+CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& options = {});
+
+// A fresh temporary directory, removed with its contents when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content);
+
+// Makes this test process the subreaper of everything it starts (call once, first), so any
+// descendant that outlives procpool is reparented here and can be found.
+void adopt_orphans();
+// Reaps dead orphans, then returns the pids of live processes still descended from this test
+// (and kills them, so one failure does not leak into the next test).
+std::vector<int> surviving_descendants();
+
+// Whether `pid` is alive (not merely a zombie).
+bool process_alive(int pid);
+
+}  // namespace procpool::testing
