@@ -51,32 +51,47 @@ struct ChildSetup {
   const char* volatile error_step = nullptr;  // nullptr: exec failed; else "chdir"
 };
 
-// Runs in the child, on its own stack, sharing the parent's memory until execve.
-// Not instrumented: sanitizer runtimes are not safe here and nothing here allocates.
+// The kernel's struct sigaction (not libc's), for rt_sigaction with SIG_DFL.
+struct KernelSigaction {
+  void (*handler)(int) = SIG_DFL;
+  unsigned long flags = 0;
+  void (*restorer)() = nullptr;
+  unsigned long mask = 0;
+};
+
+// Runs in the child, on its own stack, sharing the parent's memory until execve. Only raw
+// system calls: libc wrappers may be intercepted by sanitizer runtimes (ASan's _exit runs a leak
+// check, TSan's sigaction touches per-thread state), which must not run here.
 __attribute__((no_sanitize("address", "undefined", "thread"))) int child_main(void* arg) {
   auto* setup = static_cast<ChildSetup*>(arg);
   // Default dispositions for every signal: the runner ignores SIGPIPE and catches SIGINT and
   // SIGTERM, and a child must not inherit either.
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
+  const KernelSigaction default_action;
   for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
+    if (sig != SIGKILL && sig != SIGSTOP) {
+      ::syscall(SYS_rt_sigaction, sig, &default_action, nullptr, sizeof default_action.mask);
+    }
   }
-  ::setpgid(0, 0);  // a group of its own: stopping the task reaches its grandchildren
-  for (int target = 0; target < 3; ++target) ::dup2(setup->fds[target], target);
+  ::syscall(SYS_setpgid, 0, 0);  // a group of its own: stopping the task reaches its grandchildren
+  // The sources are all >= 3 (the parent made sure), so dup3 never sees equal descriptors.
+  for (int target = 0; target < 3; ++target) ::syscall(SYS_dup3, setup->fds[target], target, 0);
   // Only 0-2 survive: fixes v2's descriptor leak (defect 1) without relying on CLOEXEC.
   ::syscall(SYS_close_range, 3u, ~0u, 0u);
-  if (setup->working_dir && ::chdir(setup->working_dir) != 0) {
-    setup->error_step = "chdir";
-    setup->error_errno = errno;
-    ::_exit(127);
+  if (setup->working_dir) {
+    const long rc = ::syscall(SYS_chdir, setup->working_dir);
+    if (rc != 0) {
+      setup->error_step = "chdir";
+      setup->error_errno = errno;
+      ::syscall(SYS_exit_group, 127);
+    }
   }
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::execve(setup->program, setup->argv, setup->envp);
+  const unsigned long no_signals = 0;
+  ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &no_signals, nullptr, sizeof no_signals);
+  ::syscall(SYS_execve, setup->program, setup->argv, setup->envp);
   setup->error_errno = errno;
-  ::_exit(127);  // never exit(): the parent's stdio buffers must not be flushed twice (defect 2)
+  // Never exit(): the parent's stdio buffers must not be flushed twice (defect 2).
+  ::syscall(SYS_exit_group, 127);
+  return 127;
 }
 
 // clone(CLONE_VM | CLONE_VFORK) like glibc's posix_spawn, but with one stack per thread kept
