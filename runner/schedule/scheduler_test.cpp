@@ -86,6 +86,13 @@ struct Harness {
   RunSummary summary;
 };
 
+SchedulerConfig with_halt(const std::string& halt) {
+  SchedulerConfig config{.jobs = 2};
+  std::string error;
+  config.halt = HaltPolicy::parse(halt, error).value();
+  return config;
+}
+
 TEST(Scheduler, StartsInOrderUpToTheJobLimitAndRefillsFreedSlots) {
   Harness h({.jobs = 2});
   h.start(4);
@@ -145,10 +152,7 @@ TEST(Scheduler, DoesNotRetryAProgramThatCannotStart) {
 }
 
 TEST(Scheduler, HaltSoonLetsRunningTasksFinishAndStartsNoMore) {
-  SchedulerConfig config{.jobs = 2};
-  std::string error;
-  config.halt = *HaltPolicy::parse("soon,fail=1", error);
-  Harness h(config);
+  Harness h(with_halt("soon,fail=1"));
   h.start(5);
   h.executor.finish(0, Outcome::exited(2));
   EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{1}));
@@ -160,10 +164,7 @@ TEST(Scheduler, HaltSoonLetsRunningTasksFinishAndStartsNoMore) {
 }
 
 TEST(Scheduler, HaltNowStopsTheRunningTasks) {
-  SchedulerConfig config{.jobs = 2};
-  std::string error;
-  config.halt = *HaltPolicy::parse("now,fail=1", error);
-  Harness h(config);
+  Harness h(with_halt("now,fail=1"));
   h.start(3);
   h.executor.finish(0, Outcome::exited(2));
   EXPECT_EQ(h.executor.stops, (std::vector<StopMode>{StopMode::graceful}));

@@ -20,6 +20,8 @@ extern char** environ;
 namespace procpool::testing {
 namespace {
 
+// Deliberately not runner/process/orphans.cpp's parser: the survivor check must not share code
+// with the orphan sweep it is checking.
 struct Stat {
   int ppid = 0;
   char state = '?';
