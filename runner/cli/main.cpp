@@ -1,5 +1,6 @@
 // procpool: run work in parallel processes. argv -> a subcommand; only this layer reads argv,
 // the environment, and installs process-wide settings (subreaper, SIGPIPE).
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -7,6 +8,7 @@
 
 #include "exit_codes.hpp"
 #include "procpool/process/orphans.hpp"
+#include "gtest_command.hpp"
 #include "run_command.hpp"
 
 #ifndef PROCPOOL_VERSION
@@ -17,14 +19,29 @@ int main(int argc, char** argv) {
   using namespace procpool::cli;
   CLI::App app{"procpool " PROCPOOL_VERSION
                " - run tests and tasks in parallel, one isolated process each"};
+  app.name("procpool");
   app.set_version_flag("--version", "procpool " PROCPOOL_VERSION);
   app.require_subcommand(1);
 
   RunOptions run_options;
   CLI::App* run = add_run_command(app, run_options);
+  GtestOptions gtest_options;
+  CLI::App* gtest = add_gtest_command(app, gtest_options);
+
+  // `procpool gtest BIN... -- ARGS`: what follows `--` belongs to the test binaries, not to
+  // CLI11 (which would add it to the positional binaries).
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "gtest") {
+    const auto dashes = std::find(args.begin(), args.end(), "--");
+    if (dashes != args.end()) {
+      gtest_options.extra_args.assign(dashes + 1, args.end());
+      args.erase(dashes, args.end());
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
 
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -43,5 +60,6 @@ int main(int argc, char** argv) {
   procpool::process::become_subreaper();
 
   if (*run) return run_run_command(run_options);
+  if (*gtest) return run_gtest_command(gtest_options);
   return exit_usage;
 }

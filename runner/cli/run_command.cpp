@@ -178,7 +178,7 @@ int run_run_command(const RunOptions& o) {
   ConsoleReporter console(console_options);
 
   SessionReporters reporters;
-  reporters.console = &console;
+  reporters.tick = [&console] { console.tick(); };
   reporters.all.push_back(&console);
   std::optional<JoblogReporter> joblog;
   std::optional<JsonReporter> json;

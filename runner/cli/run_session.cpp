@@ -18,12 +18,12 @@ namespace asio = boost::asio;
 
 namespace {
 
-void schedule_tick(asio::steady_timer& timer, ConsoleReporter* console, const bool& done) {
+void schedule_tick(asio::steady_timer& timer, const std::function<void()>& tick, const bool& done) {
   timer.expires_after(std::chrono::milliseconds(200));
-  timer.async_wait([&timer, console, &done](boost::system::error_code ec) {
+  timer.async_wait([&timer, &tick, &done](boost::system::error_code ec) {
     if (ec || done) return;
-    console->tick();
-    schedule_tick(timer, console, done);
+    tick();
+    schedule_tick(timer, tick, done);
   });
 }
 
@@ -49,7 +49,7 @@ SessionResult run_session(asio::io_context& io, Executor& executor, const Schedu
   wait_for_signal();
 
   asio::steady_timer tick_timer(io);
-  if (reporters.console) schedule_tick(tick_timer, reporters.console, done);
+  if (reporters.tick) schedule_tick(tick_timer, reporters.tick, done);
 
   scheduler.start(std::move(tasks), [&](const RunSummary& summary) {
     done = true;

@@ -10,7 +10,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "procpool/core/events.hpp"
-#include "procpool/report/console_reporter.hpp"
+#include <functional>
+
 #include "procpool/report/file_reporter.hpp"
 #include "procpool/schedule/executor.hpp"
 #include "procpool/schedule/scheduler.hpp"
@@ -20,7 +21,7 @@ namespace procpool::cli {
 struct SessionReporters {
   std::vector<Reporter*> all;              // every consumer of events, in call order
   std::vector<FileReporter*> files;        // those whose write errors must fail the run
-  ConsoleReporter* console = nullptr;      // gets the status tick; may be null
+  std::function<void()> tick;              // redraws a live status line; may be empty
 };
 
 struct SessionResult {

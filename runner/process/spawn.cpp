@@ -1,5 +1,6 @@
 #include "procpool/process/spawn.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -19,12 +20,13 @@ namespace procpool::process {
 namespace {
 
 // The parent's environment with the request's variables replacing or joining it.
-std::vector<std::string> merged_environment(const std::vector<EnvVar>& overrides) {
+std::vector<std::string> merged_environment(const std::vector<EnvVar>& overrides,
+                                            const std::vector<std::string>& removals) {
   std::vector<std::string> entries;
   for (char** e = environ; e && *e; ++e) {
     std::string_view entry(*e);
     std::string_view name = entry.substr(0, entry.find('='));
-    bool overridden = false;
+    bool overridden = std::find(removals.begin(), removals.end(), name) != removals.end();
     for (const auto& var : overrides) {
       if (var.name == name) {
         overridden = true;
@@ -154,7 +156,7 @@ std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executo
   }
 
   std::vector<std::string> argv_strings = request.argv;
-  std::vector<std::string> env_strings = merged_environment(request.env);
+  std::vector<std::string> env_strings = merged_environment(request.env, request.env_unset);
   auto argv = c_strings(argv_strings);
   auto envp = c_strings(env_strings);
 

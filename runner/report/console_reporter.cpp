@@ -1,40 +1,9 @@
 #include "procpool/report/console_reporter.hpp"
 
-#include <cerrno>
 #include <cstdio>
-#include <unistd.h>
 
 namespace procpool {
 namespace {
-
-// Output errors (a closed pipe, say) must not stop the run; the runner ignores SIGPIPE.
-void write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-// Writes `capture` to `fd`, with `prefix` before every line when it is non-empty.
-void write_capture(int fd, const Capture& capture, const std::string& prefix) {
-  if (prefix.empty()) {
-    capture.for_each_chunk([fd](std::string_view chunk) { write_all(fd, chunk); });
-    return;
-  }
-  bool at_line_start = true;
-  std::string tagged;
-  capture.for_each_chunk([&](std::string_view chunk) {
-    tagged.clear();
-    for (char c : chunk) {
-      if (at_line_start) tagged += prefix;
-      tagged += c;
-      at_line_start = c == '\n';
-    }
-    write_all(fd, tagged);
-  });
-}
 
 std::string failure_note(const TaskFinished& event) {
   return "procpool: FAILED (" + describe(event.result->outcome) + "): " + event.spec->name;
@@ -126,29 +95,10 @@ void ConsoleReporter::print_block(const Block& block) {
   if (!block.note.empty()) write_all(options_.err_fd, block.note + "\n");
 }
 
-void ConsoleReporter::note(const std::string& line) {
-  clear_status();
-  write_all(options_.err_fd, line + "\n");
-}
+void ConsoleReporter::note(const std::string& line) { status_.note(line); }
 
-void ConsoleReporter::clear_status() {
-  if (!status_shown_) return;
-  write_all(options_.err_fd, "\r\x1b[2K");
-  status_shown_ = false;
-}
+void ConsoleReporter::clear_status() { status_.clear(); }
 
-void ConsoleReporter::draw_status() {
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  char line[160];
-  std::snprintf(line, sizeof line, "\r\x1b[2K[%zu/%zu] %u running, %zu failed, %.1f s", done_,
-                total_, running_, failed_, elapsed);
-  write_all(options_.err_fd, line);
-  status_shown_ = true;
-}
-
-void ConsoleReporter::tick() {
-  if (options_.progress) draw_status();
-}
+void ConsoleReporter::tick() { status_.draw(progress_text(done_, total_, running_, failed_, started_)); }
 
 }  // namespace procpool

@@ -3,10 +3,11 @@
 #include <algorithm>
 
 #include "procpool/core/atomic_file.hpp"
+#include "procpool/report/test_names.hpp"
 
 namespace procpool {
 
-nlohmann::json JsonReporter::record(const TaskFinished& event) {
+nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string& log_dir) {
   const AttemptResult& result = *event.result;
   const Outcome& outcome = result.outcome;
   nlohmann::json r;
@@ -19,6 +20,18 @@ nlohmann::json JsonReporter::record(const TaskFinished& event) {
   r["exit_code"] = exited ? nlohmann::json(outcome.exit_code) : nlohmann::json(nullptr);
   r["signal"] = outcome.signal ? nlohmann::json(signal_name(outcome.signal)) : nlohmann::json(nullptr);
   if (!outcome.error.empty()) r["error"] = outcome.error;
+  if (!outcome.message.empty()) r["message"] = outcome.message;
+  if (const auto& test = event.spec->test) {
+    r["binary"] = test->binary;
+    r["suite"] = test->suite;
+    r["name"] = test->full_name();
+    r["verdict"] = verdict_of(event);
+    const std::string verdict = r["verdict"];
+    const bool logged = verdict == "failed" || verdict == "crashed" || verdict == "timed_out" ||
+                        verdict == "failed_to_start" || verdict == "flaky";
+    const std::string log = logged ? test_log_path(log_dir, *event.spec) : "";
+    r["log"] = log.empty() ? nlohmann::json(nullptr) : nlohmann::json(log);
+  }
   r["attempts"] = event.attempts;
   r["flaky"] = event.flaky;
   r["leaked"] = outcome.leaked;
@@ -32,7 +45,9 @@ nlohmann::json JsonReporter::record(const TaskFinished& event) {
   return r;
 }
 
-void JsonReporter::on_task_finished(const TaskFinished& event) { records_.push_back(record(event)); }
+void JsonReporter::on_task_finished(const TaskFinished& event) {
+  records_.push_back(record(event, log_dir_));
+}
 
 void JsonReporter::on_run_finished(const RunFinished& event) {
   std::sort(records_.begin(), records_.end(), [](const auto& a, const auto& b) {
@@ -43,7 +58,7 @@ void JsonReporter::on_run_finished(const RunFinished& event) {
   doc["version"] = 1;
   doc["summary"] = {{"total", s.total},     {"passed", s.passed},   {"failed", s.failed},
                     {"cancelled", s.cancelled}, {"not_run", s.not_run}, {"flaky", s.flaky},
-                    {"retries", s.retries}, {"wall_seconds", seconds(s.wall)},
+                    {"retries", s.retries}, {"skipped", s.skipped}, {"wall_seconds", seconds(s.wall)},
                     {"interrupted", s.cancelled_run && s.cancel_reason != CancelReason::halted},
                     {"halted", s.cancelled_run && s.cancel_reason == CancelReason::halted}};
   doc["tasks"] = records_;

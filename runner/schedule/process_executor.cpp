@@ -1,13 +1,25 @@
 #include "procpool/schedule/process_executor.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace procpool {
 
 void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   const TaskSpec& spec = *launch.spec;
+  if (!spec.preset_failure.empty()) {
+    boost::asio::post(io_, [message = spec.preset_failure, done = std::move(callbacks.done)] {
+      AttemptResult result;
+      result.outcome = Outcome::start_failure(message);
+      result.started_at = std::chrono::system_clock::now();
+      done(std::move(result));
+    });
+    return;
+  }
   process::SpawnRequest request;
   request.argv = spec.argv;
   request.working_dir = spec.working_dir;
   request.env = spec.env;
+  request.env_unset = spec.env_unset;
   request.env.push_back({"PROCPOOL_TASK_INDEX", std::to_string(launch.index)});
   request.env.push_back({"PROCPOOL_SLOT", std::to_string(launch.slot)});
   request.env.push_back({"PROCPOOL_ATTEMPT", std::to_string(launch.attempt)});

@@ -95,6 +95,7 @@ void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
   if (kind == OutcomeKind::passed) ++summary_.passed;
   else if (counts_as_failure(kind)) ++summary_.failed;
   else if (kind == OutcomeKind::cancelled) ++summary_.cancelled;
+  else if (state.attempts > 0) ++summary_.skipped;
   else ++summary_.not_run;
   if (flaky) ++summary_.flaky;
   emit(&Reporter::on_task_finished,

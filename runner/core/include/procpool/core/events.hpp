@@ -74,6 +74,7 @@ struct RunSummary {
   std::size_t failed = 0;     // failed, signalled, timed out, failed to start
   std::size_t cancelled = 0;  // stopped by a cancel
   std::size_t not_run = 0;    // never started (halt or cancel)
+  std::size_t skipped = 0;    // ran and skipped itself
   std::size_t flaky = 0;
   std::size_t retries = 0;    // attempts beyond the first, over all tasks
   std::chrono::nanoseconds wall{0};

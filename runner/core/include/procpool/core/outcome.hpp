@@ -14,7 +14,7 @@ enum class OutcomeKind {
   timed_out,        // ran past its deadline and was stopped
   failed_to_start,  // could not be spawned at all (missing file, no permission, ...)
   cancelled,        // stopped because the run was interrupted or halted
-  skipped,          // never started (halt, or the source said so)
+  skipped,          // never started (halt), or the test skipped itself (GTEST_SKIP)
 };
 
 struct Outcome {
@@ -22,6 +22,7 @@ struct Outcome {
   int exit_code = 0;   // meaningful for passed/failed
   int signal = 0;      // meaningful for signalled, and for timed_out/cancelled when a signal ended it
   std::string error;   // failed_to_start: the OS reason and the thing that failed
+  std::string message; // why a test failed, from its own report (assertions with locations)
   bool leaked = false; // processes of its group outlived the task and were killed
 
   static Outcome exited(int code);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,13 +14,26 @@ struct EnvVar {
   std::string value;
 };
 
+// Set when a task is one test of a test binary: what reports group and name it by.
+struct TestIdentity {
+  std::string binary;  // the test program as given on the command line
+  std::string suite;   // e.g. "Prefix/Suite" for GoogleTest, the directory for CTest
+  std::string name;    // e.g. "Case/0"
+  std::string full_name() const { return suite.empty() ? name : suite + "." + name; }
+};
+
 struct TaskSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH when it has no '/'
   std::vector<EnvVar> env;        // set on top of the runner's own environment
+  std::vector<std::string> env_unset;  // removed from the runner's environment
   std::string working_dir;        // empty: the runner's
   std::string name;               // how reports name it: the command line, a test name, ...
   std::string input;              // `procpool run`: the input it was made from (for --tag)
   std::chrono::milliseconds timeout{0};  // zero: the run's default
+  std::optional<TestIdentity> test;
+  // When set, the task fails with this message without running: how a source reports an entry
+  // it could not turn into a command (a test binary whose tests could not be listed).
+  std::string preset_failure;
 };
 
 // The command line as a person would type it: words shell-quoted where needed.

@@ -26,6 +26,7 @@ namespace bp2 = boost::process::v2;
 struct SpawnRequest {
   std::vector<std::string> argv;  // argv[0] is searched in PATH when it has no '/'
   std::vector<EnvVar> env;        // set on top of this process's environment
+  std::vector<std::string> env_unset;  // removed from this process's environment
   std::string working_dir;        // empty: this process's
   int stdin_fd = -1;              // -1: /dev/null
   int stdout_fd = -1;             // -1: /dev/null

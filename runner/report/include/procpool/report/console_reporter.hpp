@@ -8,6 +8,7 @@
 #include <string>
 
 #include "procpool/core/events.hpp"
+#include "procpool/report/status_line.hpp"
 
 namespace procpool {
 
@@ -21,7 +22,8 @@ struct ConsoleOptions {
 
 class ConsoleReporter final : public Reporter {
  public:
-  explicit ConsoleReporter(ConsoleOptions options) : options_(options) {}
+  explicit ConsoleReporter(ConsoleOptions options)
+      : options_(options), status_(options.err_fd, options.progress) {}
 
   void on_run_started(const RunStarted& event) override;
   void on_task_started(const TaskStarted& event) override;
@@ -46,7 +48,6 @@ class ConsoleReporter final : public Reporter {
   void print_block(const Block& block);
   void note(const std::string& line);  // one line on stderr, around the status line
   void clear_status();
-  void draw_status();
 
   ConsoleOptions options_;
   std::map<std::size_t, Block> waiting_;  // --keep-order: finished, waiting for earlier tasks
@@ -55,7 +56,7 @@ class ConsoleReporter final : public Reporter {
   std::size_t done_ = 0;
   std::size_t failed_ = 0;
   unsigned running_ = 0;
-  bool status_shown_ = false;
+  StatusLine status_;
   SteadyTime started_{};
 };
 

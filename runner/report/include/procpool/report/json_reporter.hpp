@@ -13,14 +13,17 @@ namespace procpool {
 
 class JsonReporter final : public FileReporter {
  public:
-  explicit JsonReporter(std::string path) : path_(std::move(path)) {}
+  // `log_dir`: where --log-dir puts test logs, so records can point at them ("" for none).
+  explicit JsonReporter(std::string path, std::string log_dir = {})
+      : path_(std::move(path)), log_dir_(std::move(log_dir)) {}
   void on_task_finished(const TaskFinished& event) override;
   void on_run_finished(const RunFinished& event) override;
 
-  static nlohmann::json record(const TaskFinished& event);
+  static nlohmann::json record(const TaskFinished& event, const std::string& log_dir = {});
 
  private:
   std::string path_;
+  std::string log_dir_;
   std::vector<nlohmann::json> records_;  // in completion order; sorted by index when written
 };
 

@@ -1,0 +1,35 @@
+// Runs one GoogleTest test per process: wraps the process executor, giving each attempt a
+// private directory with TEST_TMPDIR, a --gtest_output=json: result file and a
+// TEST_PREMATURE_EXIT_FILE, then reads the verdict from them. Sharding variables are removed
+// from the child's environment, since procpool has already chosen the shard.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "procpool/schedule/executor.hpp"
+
+namespace procpool::gtest {
+
+struct GtestExecutorOptions {
+  std::string temp_root;  // per-attempt directories go below it
+  bool keep_tmp = false;  // keep each test's TEST_TMPDIR after it ran
+};
+
+class GtestExecutor final : public Executor {
+ public:
+  GtestExecutor(Executor& inner, GtestExecutorOptions options)
+      : inner_(inner), options_(std::move(options)) {}
+
+  void start(const Launch& launch, AttemptCallbacks callbacks) override;
+  void stop_all(StopMode mode) override { inner_.stop_all(mode); }
+
+ private:
+  Executor& inner_;
+  GtestExecutorOptions options_;
+  std::uint64_t next_id_ = 0;
+  std::map<std::uint64_t, std::unique_ptr<TaskSpec>> running_specs_;
+};
+
+}  // namespace procpool::gtest

@@ -1,0 +1,43 @@
+// Listing a GoogleTest binary's tests with --gtest_list_tests. A binary that cannot be listed
+// (missing, not executable, not a gtest binary, crashing, hanging) comes back with an error
+// instead of tests, so the caller can report it as a failing entry: nothing disappears silently.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace procpool::gtest {
+
+struct ListedTest {
+  std::string suite;  // "Prefix/Suite" or "Typed/0"
+  std::string name;   // "Case" or "Case/3"
+  bool disabled() const;  // DISABLED_ on the suite or the test
+};
+
+struct Listing {
+  std::string binary;
+  std::vector<ListedTest> tests;
+  std::string error;   // empty when the listing worked
+  std::string output;  // what the binary printed, for the failure report
+};
+
+struct ListOptions {
+  std::string filter;                   // gtest's own syntax: "A.*:B.*-A.Slow"
+  std::vector<std::string> extra_args;  // passed to the binary as well
+  unsigned jobs = 2;
+  std::chrono::milliseconds timeout{60000};
+};
+
+// Parses --gtest_list_tests output: "Suite." lines then indented test names, each optionally
+// followed by a "  # GetParam() = ..." / "  # TypeParam = ..." comment. Other lines (such as
+// gtest_main's "Running main() from ...") are ignored. Returns nothing if the text holds
+// anything but no test list.
+std::optional<std::vector<ListedTest>> parse_test_list(std::string_view text);
+
+// Lists every binary, up to `jobs` at once, each in its own process with a deadline.
+std::vector<Listing> list_tests(const std::vector<std::string>& binaries, const ListOptions& options);
+
+}  // namespace procpool::gtest

@@ -1,0 +1,112 @@
+#include "procpool/gtest/test_list.hpp"
+
+#include <deque>
+
+#include <boost/asio/io_context.hpp>
+
+#include "procpool/process/child.hpp"
+
+namespace procpool::gtest {
+namespace {
+
+std::string_view without_comment(std::string_view line) {
+  const auto comment = line.find("  #");
+  if (comment != std::string_view::npos) line = line.substr(0, comment);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+  return line;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+}  // namespace
+
+bool ListedTest::disabled() const {
+  // "Prefix/DISABLED_Suite" disables too: gtest looks at each part of the name.
+  auto part_disabled = [](std::string_view full) {
+    while (true) {
+      const auto slash = full.find('/');
+      if (starts_with(full.substr(0, slash), "DISABLED_")) return true;
+      if (slash == std::string_view::npos) return false;
+      full.remove_prefix(slash + 1);
+    }
+  };
+  return part_disabled(suite) || part_disabled(name);
+}
+
+std::optional<std::vector<ListedTest>> parse_test_list(std::string_view text) {
+  std::vector<ListedTest> tests;
+  std::string suite;
+  bool saw_other_text = false;
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    const std::string_view raw = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    const std::string_view line = without_comment(raw);
+    if (line.empty()) continue;
+    if (starts_with(line, "  ") && !suite.empty() && line.find(' ', 2) == std::string_view::npos) {
+      tests.push_back({suite, std::string(line.substr(2))});
+    } else if (line[0] != ' ' && line.back() == '.' && line.find(' ') == std::string_view::npos) {
+      suite = std::string(line.substr(0, line.size() - 1));
+    } else if (!starts_with(line, "Running main() from ")) {
+      saw_other_text = true;  // a program that is not gtest, or one that prints at start-up
+    }
+  }
+  // A gtest binary without tests prints nothing (or gtest_main's banner); anything else that
+  // yields no test list is not a gtest binary.
+  if (tests.empty() && saw_other_text) return std::nullopt;
+  return tests;
+}
+
+std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
+                                const ListOptions& options) {
+  std::vector<Listing> listings(binaries.size());
+  boost::asio::io_context io(1);
+  std::deque<std::size_t> pending;
+  for (std::size_t i = 0; i < binaries.size(); ++i) {
+    listings[i].binary = binaries[i];
+    pending.push_back(i);
+  }
+  unsigned running = 0;
+  std::function<void()> start_more = [&] {
+    while (running < std::max(1u, options.jobs) && !pending.empty()) {
+      const std::size_t i = pending.front();
+      pending.pop_front();
+      process::SpawnRequest request;
+      request.argv = {binaries[i], "--gtest_list_tests"};
+      if (!options.filter.empty()) request.argv.push_back("--gtest_filter=" + options.filter);
+      request.argv.insert(request.argv.end(), options.extra_args.begin(), options.extra_args.end());
+      request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"};
+      process::ChildOptions child_options;
+      child_options.timeout = options.timeout;
+      child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
+      ++running;
+      process::Child::start(io, request, child_options, [&, i](AttemptResult result) {
+        --running;
+        Listing& listing = listings[i];
+        listing.output = result.out->str() + result.err->str();
+        const Outcome& outcome = result.outcome;
+        if (outcome.kind == OutcomeKind::passed) {
+          auto tests = parse_test_list(result.out->str());
+          if (tests) {
+            listing.tests = std::move(*tests);
+          } else {
+            listing.error = "not a GoogleTest binary: its --gtest_list_tests output has no test list";
+          }
+        } else if (outcome.kind == OutcomeKind::failed_to_start) {
+          listing.error = "cannot run: " + outcome.error;
+        } else if (outcome.kind == OutcomeKind::timed_out) {
+          listing.error = "listing its tests timed out";
+        } else {
+          listing.error = "listing its tests failed (" + describe(outcome) +
+                          "): a global set-up problem, or not a GoogleTest binary";
+        }
+        start_more();
+      });
+    }
+  };
+  start_more();
+  io.run();
+  return listings;
+}
+
+}  // namespace procpool::gtest

@@ -1,0 +1,37 @@
+// The one-line live status on a terminal's stderr, and writing notes and output blocks around
+// it so they scroll past instead of mixing with it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "procpool/core/capture.hpp"
+#include "procpool/core/events.hpp"
+
+namespace procpool {
+
+// Output errors (a closed pipe, say) must not stop a run; the CLI ignores SIGPIPE.
+void write_all(int fd, std::string_view bytes);
+// Writes `capture` to `fd`, with `prefix` before every line when it is non-empty.
+void write_capture(int fd, const Capture& capture, const std::string& prefix = {});
+
+class StatusLine {
+ public:
+  StatusLine(int fd, bool enabled) : fd_(fd), enabled_(enabled) {}
+  void clear();                               // before anything else is written to the terminal
+  void draw(const std::string& text);         // replaces the line (no-op when disabled)
+  void note(const std::string& line);         // one full line on fd, around the status
+  bool enabled() const { return enabled_; }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  bool enabled_;
+  bool shown_ = false;
+};
+
+// "[12/100] 2 running, 1 failed, 3.4 s"
+std::string progress_text(std::size_t done, std::size_t total, unsigned running, std::size_t failed,
+                          SteadyTime started);
+
+}  // namespace procpool

@@ -1,0 +1,17 @@
+// How reports name tests and their files, shared so the JSON's log paths match --log-dir's.
+#pragma once
+
+#include <string>
+
+#include "procpool/core/events.hpp"
+
+namespace procpool {
+
+// "Suite.Name" for a test, the task's own name otherwise.
+std::string display_name(const TaskSpec& spec);
+// DIR/<binary file name>/<Suite.Name with '/' as '_'>.log, or "" for a task that is no test.
+std::string test_log_path(const std::string& dir, const TaskSpec& spec);
+// A test-report verdict: passed, failed, crashed, timed_out, skipped, flaky, not_run, ...
+std::string verdict_of(const TaskFinished& event);
+
+}  // namespace procpool

@@ -1,0 +1,193 @@
+#include "procpool/report/junit_reporter.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include <pugixml.hpp>
+
+#include "procpool/core/atomic_file.hpp"
+#include "procpool/report/test_names.hpp"
+
+namespace procpool {
+namespace {
+
+constexpr std::size_t kMaxOutput = 1 << 20;  // keep reports readable: the last 1 MiB of output
+
+std::string output_of(const AttemptResult& result) {
+  std::string text = result.out->tail(kMaxOutput);
+  const std::string err = result.err->tail(kMaxOutput);
+  if (!err.empty()) text += (text.empty() ? "" : "\n") + err;
+  return text;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", seconds);  // plain decimals: SUREFIRE_TIME
+  return text;
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// What the case's outcome element says: kind of element, type, message, body.
+struct Verdict {
+  const char* element = nullptr;  // nullptr: passed
+  const char* type = "";
+  std::string message;
+  std::string body;
+};
+
+Verdict verdict_for(const Outcome& outcome, unsigned attempts) {
+  switch (outcome.kind) {
+    case OutcomeKind::passed: return {};
+    case OutcomeKind::failed:
+      return {"failure", "failure",
+              outcome.message.empty() ? describe(outcome) : first_line(outcome.message),
+              outcome.message.empty() ? describe(outcome) : outcome.message};
+    case OutcomeKind::signalled: return {"error", "crash", "crashed: " + describe(outcome), ""};
+    case OutcomeKind::timed_out: return {"error", "timeout", "timed out", ""};
+    case OutcomeKind::failed_to_start: return {"error", "start", outcome.error, outcome.error};
+    case OutcomeKind::cancelled: return {"skipped", "cancelled", "stopped: the run was cancelled", ""};
+    case OutcomeKind::skipped:
+      return {"skipped", "skipped",
+              attempts == 0 ? "not run: the run was halted or interrupted" : outcome.message, ""};
+  }
+  return {};
+}
+
+std::string suite_key(const TaskSpec& spec) {
+  if (!spec.test) return "procpool";
+  return std::filesystem::path(spec.test->binary).filename().string() + ":" + spec.test->suite;
+}
+
+}  // namespace
+
+std::string JunitReporter::xml_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += static_cast<char>(c);
+      else out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    // A valid UTF-8 sequence of 2-4 bytes is kept; anything else becomes U+FFFD.
+    std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    bool valid = len > 0 && i + len <= n;
+    for (std::size_t k = 1; valid && k < len; ++k) valid = (s[i + k] & 0xC0) == 0x80;
+    if (valid && len == 3) {
+      const unsigned cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+      valid = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
+    }
+    if (valid && len == 4) {
+      const unsigned cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |
+                          ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+      valid = cp >= 0x10000 && cp <= 0x10FFFF;
+    }
+    if (valid) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+void JunitReporter::on_task_retried(const TaskRetried& event) {
+  retried_[event.index].push_back({event.result->outcome, output_of(*event.result)});
+}
+
+void JunitReporter::on_task_finished(const TaskFinished& event) {
+  Case c;
+  c.spec = event.spec;
+  c.outcome = event.result->outcome;
+  c.seconds = std::chrono::duration<double>(event.result->duration).count();
+  c.attempts = event.attempts;
+  c.flaky = event.flaky;
+  if (!c.outcome.succeeded()) c.output = output_of(*event.result);
+  if (auto it = retried_.find(event.index); it != retried_.end()) {
+    c.failed_attempts = std::move(it->second);
+    retried_.erase(it);
+  }
+  cases_.push_back(std::move(c));
+}
+
+void JunitReporter::on_run_finished(const RunFinished& event) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto root = doc.append_child("testsuites");
+  root.append_attribute("name") = "procpool";
+
+  // Suites in order of first appearance; cases in the order they finished.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Case*>> suites;
+  for (const Case& c : cases_) {
+    const std::string key = suite_key(*c.spec);
+    if (!suites.count(key)) order.push_back(key);
+    suites[key].push_back(&c);
+  }
+  std::size_t all_tests = 0, all_failures = 0, all_errors = 0;
+  for (const std::string& key : order) {
+    std::size_t failures = 0, errors = 0, skipped = 0;
+    double time = 0;
+    auto suite = root.append_child("testsuite");
+    for (const Case* c : suites[key]) {
+      auto testcase = suite.append_child("testcase");
+      const TestIdentity* test = c->spec->test ? &*c->spec->test : nullptr;
+      testcase.append_attribute("name") = xml_safe(test ? test->name : c->spec->name).c_str();
+      testcase.append_attribute("classname") = xml_safe(test ? test->suite : "procpool").c_str();
+      testcase.append_attribute("time") = seconds_text(c->seconds).c_str();
+      time += c->seconds;
+      const Verdict v = verdict_for(c->outcome, c->attempts);
+      if (v.element) {
+        auto node = testcase.append_child(v.element);
+        node.append_attribute("type") = v.type;
+        node.append_attribute("message") = xml_safe(v.message).c_str();
+        if (!v.body.empty()) node.text().set(xml_safe(v.body).c_str());
+        const std::string element = v.element;
+        failures += element == "failure";
+        errors += element == "error";
+        skipped += element == "skipped";
+      }
+      for (const FailedAttempt& attempt : c->failed_attempts) {
+        if (!c->flaky) continue;  // a test that failed in the end reports its final failure
+        const Verdict fv = verdict_for(attempt.outcome, 1);
+        auto flaky = testcase.append_child(std::string(fv.element) == "error" ? "flakyError"
+                                                                               : "flakyFailure");
+        flaky.append_attribute("message") = xml_safe(fv.message).c_str();
+        flaky.append_attribute("type") = fv.type;
+        if (!attempt.output.empty()) {
+          flaky.append_child("system-out").text().set(xml_safe(attempt.output).c_str());
+        }
+      }
+      if (!c->output.empty()) testcase.append_child("system-out").text().set(xml_safe(c->output).c_str());
+    }
+    suite.prepend_attribute("time") = seconds_text(time).c_str();
+    suite.prepend_attribute("skipped") = std::to_string(skipped).c_str();
+    suite.prepend_attribute("errors") = std::to_string(errors).c_str();
+    suite.prepend_attribute("failures") = std::to_string(failures).c_str();
+    suite.prepend_attribute("tests") = std::to_string(suites[key].size()).c_str();
+    suite.prepend_attribute("name") = xml_safe(key).c_str();
+    all_tests += suites[key].size();
+    all_failures += failures;
+    all_errors += errors;
+  }
+  root.append_attribute("tests") = std::to_string(all_tests).c_str();
+  root.append_attribute("failures") = std::to_string(all_failures).c_str();
+  root.append_attribute("errors") = std::to_string(all_errors).c_str();
+  root.append_attribute("time") =
+      seconds_text(std::chrono::duration<double>(event.summary->wall).count()).c_str();
+  std::ostringstream text;
+  doc.save(text, "  ", pugi::format_default, pugi::encoding_utf8);
+  record_error(write_file_atomically(path_, text.str()));
+}
+
+}  // namespace procpool

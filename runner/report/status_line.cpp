@@ -1,0 +1,63 @@
+#include "procpool/report/status_line.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <unistd.h>
+
+namespace procpool {
+
+void write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+void write_capture(int fd, const Capture& capture, const std::string& prefix) {
+  if (prefix.empty()) {
+    capture.for_each_chunk([fd](std::string_view chunk) { write_all(fd, chunk); });
+    return;
+  }
+  bool at_line_start = true;
+  std::string tagged;
+  capture.for_each_chunk([&](std::string_view chunk) {
+    tagged.clear();
+    for (char c : chunk) {
+      if (at_line_start) tagged += prefix;
+      tagged += c;
+      at_line_start = c == '\n';
+    }
+    write_all(fd, tagged);
+  });
+}
+
+void StatusLine::clear() {
+  if (!shown_) return;
+  write_all(fd_, "\r\x1b[2K");
+  shown_ = false;
+}
+
+void StatusLine::draw(const std::string& text) {
+  if (!enabled_) return;
+  write_all(fd_, "\r\x1b[2K" + text);
+  shown_ = true;
+}
+
+void StatusLine::note(const std::string& line) {
+  clear();
+  write_all(fd_, line + "\n");
+}
+
+std::string progress_text(std::size_t done, std::size_t total, unsigned running, std::size_t failed,
+                          SteadyTime started) {
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  char line[160];
+  std::snprintf(line, sizeof line, "[%zu/%zu] %u running, %zu failed, %.1f s", done, total,
+                running, failed, elapsed);
+  return line;
+}
+
+}  // namespace procpool
