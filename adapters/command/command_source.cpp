@@ -81,7 +81,8 @@ std::vector<TaskSpec> tasks_from_inputs(const std::vector<std::string>& command,
     bool used_input = false;
     std::vector<std::string> words;
     words.reserve(command.size() + 1);
-    for (const auto& word : command) words.push_back(substitute(word, input, i + 1, shell, &used_input));
+    for (const auto& word : command)
+      words.push_back(substitute(word, input, i + 1, shell, &used_input));
     TaskSpec task;
     if (shell) {
       std::string script;

@@ -10,7 +10,7 @@ TEST(TasksFromInputs, SubstitutesEveryReplacementString) {
                                  {"a/b/pic.jpg"}, false);
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(tasks[0].argv, (std::vector<std::string>{"conv", "a/b/pic.jpg", "a/b/pic.png",
-                                                      "pic.jpg", "a/b", "pic", "#1"}));
+                                                     "pic.jpg", "a/b", "pic", "#1"}));
   EXPECT_EQ(tasks[0].input, "a/b/pic.jpg");
 }
 
@@ -26,7 +26,8 @@ TEST(TasksFromInputs, AppendsTheInputWhenNoReplacementStringIsUsed) {
 
 TEST(TasksFromInputs, ShellModeQuotesInputs) {
   auto tasks = tasks_from_inputs({"echo {} >", "out"}, {"a b; rm -rf /"}, true);
-  EXPECT_EQ(tasks[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "echo 'a b; rm -rf /' > out"}));
+  EXPECT_EQ(tasks[0].argv,
+            (std::vector<std::string>{"/bin/sh", "-c", "echo 'a b; rm -rf /' > out"}));
   auto appended = tasks_from_inputs({"echo"}, {"it's"}, true);
   EXPECT_EQ(appended[0].argv[2], "echo 'it'\\''s'");
 }

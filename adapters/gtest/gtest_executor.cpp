@@ -39,9 +39,8 @@ void GtestExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   spec->argv.insert(spec->argv.begin() + 1, "--gtest_output=json:" + result_file.string());
   spec->env.push_back({"TEST_TMPDIR", tmp.string()});
   spec->env.push_back({"TEST_PREMATURE_EXIT_FILE", premature_file.string()});
-  spec->env_unset.insert(spec->env_unset.end(),
-                         {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE",
-                          "GTEST_OUTPUT"});
+  spec->env_unset.insert(spec->env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
+                                                 "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
 
   const std::uint64_t id = next_id_++;
   Launch inner_launch = launch;
@@ -50,9 +49,8 @@ void GtestExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
 
   AttemptCallbacks inner_callbacks;
   inner_callbacks.slow = std::move(callbacks.slow);
-  inner_callbacks.done = [this, id, dir, tmp, result_file, premature_file,
-                          test = *original.test, done = std::move(callbacks.done)](
-                             AttemptResult result) {
+  inner_callbacks.done = [this, id, dir, tmp, result_file, premature_file, test = *original.test,
+                          done = std::move(callbacks.done)](AttemptResult result) {
     running_specs_.erase(id);
     result.outcome = interpret_test_attempt(result.outcome, read_if_present(result_file),
                                             fs::exists(premature_file), test);

@@ -16,7 +16,9 @@ std::string_view without_comment(std::string_view line) {
   return line;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 }  // namespace
 
@@ -90,7 +92,8 @@ std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
           if (tests) {
             listing.tests = std::move(*tests);
           } else {
-            listing.error = "not a GoogleTest binary: its --gtest_list_tests output has no test list";
+            listing.error =
+                "not a GoogleTest binary: its --gtest_list_tests output has no test list";
           }
         } else if (outcome.kind == OutcomeKind::failed_to_start) {
           listing.error = "cannot run: " + outcome.error;

@@ -7,7 +7,8 @@ namespace {
 
 // The test's own entry in gtest's JSON report, or null.
 const nlohmann::json* find_entry(const nlohmann::json& doc, const TestIdentity& test) {
-  if (!doc.is_object() || !doc.contains("testsuites") || !doc["testsuites"].is_array()) return nullptr;
+  if (!doc.is_object() || !doc.contains("testsuites") || !doc["testsuites"].is_array())
+    return nullptr;
   for (const auto& suite : doc["testsuites"]) {
     if (suite.value("name", "") != test.suite || !suite.contains("testsuite")) continue;
     for (const auto& entry : suite["testsuite"]) {
@@ -40,8 +41,8 @@ Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::
   }
   const std::string code = "exit code " + std::to_string(process.exit_code);
   if (premature_exit) {
-    return failed_with(process, "exited early (" + code +
-                                    ") before the test finished: did it call exit()?");
+    return failed_with(process,
+                       "exited early (" + code + ") before the test finished: did it call exit()?");
   }
   if (!json) {
     return failed_with(process, "exited (" + code + ") without writing its gtest result");

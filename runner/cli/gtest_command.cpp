@@ -29,7 +29,9 @@ int usage_error(const std::string& message) {
   return exit_usage;
 }
 
-void warn(const std::string& message) { std::fprintf(stderr, "procpool gtest: warning: %s\n", message.c_str()); }
+void warn(const std::string& message) {
+  std::fprintf(stderr, "procpool gtest: warning: %s\n", message.c_str());
+}
 
 // The shard from --shard K/N, else from GoogleTest's own variables as Bazel and CTest set them.
 std::optional<plan::Shard> choose_shard(const GtestOptions& o, std::string& error) {
@@ -39,7 +41,9 @@ std::optional<plan::Shard> choose_shard(const GtestOptions& o, std::string& erro
   if (!total || !index) return plan::Shard{1, 1};
   // gtest's index is 0-based; ours is 1-based.
   auto shard = plan::Shard::parse(std::to_string(std::atoll(index) + 1) + "/" + total, error);
-  if (!shard) error = "GTEST_SHARD_INDEX=" + std::string(index) + " / GTEST_TOTAL_SHARDS=" + total + " are not a valid shard";
+  if (!shard)
+    error = "GTEST_SHARD_INDEX=" + std::string(index) + " / GTEST_TOTAL_SHARDS=" + total +
+            " are not a valid shard";
   return shard;
 }
 
@@ -48,12 +52,16 @@ TaskSpec listing_failure(const gtest::Listing& listing) {
   const std::string file = fs::path(listing.binary).filename().string();
   task.test = TestIdentity{listing.binary, file, "list_tests"};
   task.name = listing.binary + " --gtest_list_tests";
-  std::string output = listing.output.size() > 4000 ? "..." + listing.output.substr(listing.output.size() - 4000) : listing.output;
-  task.preset_failure = listing.binary + ": " + listing.error + (output.empty() ? "" : "\n" + output);
+  std::string output = listing.output.size() > 4000
+                           ? "..." + listing.output.substr(listing.output.size() - 4000)
+                           : listing.output;
+  task.preset_failure =
+      listing.binary + ": " + listing.error + (output.empty() ? "" : "\n" + output);
   return task;
 }
 
-TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test, const GtestOptions& o) {
+TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
+                   const GtestOptions& o) {
   TaskSpec task;
   task.test = TestIdentity{binary, test.suite, test.name};
   task.argv = {binary, "--gtest_filter=" + task.test->full_name()};
@@ -66,11 +74,11 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test, con
 }  // namespace
 
 CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "gtest",
-      "Run GoogleTest binaries test by test, one isolated process per test.\n"
-      "  procpool gtest [OPTIONS] BINARY [BINARY...] [-- EXTRA_GTEST_ARGS...]\n"
-      "Longest tests start first once durations are remembered (--history).");
+  CLI::App* cmd =
+      app.add_subcommand("gtest",
+                         "Run GoogleTest binaries test by test, one isolated process per test.\n"
+                         "  procpool gtest [OPTIONS] BINARY [BINARY...] [-- EXTRA_GTEST_ARGS...]\n"
+                         "Longest tests start first once durations are remembered (--history).");
   cmd->add_option("binaries", o.binaries, "GoogleTest programs")->required();
   cmd->add_option("-j,--jobs", o.jobs, "tests at once (default: number of cores)")
       ->check(CLI::PositiveNumber);
@@ -81,10 +89,12 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
   cmd->add_option("--grace", o.grace_s, "seconds between SIGTERM and SIGKILL")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--slow", o.slow_s, "seconds after which a running test is reported slow (0: never)")
+  cmd->add_option("--slow", o.slow_s,
+                  "seconds after which a running test is reported slow (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--retries", o.retries, "extra attempts for a failing test; a late pass is flaky");
+  cmd->add_option("--retries", o.retries,
+                  "extra attempts for a failing test; a late pass is flaky");
   cmd->add_flag("--fail-on-flaky", o.fail_on_flaky, "exit 1 when a test was flaky");
   cmd->add_option("--repeat", o.repeat, "run every test N times")->check(CLI::PositiveNumber);
   cmd->add_option("--halt", o.halt, "never | soon,fail=N | now,fail=N (as procpool run)")
@@ -144,7 +154,8 @@ int run_gtest_command(const GtestOptions& o) {
       if (test.disabled() && !o.also_run_disabled) continue;
       candidates.push_back(test_task(listing.binary, test, o));
     }
-    if (listing.tests.empty()) warn(listing.binary + " has no tests" + (o.filter.empty() ? "" : " matching the filter"));
+    if (listing.tests.empty())
+      warn(listing.binary + " has no tests" + (o.filter.empty() ? "" : " matching the filter"));
   }
   std::vector<std::string> ids;
   std::vector<std::optional<double>> seconds;
@@ -179,7 +190,8 @@ int run_gtest_command(const GtestOptions& o) {
   config.retries = o.retries;
   config.halt = *halt;
 
-  GtestConsoleReporter console({.progress = want_progress(o.no_progress), .slowest = o.print_test_times});
+  GtestConsoleReporter console(
+      {.progress = want_progress(o.no_progress), .slowest = o.print_test_times});
   plan::HistoryRecorder history_recorder(history, o.history);
   SessionReporters reporters;
   reporters.all = {&console, &history_recorder};
@@ -199,7 +211,8 @@ int run_gtest_command(const GtestOptions& o) {
   if (!history_recorder.error().empty()) warn(history_recorder.error());
   std::error_code ignored;
   if (o.keep_tmp) {
-    std::fprintf(stderr, "procpool gtest: test temporary directories kept in %s\n", temp_root.c_str());
+    std::fprintf(stderr, "procpool gtest: test temporary directories kept in %s\n",
+                 temp_root.c_str());
   } else {
     fs::remove_all(temp_root, ignored);
   }

@@ -7,8 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "exit_codes.hpp"
-#include "procpool/process/orphans.hpp"
 #include "gtest_command.hpp"
+#include "procpool/process/orphans.hpp"
 #include "run_command.hpp"
 
 #ifndef PROCPOOL_VERSION

@@ -64,7 +64,9 @@ std::optional<std::vector<TaskSpec>> build_tasks(const RunOptions& o, std::strin
   std::vector<std::string> command(words.begin(), separator);
   const int sources = int(has_inputs) + int(!o.tasks_file.empty()) + int(!o.arg_file.empty());
   if (sources == 0) {
-    error = "nothing to run: give `-- COMMAND ::: INPUT...`, `--arg-file FILE -- COMMAND` or `--tasks FILE`";
+    error =
+        "nothing to run: give `-- COMMAND ::: INPUT...`, `--arg-file FILE -- COMMAND` or `--tasks "
+        "FILE`";
     return std::nullopt;
   }
   if (sources > 1) {
@@ -123,7 +125,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::NonNegativeNumber);
   run->add_option("--grace", o.grace_s, "seconds between SIGTERM and SIGKILL when stopping")
       ->check(CLI::NonNegativeNumber);
-  run->add_option("--slow", o.slow_s, "seconds after which a running task is reported as slow (0: never)")
+  run->add_option("--slow", o.slow_s,
+                  "seconds after which a running task is reported as slow (0: never)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--retries", o.retries, "extra attempts for a task that fails");
   run->add_option("--halt", o.halt, "never | soon,fail=N | now,fail=N (also success=N, done=N, N%)")
@@ -156,7 +159,9 @@ int run_run_command(const RunOptions& o) {
   if (!o.results_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(o.results_dir, ec);
-    if (ec) return usage_error("cannot create --results directory " + o.results_dir + ": " + ec.message());
+    if (ec)
+      return usage_error("cannot create --results directory " + o.results_dir + ": " +
+                         ec.message());
   }
 
   boost::asio::io_context io(1);

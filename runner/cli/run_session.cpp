@@ -1,11 +1,11 @@
 #include "run_session.hpp"
 
+#include <unistd.h>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <unistd.h>
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -63,8 +63,10 @@ SessionResult run_session(asio::io_context& io, Executor& executor, const Schedu
   // Everything a task started that escaped its process group (setsid daemons, double forks)
   // was reparented to us, the subreaper: nothing may outlive the run.
   if (const std::size_t orphans = process::kill_and_reap_all_children(); orphans > 0) {
-    std::fprintf(stderr, "procpool: killed %zu process(es) that tasks left running outside their process group\n",
-                 orphans);
+    std::fprintf(
+        stderr,
+        "procpool: killed %zu process(es) that tasks left running outside their process group\n",
+        orphans);
   }
   for (FileReporter* file : reporters.files) {
     if (!file->error().empty()) result.report_errors.push_back(file->error());
@@ -78,8 +80,8 @@ int exit_code_for(const SessionResult& result) {
   if (!result.report_errors.empty()) return exit_usage;
   if (result.summary.failed > 0) return exit_task_failed;
   // Tasks stopped by a halt on success (--halt now,success=1) are not failures, as in parallel.
-  const bool halted = result.summary.cancelled_run &&
-                      result.summary.cancel_reason == CancelReason::halted;
+  const bool halted =
+      result.summary.cancelled_run && result.summary.cancel_reason == CancelReason::halted;
   if (result.summary.cancelled > 0 && !halted) return exit_task_failed;
   return exit_ok;
 }
@@ -97,8 +99,10 @@ std::string check_report_path(const std::string& path) {
   fs::path parent = fs::path(path).parent_path();
   if (parent.empty()) parent = ".";
   std::error_code ec;
-  if (!fs::is_directory(parent, ec)) return "cannot write " + path + ": " + parent.string() + " is not a directory";
-  if (::access(parent.c_str(), W_OK) != 0) return "cannot write " + path + ": " + std::strerror(errno);
+  if (!fs::is_directory(parent, ec))
+    return "cannot write " + path + ": " + parent.string() + " is not a directory";
+  if (::access(parent.c_str(), W_OK) != 0)
+    return "cannot write " + path + ": " + std::strerror(errno);
   if (fs::is_directory(path, ec)) return "cannot write " + path + ": it is a directory";
   return {};
 }

@@ -9,8 +9,8 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "procpool/core/events.hpp"
 #include <functional>
+#include "procpool/core/events.hpp"
 
 #include "procpool/report/file_reporter.hpp"
 #include "procpool/schedule/executor.hpp"
@@ -19,14 +19,14 @@
 namespace procpool::cli {
 
 struct SessionReporters {
-  std::vector<Reporter*> all;              // every consumer of events, in call order
-  std::vector<FileReporter*> files;        // those whose write errors must fail the run
-  std::function<void()> tick;              // redraws a live status line; may be empty
+  std::vector<Reporter*> all;        // every consumer of events, in call order
+  std::vector<FileReporter*> files;  // those whose write errors must fail the run
+  std::function<void()> tick;        // redraws a live status line; may be empty
 };
 
 struct SessionResult {
   RunSummary summary;
-  int signal = 0;                    // SIGINT/SIGTERM that cancelled the run, or 0
+  int signal = 0;  // SIGINT/SIGTERM that cancelled the run, or 0
   std::vector<std::string> report_errors;
 };
 

@@ -28,13 +28,20 @@ Outcome Outcome::start_failure(std::string message) {
 
 std::string_view to_string(OutcomeKind kind) {
   switch (kind) {
-    case OutcomeKind::passed: return "passed";
-    case OutcomeKind::failed: return "failed";
-    case OutcomeKind::signalled: return "signalled";
-    case OutcomeKind::timed_out: return "timed_out";
-    case OutcomeKind::failed_to_start: return "failed_to_start";
-    case OutcomeKind::cancelled: return "cancelled";
-    case OutcomeKind::skipped: return "skipped";
+    case OutcomeKind::passed:
+      return "passed";
+    case OutcomeKind::failed:
+      return "failed";
+    case OutcomeKind::signalled:
+      return "signalled";
+    case OutcomeKind::timed_out:
+      return "timed_out";
+    case OutcomeKind::failed_to_start:
+      return "failed_to_start";
+    case OutcomeKind::cancelled:
+      return "cancelled";
+    case OutcomeKind::skipped:
+      return "skipped";
   }
   return "unknown";
 }
@@ -48,17 +55,29 @@ std::string signal_name(int signal) {
 std::string describe(const Outcome& outcome) {
   std::string text;
   switch (outcome.kind) {
-    case OutcomeKind::passed: text = "exit 0"; break;
-    case OutcomeKind::failed: text = "exit " + std::to_string(outcome.exit_code); break;
+    case OutcomeKind::passed:
+      text = "exit 0";
+      break;
+    case OutcomeKind::failed:
+      text = "exit " + std::to_string(outcome.exit_code);
+      break;
     case OutcomeKind::signalled: {
       text = signal_name(outcome.signal);
       if (const char* what = sigdescr_np(outcome.signal)) text += std::string(" (") + what + ")";
       break;
     }
-    case OutcomeKind::timed_out: text = "timed out"; break;
-    case OutcomeKind::failed_to_start: text = "failed to start: " + outcome.error; break;
-    case OutcomeKind::cancelled: text = "cancelled"; break;
-    case OutcomeKind::skipped: text = "not run"; break;
+    case OutcomeKind::timed_out:
+      text = "timed out";
+      break;
+    case OutcomeKind::failed_to_start:
+      text = "failed to start: " + outcome.error;
+      break;
+    case OutcomeKind::cancelled:
+      text = "cancelled";
+      break;
+    case OutcomeKind::skipped:
+      text = "not run";
+      break;
   }
   if (outcome.leaked) text += ", leaked processes (killed)";
   return text;

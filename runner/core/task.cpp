@@ -8,8 +8,8 @@ std::string shell_quote(const std::string& word) {
   if (word.empty()) return "''";
   bool safe = true;
   for (unsigned char c : word) {
-    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == ':' ||
-          c == '=' || c == '+' || c == ',' || c == '@' || c == '%')) {
+    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == '=' ||
+          c == '+' || c == ',' || c == '@' || c == '%')) {
       safe = false;
       break;
     }
@@ -17,8 +17,10 @@ std::string shell_quote(const std::string& word) {
   if (safe) return word;
   std::string quoted = "'";
   for (char c : word) {
-    if (c == '\'') quoted += "'\\''";
-    else quoted += c;
+    if (c == '\'')
+      quoted += "'\\''";
+    else
+      quoted += c;
   }
   quoted += '\'';
   return quoted;

@@ -4,8 +4,8 @@
 #include <csignal>
 #include <sstream>
 
-#include <boost/asio/post.hpp>
 #include <sys/wait.h>
+#include <boost/asio/post.hpp>
 
 #include <gtest/gtest.h>
 

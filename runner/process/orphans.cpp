@@ -1,13 +1,13 @@
 #include "procpool/process/orphans.hpp"
 
-#include <csignal>
 #include <dirent.h>
-#include <fstream>
-#include <set>
-#include <string>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <string>
 
 namespace procpool::process {
 namespace {
@@ -63,8 +63,8 @@ std::size_t kill_and_reap_all_children() {
       }
     }
     const pid_t reaped = ::waitpid(-1, nullptr, WNOHANG);
-    if (reaped < 0) break;              // ECHILD: none left
-    if (reaped == 0) ::usleep(1000);    // killed but not dead yet
+    if (reaped < 0) break;            // ECHILD: none left
+    if (reaped == 0) ::usleep(1000);  // killed but not dead yet
   }
   return killed.size();
 }

@@ -1,9 +1,5 @@
 #include "procpool/process/spawn.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -11,6 +7,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 
 #include <boost/process/v2/environment.hpp>
 
@@ -139,7 +139,7 @@ int dev_null() {
 }  // namespace
 
 std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
-                                          const SpawnRequest& request, std::string& error) {
+                                            const SpawnRequest& request, std::string& error) {
   if (request.argv.empty() || request.argv[0].empty()) {
     error = "empty command";
     return std::nullopt;

@@ -78,9 +78,9 @@ void ConsoleReporter::on_run_finished(const RunFinished& event) {
   if (s.failed == 0 && s.cancelled == 0 && s.not_run == 0 && s.flaky == 0) return;
   char wall[32];
   std::snprintf(wall, sizeof wall, "%.2f s", std::chrono::duration<double>(s.wall).count());
-  std::string line = "procpool: " + std::to_string(s.total) + " tasks: " +
-                     std::to_string(s.passed) + " succeeded, " + std::to_string(s.failed) +
-                     " failed";
+  std::string line = "procpool: " + std::to_string(s.total) +
+                     " tasks: " + std::to_string(s.passed) + " succeeded, " +
+                     std::to_string(s.failed) + " failed";
   if (s.flaky) line += " (" + std::to_string(s.flaky) + " flaky among the succeeded)";
   if (s.cancelled) line += ", " + std::to_string(s.cancelled) + " cancelled";
   if (s.not_run) line += ", " + std::to_string(s.not_run) + " not run";
@@ -99,6 +99,8 @@ void ConsoleReporter::note(const std::string& line) { status_.note(line); }
 
 void ConsoleReporter::clear_status() { status_.clear(); }
 
-void ConsoleReporter::tick() { status_.draw(progress_text(done_, total_, running_, failed_, started_)); }
+void ConsoleReporter::tick() {
+  status_.draw(progress_text(done_, total_, running_, failed_, started_));
+}
 
 }  // namespace procpool

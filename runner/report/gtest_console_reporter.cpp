@@ -76,12 +76,15 @@ void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
     return;
   }
   switch (outcome.kind) {
-    case OutcomeKind::passed: line("[       OK ] " + name + time + leak); return;
+    case OutcomeKind::passed:
+      line("[       OK ] " + name + time + leak);
+      return;
     case OutcomeKind::skipped:
       skipped_.push_back({name, "", ""});
       line("[  SKIPPED ] " + name + time);
       return;
-    default: break;
+    default:
+      break;
   }
   // A failure: its whole output once, then why.
   ++failed_count_;
@@ -90,21 +93,30 @@ void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
   write_capture(options_.out_fd, *result.err);
   std::string why;
   switch (outcome.kind) {
-    case OutcomeKind::signalled: why = "crashed: " + describe(outcome); break;
-    case OutcomeKind::timed_out: why = "timed out"; break;
-    case OutcomeKind::failed_to_start: why = outcome.error; break;
-    case OutcomeKind::cancelled: why = "cancelled"; break;
+    case OutcomeKind::signalled:
+      why = "crashed: " + describe(outcome);
+      break;
+    case OutcomeKind::timed_out:
+      why = "timed out";
+      break;
+    case OutcomeKind::failed_to_start:
+      why = outcome.error;
+      break;
+    case OutcomeKind::cancelled:
+      why = "cancelled";
+      break;
     default: {
       // gtest already printed assertion failures; say only what its output cannot.
       const std::string output = result.out->tail(1 << 16);
-      if (!outcome.message.empty() && output.find(first_line(outcome.message)) == std::string::npos) {
+      if (!outcome.message.empty() &&
+          output.find(first_line(outcome.message)) == std::string::npos) {
         why = outcome.message;
       }
     }
   }
   if (!why.empty()) line("procpool: " + display_name(*event.spec) + ": " + why);
-  const char* tag = outcome.kind == OutcomeKind::timed_out  ? "[  TIMEOUT ] "
-                    : outcome.kind == OutcomeKind::signalled ? "[  CRASHED ] "
+  const char* tag = outcome.kind == OutcomeKind::timed_out         ? "[  TIMEOUT ] "
+                    : outcome.kind == OutcomeKind::signalled       ? "[  CRASHED ] "
                     : outcome.kind == OutcomeKind::failed_to_start ? "[  ERROR   ] "
                                                                    : "[  FAILED  ] ";
   line(tag + name + time + leak);
@@ -112,9 +124,12 @@ void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
 }
 
 void GtestConsoleReporter::on_run_cancelled(const RunCancelled& event) {
-  if (event.reason == CancelReason::halted) line("procpool: halting: no new tests will start");
-  else if (event.immediate) line("procpool: killing running tests");
-  else line("procpool: stopping running tests (signal again to kill them at once)");
+  if (event.reason == CancelReason::halted)
+    line("procpool: halting: no new tests will start");
+  else if (event.immediate)
+    line("procpool: killing running tests");
+  else
+    line("procpool: stopping running tests (signal again to kill them at once)");
 }
 
 void GtestConsoleReporter::on_run_finished(const RunFinished& event) {
@@ -136,14 +151,17 @@ void GtestConsoleReporter::on_run_finished(const RunFinished& event) {
   if (s.not_run > 0) line("[  NOT RUN ] " + plural(s.not_run, "test") + " (the run was stopped)");
   if (options_.slowest > 0 && !times_.empty()) {
     std::sort(times_.begin(), times_.end(), [](auto& a, auto& b) { return a.first > b.first; });
-    line("[  SLOWEST ] " + std::to_string(std::min(options_.slowest, times_.size())) + " slowest tests:");
+    line("[  SLOWEST ] " + std::to_string(std::min(options_.slowest, times_.size())) +
+         " slowest tests:");
     for (std::size_t i = 0; i < times_.size() && i < options_.slowest; ++i) {
       char text[64];
       std::snprintf(text, sizeof text, "[  SLOWEST ] %9.3f s  ", times_[i].first);
       line(text + times_[i].second);
     }
   }
-  if (!failed_.empty()) line("\n " + std::to_string(failed_.size()) + " FAILED TEST" + (failed_.size() == 1 ? "" : "S"));
+  if (!failed_.empty())
+    line("\n " + std::to_string(failed_.size()) + " FAILED TEST" +
+         (failed_.size() == 1 ? "" : "S"));
 }
 
 void GtestConsoleReporter::tick() {

@@ -18,7 +18,8 @@ std::string JoblogReporter::row(const TaskFinished& event) {
   int exitval = outcome.exit_code;
   if (outcome.kind == OutcomeKind::signalled) exitval = 0;
   if (outcome.kind == OutcomeKind::failed_to_start) exitval = 127;
-  if (outcome.kind == OutcomeKind::timed_out || outcome.kind == OutcomeKind::cancelled) exitval = -1;
+  if (outcome.kind == OutcomeKind::timed_out || outcome.kind == OutcomeKind::cancelled)
+    exitval = -1;
   char numbers[160];
   std::snprintf(numbers, sizeof numbers, "%zu\t:\t%.3f\t%.3f\t0\t%zu\t%d\t%d\t", event.index + 1,
                 epoch_seconds(result.started_at), seconds(result.duration), result.out->size(),

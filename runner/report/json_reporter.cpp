@@ -18,7 +18,8 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   r["outcome"] = std::string(to_string(outcome.kind));
   const bool exited = outcome.kind == OutcomeKind::passed || outcome.kind == OutcomeKind::failed;
   r["exit_code"] = exited ? nlohmann::json(outcome.exit_code) : nlohmann::json(nullptr);
-  r["signal"] = outcome.signal ? nlohmann::json(signal_name(outcome.signal)) : nlohmann::json(nullptr);
+  r["signal"] =
+      outcome.signal ? nlohmann::json(signal_name(outcome.signal)) : nlohmann::json(nullptr);
   if (!outcome.error.empty()) r["error"] = outcome.error;
   if (!outcome.message.empty()) r["message"] = outcome.message;
   if (const auto& test = event.spec->test) {
@@ -56,9 +57,15 @@ void JsonReporter::on_run_finished(const RunFinished& event) {
   const RunSummary& s = *event.summary;
   nlohmann::json doc;
   doc["version"] = 1;
-  doc["summary"] = {{"total", s.total},     {"passed", s.passed},   {"failed", s.failed},
-                    {"cancelled", s.cancelled}, {"not_run", s.not_run}, {"flaky", s.flaky},
-                    {"retries", s.retries}, {"skipped", s.skipped}, {"wall_seconds", seconds(s.wall)},
+  doc["summary"] = {{"total", s.total},
+                    {"passed", s.passed},
+                    {"failed", s.failed},
+                    {"cancelled", s.cancelled},
+                    {"not_run", s.not_run},
+                    {"flaky", s.flaky},
+                    {"retries", s.retries},
+                    {"skipped", s.skipped},
+                    {"wall_seconds", seconds(s.wall)},
                     {"interrupted", s.cancelled_run && s.cancel_reason != CancelReason::halted},
                     {"halted", s.cancelled_run && s.cancel_reason == CancelReason::halted}};
   doc["tasks"] = records_;

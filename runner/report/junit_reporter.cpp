@@ -29,6 +29,17 @@ std::string seconds_text(double seconds) {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// gtest's failure text starts with "file:line" on a line of its own; the message attribute reads
+// better as "file:line: Expected equality of these values:".
+std::string headline(const std::string& failure) {
+  const std::string first = first_line(failure);
+  const auto colon = first.rfind(':');
+  const bool location = colon != std::string::npos && colon + 1 < first.size() &&
+                        first.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+  if (!location || first.size() == failure.size()) return first;
+  return first + ": " + first_line(failure.substr(first.size() + 1));
+}
+
 // What the case's outcome element says: kind of element, type, message, body.
 struct Verdict {
   const char* element = nullptr;  // nullptr: passed
@@ -39,15 +50,20 @@ struct Verdict {
 
 Verdict verdict_for(const Outcome& outcome, unsigned attempts) {
   switch (outcome.kind) {
-    case OutcomeKind::passed: return {};
+    case OutcomeKind::passed:
+      return {};
     case OutcomeKind::failed:
       return {"failure", "failure",
-              outcome.message.empty() ? describe(outcome) : first_line(outcome.message),
+              outcome.message.empty() ? describe(outcome) : headline(outcome.message),
               outcome.message.empty() ? describe(outcome) : outcome.message};
-    case OutcomeKind::signalled: return {"error", "crash", "crashed: " + describe(outcome), ""};
-    case OutcomeKind::timed_out: return {"error", "timeout", "timed out", ""};
-    case OutcomeKind::failed_to_start: return {"error", "start", outcome.error, outcome.error};
-    case OutcomeKind::cancelled: return {"skipped", "cancelled", "stopped: the run was cancelled", ""};
+    case OutcomeKind::signalled:
+      return {"error", "crash", "crashed: " + describe(outcome), ""};
+    case OutcomeKind::timed_out:
+      return {"error", "timeout", "timed out", ""};
+    case OutcomeKind::failed_to_start:
+      return {"error", "start", outcome.error, outcome.error};
+    case OutcomeKind::cancelled:
+      return {"skipped", "cancelled", "stopped: the run was cancelled", ""};
     case OutcomeKind::skipped:
       return {"skipped", "skipped",
               attempts == 0 ? "not run: the run was halted or interrupted" : outcome.message, ""};
@@ -70,8 +86,10 @@ std::string JunitReporter::xml_safe(std::string_view text) {
   for (std::size_t i = 0; i < n;) {
     const unsigned char c = s[i];
     if (c < 0x80) {
-      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += static_cast<char>(c);
-      else out += "\xEF\xBF\xBD";
+      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+        out += static_cast<char>(c);
+      else
+        out += "\xEF\xBF\xBD";
       ++i;
       continue;
     }
@@ -161,14 +179,15 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
         if (!c->flaky) continue;  // a test that failed in the end reports its final failure
         const Verdict fv = verdict_for(attempt.outcome, 1);
         auto flaky = testcase.append_child(std::string(fv.element) == "error" ? "flakyError"
-                                                                               : "flakyFailure");
+                                                                              : "flakyFailure");
         flaky.append_attribute("message") = xml_safe(fv.message).c_str();
         flaky.append_attribute("type") = fv.type;
         if (!attempt.output.empty()) {
           flaky.append_child("system-out").text().set(xml_safe(attempt.output).c_str());
         }
       }
-      if (!c->output.empty()) testcase.append_child("system-out").text().set(xml_safe(c->output).c_str());
+      if (!c->output.empty())
+        testcase.append_child("system-out").text().set(xml_safe(c->output).c_str());
     }
     suite.prepend_attribute("time") = seconds_text(time).c_str();
     suite.prepend_attribute("skipped") = std::to_string(skipped).c_str();

@@ -1,8 +1,8 @@
 #include "procpool/report/results_dir_reporter.hpp"
 
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
-#include <sys/stat.h>
 
 #include "procpool/core/atomic_file.hpp"
 

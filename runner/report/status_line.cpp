@@ -1,8 +1,8 @@
 #include "procpool/report/status_line.hpp"
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
-#include <unistd.h>
 
 namespace procpool {
 
@@ -55,8 +55,8 @@ std::string progress_text(std::size_t done, std::size_t total, unsigned running,
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char line[160];
-  std::snprintf(line, sizeof line, "[%zu/%zu] %u running, %zu failed, %.1f s", done, total,
-                running, failed, elapsed);
+  std::snprintf(line, sizeof line, "[%zu/%zu] %u running, %zu failed, %.1f s", done, total, running,
+                failed, elapsed);
   return line;
 }
 

@@ -22,9 +22,12 @@ std::string verdict_of(const TaskFinished& event) {
   const Outcome& outcome = event.result->outcome;
   if (event.flaky) return "flaky";
   switch (outcome.kind) {
-    case OutcomeKind::signalled: return "crashed";
-    case OutcomeKind::skipped: return event.attempts == 0 ? "not_run" : "skipped";
-    default: return std::string(to_string(outcome.kind));
+    case OutcomeKind::signalled:
+      return "crashed";
+    case OutcomeKind::skipped:
+      return event.attempts == 0 ? "not_run" : "skipped";
+    default:
+      return std::string(to_string(outcome.kind));
   }
 }
 

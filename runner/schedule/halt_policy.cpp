@@ -17,15 +17,20 @@ std::optional<HaltPolicy> HaltPolicy::parse(std::string_view text, std::string& 
   const auto when = text.substr(0, comma);
   const auto trigger = text.substr(comma + 1, equals - comma - 1);
   auto value = text.substr(equals + 1);
-  if (when == "soon") policy.when = When::soon;
-  else if (when == "now") policy.when = When::now;
+  if (when == "soon")
+    policy.when = When::soon;
+  else if (when == "now")
+    policy.when = When::now;
   else {
     error = "--halt: '" + std::string(when) + "' is not soon or now";
     return std::nullopt;
   }
-  if (trigger == "fail") policy.trigger = Trigger::fail;
-  else if (trigger == "success") policy.trigger = Trigger::success;
-  else if (trigger == "done") policy.trigger = Trigger::done;
+  if (trigger == "fail")
+    policy.trigger = Trigger::fail;
+  else if (trigger == "success")
+    policy.trigger = Trigger::success;
+  else if (trigger == "done")
+    policy.trigger = Trigger::done;
   else {
     error = "--halt: '" + std::string(trigger) + "' is not fail, success or done";
     return std::nullopt;

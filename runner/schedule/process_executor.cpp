@@ -32,12 +32,12 @@ void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   child_options.on_slow = std::move(callbacks.slow);
 
   const std::uint64_t id = next_id_++;
-  auto child = process::Child::start(
-      io_, std::move(request), std::move(child_options),
-      [this, id, done = std::move(callbacks.done)](AttemptResult result) {
-        running_.erase(id);
-        done(std::move(result));
-      });
+  auto child =
+      process::Child::start(io_, std::move(request), std::move(child_options),
+                            [this, id, done = std::move(callbacks.done)](AttemptResult result) {
+                              running_.erase(id);
+                              done(std::move(result));
+                            });
   running_.emplace(id, std::move(child));
 }
 

@@ -92,16 +92,22 @@ void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
   const TaskState& state = states_[index];
   const OutcomeKind kind = result.outcome.kind;
   const bool flaky = kind == OutcomeKind::passed && state.failed_before;
-  if (kind == OutcomeKind::passed) ++summary_.passed;
-  else if (counts_as_failure(kind)) ++summary_.failed;
-  else if (kind == OutcomeKind::cancelled) ++summary_.cancelled;
-  else if (state.attempts > 0) ++summary_.skipped;
-  else ++summary_.not_run;
+  if (kind == OutcomeKind::passed)
+    ++summary_.passed;
+  else if (counts_as_failure(kind))
+    ++summary_.failed;
+  else if (kind == OutcomeKind::cancelled)
+    ++summary_.cancelled;
+  else if (state.attempts > 0)
+    ++summary_.skipped;
+  else
+    ++summary_.not_run;
   if (flaky) ++summary_.flaky;
   emit(&Reporter::on_task_finished,
        TaskFinished{index, &tasks_[index], state.attempts, flaky, &result});
 
-  if (!starting_stopped_ && config_.halt.triggered(summary_.failed, summary_.passed, summary_.total)) {
+  if (!starting_stopped_ &&
+      config_.halt.triggered(summary_.failed, summary_.passed, summary_.total)) {
     halt(config_.halt.when == HaltPolicy::When::now, CancelReason::halted, false);
   }
 }

@@ -133,12 +133,10 @@ TEST(Scheduler, RetriesAFailureAtOnceAndCallsALatePassFlaky) {
   h.executor.finish(0, Outcome::killed_by(11));
   h.executor.finish(0, Outcome::exited(0));
   h.executor.finish(1, Outcome::exited(0));
-  EXPECT_EQ(h.recorder.log,
-            (std::vector<std::string>{"start 0 slot 1 attempt 1", "retry 0",
-                                      "start 0 slot 1 attempt 2", "retry 0",
-                                      "start 0 slot 1 attempt 3", "finish 0 passed flaky",
-                                      "start 1 slot 1 attempt 1", "finish 1 passed",
-                                      "run finished"}));
+  EXPECT_EQ(h.recorder.log, (std::vector<std::string>{
+                                "start 0 slot 1 attempt 1", "retry 0", "start 0 slot 1 attempt 2",
+                                "retry 0", "start 0 slot 1 attempt 3", "finish 0 passed flaky",
+                                "start 1 slot 1 attempt 1", "finish 1 passed", "run finished"}));
   EXPECT_EQ(h.summary.flaky, 1u);
   EXPECT_EQ(h.summary.retries, 2u);
 }

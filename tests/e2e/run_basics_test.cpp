@@ -1,8 +1,8 @@
 // procpool run: inputs, replacement strings, quoting, exit statuses and failure reasons.
-#include <algorithm>
-#include <sstream>
-#include <filesystem>
 #include <sys/stat.h>
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -32,15 +32,15 @@ TEST_F(RunBasics, BracesTakeTheInputAndWithoutThemTheInputIsAppended) {
 }
 
 TEST_F(RunBasics, ReplacementStringsFollowGnuParallel) {
-  auto r = run_procpool({"run", "--", helper(), "print", "{.}|{/}|{//}|{/.}|{#}", ":::",
-                         "dir/sub/file.tar.gz"});
+  auto r = run_procpool(
+      {"run", "--", helper(), "print", "{.}|{/}|{//}|{/.}|{#}", ":::", "dir/sub/file.tar.gz"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "dir/sub/file.tar|file.tar.gz|dir/sub|file.tar|1\n");
 }
 
 TEST_F(RunBasics, ShellModeRunsThroughShWithQuotedInputs) {
-  auto r = run_procpool({"run", "--shell", "--", "printf '%s\\n' {} | tr a-z A-Z", ":::",
-                         "it's here"});
+  auto r =
+      run_procpool({"run", "--shell", "--", "printf '%s\\n' {} | tr a-z A-Z", ":::", "it's here"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "IT'S HERE\n");
 }
@@ -55,8 +55,8 @@ TEST_F(RunBasics, ExitsZeroWhenAllSucceedAndOneWhenAnyFails) {
 
 TEST_F(RunBasics, CrashesAreReportedWithTheSignalName) {
   TempDir dir;
-  auto r = run_procpool({"run", "--json", dir.file("r.json"), "--", helper(), "crash", ":::",
-                         "segv", "abort"});
+  auto r = run_procpool(
+      {"run", "--json", dir.file("r.json"), "--", helper(), "crash", ":::", "segv", "abort"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("SIGSEGV"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("SIGABRT"), std::string::npos) << r.err;
@@ -78,7 +78,8 @@ TEST_F(RunBasics, MissingAndNonExecutableCommandsFailToStartWithTheReason) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("No such file or directory: ./nope"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Permission denied: " + not_executable), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("command not found in PATH: no-such-command-xyz"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("command not found in PATH: no-such-command-xyz"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(RunBasics, BinaryOutputIsPassedThroughByteExact) {
@@ -156,7 +157,8 @@ TEST_F(RunBasics, DryRunPrintsCommandsAndRunsNothing) {
 }
 
 TEST_F(RunBasics, TagPrefixesEveryLineWithTheInput) {
-  auto r = run_procpool({"run", "--tag", "--", helper(), "print", "one", "print", "two", "--", ":::", "in"});
+  auto r = run_procpool(
+      {"run", "--tag", "--", helper(), "print", "one", "print", "two", "--", ":::", "in"});
   EXPECT_EQ(r.out, "in\tone\nin\ttwo\n");
 }
 

@@ -18,7 +18,8 @@ std::vector<std::string> inputs(int n) {
 
 TEST_F(RunScheduling, JobsLimitIsNeverExceededAndSlotsAreNeverShared) {
   TempDir dir;
-  std::vector<std::string> args{"run", "-j3", "--", helper(), "slot-check", dir.path(), "3", "--", ":::"};
+  std::vector<std::string> args{"run",      "-j3", "--", helper(), "slot-check",
+                                dir.path(), "3",   "--", ":::"};
   for (auto& i : inputs(30)) args.push_back(i);
   auto r = run_procpool(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -27,7 +28,8 @@ TEST_F(RunScheduling, JobsLimitIsNeverExceededAndSlotsAreNeverShared) {
 TEST_F(RunScheduling, SlotCheckCatchesAnOverfullRun) {
   // The helper's own check must be able to fail, or the test above proves nothing.
   TempDir dir;
-  std::vector<std::string> args{"run", "-j3", "--", helper(), "slot-check", dir.path(), "2", "sleep", "0.2", "--", ":::"};
+  std::vector<std::string> args{"run", "-j3",   "--",  helper(), "slot-check", dir.path(),
+                                "2",   "sleep", "0.2", "--",     ":::"};
   for (auto& i : inputs(6)) args.push_back(i);
   auto r = run_procpool(args);
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -78,14 +80,15 @@ TEST_F(RunScheduling, HaltNowStopsTheRunningTasksToo) {
 }
 
 TEST_F(RunScheduling, HaltOnSuccessExitsZero) {
-  auto r = run_procpool({"run", "-j2", "--grace", "0.3", "--halt", "now,success=1", "--shell",
-                         "--tasks", "-"},
-                        {.stdin_text = "exit 0\nsleep 100\n"});
+  auto r = run_procpool(
+      {"run", "-j2", "--grace", "0.3", "--halt", "now,success=1", "--shell", "--tasks", "-"},
+      {.stdin_text = "exit 0\nsleep 100\n"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST_F(RunScheduling, OutputComesInCompletionOrderOrWithKeepOrderInInputOrder) {
-  const std::vector<std::string> tail{"--", helper(), "sleep", "{}", "print", "{}", ":::", "0.6", "0.3", "0"};
+  const std::vector<std::string> tail{"--", helper(), "sleep", "{}",  "print",
+                                      "{}", ":::",    "0.6",   "0.3", "0"};
   std::vector<std::string> plain{"run", "-j3"};
   plain.insert(plain.end(), tail.begin(), tail.end());
   auto completion = run_procpool(plain);
@@ -97,10 +100,12 @@ TEST_F(RunScheduling, OutputComesInCompletionOrderOrWithKeepOrderInInputOrder) {
 }
 
 TEST_F(RunScheduling, EachTasksOutputIsOneUnbrokenBlock) {
-  // Two tasks print 200 lines each with pauses; with -j2 they interleave in time but never on screen.
-  auto r = run_procpool({"run", "-j2", "--shell", "--",
-                         "for i in $(seq 200); do echo {}$i; [ $((i % 50)) = 0 ] && sleep 0.05; done",
-                         ":::", "a", "b"});
+  // Two tasks print 200 lines each with pauses; with -j2 they interleave in time but never on
+  // screen.
+  auto r =
+      run_procpool({"run", "-j2", "--shell", "--",
+                    "for i in $(seq 200); do echo {}$i; [ $((i % 50)) = 0 ] && sleep 0.05; done",
+                    ":::", "a", "b"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream lines(r.out);
   std::string line, previous_prefix;
@@ -115,7 +120,8 @@ TEST_F(RunScheduling, EachTasksOutputIsOneUnbrokenBlock) {
 
 TEST_F(RunScheduling, JoblogHasGnuParallelsColumns) {
   TempDir dir;
-  auto r2 = run_procpool({"run", "-j1", "--joblog", dir.file("log"), "--", helper(), "exit", ":::", "0", "3"});
+  auto r2 = run_procpool(
+      {"run", "-j1", "--joblog", dir.file("log"), "--", helper(), "exit", ":::", "0", "3"});
   EXPECT_EQ(r2.exit_code, 1);
   std::istringstream log(read_file(dir.file("log")));
   std::string header;
@@ -142,7 +148,8 @@ TEST_F(RunScheduling, JoblogHasGnuParallelsColumns) {
 
 TEST_F(RunScheduling, JoblogRecordsTheSignalOfACrash) {
   TempDir dir;
-  auto r = run_procpool({"run", "--joblog", dir.file("log"), "--", helper(), "crash", ":::", "segv"});
+  auto r =
+      run_procpool({"run", "--joblog", dir.file("log"), "--", helper(), "crash", ":::", "segv"});
   EXPECT_EQ(r.exit_code, 1);
   const std::string log = read_file(dir.file("log"));
   EXPECT_NE(log.find("\t0\t11\t"), std::string::npos) << log;

@@ -12,9 +12,8 @@ using RunStopping = CliTest;
 
 TEST_F(RunStopping, HungTaskWithGrandchildrenIgnoringSigtermIsKilledWholeAfterTimeout) {
   TempDir dir;
-  auto r = run_procpool({"run", "--timeout", "0.5", "--grace", "0.3", "--", helper(),
-                         "ignore-term", "spawn-grandchild", "spawn-grandchild", "sleep", "100",
-                         "--", ":::", "x"},
+  auto r = run_procpool({"run", "--timeout", "0.5", "--grace", "0.3", "--", helper(), "ignore-term",
+                         "spawn-grandchild", "spawn-grandchild", "sleep", "100", "--", ":::", "x"},
                         {.env = {"PP_PIDFILE=" + dir.file("pids")}});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("FAILED (timed out)"), std::string::npos) << r.err;
@@ -23,8 +22,8 @@ TEST_F(RunStopping, HungTaskWithGrandchildrenIgnoringSigtermIsKilledWholeAfterTi
 }
 
 TEST_F(RunStopping, TimeoutSendsSigtermFirstSoCooperativeTasksStopWithinTheGrace) {
-  auto r = run_procpool({"run", "--timeout", "0.3", "--grace", "20", "--", helper(), "sleep",
-                         "100", "--", ":::", "x"});
+  auto r = run_procpool({"run", "--timeout", "0.3", "--grace", "20", "--", helper(), "sleep", "100",
+                         "--", ":::", "x"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_LT(r.seconds, 10.0) << "SIGTERM should have ended it long before the 20 s grace";
 }
@@ -55,19 +54,20 @@ TEST_F(RunStopping, SigtermExits143) {
 }
 
 TEST_F(RunStopping, SecondSigintKillsAtOnceWithoutWaitingForTheGrace) {
-  auto r = run_procpool({"run", "--grace", "60", "--", helper(), "ignore-term", "sleep", "100",
-                         "--", ":::", "a"},
-                        {.send_signal = SIGINT,
-                         .signal_after = std::chrono::milliseconds(300),
-                         .second_signal = SIGINT});
+  auto r = run_procpool(
+      {"run", "--grace", "60", "--", helper(), "ignore-term", "sleep", "100", "--", ":::", "a"},
+      {.send_signal = SIGINT,
+       .signal_after = std::chrono::milliseconds(300),
+       .second_signal = SIGINT});
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_LT(r.seconds, 10.0);
 }
 
 TEST_F(RunStopping, ProcessesLeftBehindInTheGroupAreReportedAsLeakAndKilled) {
   TempDir dir;
-  auto r = run_procpool({"run", "--", helper(), "spawn-grandchild", "print", "done", "--", ":::", "x"},
-                        {.env = {"PP_PIDFILE=" + dir.file("pids")}});
+  auto r =
+      run_procpool({"run", "--", helper(), "spawn-grandchild", "print", "done", "--", ":::", "x"},
+                   {.env = {"PP_PIDFILE=" + dir.file("pids")}});
   EXPECT_EQ(r.exit_code, 0) << r.err;  // a leak is reported, the task's own verdict stands
   EXPECT_EQ(r.out, "done\n");
   EXPECT_NE(r.err.find("LEAK"), std::string::npos) << r.err;
@@ -87,8 +87,9 @@ TEST_F(RunStopping, ProcessesThatEscapeTheGroupAreKilledWhenTheRunEnds) {
 TEST_F(RunStopping, HugeOutputIsCapturedWholeWhileTheRunnerStaysSmall) {
   TempDir dir;
   const long long bytes = 300LL << 20;  // 300 MiB
-  auto r = run_procpool({"run", "--", helper(), "write-bytes", std::to_string(bytes), "--", ":::", "x"},
-                        {.limit = std::chrono::seconds(120)});
+  auto r =
+      run_procpool({"run", "--", helper(), "write-bytes", std::to_string(bytes), "--", ":::", "x"},
+                   {.limit = std::chrono::seconds(120)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(static_cast<long long>(r.out.size()), bytes);
   EXPECT_EQ(r.out.substr(0, 3), "abc");

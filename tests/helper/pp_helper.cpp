@@ -5,17 +5,17 @@
 //   slot-check DIR J | fail-until FILE N | -- (ignore the remaining arguments, e.g. an
 //   input that procpool appended)
 // With no `exit` step it exits 0.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
-#include <sys/stat.h>
-#include <dirent.h>
-#include <unistd.h>
 
 namespace {
 

@@ -27,7 +27,7 @@ struct CliOptions {
   std::vector<std::string> env;  // NAME=VALUE added to the environment
   int send_signal = 0;           // sent to procpool after `signal_after`
   std::chrono::milliseconds signal_after{0};
-  int second_signal = 0;         // sent `signal_after` later still, when set
+  int second_signal = 0;           // sent `signal_after` later still, when set
   std::chrono::seconds limit{60};  // hard limit: the test fails instead of hanging
   std::string working_dir;
 };

@@ -12,8 +12,8 @@
 namespace procpool::gtest {
 
 struct ListedTest {
-  std::string suite;  // "Prefix/Suite" or "Typed/0"
-  std::string name;   // "Case" or "Case/3"
+  std::string suite;      // "Prefix/Suite" or "Typed/0"
+  std::string name;       // "Case" or "Case/3"
   bool disabled() const;  // DISABLED_ on the suite or the test
 };
 
@@ -38,6 +38,7 @@ struct ListOptions {
 std::optional<std::vector<ListedTest>> parse_test_list(std::string_view text);
 
 // Lists every binary, up to `jobs` at once, each in its own process with a deadline.
-std::vector<Listing> list_tests(const std::vector<std::string>& binaries, const ListOptions& options);
+std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
+                                const ListOptions& options);
 
 }  // namespace procpool::gtest

@@ -56,8 +56,8 @@ struct TaskRetried {
 struct TaskFinished {
   std::size_t index = 0;
   const TaskSpec* spec = nullptr;
-  unsigned attempts = 0;  // 0 when it never started
-  bool flaky = false;     // failed at least once, then passed on a retry
+  unsigned attempts = 0;                  // 0 when it never started
+  bool flaky = false;                     // failed at least once, then passed on a retry
   const AttemptResult* result = nullptr;  // the last attempt; never null
 };
 
@@ -76,7 +76,7 @@ struct RunSummary {
   std::size_t not_run = 0;    // never started (halt or cancel)
   std::size_t skipped = 0;    // ran and skipped itself
   std::size_t flaky = 0;
-  std::size_t retries = 0;    // attempts beyond the first, over all tasks
+  std::size_t retries = 0;  // attempts beyond the first, over all tasks
   std::chrono::nanoseconds wall{0};
   bool cancelled_run = false;
   CancelReason cancel_reason = CancelReason::interrupted;

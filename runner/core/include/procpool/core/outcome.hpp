@@ -19,11 +19,11 @@ enum class OutcomeKind {
 
 struct Outcome {
   OutcomeKind kind = OutcomeKind::skipped;
-  int exit_code = 0;   // meaningful for passed/failed
-  int signal = 0;      // meaningful for signalled, and for timed_out/cancelled when a signal ended it
-  std::string error;   // failed_to_start: the OS reason and the thing that failed
-  std::string message; // why a test failed, from its own report (assertions with locations)
-  bool leaked = false; // processes of its group outlived the task and were killed
+  int exit_code = 0;  // meaningful for passed/failed
+  int signal = 0;  // meaningful for signalled, and for timed_out/cancelled when a signal ended it
+  std::string error;    // failed_to_start: the OS reason and the thing that failed
+  std::string message;  // why a test failed, from its own report (assertions with locations)
+  bool leaked = false;  // processes of its group outlived the task and were killed
 
   static Outcome exited(int code);
   static Outcome killed_by(int signal);

@@ -23,12 +23,12 @@ struct TestIdentity {
 };
 
 struct TaskSpec {
-  std::vector<std::string> argv;  // argv[0] is looked up in PATH when it has no '/'
-  std::vector<EnvVar> env;        // set on top of the runner's own environment
-  std::vector<std::string> env_unset;  // removed from the runner's environment
-  std::string working_dir;        // empty: the runner's
-  std::string name;               // how reports name it: the command line, a test name, ...
-  std::string input;              // `procpool run`: the input it was made from (for --tag)
+  std::vector<std::string> argv;         // argv[0] is looked up in PATH when it has no '/'
+  std::vector<EnvVar> env;               // set on top of the runner's own environment
+  std::vector<std::string> env_unset;    // removed from the runner's environment
+  std::string working_dir;               // empty: the runner's
+  std::string name;                      // how reports name it: the command line, a test name, ...
+  std::string input;                     // `procpool run`: the input it was made from (for --tag)
   std::chrono::milliseconds timeout{0};  // zero: the run's default
   std::optional<TestIdentity> test;
   // When set, the task fails with this message without running: how a source reports an entry

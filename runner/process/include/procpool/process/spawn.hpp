@@ -24,13 +24,13 @@ namespace procpool::process {
 namespace bp2 = boost::process::v2;
 
 struct SpawnRequest {
-  std::vector<std::string> argv;  // argv[0] is searched in PATH when it has no '/'
-  std::vector<EnvVar> env;        // set on top of this process's environment
+  std::vector<std::string> argv;       // argv[0] is searched in PATH when it has no '/'
+  std::vector<EnvVar> env;             // set on top of this process's environment
   std::vector<std::string> env_unset;  // removed from this process's environment
-  std::string working_dir;        // empty: this process's
-  int stdin_fd = -1;              // -1: /dev/null
-  int stdout_fd = -1;             // -1: /dev/null
-  int stderr_fd = -1;             // -1: /dev/null
+  std::string working_dir;             // empty: this process's
+  int stdin_fd = -1;                   // -1: /dev/null
+  int stdout_fd = -1;                  // -1: /dev/null
+  int stderr_fd = -1;                  // -1: /dev/null
 };
 
 struct SpawnedProcess {
@@ -43,6 +43,6 @@ struct SpawnedProcess {
 // On failure returns nothing and sets `error` to "<OS reason>: <argv[0]>", e.g.
 // "No such file or directory: ./nope"; no process is left behind.
 std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
-                                          const SpawnRequest& request, std::string& error);
+                                            const SpawnRequest& request, std::string& error);
 
 }  // namespace procpool::process

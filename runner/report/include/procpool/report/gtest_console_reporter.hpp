@@ -12,8 +12,8 @@
 namespace procpool {
 
 struct GtestConsoleOptions {
-  bool progress = false;          // live status line (terminals only)
-  std::size_t slowest = 0;        // --print-test-times: list this many slowest tests
+  bool progress = false;    // live status line (terminals only)
+  std::size_t slowest = 0;  // --print-test-times: list this many slowest tests
   int out_fd = 1;
   int err_fd = 2;
 };

@@ -18,9 +18,9 @@ void write_capture(int fd, const Capture& capture, const std::string& prefix = {
 class StatusLine {
  public:
   StatusLine(int fd, bool enabled) : fd_(fd), enabled_(enabled) {}
-  void clear();                               // before anything else is written to the terminal
-  void draw(const std::string& text);         // replaces the line (no-op when disabled)
-  void note(const std::string& line);         // one full line on fd, around the status
+  void clear();                        // before anything else is written to the terminal
+  void draw(const std::string& text);  // replaces the line (no-op when disabled)
+  void note(const std::string& line);  // one full line on fd, around the status
   bool enabled() const { return enabled_; }
   int fd() const { return fd_; }
 

@@ -19,8 +19,8 @@ struct Launch {
 };
 
 struct AttemptCallbacks {
-  std::function<void(AttemptResult)> done;                  // exactly once
-  std::function<void(std::chrono::milliseconds)> slow;      // optional, any number of times
+  std::function<void(AttemptResult)> done;              // exactly once
+  std::function<void(std::chrono::milliseconds)> slow;  // optional, any number of times
 };
 
 enum class StopMode {

@@ -16,7 +16,7 @@ struct ProcessExecutorOptions {
   std::chrono::milliseconds default_timeout{0};  // zero: none; a task's own timeout wins
   std::chrono::milliseconds grace{5000};         // SIGTERM -> SIGKILL
   std::size_t capture_memory_cap = Capture::default_memory_cap;
-  std::chrono::milliseconds slow_after{0};       // zero: no slow notices
+  std::chrono::milliseconds slow_after{0};  // zero: no slow notices
 };
 
 class ProcessExecutor final : public Executor {

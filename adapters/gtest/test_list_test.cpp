@@ -1,0 +1,44 @@
+#include "procpool/gtest/test_list.hpp"
+
+#include <gtest/gtest.h>
+
+namespace procpool::gtest {
+namespace {
+
+TEST(ParseTestList, ReadsSuitesTestsAndIgnoresParameterComments) {
+  auto tests = parse_test_list(
+      "Running main() from ./googletest/src/gtest_main.cc\n"
+      "S.\n  Pass\n  DISABLED_Off\n"
+      "Ty/0.  # TypeParam = int\n  Ok\n"
+      "Pre/P.\n  Works/0  # GetParam() = (1, \"a b\")\n");
+  ASSERT_TRUE(tests);
+  ASSERT_EQ(tests->size(), 4u);
+  EXPECT_EQ((*tests)[0].suite, "S");
+  EXPECT_EQ((*tests)[0].name, "Pass");
+  EXPECT_TRUE((*tests)[1].disabled());
+  EXPECT_FALSE((*tests)[0].disabled());
+  EXPECT_EQ((*tests)[2].suite, "Ty/0");
+  EXPECT_EQ((*tests)[3].suite, "Pre/P");
+  EXPECT_EQ((*tests)[3].name, "Works/0");
+}
+
+TEST(ParseTestList, DisabledAnywhereInTheNameDisables) {
+  EXPECT_TRUE((ListedTest{"Prefix/DISABLED_Suite", "T"}.disabled()));
+  EXPECT_TRUE((ListedTest{"Suite", "DISABLED_T/1"}.disabled()));
+  EXPECT_FALSE((ListedTest{"Suite", "NOT_DISABLED_T"}.disabled()));
+}
+
+TEST(ParseTestList, EmptyOutputIsABinaryWithoutTests) {
+  auto tests = parse_test_list("");
+  ASSERT_TRUE(tests);
+  EXPECT_TRUE(tests->empty());
+  EXPECT_TRUE(parse_test_list("Running main() from gtest_main.cc\n"));
+}
+
+TEST(ParseTestList, OtherOutputIsNotAGtestBinary) {
+  EXPECT_FALSE(parse_test_list("--gtest_list_tests\n"));
+  EXPECT_FALSE(parse_test_list("usage: prog [options]\n"));
+}
+
+}  // namespace
+}  // namespace procpool::gtest

@@ -1,0 +1,288 @@
+// procpool gtest end to end, on the fixture binaries in tests/fixtures/.
+#include <csignal>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+const std::string kMixed = FIXTURE_MIXED;
+const std::string kBadEnv = FIXTURE_BAD_ENV;
+const std::string kCrashList = FIXTURE_CRASH_LIST;
+const std::string kSkewed = FIXTURE_SKEWED;
+const std::string kSchema = JUNIT_SCHEMA;
+
+class GtestRun : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    marker_env_ = "FIXTURE_MARKER_DIR=" + dir_.path();
+  }
+  // Runs procpool gtest with a private history file and a JSON report; returns verdicts by name.
+  CliResult run(std::vector<std::string> args, CliOptions options = {},
+                const std::string& history = "history.json") {
+    std::vector<std::string> full{"gtest", "--history", dir_.file(history), "--json",
+                                  dir_.file("report.json")};
+    full.insert(full.end(), args.begin(), args.end());
+    options.env.push_back(marker_env_);
+    return run_procpool(full, options);
+  }
+  nlohmann::json report() { return nlohmann::json::parse(read_file(dir_.file("report.json"))); }
+  std::map<std::string, std::string> verdicts() {
+    std::map<std::string, std::string> v;
+    const auto doc = report();  // not `: report()["tasks"]`: that would dangle
+    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
+    return v;
+  }
+  static bool schema_valid(const std::string& xml_path, std::string& message) {
+    const std::string command =
+        "xmllint --noout --schema '" + kSchema + "' '" + xml_path + "' 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    char buffer[512];
+    while (pipe && std::fgets(buffer, sizeof buffer, pipe)) message += buffer;
+    return pipe && ::pclose(pipe) == 0;
+  }
+
+  TempDir dir_;
+  std::string marker_env_;
+};
+
+TEST_F(GtestRun, EveryTestGetsItsExactVerdict) {
+  auto r = run({"-j2", kMixed, "--filter", "-Hang.*:Flaky.*:Leak.*"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::map<std::string, std::string> expected{
+      {"Pass.One", "passed"},          {"Pass.Two", "passed"},
+      {"Fail.Assertion", "failed"},    {"Crash.Segv", "crashed"},
+      {"Crash.Abort", "crashed"},      {"Skip.Skipped", "skipped"},
+      {"Early.ExitZero", "failed"},    {"Inst/Param.Works/0", "passed"},
+      {"Inst/Param.Works/1", "passed"}, {"Inst/Param.Works/2", "passed"},
+      {"Typed/0.Works", "passed"},     {"Typed/1.Works", "passed"},
+      {"Death.Dies", "passed"},        {"Output.Megabytes", "passed"},
+      {"Fork.ChildProcess", "passed"}, {"TmpDir.Private", "passed"},
+      {"Env.Slot", "passed"},
+  };
+  EXPECT_EQ(verdicts(), expected);
+  const auto doc = report();
+  for (const auto& t : doc["tasks"]) {
+    if (t["name"] == "Fail.Assertion") {
+      EXPECT_NE(t["message"].get<std::string>().find("marker-assertion"), std::string::npos);
+      EXPECT_NE(t["message"].get<std::string>().find("fixture_mixed.cpp:"), std::string::npos);
+    }
+    if (t["name"] == "Crash.Segv") {
+      EXPECT_EQ(t["signal"], "SIGSEGV");
+    }
+    if (t["name"] == "Early.ExitZero") {
+      EXPECT_NE(t["message"].get<std::string>().find("exited early"), std::string::npos);
+    }
+  }
+  EXPECT_NE(r.out.find("[  FAILED  ] 4 tests, listed below:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[  PASSED  ] 12 tests."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("marker-assertion"), std::string::npos) << "failed test output is shown";
+}
+
+TEST_F(GtestRun, AHangingTestTimesOut) {
+  auto r = run({"--timeout", "0.5", "--grace", "0.2", kMixed, "--filter", "Hang.*"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(verdicts()["Hang.Forever"], "timed_out");
+  EXPECT_LT(r.seconds, 10.0);
+}
+
+TEST_F(GtestRun, AFlakyTestPassesOnRetryAndIsReportedFlaky) {
+  auto r = run({"--retries", "1", "--junit", dir_.file("junit.xml"), kMixed, "--filter", "Flaky.*"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(verdicts()["Flaky.FirstAttemptFails"], "flaky");
+  EXPECT_EQ(report()["tasks"][0]["attempts"], 2);
+  const std::string xml = read_file(dir_.file("junit.xml"));
+  EXPECT_NE(xml.find("<flakyFailure"), std::string::npos) << xml;
+  std::string message;
+  EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
+}
+
+TEST_F(GtestRun, FailOnFlakyTurnsAFlakyPassIntoFailure) {
+  auto r = run({"--retries", "1", "--fail-on-flaky", kMixed, "--filter", "Flaky.*"});
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST_F(GtestRun, ATestThatLeavesAProcessRunningIsReportedAndTheProcessStopped) {
+  auto r = run({kMixed, "--filter", "Leak.*"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("LEAK"), std::string::npos) << r.out;
+  EXPECT_EQ(report()["tasks"][0]["leaked"], true);
+  expect_all_dead(dir_.file("leak.pid"));
+}
+
+TEST_F(GtestRun, UnlistableBinariesBecomeFailingEntriesAndTheRestStillRun) {
+  auto r = run({kCrashList, "/nonexistent/tests", "/bin/echo", kMixed, "--filter", "Pass.*"});
+  EXPECT_EQ(r.exit_code, 1);
+  auto v = verdicts();
+  EXPECT_EQ(v["fixture_crash_list.list_tests"], "failed_to_start");
+  EXPECT_EQ(v["tests.list_tests"], "failed_to_start");
+  EXPECT_EQ(v["echo.list_tests"], "failed_to_start");
+  EXPECT_EQ(v["Pass.One"], "passed");
+  EXPECT_EQ(v["Pass.Two"], "passed");
+  const std::string all = report().dump();
+  EXPECT_NE(all.find("SIGSEGV"), std::string::npos);
+  EXPECT_NE(all.find("No such file or directory"), std::string::npos);
+  EXPECT_NE(all.find("not a GoogleTest binary"), std::string::npos);
+}
+
+TEST_F(GtestRun, AFailingGlobalEnvironmentFailsItsTests) {
+  auto r = run({kBadEnv});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(verdicts()["Any.Test"], "failed");
+}
+
+TEST_F(GtestRun, DisabledTestsRunOnlyWhenAsked) {
+  auto without = run({kMixed, "--filter", "DISABLED_Off.*:Pass.One"});
+  EXPECT_EQ(without.exit_code, 0);
+  EXPECT_EQ(verdicts().size(), 1u);
+  auto with = run({"--also-run-disabled-tests", kMixed, "--filter", "DISABLED_Off.*:Pass.One"});
+  EXPECT_EQ(with.exit_code, 1);
+  EXPECT_EQ(verdicts()["DISABLED_Off.Never"], "failed");
+}
+
+TEST_F(GtestRun, JunitIsValidAndSaysWhatHappened) {
+  auto r = run({"-j2", "--junit", dir_.file("junit.xml"), kMixed, "--filter",
+                "Pass.*:Fail.*:Crash.Segv:Skip.*:Early.*"});
+  EXPECT_EQ(r.exit_code, 1);
+  std::string message;
+  EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
+  const std::string xml = read_file(dir_.file("junit.xml"));
+  EXPECT_NE(xml.find("classname=\"Fail\""), std::string::npos);
+  EXPECT_NE(xml.find("fixture_mixed.cpp:33: Expected equality of these values:\">"), std::string::npos)
+      << "failure message = location and first line\n" << xml;
+  EXPECT_NE(xml.find("type=\"crash\""), std::string::npos);
+  EXPECT_NE(xml.find("<skipped"), std::string::npos);
+  EXPECT_NE(xml.find("<system-out>"), std::string::npos);
+  EXPECT_NE(xml.find("name=\"fixture_mixed:Pass\" tests=\"2\" failures=\"0\""), std::string::npos) << xml;
+}
+
+// Every CI shard starts from the same history snapshot (its runs then update their own copy).
+void copy_history(const TempDir& dir, const std::string& to) {
+  if (std::filesystem::exists(dir.file("history.json"))) {
+    std::filesystem::copy_file(dir.file("history.json"), dir.file(to),
+                               std::filesystem::copy_options::overwrite_existing);
+  } else {
+    std::filesystem::remove(dir.file(to));
+  }
+}
+
+TEST_F(GtestRun, ShardsAreDisjointAndTogetherCoverEveryTest) {
+  const std::string filter = "Pass.*:Inst/*:Typed/*:Fork.*:Env.*:TmpDir.*";
+  for (bool with_history : {false, true}) {
+    if (with_history) run({kMixed, "--filter", filter});  // records durations
+    std::multiset<std::string> seen;
+    for (int k = 1; k <= 3; ++k) {
+      copy_history(dir_, "shard-history.json");
+      auto r = run({"--shard", std::to_string(k) + "/3", kMixed, "--filter", filter}, {},
+                   "shard-history.json");
+      EXPECT_EQ(r.exit_code, 0) << r.out;
+      for (const auto& [name, verdict] : verdicts()) seen.insert(name);
+    }
+    EXPECT_EQ(seen.size(), 10u) << (with_history ? "with" : "without") << " history";
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 10u) << "disjoint";
+  }
+}
+
+TEST_F(GtestRun, GtestShardingVariablesSelectTheSameShards) {
+  const std::string filter = "Pass.*:Inst/*:Typed/*";
+  run({"--shard", "2/3", kMixed, "--filter", filter}, {}, "flag-history.json");
+  const auto by_flag = verdicts();
+  run({kMixed, "--filter", filter},
+      {.env = {"GTEST_TOTAL_SHARDS=3", "GTEST_SHARD_INDEX=1",
+               "GTEST_SHARD_STATUS_FILE=" + dir_.file("status")}},
+      "env-history.json");
+  EXPECT_EQ(verdicts(), by_flag);
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("status"))) << "status file touched";
+}
+
+TEST_F(GtestRun, WithHistoryTheLongestTestStartsFirst) {
+  auto first = run({"-j2", kSkewed});
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  auto earliest = [&] {
+    std::string name, start = "~";
+    const auto doc = report();
+    for (const auto& t : doc["tasks"]) {
+      if (t["start"].get<std::string>() < start) {
+        start = t["start"];
+        name = t["name"];
+      }
+    }
+    return name;
+  };
+  EXPECT_NE(earliest(), "Skewed.Long") << "without history, listed order";
+  auto second = run({"-j2", kSkewed});
+  ASSERT_EQ(second.exit_code, 0);
+  EXPECT_EQ(earliest(), "Skewed.Long");
+  EXPECT_LT(second.seconds, first.seconds) << "longest-first finishes sooner";
+}
+
+TEST_F(GtestRun, ACorruptHistoryIsIgnoredWithAWarningAndReplaced) {
+  write_file(dir_.file("history.json"), "{ this is not json");
+  auto r = run({kMixed, "--filter", "Pass.One"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.err.find("ignoring history file"), std::string::npos) << r.err;
+  EXPECT_NE(read_file(dir_.file("history.json")).find("Pass.One"), std::string::npos);
+}
+
+TEST_F(GtestRun, EachTestHasAPrivateTmpdirThatIsRemovedUnlessKept) {
+  auto r = run({kMixed, "--filter", "TmpDir.*"});
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // Passing tests print nothing of their own, so read the path from a kept run.
+  auto kept = run({"--keep-tmp", "--log-dir", dir_.file("logs"), kMixed, "--filter", "TmpDir.*"});
+  EXPECT_NE(kept.err.find("kept in "), std::string::npos) << kept.err;
+  const auto at = kept.err.find("kept in ") + 8;
+  const std::string root = kept.err.substr(at, kept.err.find('\n', at) - at);
+  EXPECT_TRUE(std::filesystem::exists(root + "/0-1/tmp/scratch")) << root;
+  std::filesystem::remove_all(root);
+}
+
+TEST_F(GtestRun, LogDirHoldsOneLogPerFailedTestAndTheJsonPointsAtIt) {
+  auto r = run({"--log-dir", dir_.file("logs"), kMixed, "--filter", "Fail.*:Pass.One"});
+  EXPECT_EQ(r.exit_code, 1);
+  const auto doc = report();
+  for (const auto& t : doc["tasks"]) {
+    if (t["name"] == "Pass.One") {
+      EXPECT_TRUE(t["log"].is_null());
+    } else {
+      const std::string log = t["log"];
+      EXPECT_EQ(log, dir_.file("logs") + "/fixture_mixed/Fail.Assertion.log");
+      EXPECT_NE(read_file(log).find("marker-assertion"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(GtestRun, SigintStopsTestsWritesReportsAndExits130) {
+  auto r = run({"-j2", "--grace", "0.2", "--junit", dir_.file("junit.xml"), kMixed, "--filter",
+                "Hang.*:Pass.*"},
+               {.send_signal = SIGINT, .signal_after = std::chrono::milliseconds(800)});
+  EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
+  EXPECT_EQ(verdicts()["Hang.Forever"], "cancelled");
+  std::string message;
+  EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
+}
+
+TEST_F(GtestRun, RepeatAndSlowestTimesWork) {
+  auto r = run({"--repeat", "3", "--print-test-times", "2", kMixed, "--filter", "Pass.One"});
+  EXPECT_EQ(r.exit_code, 0);
+  std::size_t oks = 0;
+  for (auto at = r.out.find("[       OK ] Pass.One"); at != std::string::npos;
+       at = r.out.find("[       OK ] Pass.One", at + 1)) {
+    ++oks;
+  }
+  EXPECT_EQ(oks, 3u);
+  EXPECT_NE(r.out.find("[  SLOWEST ]"), std::string::npos) << r.out;
+}
+
+TEST_F(GtestRun, BadOptionsAreUsageErrors) {
+  EXPECT_EQ(run({"--shard", "4/3", kMixed}).exit_code, 2);
+  EXPECT_EQ(run({}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace procpool::testing
