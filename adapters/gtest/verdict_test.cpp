@@ -14,15 +14,16 @@ std::string report(const std::string& entry) {
 }
 
 TEST(Verdict, PassedWhenGtestSaysSoAndTheProcessExitedZero) {
-  auto v = interpret_test_attempt(Outcome::exited(0), report(R"({"name":"T","result":"COMPLETED"})"),
-                                  false, kTest);
+  auto v = interpret_test_attempt(Outcome::exited(0),
+                                  report(R"({"name":"T","result":"COMPLETED"})"), false, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::passed);
 }
 
 TEST(Verdict, FailuresCarryGtestsMessages) {
   auto v = interpret_test_attempt(
       Outcome::exited(1),
-      report(R"({"name":"T","result":"COMPLETED","failures":[{"failure":"a.cpp:3\nboom"},{"failure":"b"}]})"),
+      report(
+          R"({"name":"T","result":"COMPLETED","failures":[{"failure":"a.cpp:3\nboom"},{"failure":"b"}]})"),
       false, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::failed);
   EXPECT_EQ(v.message, "a.cpp:3\nboom\n\nb");
@@ -52,7 +53,8 @@ TEST(Verdict, CrashesAndTimeoutsComeFromTheProcessLayer) {
 TEST(Verdict, MissingOrForeignResultsFail) {
   EXPECT_EQ(interpret_test_attempt(Outcome::exited(0), std::nullopt, false, kTest).kind,
             OutcomeKind::failed);
-  auto not_found = interpret_test_attempt(Outcome::exited(0), report(R"({"name":"Other"})"), false, kTest);
+  auto not_found =
+      interpret_test_attempt(Outcome::exited(0), report(R"({"name":"Other"})"), false, kTest);
   EXPECT_EQ(not_found.kind, OutcomeKind::failed);
   EXPECT_NE(not_found.message.find("did not run"), std::string::npos);
   EXPECT_EQ(interpret_test_attempt(Outcome::exited(0), std::string("garbage"), false, kTest).kind,
@@ -60,8 +62,8 @@ TEST(Verdict, MissingOrForeignResultsFail) {
 }
 
 TEST(Verdict, ANonZeroExitAfterAPassFails) {
-  auto v = interpret_test_attempt(Outcome::exited(1), report(R"({"name":"T","result":"COMPLETED"})"),
-                                  false, kTest);
+  auto v = interpret_test_attempt(Outcome::exited(1),
+                                  report(R"({"name":"T","result":"COMPLETED"})"), false, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::failed);
   EXPECT_NE(v.message.find("global set-up"), std::string::npos);
 }

@@ -56,14 +56,14 @@ TEST_F(GtestRun, EveryTestGetsItsExactVerdict) {
   auto r = run({"-j2", kMixed, "--filter", "-Hang.*:Flaky.*:Leak.*"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const std::map<std::string, std::string> expected{
-      {"Pass.One", "passed"},          {"Pass.Two", "passed"},
-      {"Fail.Assertion", "failed"},    {"Crash.Segv", "crashed"},
-      {"Crash.Abort", "crashed"},      {"Skip.Skipped", "skipped"},
-      {"Early.ExitZero", "failed"},    {"Inst/Param.Works/0", "passed"},
+      {"Pass.One", "passed"},           {"Pass.Two", "passed"},
+      {"Fail.Assertion", "failed"},     {"Crash.Segv", "crashed"},
+      {"Crash.Abort", "crashed"},       {"Skip.Skipped", "skipped"},
+      {"Early.ExitZero", "failed"},     {"Inst/Param.Works/0", "passed"},
       {"Inst/Param.Works/1", "passed"}, {"Inst/Param.Works/2", "passed"},
-      {"Typed/0.Works", "passed"},     {"Typed/1.Works", "passed"},
-      {"Death.Dies", "passed"},        {"Output.Megabytes", "passed"},
-      {"Fork.ChildProcess", "passed"}, {"TmpDir.Private", "passed"},
+      {"Typed/0.Works", "passed"},      {"Typed/1.Works", "passed"},
+      {"Death.Dies", "passed"},         {"Output.Megabytes", "passed"},
+      {"Fork.ChildProcess", "passed"},  {"TmpDir.Private", "passed"},
       {"Env.Slot", "passed"},
   };
   EXPECT_EQ(verdicts(), expected);
@@ -93,7 +93,8 @@ TEST_F(GtestRun, AHangingTestTimesOut) {
 }
 
 TEST_F(GtestRun, AFlakyTestPassesOnRetryAndIsReportedFlaky) {
-  auto r = run({"--retries", "1", "--junit", dir_.file("junit.xml"), kMixed, "--filter", "Flaky.*"});
+  auto r =
+      run({"--retries", "1", "--junit", dir_.file("junit.xml"), kMixed, "--filter", "Flaky.*"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(verdicts()["Flaky.FirstAttemptFails"], "flaky");
   EXPECT_EQ(report()["tasks"][0]["attempts"], 2);
@@ -154,12 +155,15 @@ TEST_F(GtestRun, JunitIsValidAndSaysWhatHappened) {
   EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
   const std::string xml = read_file(dir_.file("junit.xml"));
   EXPECT_NE(xml.find("classname=\"Fail\""), std::string::npos);
-  EXPECT_NE(xml.find("fixture_mixed.cpp:33: Expected equality of these values:\">"), std::string::npos)
-      << "failure message = location and first line\n" << xml;
+  EXPECT_NE(xml.find("fixture_mixed.cpp:33: Expected equality of these values:\">"),
+            std::string::npos)
+      << "failure message = location and first line\n"
+      << xml;
   EXPECT_NE(xml.find("type=\"crash\""), std::string::npos);
   EXPECT_NE(xml.find("<skipped"), std::string::npos);
   EXPECT_NE(xml.find("<system-out>"), std::string::npos);
-  EXPECT_NE(xml.find("name=\"fixture_mixed:Pass\" tests=\"2\" failures=\"0\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("name=\"fixture_mixed:Pass\" tests=\"2\" failures=\"0\""), std::string::npos)
+      << xml;
 }
 
 // Every CI shard starts from the same history snapshot (its runs then update their own copy).
@@ -238,7 +242,7 @@ TEST_F(GtestRun, EachTestHasAPrivateTmpdirThatIsRemovedUnlessKept) {
   EXPECT_NE(kept.err.find("kept in "), std::string::npos) << kept.err;
   const auto at = kept.err.find("kept in ") + 8;
   const std::string root = kept.err.substr(at, kept.err.find('\n', at) - at);
-  EXPECT_TRUE(std::filesystem::exists(root + "/0-1/tmp/scratch")) << root;
+  EXPECT_TRUE(std::filesystem::exists(root + "/tmp/0-1/scratch")) << root;
   std::filesystem::remove_all(root);
 }
 

@@ -1,11 +1,12 @@
 // Runs one GoogleTest test per process: wraps the process executor, giving each attempt a
-// private directory with TEST_TMPDIR, a --gtest_output=json: result file and a
+// private, empty TEST_TMPDIR, a --gtest_output=json: result file and a
 // TEST_PREMATURE_EXIT_FILE, then reads the verdict from them. Sharding variables are removed
 // from the child's environment, since procpool has already chosen the shard.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "procpool/schedule/executor.hpp"
@@ -30,6 +31,7 @@ class GtestExecutor final : public Executor {
   GtestExecutorOptions options_;
   std::uint64_t next_id_ = 0;
   std::map<std::uint64_t, std::unique_ptr<TaskSpec>> running_specs_;
+  std::set<unsigned> created_slots_;  // slots whose TEST_TMPDIR exists
 };
 
 }  // namespace procpool::gtest

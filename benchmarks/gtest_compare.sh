@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# procpool gtest against the other ways to run a GoogleTest suite, in one run, same binaries:
+#   - the xargs floor: one process per test via --gtest_filter, 2 at a time (gtest-parallel's
+#     approach without its Python overhead),
+#   - ctest -j2 over one add_test per test (what gtest_discover_tests generates),
+#   - the binary run serially in one process (no isolation at all).
+# On a fixture of 500 fast tests and on a skewed-duration fixture (history warmed up first).
+#   benchmarks/gtest_compare.sh [--rounds N] [--build DIR]
+set -euo pipefail
+rounds=3
+build=$(cd "$(dirname "$0")/.." && pwd)/build
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rounds) rounds=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "gtest_compare.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+pp=$build/procpool
+for f in "$pp" "$build/tests/fixture_many" "$build/tests/fixture_skewed"; do
+  [ -x "$f" ] || { echo "gtest_compare.sh: missing $f (build first)" >&2; exit 2; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+elapsed() { local s; s=$(now); "$@" > /dev/null 2>&1 || true; echo "$(now) - $s" | bc -l; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# Suite.Name per line, from --gtest_list_tests.
+list_tests() {
+  "$1" --gtest_list_tests | awk '
+    /^Running main/ { next }
+    /^[^ ]/ { sub(/  #.*/, ""); suite = $0; next }
+    /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print suite $0 }'
+}
+
+# A CTest directory with one test per gtest case, as gtest_discover_tests would register.
+make_ctest_dir() {
+  local bin=$1 dir=$2
+  mkdir -p "$dir"
+  list_tests "$bin" | awk -v bin="$bin" '{ printf "add_test([=[%s]=] \"%s\" \"--gtest_filter=%s\")\n", $0, bin, $0 }' \
+    > "$dir/CTestTestfile.cmake"
+}
+
+echo "machine: $(nproc) cores, $(uname -r); $rounds rounds; medians of wall seconds"
+for fixture in fixture_many fixture_skewed; do
+  bin=$build/tests/$fixture
+  list_tests "$bin" > "$work/$fixture.tests"
+  make_ctest_dir "$bin" "$work/$fixture.ctest"
+  history=$work/$fixture.history.json
+  "$pp" gtest -j2 --no-progress --history "$history" "$bin" > /dev/null  # warm the history
+  declare -A t=([procpool]="" [xargs]="" [ctest]="" [serial]="")
+  for round in $(seq "$rounds"); do
+    t[procpool]+="$(elapsed "$pp" gtest -j2 --no-progress --history "$history" "$bin") "
+    t[xargs]+="$(elapsed xargs -P2 -I{} "$bin" --gtest_filter={} < "$work/$fixture.tests") "
+    t[ctest]+="$(elapsed ctest -j2 --test-dir "$work/$fixture.ctest") "
+    t[serial]+="$(elapsed "$bin") "
+  done
+  p=$(echo "${t[procpool]}" | median); x=$(echo "${t[xargs]}" | median)
+  c=$(echo "${t[ctest]}" | median); s=$(echo "${t[serial]}" | median)
+  n=$(wc -l < "$work/$fixture.tests")
+  printf "%s (%d tests): procpool gtest -j2 %.3f s | xargs floor %.3f s | ctest -j2 %.3f s | serial in-process %.3f s\n" \
+    "$fixture" "$n" "$p" "$x" "$c" "$s"
+  printf "  procpool/xargs-floor %.2fx (target <= 1.0x), procpool/ctest %.2fx\n" \
+    "$(echo "$p / $x" | bc -l)" "$(echo "$p / $c" | bc -l)"
+  if [ "$fixture" = fixture_skewed ]; then
+    # The ideal for 2 slots: max(total/2, longest), from the recorded durations.
+    ideal=$(python3 -c "
+import json; d = json.load(open('$history'))['tests'].values()
+s = [e['seconds'] for e in d]; print(max(sum(s) / 2, max(s)))")
+    printf "  ideal max(total/j, longest) %.3f s: procpool/ideal %.2fx (target <= 1.05x)\n" \
+      "$ideal" "$(echo "$p / $ideal" | bc -l)"
+  fi
+done
