@@ -47,12 +47,11 @@ void GtestExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   const fs::path root(options_.temp_root);
   const fs::path tmp =
       options_.keep_tmp ? root / "tmp" / attempt : root / "slots" / std::to_string(launch.slot);
-  const fs::path result_file = root / "results" / (attempt + ".json");
-  const fs::path premature_file = root / "results" / (attempt + ".exit");
+  const fs::path result_file = fs::path(options_.results_dir) / (attempt + ".json");
+  const fs::path premature_file = fs::path(options_.results_dir) / (attempt + ".exit");
   if (options_.keep_tmp || created_slots_.insert(launch.slot).second) {
     std::error_code ec;
     fs::create_directories(tmp, ec);
-    fs::create_directories(result_file.parent_path(), ec);
   }
 
   auto spec = std::make_unique<TaskSpec>(original);

@@ -27,7 +27,7 @@ struct GtestOptions {
   std::string junit;
   std::string json;
   std::string log_dir;
-  std::size_t print_test_times = 0;
+  bool print_test_times = false;
   bool keep_tmp = false;
   bool no_progress = false;
 };

@@ -56,7 +56,7 @@ void GtestConsoleReporter::on_task_retried(const TaskRetried& event) {
   --running_;
   const Outcome& outcome = event.result->outcome;
   line("[  RETRY   ] " + label(*event.spec) + " (attempt " + std::to_string(event.failed_attempt) +
-       ": " + (outcome.message.empty() ? describe(outcome) : first_line(outcome.message)) + ")");
+       ": " + (outcome.message.empty() ? describe(outcome) : headline(outcome.message)) + ")");
 }
 
 void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {

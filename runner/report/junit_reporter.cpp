@@ -7,7 +7,7 @@
 #include <pugixml.hpp>
 
 #include "procpool/core/atomic_file.hpp"
-#include "procpool/report/test_names.hpp"
+#include "procpool/report/test_names.hpp"  // headline()
 
 namespace procpool {
 namespace {
@@ -25,19 +25,6 @@ std::string seconds_text(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f", seconds);  // plain decimals: SUREFIRE_TIME
   return text;
-}
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-// gtest's failure text starts with "file:line" on a line of its own; the message attribute reads
-// better as "file:line: Expected equality of these values:".
-std::string headline(const std::string& failure) {
-  const std::string first = first_line(failure);
-  const auto colon = first.rfind(':');
-  const bool location = colon != std::string::npos && colon + 1 < first.size() &&
-                        first.find_first_not_of("0123456789", colon + 1) == std::string::npos;
-  if (!location || first.size() == failure.size()) return first;
-  return first + ": " + first_line(failure.substr(first.size() + 1));
 }
 
 // What the case's outcome element says: kind of element, type, message, body.

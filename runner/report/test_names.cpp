@@ -18,6 +18,16 @@ std::string test_log_path(const std::string& dir, const TaskSpec& spec) {
          ".log";
 }
 
+std::string headline(const std::string& message) {
+  const std::string first = message.substr(0, message.find('\n'));
+  const auto colon = first.rfind(':');
+  const bool location = colon != std::string::npos && colon + 1 < first.size() &&
+                        first.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+  if (!location || first.size() == message.size()) return first;
+  const std::string rest = message.substr(first.size() + 1);
+  return first + ": " + rest.substr(0, rest.find('\n'));
+}
+
 std::string verdict_of(const TaskFinished& event) {
   const Outcome& outcome = event.result->outcome;
   if (event.flaky) return "flaky";

@@ -14,8 +14,9 @@
 namespace procpool::gtest {
 
 struct GtestExecutorOptions {
-  std::string temp_root;  // per-attempt directories go below it
-  bool keep_tmp = false;  // keep each test's TEST_TMPDIR after it ran
+  std::string temp_root;    // TEST_TMPDIRs go below it
+  std::string results_dir;  // gtest's small per-attempt result files (best on a tmpfs)
+  bool keep_tmp = false;    // keep each test's TEST_TMPDIR after it ran
 };
 
 class GtestExecutor final : public Executor {
