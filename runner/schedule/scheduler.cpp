@@ -43,10 +43,25 @@ void Scheduler::start(std::vector<TaskSpec> tasks,
   maybe_finish_run();
 }
 
+bool Scheduler::can_start(const TaskSpec& task) const {
+  for (const auto& lock : task.resource_locks) {
+    if (held_locks_.count(lock)) return false;
+  }
+  return true;
+}
+
 void Scheduler::fill_slots() {
-  while (!starting_stopped_ && running_ < config_.jobs && !pending_.empty()) {
-    const std::size_t index = pending_.front();
-    pending_.pop_front();
+  for (auto it = pending_.begin();
+       !starting_stopped_ && !serial_running_ && running_ < config_.jobs && it != pending_.end();) {
+    const TaskSpec& task = tasks_[*it];
+    if (task.run_serial) {
+      if (running_ > 0) return;  // drain first; later tasks wait so it is not starved
+    } else if (!can_start(task)) {
+      ++it;  // its lock is held: let a later task use the slot meanwhile
+      continue;
+    }
+    const std::size_t index = *it;
+    it = pending_.erase(it);
     launch(index);
   }
 }
@@ -58,6 +73,9 @@ void Scheduler::launch(std::size_t index) {
   ++running_;
   TaskState& state = states_[index];
   ++state.attempts;
+  const TaskSpec& task = tasks_[index];
+  serial_running_ = serial_running_ || task.run_serial;
+  held_locks_.insert(task.resource_locks.begin(), task.resource_locks.end());
   const Launch launch{index, state.attempts, slot, &tasks_[index]};
   emit(&Reporter::on_task_started, TaskStarted{index, launch.spec, launch.attempt, slot});
 
@@ -74,6 +92,9 @@ void Scheduler::launch(std::size_t index) {
 void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult result) {
   slot_busy_[slot - 1] = false;
   --running_;
+  const TaskSpec& task = tasks_[index];
+  if (task.run_serial) serial_running_ = false;
+  for (const auto& lock : task.resource_locks) held_locks_.erase(held_locks_.find(lock));
   TaskState& state = states_[index];
   const OutcomeKind kind = result.outcome.kind;
   if (worth_retrying(kind) && state.attempts <= config_.retries && !starting_stopped_) {

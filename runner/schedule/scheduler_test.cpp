@@ -191,6 +191,32 @@ TEST(Scheduler, CancelStopsGracefullyThenEscalates) {
   EXPECT_EQ(h.recorder.log.back(), "run finished");
 }
 
+TEST(Scheduler, TasksSharingAResourceLockNeverRunTogether) {
+  std::vector<TaskSpec> specs = tasks(3);
+  specs[0].resource_locks = {"db"};
+  specs[1].resource_locks = {"db"};
+  FakeExecutor executor;
+  Scheduler scheduler(executor, {.jobs = 3}, {});
+  scheduler.start(specs, nullptr);
+  EXPECT_EQ(executor.running_indices(), (std::vector<std::size_t>{0, 2})) << "1 waits for db";
+  executor.finish(0, Outcome::exited(0));
+  EXPECT_EQ(executor.running_indices(), (std::vector<std::size_t>{2, 1}));
+}
+
+TEST(Scheduler, ARunSerialTaskRunsAlone) {
+  std::vector<TaskSpec> specs = tasks(4);
+  specs[1].run_serial = true;
+  FakeExecutor executor;
+  Scheduler scheduler(executor, {.jobs = 3}, {});
+  scheduler.start(specs, nullptr);
+  EXPECT_EQ(executor.running_indices(), (std::vector<std::size_t>{0}))
+      << "1 waits, 2 and 3 behind it";
+  executor.finish(0, Outcome::exited(0));
+  EXPECT_EQ(executor.running_indices(), (std::vector<std::size_t>{1}));
+  executor.finish(1, Outcome::exited(0));
+  EXPECT_EQ(executor.running_indices(), (std::vector<std::size_t>{2, 3}));
+}
+
 TEST(Scheduler, AnEmptyRunFinishesAtOnce) {
   Harness h({.jobs = 2});
   h.start(0);

@@ -31,6 +31,8 @@ struct TaskSpec {
   std::string input;                     // `procpool run`: the input it was made from (for --tag)
   std::chrono::milliseconds timeout{0};  // zero: the run's default
   std::optional<TestIdentity> test;
+  bool run_serial = false;                  // runs only while nothing else runs (CTest RUN_SERIAL)
+  std::vector<std::string> resource_locks;  // never two running tasks with a common lock
   // When set, the task fails with this message without running: how a source reports an entry
   // it could not turn into a command (a test binary whose tests could not be listed).
   std::string preset_failure;

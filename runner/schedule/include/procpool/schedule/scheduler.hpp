@@ -1,10 +1,14 @@
-// The scheduling loop: fills free slots from the task list in order, reaps one finished attempt
-// at a time, retries failures, applies the halt policy and cancellation, and tells reporters
-// what happened through typed events. It knows only the Executor interface.
+// The scheduling loop: fills free slots from the task list in order (a task waiting for a
+// resource lock is passed over; a run-serial task waits until nothing runs and holds back those
+// behind it), reaps one finished attempt at a time, retries failures, applies the halt policy and
+// cancellation, and tells reporters what happened through typed events. It knows only the Executor
+// interface.
 #pragma once
 
 #include <deque>
 #include <functional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "procpool/core/events.hpp"
@@ -40,6 +44,7 @@ class Scheduler {
   };
 
   void fill_slots();
+  bool can_start(const TaskSpec& task) const;
   void launch(std::size_t index);
   void on_attempt_done(std::size_t index, unsigned slot, AttemptResult result);
   void finalize(std::size_t index, const AttemptResult& result);
@@ -56,6 +61,8 @@ class Scheduler {
   std::deque<std::size_t> pending_;
   std::vector<bool> slot_busy_;
   unsigned running_ = 0;
+  bool serial_running_ = false;
+  std::multiset<std::string> held_locks_;
   bool starting_stopped_ = false;
   bool finished_ = false;
   bool immediate_stop_sent_ = false;
