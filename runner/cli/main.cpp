@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "ctest_command.hpp"
 #include "exit_codes.hpp"
 #include "gtest_command.hpp"
 #include "procpool/process/orphans.hpp"
@@ -27,14 +28,18 @@ int main(int argc, char** argv) {
   CLI::App* run = add_run_command(app, run_options);
   GtestOptions gtest_options;
   CLI::App* gtest = add_gtest_command(app, gtest_options);
+  CtestOptions ctest_options;
+  CLI::App* ctest = add_ctest_command(app, ctest_options);
 
-  // `procpool gtest BIN... -- ARGS`: what follows `--` belongs to the test binaries, not to
-  // CLI11 (which would add it to the positional binaries).
+  // `procpool gtest BIN... -- ARGS` and `procpool ctest -- ARGS`: what follows `--` belongs to
+  // the test binaries or to ctest, not to CLI11 (which would treat it as positionals).
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && args[0] == "gtest") {
+  if (!args.empty() && (args[0] == "gtest" || args[0] == "ctest")) {
     const auto dashes = std::find(args.begin(), args.end(), "--");
     if (dashes != args.end()) {
-      gtest_options.extra_args.assign(dashes + 1, args.end());
+      auto& passthrough =
+          args[0] == "gtest" ? gtest_options.extra_args : ctest_options.selection_args;
+      passthrough.assign(dashes + 1, args.end());
       args.erase(dashes, args.end());
     }
   }
@@ -61,5 +66,6 @@ int main(int argc, char** argv) {
 
   if (*run) return run_run_command(run_options);
   if (*gtest) return run_gtest_command(gtest_options);
+  if (*ctest) return run_ctest_command(ctest_options);
   return exit_usage;
 }

@@ -51,7 +51,8 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
                   "seconds after which a running test is reported slow (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--retries", o.retries, "extra attempts for a failing test; a late pass is flaky");
+  cmd->add_option("--retries", o.retries,
+                  "extra attempts for a failing test; a late pass is flaky");
   cmd->add_flag("--fail-on-flaky", o.fail_on_flaky, "exit 1 when a test was flaky");
   cmd->add_option("--repeat", o.repeat, "run every test N times")->check(CLI::PositiveNumber);
   cmd->add_option("--halt", o.halt, "never | soon,fail=N | now,fail=N (as procpool run)")

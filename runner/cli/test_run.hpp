@@ -26,7 +26,7 @@ struct TestRunOptions {
   unsigned repeat = 1;
   std::string halt = "never";
   std::string history = ".procpool/history.json";
-  std::string shard;           // "K/N"; empty: GTEST_* variables or everything
+  std::string shard;              // "K/N"; empty: GTEST_* variables or everything
   std::string shard_by = "auto";  // auto (duration with history, else hash) | hash
   std::string junit;
   std::string json;

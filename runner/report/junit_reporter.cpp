@@ -60,7 +60,8 @@ Verdict verdict_for(const Outcome& outcome, unsigned attempts) {
 
 std::string suite_key(const TaskSpec& spec) {
   if (!spec.test) return "procpool";
-  return std::filesystem::path(spec.test->binary).filename().string() + ":" + spec.test->suite;
+  const std::string group = std::filesystem::path(spec.test->binary).filename().string();
+  return spec.test->suite.empty() ? group : group + ":" + spec.test->suite;
 }
 
 }  // namespace
@@ -148,7 +149,9 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       auto testcase = suite.append_child("testcase");
       const TestIdentity* test = c->spec->test ? &*c->spec->test : nullptr;
       testcase.append_attribute("name") = xml_safe(test ? test->name : c->spec->name).c_str();
-      testcase.append_attribute("classname") = xml_safe(test ? test->suite : "procpool").c_str();
+      const std::string group = test ? std::filesystem::path(test->binary).filename().string() : "";
+      const std::string classname = !test ? "procpool" : test->suite.empty() ? group : test->suite;
+      testcase.append_attribute("classname") = xml_safe(classname).c_str();
       testcase.append_attribute("time") = seconds_text(c->seconds).c_str();
       time += c->seconds;
       const Verdict v = verdict_for(c->outcome, c->attempts);

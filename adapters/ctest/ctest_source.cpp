@@ -1,0 +1,164 @@
+#include "procpool/ctest/ctest_source.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+
+#include "procpool/process/child.hpp"
+
+namespace procpool::ctest {
+namespace {
+
+std::vector<std::string> strings_of(const nlohmann::json& value) {
+  std::vector<std::string> out;
+  if (value.is_array()) {
+    for (const auto& v : value) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  } else if (value.is_string()) {
+    out.push_back(value.get<std::string>());
+  }
+  return out;
+}
+
+bool search_any(const std::vector<std::string>& patterns, const std::string& text) {
+  for (const auto& pattern : patterns) {
+    try {
+      if (std::regex_search(text, std::regex(pattern))) return true;
+    } catch (const std::regex_error&) {
+      // An invalid pattern matches nothing, as a typo'd CTest regex would.
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::vector<std::string>& supported_properties() {
+  static const std::vector<std::string> names{
+      "DISABLED",         "ENVIRONMENT",         "FAIL_REGULAR_EXPRESSION",
+      "LABELS",           "PASS_REGULAR_EXPRESSION", "RESOURCE_LOCK",
+      "RUN_SERIAL",       "SKIP_REGULAR_EXPRESSION", "SKIP_RETURN_CODE",
+      "TIMEOUT",          "WILL_FAIL",           "WORKING_DIRECTORY"};
+  return names;
+}
+
+CtestSuite parse_ctest_json(std::string_view text, const std::string& build_dir) {
+  CtestSuite suite;
+  const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object() || doc.value("kind", "") != "ctestInfo" ||
+      !doc.contains("tests") || !doc["tests"].is_array()) {
+    suite.error = "ctest --show-only=json-v1 did not print a test list";
+    return suite;
+  }
+  std::set<std::string> unsupported;
+  const auto& supported = supported_properties();
+  for (const auto& entry : doc["tests"]) {
+    CtestTest test;
+    TaskSpec& task = test.task;
+    const std::string name = entry.value("name", "");
+    task.test = TestIdentity{build_dir, "", name};
+    if (entry.contains("command") && entry["command"].is_array() && !entry["command"].empty()) {
+      task.argv = strings_of(entry["command"]);
+      task.name = shell_join(task.argv);
+    } else {
+      task.name = name;
+      task.preset_failure = "ctest could not find the executable of test " + name;
+    }
+    for (const auto& property : entry.value("properties", nlohmann::json::array())) {
+      const std::string key = property.value("name", "");
+      const auto& value = property.contains("value") ? property["value"] : nlohmann::json();
+      if (std::find(supported.begin(), supported.end(), key) == supported.end()) {
+        unsupported.insert(key);
+      } else if (key == "WORKING_DIRECTORY") {
+        task.working_dir = value.is_string() ? value.get<std::string>() : "";
+      } else if (key == "ENVIRONMENT") {
+        for (const auto& assignment : strings_of(value)) {
+          const auto eq = assignment.find('=');
+          task.env.push_back({assignment.substr(0, eq),
+                              eq == std::string::npos ? "" : assignment.substr(eq + 1)});
+        }
+      } else if (key == "TIMEOUT" && value.is_number()) {
+        task.timeout = std::chrono::milliseconds(std::llround(value.get<double>() * 1000));
+      } else if (key == "RUN_SERIAL") {
+        task.run_serial = value.is_boolean() && value.get<bool>();
+      } else if (key == "RESOURCE_LOCK") {
+        task.resource_locks = strings_of(value);
+      } else if (key == "WILL_FAIL") {
+        test.rules.will_fail = value.is_boolean() && value.get<bool>();
+      } else if (key == "DISABLED") {
+        test.disabled = value.is_boolean() && value.get<bool>();
+      } else if (key == "SKIP_RETURN_CODE" && value.is_number_integer()) {
+        test.rules.skip_return_code = value.get<int>();
+      } else if (key == "PASS_REGULAR_EXPRESSION") {
+        test.rules.pass_patterns = strings_of(value);
+      } else if (key == "FAIL_REGULAR_EXPRESSION") {
+        test.rules.fail_patterns = strings_of(value);
+      } else if (key == "SKIP_REGULAR_EXPRESSION") {
+        test.rules.skip_patterns = strings_of(value);
+      }
+    }
+    suite.tests.push_back(std::move(test));
+  }
+  suite.unsupported.assign(unsupported.begin(), unsupported.end());
+  return suite;
+}
+
+CtestSuite list_ctest(const std::string& build_dir, const std::vector<std::string>& selection_args) {
+  boost::asio::io_context io(1);
+  process::SpawnRequest request;
+  request.argv = {"ctest", "--show-only=json-v1"};
+  request.argv.insert(request.argv.end(), selection_args.begin(), selection_args.end());
+  request.working_dir = build_dir;
+  process::ChildOptions options;
+  options.timeout = std::chrono::seconds(120);
+  options.capture_memory_cap = 64u << 20;
+  CtestSuite suite;
+  process::Child::start(io, request, options, [&](AttemptResult result) {
+    if (result.outcome.kind != OutcomeKind::passed) {
+      suite.error = "ctest --show-only=json-v1 in " + build_dir + " failed (" +
+                    describe(result.outcome) + "): " + result.err->tail(2000);
+      return;
+    }
+    suite = parse_ctest_json(result.out->str(), build_dir);
+  });
+  io.run();
+  return suite;
+}
+
+Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
+                          const CtestRules& rules) {
+  const bool ran_to_end = process.kind == OutcomeKind::passed || process.kind == OutcomeKind::failed;
+  if (!ran_to_end) return process;  // crashes, timeouts, start failures stay what they are
+  Outcome outcome = process;
+  if ((rules.skip_return_code && process.exit_code == *rules.skip_return_code) ||
+      search_any(rules.skip_patterns, output)) {
+    outcome.kind = OutcomeKind::skipped;
+    outcome.message = "skipped (SKIP_RETURN_CODE or SKIP_REGULAR_EXPRESSION)";
+    return outcome;
+  }
+  bool passed = process.exit_code == 0;
+  std::string why;
+  if (!rules.pass_patterns.empty()) {
+    passed = search_any(rules.pass_patterns, output);
+    if (!passed) why = "no PASS_REGULAR_EXPRESSION matched the output";
+  } else if (!passed) {
+    why = "exit code " + std::to_string(process.exit_code);
+  }
+  if (passed && search_any(rules.fail_patterns, output)) {
+    passed = false;
+    why = "a FAIL_REGULAR_EXPRESSION matched the output";
+  }
+  if (rules.will_fail) {
+    passed = !passed;
+    why = passed ? "" : "WILL_FAIL is set but the test passed";
+  }
+  outcome.kind = passed ? OutcomeKind::passed : OutcomeKind::failed;
+  outcome.message = passed ? "" : why;
+  return outcome;
+}
+
+}  // namespace procpool::ctest

@@ -1,0 +1,57 @@
+#include "procpool/ctest/ctest_source.hpp"
+
+#include <gtest/gtest.h>
+
+namespace procpool::ctest {
+namespace {
+
+TEST(CtestRules, MirrorCtest) {
+  CtestRules none;
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(0), "", none).kind, OutcomeKind::passed);
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(2), "", none).kind, OutcomeKind::failed);
+
+  CtestRules will_fail{.will_fail = true};
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(2), "", will_fail).kind, OutcomeKind::passed);
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(0), "", will_fail).kind, OutcomeKind::failed);
+  EXPECT_EQ(apply_ctest_rules(Outcome::killed_by(11), "", will_fail).kind, OutcomeKind::signalled)
+      << "WILL_FAIL does not turn a crash into a pass";
+
+  CtestRules pass{.pass_patterns = {"o+k"}};
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(1), "say ooook", pass).kind, OutcomeKind::passed);
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(0), "nope", pass).kind, OutcomeKind::failed);
+
+  CtestRules fail{.fail_patterns = {"ERR"}};
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(0), "an ERR here", fail).kind, OutcomeKind::failed);
+
+  CtestRules skip{.skip_return_code = 77, .skip_patterns = {"^SKIP"}};
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(77), "", skip).kind, OutcomeKind::skipped);
+  EXPECT_EQ(apply_ctest_rules(Outcome::exited(0), "SKIP it", skip).kind, OutcomeKind::skipped);
+}
+
+TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
+  const auto suite = parse_ctest_json(R"({"kind":"ctestInfo","tests":[
+    {"name":"a","command":["/bin/x","1"],"properties":[
+      {"name":"WORKING_DIRECTORY","value":"/w"},{"name":"ENVIRONMENT","value":["K=V=W"]},
+      {"name":"TIMEOUT","value":2.5},{"name":"RESOURCE_LOCK","value":["db"]},
+      {"name":"RUN_SERIAL","value":true},{"name":"PROCESSORS","value":4}]},
+    {"name":"b","properties":[{"name":"DISABLED","value":true}]}]})",
+                                      "/build");
+  ASSERT_EQ(suite.error, "");
+  ASSERT_EQ(suite.tests.size(), 2u);
+  const TaskSpec& a = suite.tests[0].task;
+  EXPECT_EQ(a.argv, (std::vector<std::string>{"/bin/x", "1"}));
+  EXPECT_EQ(a.working_dir, "/w");
+  ASSERT_EQ(a.env.size(), 1u);
+  EXPECT_EQ(a.env[0].name, "K");
+  EXPECT_EQ(a.env[0].value, "V=W");
+  EXPECT_EQ(a.timeout.count(), 2500);
+  EXPECT_TRUE(a.run_serial);
+  EXPECT_EQ(a.resource_locks, (std::vector<std::string>{"db"}));
+  EXPECT_TRUE(suite.tests[1].disabled);
+  EXPECT_FALSE(suite.tests[1].task.preset_failure.empty()) << "no command: cannot run";
+  EXPECT_EQ(suite.unsupported, (std::vector<std::string>{"PROCESSORS"}));
+  EXPECT_NE(parse_ctest_json("[]", "/b").error, "");
+}
+
+}  // namespace
+}  // namespace procpool::ctest

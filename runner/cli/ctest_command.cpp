@@ -1,0 +1,62 @@
+#include "ctest_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "exit_codes.hpp"
+#include "procpool/ctest/ctest_executor.hpp"
+#include "procpool/ctest/ctest_source.hpp"
+
+namespace procpool::cli {
+
+CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "ctest",
+      "Run a CTest suite with procpool's scheduler, history, shards, retries and reports.\n"
+      "  procpool ctest [OPTIONS] [--build-dir DIR] [-- CTEST_SELECTION_ARGS...]\n"
+      "Tests come from `ctest --show-only=json-v1` (selection such as -R/-E/-L/-LE after --).");
+  cmd->add_option("--build-dir", o.build_dir, "the CTest build tree")->capture_default_str();
+  add_test_run_options(cmd, o.run);
+  return cmd;
+}
+
+int run_ctest_command(const CtestOptions& o) {
+  std::error_code ec;
+  const std::string build_dir = std::filesystem::canonical(o.build_dir, ec).string();
+  if (ec || !std::filesystem::exists(build_dir + "/CTestTestfile.cmake")) {
+    std::fprintf(stderr, "procpool ctest: %s is not a CTest build tree (no CTestTestfile.cmake)\n",
+                 o.build_dir.c_str());
+    return exit_usage;
+  }
+  ctest::CtestSuite suite = ctest::list_ctest(build_dir, o.selection_args);
+  if (!suite.error.empty()) {
+    std::fprintf(stderr, "procpool ctest: %s\n", suite.error.c_str());
+    return exit_usage;
+  }
+  if (!suite.unsupported.empty()) {
+    std::string names;
+    for (const auto& n : suite.unsupported) names += (names.empty() ? "" : ", ") + n;
+    std::fprintf(stderr, "procpool ctest: warning: these test properties are not honoured: %s\n",
+                 names.c_str());
+  }
+  std::vector<TaskSpec> tests;
+  std::map<std::string, ctest::CtestRules> rules;
+  std::string disabled;
+  for (auto& test : suite.tests) {
+    if (test.disabled) {
+      disabled += (disabled.empty() ? "" : ", ") + test.task.test->name;
+      continue;
+    }
+    rules[test.task.test->name] = test.rules;
+    tests.push_back(std::move(test.task));
+  }
+  if (!disabled.empty()) {
+    std::fprintf(stderr, "procpool ctest: not run (DISABLED): %s\n", disabled.c_str());
+  }
+  return run_tests("procpool ctest", o.run, {}, std::move(tests), [&](Executor& processes) {
+    return std::make_unique<ctest::CtestExecutor>(processes, std::move(rules));
+  });
+}
+
+}  // namespace procpool::cli

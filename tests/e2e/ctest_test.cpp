@@ -1,0 +1,88 @@
+// procpool ctest on tests/ctest_project: every honoured property, as CTest would judge it.
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+class CtestRun : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    for (const char* sub : {"wd", "lock", "serial"}) std::filesystem::create_directories(dir_.file(sub));
+    const std::string configure = "cmake -S '" + std::string(CTEST_PROJECT) + "' -B '" +
+                                  dir_.file("build") + "' -DPP_HELPER='" + helper() +
+                                  "' -DWORK='" + dir_.path() + "' > '" + dir_.file("cmake.log") + "' 2>&1";
+    ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
+  }
+  CliResult run(std::vector<std::string> args) {
+    std::vector<std::string> full{"ctest", "--build-dir", dir_.file("build"), "--history",
+                                  dir_.file("history.json"), "--json", dir_.file("report.json"),
+                                  "--grace", "0.2"};
+    full.insert(full.end(), args.begin(), args.end());
+    return run_procpool(full);
+  }
+  std::map<std::string, std::string> verdicts() {
+    std::map<std::string, std::string> v;
+    const auto doc = nlohmann::json::parse(read_file(dir_.file("report.json")));
+    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
+    return v;
+  }
+  TempDir dir_;
+};
+
+TEST_F(CtestRun, EveryPropertyIsHonouredAsCtestDoes) {
+  auto r = run({"-j3"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::map<std::string, std::string> expected{
+      {"passes", "passed"},
+      {"fails", "failed"},
+      {"crashes", "crashed"},
+      {"missing_program", "failed_to_start"},
+      {"working_directory", "passed"},
+      {"environment", "passed"},
+      {"timeout", "timed_out"},
+      {"will_fail", "passed"},
+      {"skip_return_code", "skipped"},
+      {"skip_regex", "skipped"},
+      {"pass_regex", "passed"},
+      {"pass_regex_missing", "failed"},
+      {"fail_regex", "failed"},
+      {"locked_1", "passed"},
+      {"locked_2", "passed"},
+      {"busy_1", "passed"},
+      {"busy_2", "passed"},
+      {"busy_3", "passed"},
+      {"busy_4", "passed"},
+      {"serial", "passed"},
+      {"labelled", "passed"},
+  };
+  EXPECT_EQ(verdicts(), expected) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("wd/counter"))) << "ran in WORKING_DIRECTORY";
+  EXPECT_NE(r.err.find("not honoured: FIXTURES_REQUIRED"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not run (DISABLED): disabled"), std::string::npos) << r.err;
+}
+
+TEST_F(CtestRun, SelectionArgumentsArePassedToCtest) {
+  auto by_label = run({"--", "-L", "smoke"});
+  EXPECT_EQ(by_label.exit_code, 0) << by_label.out << by_label.err;
+  EXPECT_EQ(verdicts(), (std::map<std::string, std::string>{{"labelled", "passed"}}));
+  auto by_name = run({"--", "-R", "^pass", "-E", "missing"});
+  EXPECT_EQ(by_name.exit_code, 0);
+  EXPECT_EQ(verdicts(), (std::map<std::string, std::string>{{"passes", "passed"},
+                                                             {"pass_regex", "passed"}}));
+}
+
+TEST_F(CtestRun, ANonBuildDirectoryIsAUsageError) {
+  auto r = run_procpool({"ctest", "--build-dir", dir_.path()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not a CTest build tree"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace procpool::testing
