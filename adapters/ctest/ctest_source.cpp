@@ -38,11 +38,18 @@ bool search_any(const std::vector<std::string>& patterns, const std::string& tex
 }  // namespace
 
 const std::vector<std::string>& supported_properties() {
-  static const std::vector<std::string> names{
-      "DISABLED",         "ENVIRONMENT",         "FAIL_REGULAR_EXPRESSION",
-      "LABELS",           "PASS_REGULAR_EXPRESSION", "RESOURCE_LOCK",
-      "RUN_SERIAL",       "SKIP_REGULAR_EXPRESSION", "SKIP_RETURN_CODE",
-      "TIMEOUT",          "WILL_FAIL",           "WORKING_DIRECTORY"};
+  static const std::vector<std::string> names{"DISABLED",
+                                              "ENVIRONMENT",
+                                              "FAIL_REGULAR_EXPRESSION",
+                                              "LABELS",
+                                              "PASS_REGULAR_EXPRESSION",
+                                              "RESOURCE_LOCK",
+                                              "RUN_SERIAL",
+                                              "SKIP_REGULAR_EXPRESSION",
+                                              "SKIP_RETURN_CODE",
+                                              "TIMEOUT",
+                                              "WILL_FAIL",
+                                              "WORKING_DIRECTORY"};
   return names;
 }
 
@@ -78,8 +85,8 @@ CtestSuite parse_ctest_json(std::string_view text, const std::string& build_dir)
       } else if (key == "ENVIRONMENT") {
         for (const auto& assignment : strings_of(value)) {
           const auto eq = assignment.find('=');
-          task.env.push_back({assignment.substr(0, eq),
-                              eq == std::string::npos ? "" : assignment.substr(eq + 1)});
+          task.env.push_back(
+              {assignment.substr(0, eq), eq == std::string::npos ? "" : assignment.substr(eq + 1)});
         }
       } else if (key == "TIMEOUT" && value.is_number()) {
         task.timeout = std::chrono::milliseconds(std::llround(value.get<double>() * 1000));
@@ -107,7 +114,8 @@ CtestSuite parse_ctest_json(std::string_view text, const std::string& build_dir)
   return suite;
 }
 
-CtestSuite list_ctest(const std::string& build_dir, const std::vector<std::string>& selection_args) {
+CtestSuite list_ctest(const std::string& build_dir,
+                      const std::vector<std::string>& selection_args) {
   boost::asio::io_context io(1);
   process::SpawnRequest request;
   request.argv = {"ctest", "--show-only=json-v1"};
@@ -131,7 +139,8 @@ CtestSuite list_ctest(const std::string& build_dir, const std::vector<std::strin
 
 Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
                           const CtestRules& rules) {
-  const bool ran_to_end = process.kind == OutcomeKind::passed || process.kind == OutcomeKind::failed;
+  const bool ran_to_end =
+      process.kind == OutcomeKind::passed || process.kind == OutcomeKind::failed;
   if (!ran_to_end) return process;  // crashes, timeouts, start failures stay what they are
   Outcome outcome = process;
   if ((rules.skip_return_code && process.exit_code == *rules.skip_return_code) ||

@@ -14,16 +14,23 @@ class CtestRun : public CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    for (const char* sub : {"wd", "lock", "serial"}) std::filesystem::create_directories(dir_.file(sub));
+    for (const char* sub : {"wd", "lock", "serial"})
+      std::filesystem::create_directories(dir_.file(sub));
     const std::string configure = "cmake -S '" + std::string(CTEST_PROJECT) + "' -B '" +
-                                  dir_.file("build") + "' -DPP_HELPER='" + helper() +
-                                  "' -DWORK='" + dir_.path() + "' > '" + dir_.file("cmake.log") + "' 2>&1";
+                                  dir_.file("build") + "' -DPP_HELPER='" + helper() + "' -DWORK='" +
+                                  dir_.path() + "' > '" + dir_.file("cmake.log") + "' 2>&1";
     ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
   }
   CliResult run(std::vector<std::string> args) {
-    std::vector<std::string> full{"ctest", "--build-dir", dir_.file("build"), "--history",
-                                  dir_.file("history.json"), "--json", dir_.file("report.json"),
-                                  "--grace", "0.2"};
+    std::vector<std::string> full{"ctest",
+                                  "--build-dir",
+                                  dir_.file("build"),
+                                  "--history",
+                                  dir_.file("history.json"),
+                                  "--json",
+                                  dir_.file("report.json"),
+                                  "--grace",
+                                  "0.2"};
     full.insert(full.end(), args.begin(), args.end());
     return run_procpool(full);
   }
@@ -74,8 +81,8 @@ TEST_F(CtestRun, SelectionArgumentsArePassedToCtest) {
   EXPECT_EQ(verdicts(), (std::map<std::string, std::string>{{"labelled", "passed"}}));
   auto by_name = run({"--", "-R", "^pass", "-E", "missing"});
   EXPECT_EQ(by_name.exit_code, 0);
-  EXPECT_EQ(verdicts(), (std::map<std::string, std::string>{{"passes", "passed"},
-                                                             {"pass_regex", "passed"}}));
+  EXPECT_EQ(verdicts(),
+            (std::map<std::string, std::string>{{"passes", "passed"}, {"pass_regex", "passed"}}));
 }
 
 TEST_F(CtestRun, ANonBuildDirectoryIsAUsageError) {

@@ -45,6 +45,7 @@ CtestSuite list_ctest(const std::string& build_dir, const std::vector<std::strin
 // PASS_REGULAR_EXPRESSION (if any) replaces the exit-code check; FAIL_REGULAR_EXPRESSION fails;
 // WILL_FAIL inverts the verdict of a test that ran to its end (not crashes or timeouts).
 // Patterns are ECMAScript regular expressions searched in stdout + stderr.
-Outcome apply_ctest_rules(const Outcome& process, const std::string& output, const CtestRules& rules);
+Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
+                          const CtestRules& rules);
 
 }  // namespace procpool::ctest

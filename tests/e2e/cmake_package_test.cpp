@@ -1,0 +1,69 @@
+// The CMake package as users consume it: install procpool into a temporary prefix, then
+// configure, build and test examples/cmake-consumer against it.
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+class CmakePackage : public CliTest {
+ protected:
+  // Runs a shell command, its output into `log`; returns its exit status.
+  int sh(const std::string& command, const std::string& log) {
+    const int status = std::system(("(" + command + ") > '" + dir_.file(log) + "' 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  TempDir dir_;
+};
+
+TEST_F(CmakePackage, AConsumerFindsItAndRunsItsGtestsThroughProcpoolUnderCtest) {
+  const std::string prefix = dir_.file("prefix");
+  const std::string build = dir_.file("consumer");
+  ASSERT_EQ(sh("cmake --install '" PROCPOOL_BUILD_DIR "' --prefix '" + prefix + "'", "install.log"),
+            0)
+      << read_file(dir_.file("install.log"));
+  ASSERT_EQ(sh("cmake -S '" PROCPOOL_SOURCE_DIR "/examples/cmake-consumer' -B '" + build +
+                   "' -G Ninja -DCMAKE_PREFIX_PATH='" + prefix + "' -DCONSUMER_FAILING_TEST=ON",
+               "configure.log"),
+            0)
+      << read_file(dir_.file("configure.log"));
+  ASSERT_EQ(sh("cmake --build '" + build + "' -j2", "build.log"), 0)
+      << read_file(dir_.file("build.log"));
+
+  // Two shards, labelled; the failing case fails exactly its shard, with its output shown.
+  ASSERT_EQ(sh("ctest --test-dir '" + build + "' -N -L unit", "list.log"), 0);
+  EXPECT_NE(read_file(dir_.file("list.log")).find("Total Tests: 2"), std::string::npos)
+      << read_file(dir_.file("list.log"));
+  EXPECT_NE(sh("ctest --test-dir '" + build + "' --output-on-failure", "ctest.log"), 0);
+  const std::string ctest = read_file(dir_.file("ctest.log"));
+  EXPECT_NE(ctest.find("1 tests failed out of 2"), std::string::npos) << ctest;
+  EXPECT_NE(ctest.find("consumer-failure-marker"), std::string::npos) << ctest;
+  EXPECT_NE(ctest.find("[  FAILED  ] Broken.Fails"), std::string::npos) << ctest;
+  // Each shard wrote its JUnit report into the build tree.
+  EXPECT_TRUE(std::filesystem::exists(build + "/procpool/consumer_tests_shard_1_of_2.xml"));
+  EXPECT_TRUE(std::filesystem::exists(build + "/procpool/consumer_tests_shard_2_of_2.xml"));
+
+  // procpool::procpool links and runs.
+  ASSERT_EQ(sh("'" + build + "/consumer_tool'", "tool.log"), 0) << read_file(dir_.file("tool.log"));
+  EXPECT_NE(read_file(dir_.file("tool.log")).find("echo beta -> exit 0: beta"), std::string::npos);
+}
+
+TEST_F(CmakePackage, ProcpoolAddGtestRejectsBadArguments) {
+  const std::string src = dir_.file("bad");
+  std::filesystem::create_directories(src);
+  write_file(src + "/CMakeLists.txt",
+             "cmake_minimum_required(VERSION 3.25)\nproject(bad NONE)\nenable_testing()\n"
+             "add_executable(procpool::cli IMPORTED)\n"
+             "include(\"" PROCPOOL_SOURCE_DIR
+             "/cmake/ProcpoolGtest.cmake\")\n"
+             "procpool_add_gtest(no_such_target)\n");
+  EXPECT_NE(sh("cmake -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
+  EXPECT_NE(read_file(dir_.file("bad.log")).find("no target named 'no_such_target'"),
+            std::string::npos)
+      << read_file(dir_.file("bad.log"));
+}
+
+}  // namespace
+}  // namespace procpool::testing
