@@ -2,7 +2,8 @@
 # procpool gtest against the other ways to run a GoogleTest suite, in one run, same binaries:
 #   - the xargs floor: one process per test via --gtest_filter, 2 at a time (gtest-parallel's
 #     approach without its Python overhead),
-#   - ctest -j2 over one add_test per test (what gtest_discover_tests generates),
+#   - ctest -j2 over one add_test per test (what gtest_discover_tests generates), and
+#     procpool ctest -j2 over the same CTest tree,
 #   - the binary run serially in one process (no isolation at all).
 # On a fixture of 500 fast tests and on a skewed-duration fixture (history warmed up first).
 #   benchmarks/gtest_compare.sh [--rounds N] [--build DIR]
@@ -50,20 +51,26 @@ for fixture in fixture_many fixture_skewed; do
   make_ctest_dir "$bin" "$work/$fixture.ctest"
   history=$work/$fixture.history.json
   "$pp" gtest -j2 --no-progress --history "$history" "$bin" > /dev/null  # warm the history
-  declare -A t=([procpool]="" [xargs]="" [ctest]="" [serial]="")
+  "$pp" ctest -j2 --no-progress --history "$work/$fixture.ctest-history.json" \
+    --build-dir "$work/$fixture.ctest" > /dev/null  # warm its history too
+  declare -A t=([procpool]="" [xargs]="" [ctest]="" [ppctest]="" [serial]="")
   for round in $(seq "$rounds"); do
     t[procpool]+="$(elapsed "$pp" gtest -j2 --no-progress --history "$history" "$bin") "
     t[xargs]+="$(elapsed xargs -P2 -I{} "$bin" --gtest_filter={} < "$work/$fixture.tests") "
     t[ctest]+="$(elapsed ctest -j2 --test-dir "$work/$fixture.ctest") "
+    t[ppctest]+="$(elapsed "$pp" ctest -j2 --no-progress --history "$work/$fixture.ctest-history.json" --build-dir "$work/$fixture.ctest") "
     t[serial]+="$(elapsed "$bin") "
   done
   p=$(echo "${t[procpool]}" | median); x=$(echo "${t[xargs]}" | median)
   c=$(echo "${t[ctest]}" | median); s=$(echo "${t[serial]}" | median)
+  pc=$(echo "${t[ppctest]}" | median)
   n=$(wc -l < "$work/$fixture.tests")
   printf "%s (%d tests): procpool gtest -j2 %.3f s | xargs floor %.3f s | ctest -j2 %.3f s | serial in-process %.3f s\n" \
     "$fixture" "$n" "$p" "$x" "$c" "$s"
   printf "  procpool/xargs-floor %.2fx (target <= 1.0x), procpool/ctest %.2fx\n" \
     "$(echo "$p / $x" | bc -l)" "$(echo "$p / $c" | bc -l)"
+  printf "  procpool ctest -j2 %.3f s: procpool-ctest/ctest %.2fx (target <= 0.75x)\n" \
+    "$pc" "$(echo "$pc / $c" | bc -l)"
   if [ "$fixture" = fixture_skewed ]; then
     # The ideal for 2 slots: max(total/2, longest), from the recorded durations.
     ideal=$(python3 -c "
