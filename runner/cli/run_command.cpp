@@ -165,11 +165,7 @@ int run_run_command(const RunOptions& o) {
   }
 
   boost::asio::io_context io(1);
-  ProcessExecutorOptions executor_options;
-  executor_options.default_timeout = seconds_to_ms(o.timeout_s);
-  executor_options.grace = seconds_to_ms(o.grace_s);
-  executor_options.slow_after = seconds_to_ms(o.slow_s);
-  ProcessExecutor executor(io, executor_options);
+  ProcessExecutor executor(io, process_options(o.timeout_s, o.grace_s, o.slow_s));
 
   SchedulerConfig config;
   config.jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());

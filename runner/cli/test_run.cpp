@@ -128,11 +128,7 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   }
 
   boost::asio::io_context io(1);
-  ProcessExecutorOptions process_options;
-  process_options.default_timeout = seconds_to_ms(o.timeout_s);
-  process_options.grace = seconds_to_ms(o.grace_s);
-  process_options.slow_after = seconds_to_ms(o.slow_s);
-  ProcessExecutor processes(io, process_options);
+  ProcessExecutor processes(io, process_options(o.timeout_s, o.grace_s, o.slow_s));
   std::unique_ptr<Executor> wrapped = wrap ? wrap(processes) : nullptr;
   Executor& executor = wrapped ? *wrapped : processes;
 
