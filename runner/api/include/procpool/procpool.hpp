@@ -2,4 +2,5 @@
 #pragma once
 
 #include "procpool/errors.hpp"
+#include "procpool/pool.hpp"
 #include "procpool/process.hpp"

@@ -1,0 +1,101 @@
+// The type-erased engine under procpool::Pool: forked worker processes fed over Unix sockets by
+// a manager thread, which also notices a worker dying, fails only the task it was running, and
+// forks a replacement — so the pool never hangs (CPython's Pool does: cpython #96062).
+// Replacements are forked from the manager thread, so a task must not rely on locks another
+// parent thread might hold at that moment (the same caveat as CPython's fork start method).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace procpool::detail {
+
+// A call to make in a worker: `invoker(fn, args)` deserialises the arguments, calls fn and
+// returns the serialised result (or throws). Both are plain function pointers, valid in a
+// forked child because it has the parent's address space.
+using AnyFunction = void (*)();
+using Invoker = std::string (*)(AnyFunction fn, const std::string& args);
+
+struct Invocation {
+  Invoker invoker = nullptr;
+  AnyFunction fn = nullptr;
+  std::string args;
+};
+
+// One submitted task's fate, shared by the manager thread and the AsyncResult.
+struct TaskState {
+  enum class Status { pending, done, remote_error, worker_crashed, terminated };
+  std::mutex mutex;
+  std::condition_variable changed;
+  Status status = Status::pending;
+  std::string payload;  // the result bytes, or the error's message
+  std::string error_type;
+  std::function<void()> on_finish;  // called once it is no longer pending (imap_unordered)
+};
+
+struct PoolConfig {
+  unsigned processes = 0;  // 0: number of cores
+  std::optional<Invocation> initializer;
+  unsigned max_tasks_per_child = 0;  // 0: unlimited
+  std::chrono::milliseconds terminate_grace{1000};
+};
+
+class PoolCore {
+ public:
+  explicit PoolCore(PoolConfig config);
+  ~PoolCore();  // terminate()
+  PoolCore(const PoolCore&) = delete;
+  PoolCore& operator=(const PoolCore&) = delete;
+
+  // UsageError once closed. `on_finish` runs (on the manager thread) when the task ends.
+  std::shared_ptr<TaskState> submit(Invocation invocation, std::function<void()> on_finish = {});
+  void close();
+  void join();       // UsageError unless closed or terminated
+  void terminate();  // stops every worker (SIGTERM, grace, SIGKILL); pending tasks fail
+  std::vector<int> worker_pids() const;
+  unsigned size() const { return config_.processes; }
+
+ private:
+  struct Worker {
+    int pid = -1;
+    int pidfd = -1;
+    int fd = -1;  // our end of a Unix socket: tasks out, results in
+    std::shared_ptr<TaskState> running;
+    unsigned done = 0;  // tasks it finished; at maxtasksperchild it is retiring: send no more
+  };
+  struct Queued {
+    Invocation invocation;
+    std::shared_ptr<TaskState> state;
+  };
+
+  Worker start_worker();
+  void manage();  // the manager thread
+  void dispatch();
+  void on_result(Worker& worker);
+  void on_worker_gone(Worker& worker);
+  void stop_workers();
+  void wake();
+
+  PoolConfig config_;
+  mutable std::mutex mutex_;
+  std::condition_variable idle_;  // signalled when the queue and workers drain
+  std::deque<Queued> queue_;
+  std::vector<Worker> workers_;
+  bool closed_ = false;
+  bool joining_ = false;
+  bool terminating_ = false;
+  bool finished_ = false;
+  int wake_fd_ = -1;
+  std::thread manager_;
+};
+
+}  // namespace procpool::detail

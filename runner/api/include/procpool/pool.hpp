@@ -1,0 +1,292 @@
+// procpool::Pool — Python's multiprocessing.Pool in C++, which never hangs when a worker dies.
+//
+//   int square(int x) { return x * x; }
+//   procpool::Pool pool(4);
+//   auto result = pool.apply_async(square, 7);   // procpool::AsyncResult<int>
+//   result.get();                                 // 49
+//   pool.map(square, std::vector<int>{1, 2, 3});  // {1, 4, 9}
+//   pool.close();
+//   pool.join();
+//
+// Tasks are plain functions (function pointers; captureless lambdas convert): workers are forked
+// when the pool is made, so a task is named by its address, as CPython names one by reference.
+// Arguments and results cross the process boundary with cereal (serialize.hpp). A task that
+// throws makes get() throw RemoteError; a worker that dies mid-task makes that task's get() throw
+// WorkerCrashed, the worker is replaced and every other task still completes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "procpool/detail/pool_core.hpp"
+#include "procpool/errors.hpp"
+#include "procpool/serialize.hpp"
+
+namespace procpool {
+
+// The task raised an exception in the worker; type() names it, what() is its message.
+class RemoteError : public Error {
+ public:
+  RemoteError(std::string type, const std::string& message)
+      : Error(type + ": " + message), type_(std::move(type)) {}
+  const std::string& type() const { return type_; }
+
+ private:
+  std::string type_;
+};
+
+// The worker running the task died (a signal, _exit, the OOM killer); what() says how.
+class WorkerCrashed : public Error {
+ public:
+  using Error::Error;
+};
+
+template <typename R>
+class AsyncResult {
+ public:
+  explicit AsyncResult(std::shared_ptr<detail::TaskState> state) : state_(std::move(state)) {}
+
+  // The result; throws RemoteError, WorkerCrashed, or Error if the pool was terminated.
+  R get() {
+    wait();
+    return take();
+  }
+  R get(std::chrono::milliseconds timeout) {
+    if (!wait(timeout)) throw TimeoutError("procpool::AsyncResult::get: timed out");
+    return take();
+  }
+  void wait() {
+    std::unique_lock<std::mutex> lock(state_->mutex);
+    state_->changed.wait(lock, [&] { return finished(); });
+  }
+  bool wait(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(state_->mutex);
+    return state_->changed.wait_for(lock, timeout, [&] { return finished(); });
+  }
+  bool ready() {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return finished();
+  }
+  // Whether it completed without an error; UsageError if not ready yet (as Python's ValueError).
+  bool successful() {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (!finished()) throw UsageError("procpool::AsyncResult::successful: not ready");
+    return state_->status == detail::TaskState::Status::done;
+  }
+
+ private:
+  bool finished() const { return state_->status != detail::TaskState::Status::pending; }
+  R take() {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    using Status = detail::TaskState::Status;
+    switch (state_->status) {
+      case Status::remote_error:
+        throw RemoteError(state_->error_type, state_->payload);
+      case Status::worker_crashed:
+        throw WorkerCrashed(state_->payload);
+      case Status::terminated:
+        throw Error(state_->payload);
+      default:
+        break;
+    }
+    if constexpr (std::is_void_v<R>) {
+      return;
+    } else {
+      return detail::from_bytes<R>(state_->payload);
+    }
+  }
+  std::shared_ptr<detail::TaskState> state_;
+};
+
+// Results of imap_unordered in the order their chunks finish.
+template <typename R>
+class ResultStream {
+ public:
+  struct Order {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::size_t> finished;  // chunk indexes, as they completed
+  };
+  ResultStream(std::vector<AsyncResult<std::vector<R>>> chunks, std::shared_ptr<Order> order)
+      : chunks_(std::move(chunks)), order_(std::move(order)) {}
+
+  // The next result, or nothing once all are out. Throws what the task threw (see get()).
+  std::optional<R> next() {
+    while (buffer_.empty()) {
+      if (taken_ == chunks_.size()) return std::nullopt;
+      std::size_t index;
+      {
+        std::unique_lock<std::mutex> lock(order_->mutex);
+        order_->changed.wait(lock, [&] { return !order_->finished.empty(); });
+        index = order_->finished.front();
+        order_->finished.pop_front();
+      }
+      ++taken_;
+      for (auto& r : chunks_[index].get()) buffer_.push_back(std::move(r));
+    }
+    R value = std::move(buffer_.front());
+    buffer_.pop_front();
+    return value;
+  }
+
+ private:
+  std::vector<AsyncResult<std::vector<R>>> chunks_;
+  std::shared_ptr<Order> order_;
+  std::deque<R> buffer_;
+  std::size_t taken_ = 0;
+};
+
+namespace detail {
+
+// Deserialises the arguments, calls the function, serialises the result: the code a worker
+// runs for one task, instantiated per signature in the parent and found by address in the child.
+template <typename R, typename... Args>
+std::string invoke(AnyFunction fn, const std::string& bytes) {
+  auto function = reinterpret_cast<R (*)(Args...)>(fn);
+  auto arguments = from_bytes<std::tuple<std::decay_t<Args>...>>(bytes);
+  if constexpr (std::is_void_v<R>) {
+    std::apply(function, std::move(arguments));
+    return {};
+  } else {
+    return to_bytes(std::apply(function, std::move(arguments)));
+  }
+}
+
+template <typename R, typename... Args, typename... Given>
+Invocation make_invocation(R (*fn)(Args...), Given&&... given) {
+  static_assert(sizeof...(Args) == sizeof...(Given), "procpool: wrong number of arguments");
+  std::tuple<std::decay_t<Args>...> arguments(std::forward<Given>(given)...);
+  return Invocation{&invoke<R, Args...>, reinterpret_cast<AnyFunction>(fn), to_bytes(arguments)};
+}
+
+// map's unit of work: a chunk of items through one function, one task.
+template <typename R, typename A>
+std::vector<R> map_chunk(std::uintptr_t fn_address, std::vector<std::decay_t<A>> items) {
+  auto fn = reinterpret_cast<R (*)(A)>(fn_address);
+  std::vector<R> results;
+  results.reserve(items.size());
+  for (auto& item : items) results.push_back(fn(std::move(item)));
+  return results;
+}
+
+}  // namespace detail
+
+struct PoolOptions {
+  unsigned processes = 0;                           // 0: number of cores
+  unsigned maxtasksperchild = 0;                    // 0: a worker lives as long as the pool
+  std::optional<detail::Invocation> initializer;    // see procpool::initializer()
+  std::chrono::milliseconds terminate_grace{1000};  // SIGTERM -> SIGKILL in terminate()
+};
+
+// An initializer for PoolOptions: runs once in every worker when it starts.
+template <typename... Args, typename... Given>
+detail::Invocation initializer(void (*fn)(Args...), Given&&... args) {
+  return detail::make_invocation(fn, std::forward<Given>(args)...);
+}
+
+class Pool {
+ public:
+  explicit Pool(unsigned processes = 0) : Pool(PoolOptions{.processes = processes}) {}
+  explicit Pool(PoolOptions options)
+      : core_(detail::PoolConfig{options.processes, std::move(options.initializer),
+                                 options.maxtasksperchild, options.terminate_grace}) {}
+
+  template <typename R, typename... Args, typename... Given>
+  AsyncResult<R> apply_async(R (*fn)(Args...), Given&&... args) {
+    return AsyncResult<R>(core_.submit(detail::make_invocation(fn, std::forward<Given>(args)...)));
+  }
+  // Captureless lambdas and other function objects convertible to a function pointer.
+  template <typename F, typename... Given, typename = decltype(+std::declval<std::decay_t<F>>())>
+  auto apply_async(F&& fn, Given&&... args) {
+    return apply_async(+fn, std::forward<Given>(args)...);
+  }
+
+  // fn over every item, results in order; items go to workers `chunksize` at a time.
+  template <typename R, typename A, typename Items>
+  std::vector<R> map(R (*fn)(A), const Items& items, std::size_t chunksize = 0) {
+    std::vector<AsyncResult<std::vector<R>>> chunks = submit_chunks(fn, items, chunksize);
+    std::vector<R> results;
+    for (auto& chunk : chunks) {
+      for (auto& r : chunk.get()) results.push_back(std::move(r));
+    }
+    return results;
+  }
+
+  // Like map, but results come as they finish: `while (auto r = stream.next()) use(*r);`.
+  // (Each chunk's results together; chunksize 1 gives them one by one.)
+  template <typename R, typename A, typename Items>
+  ResultStream<R> imap_unordered(R (*fn)(A), const Items& items, std::size_t chunksize = 1) {
+    auto order = std::make_shared<typename ResultStream<R>::Order>();
+    auto chunks = submit_chunks(fn, items, chunksize, [order](std::size_t index) {
+      {
+        std::lock_guard<std::mutex> lock(order->mutex);
+        order->finished.push_back(index);
+      }
+      order->changed.notify_one();
+    });
+    return ResultStream<R>(std::move(chunks), std::move(order));
+  }
+
+  // fn(std::get<0>(t), std::get<1>(t), ...) for every tuple, results in order.
+  template <typename R, typename... Args, typename Tuples>
+  std::vector<R> starmap(R (*fn)(Args...), const Tuples& tuples) {
+    std::vector<AsyncResult<R>> pending;
+    for (const auto& t : tuples) {
+      pending.push_back(std::apply([&](const auto&... a) { return apply_async(fn, a...); }, t));
+    }
+    std::vector<R> results;
+    for (auto& p : pending) results.push_back(p.get());
+    return results;
+  }
+
+  void close() { core_.close(); }
+  void join() { core_.join(); }
+  void terminate() { core_.terminate(); }
+  std::vector<int> worker_pids() const { return core_.worker_pids(); }
+
+ private:
+  template <typename R, typename A, typename Items>
+  std::vector<AsyncResult<std::vector<R>>> submit_chunks(
+      R (*fn)(A), const Items& items, std::size_t chunksize,
+      const std::function<void(std::size_t)>& on_finish = {}) {
+    const std::size_t n = std::size(items);
+    if (chunksize == 0) {  // CPython's default: about four chunks per worker
+      chunksize = std::max<std::size_t>(1, (n + 4 * core_.size() - 1) / (4 * core_.size()));
+    }
+    std::vector<AsyncResult<std::vector<R>>> chunks;
+    std::vector<std::decay_t<A>> chunk;
+    for (const auto& item : items) {
+      chunk.push_back(item);
+      if (chunk.size() == chunksize) {
+        chunks.push_back(submit_chunk(fn, std::move(chunk), on_finish, chunks.size()));
+        chunk.clear();
+      }
+    }
+    if (!chunk.empty())
+      chunks.push_back(submit_chunk(fn, std::move(chunk), on_finish, chunks.size()));
+    return chunks;
+  }
+
+  template <typename R, typename A>
+  AsyncResult<std::vector<R>> submit_chunk(R (*fn)(A), std::vector<std::decay_t<A>> chunk,
+                                           const std::function<void(std::size_t)>& on_finish,
+                                           std::size_t index) {
+    auto call = detail::make_invocation(&detail::map_chunk<R, A>,
+                                        reinterpret_cast<std::uintptr_t>(fn), std::move(chunk));
+    std::function<void()> notify;
+    if (on_finish) notify = [on_finish, index] { on_finish(index); };
+    return AsyncResult<std::vector<R>>(core_.submit(std::move(call), std::move(notify)));
+  }
+
+  detail::PoolCore core_;
+};
+
+}  // namespace procpool

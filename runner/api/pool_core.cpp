@@ -1,0 +1,433 @@
+#include "procpool/detail/pool_core.hpp"
+
+#include <cxxabi.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <thread>
+#include <typeinfo>
+
+#include "procpool/errors.hpp"
+
+namespace procpool::detail {
+namespace {
+
+// Messages are a 64-bit length and that many bytes, over a Unix stream socket (send with
+// MSG_NOSIGNAL: a dead peer is an error value, never a SIGPIPE).
+bool send_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool send_message(int fd, const std::string& body) {
+  const std::uint64_t size = body.size();
+  return send_all(fd, reinterpret_cast<const char*>(&size), sizeof size) &&
+         send_all(fd, body.data(), body.size());
+}
+
+bool receive_all(int fd, char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::recv(fd, data, size, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// False on EOF or error: the peer is gone.
+bool receive_message(int fd, std::string& body) {
+  std::uint64_t size = 0;
+  if (!receive_all(fd, reinterpret_cast<char*>(&size), sizeof size)) return false;
+  body.resize(size);
+  return receive_all(fd, body.data(), size);
+}
+
+template <typename T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <typename T>
+T take(const std::string& in, std::size_t& at) {
+  T value;
+  std::memcpy(&value, in.data() + at, sizeof value);
+  at += sizeof value;
+  return value;
+}
+
+std::string encode(const Invocation& call) {
+  std::string out;
+  put(out, reinterpret_cast<std::uintptr_t>(call.invoker));
+  put(out, reinterpret_cast<std::uintptr_t>(call.fn));
+  out += call.args;
+  return out;
+}
+
+Invocation decode(const std::string& in) {
+  std::size_t at = 0;
+  Invocation call;
+  call.invoker = reinterpret_cast<Invoker>(take<std::uintptr_t>(in, at));
+  call.fn = reinterpret_cast<AnyFunction>(take<std::uintptr_t>(in, at));
+  call.args = in.substr(at);
+  return call;
+}
+
+std::string exception_type() {
+  const std::type_info* type = abi::__cxa_current_exception_type();
+  if (!type) return "unknown exception";
+  int status = 0;
+  char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
+  std::string result = status == 0 && name ? name : type->name();
+  std::free(name);
+  return result;
+}
+
+void flush_standard_streams() {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+}
+
+// Runs `call`; on success returns "\0" + result, on an exception "\1" + type + "\0" + message.
+std::string run_call(const Invocation& call) {
+  try {
+    return std::string(1, '\0') + call.invoker(call.fn, call.args);
+  } catch (const std::exception& e) {
+    return std::string(1, '\1') + exception_type() + '\0' + e.what();
+  } catch (...) {
+    return std::string(1, '\1') + exception_type() + '\0';
+  }
+}
+
+// A worker's whole life: the initializer once, then tasks until EOF or its task limit.
+[[noreturn]] void worker_main(int fd, const PoolConfig& config, pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(1);
+  if (config.initializer) {
+    const std::string outcome = run_call(*config.initializer);
+    if (outcome[0] != '\0') {
+      std::fprintf(stderr, "procpool::Pool: worker %d: initializer failed: %s\n", ::getpid(),
+                   outcome.c_str() + 1);
+      flush_standard_streams();
+      ::_exit(3);
+    }
+  }
+  unsigned done = 0;
+  std::string message;
+  while (receive_message(fd, message)) {
+    const std::string reply = run_call(decode(message));
+    flush_standard_streams();  // the task's output, before its result is reported
+    if (!send_message(fd, reply)) break;
+    if (config.max_tasks_per_child > 0 && ++done >= config.max_tasks_per_child) break;
+  }
+  flush_standard_streams();
+  ::_exit(0);
+}
+
+std::string describe_exit(int status) {
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    const char* abbrev = sigabbrev_np(sig);
+    return "killed by " + (abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(sig));
+  }
+  return "exited with code " + std::to_string(WEXITSTATUS(status));
+}
+
+void finish(const std::shared_ptr<TaskState>& state, TaskState::Status status, std::string payload,
+            std::string type = {}) {
+  {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    state->status = status;
+    state->payload = std::move(payload);
+    state->error_type = std::move(type);
+  }
+  state->changed.notify_all();
+  if (state->on_finish) state->on_finish();
+}
+
+}  // namespace
+
+PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
+  if (config_.processes == 0) config_.processes = std::max(1u, std::thread::hardware_concurrency());
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0)
+    throw Error(std::string("procpool::Pool: eventfd failed: ") + std::strerror(errno));
+  flush_standard_streams();  // or every worker would print the parent's buffered output again
+  // Forked before the manager thread exists: the children start from a single-threaded parent.
+  for (unsigned i = 0; i < config_.processes; ++i) workers_.push_back(start_worker());
+  manager_ = std::thread([this] { manage(); });
+}
+
+PoolCore::~PoolCore() {
+  if (manager_.joinable()) terminate();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+PoolCore::Worker PoolCore::start_worker() {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
+  }
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw Error(std::string("procpool::Pool: fork failed: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    // Only this worker's own socket: another worker's would hide that worker's EOF.
+    ::close(fds[0]);
+    ::close(wake_fd_);
+    for (const Worker& other : workers_) {
+      for (int fd : {other.fd, other.pidfd}) {
+        if (fd >= 0 && fd != fds[1]) ::close(fd);
+      }
+    }
+    worker_main(fds[1], config_, parent);
+  }
+  ::close(fds[1]);
+  Worker worker;
+  worker.pid = pid;
+  worker.fd = fds[0];
+  worker.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  return worker;
+}
+
+std::shared_ptr<TaskState> PoolCore::submit(Invocation invocation,
+                                            std::function<void()> on_finish) {
+  auto state = std::make_shared<TaskState>();
+  state->on_finish = std::move(on_finish);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ || terminating_) throw UsageError("procpool::Pool: the pool is closed");
+    queue_.push_back({std::move(invocation), state});
+  }
+  wake();
+  return state;
+}
+
+void PoolCore::wake() {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+}
+
+void PoolCore::close() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+  }
+  wake();
+}
+
+void PoolCore::join() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!closed_ && !terminating_) {
+      throw UsageError("procpool::Pool: join() on an open pool: call close() or terminate() first");
+    }
+    joining_ = true;
+  }
+  wake();
+  if (manager_.joinable()) manager_.join();
+}
+
+void PoolCore::terminate() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    terminating_ = true;
+    closed_ = true;
+  }
+  wake();
+  if (manager_.joinable()) manager_.join();
+}
+
+std::vector<int> PoolCore::worker_pids() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<int> pids;
+  for (const Worker& w : workers_) pids.push_back(w.pid);
+  return pids;
+}
+
+void PoolCore::dispatch() {
+  std::vector<std::pair<Worker*, Invocation>> sends;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const bool any_alive =
+        std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.pid > 0; });
+    if (!any_alive && !queue_.empty()) {
+      // Every worker died and none could be replaced: fail the queue rather than hang.
+      for (Queued& q : queue_) {
+        finish(q.state, TaskState::Status::worker_crashed, "no worker process could be started");
+      }
+      queue_.clear();
+    }
+    for (Worker& worker : workers_) {
+      const bool retiring =
+          config_.max_tasks_per_child > 0 && worker.done >= config_.max_tasks_per_child;
+      if (worker.pid <= 0 || retiring || worker.running || queue_.empty() || terminating_) continue;
+      worker.running = queue_.front().state;
+      sends.emplace_back(&worker, std::move(queue_.front().invocation));
+      queue_.pop_front();
+    }
+  }
+  // Outside the lock: a 100 MB argument may take a while, and submitters must not wait for it.
+  // A worker that died meanwhile fails the send; its EOF is handled by manage().
+  for (auto& [worker, call] : sends) send_message(worker->fd, encode(call));
+}
+
+void PoolCore::on_result(Worker& worker) {
+  std::string reply;
+  if (!receive_message(worker.fd, reply)) {
+    on_worker_gone(worker);
+    return;
+  }
+  std::shared_ptr<TaskState> state;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    state = std::move(worker.running);
+    worker.running.reset();
+    ++worker.done;
+  }
+  if (!state) return;
+  if (!reply.empty() && reply[0] == '\0') {
+    finish(state, TaskState::Status::done, reply.substr(1));
+  } else {
+    const std::string body = reply.substr(1);
+    const auto nul = body.find('\0');
+    finish(state, TaskState::Status::remote_error,
+           nul == std::string::npos ? "" : body.substr(nul + 1), body.substr(0, nul));
+  }
+}
+
+void PoolCore::on_worker_gone(Worker& worker) {
+  if (worker.pid <= 0) return;
+  int status = 0;
+  while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  ::close(worker.fd);
+  if (worker.pidfd >= 0) ::close(worker.pidfd);
+  // Forget them before forking a replacement: the new socketpair may reuse these numbers, and
+  // the new child closes every descriptor still listed here.
+  worker.fd = worker.pidfd = -1;
+  std::shared_ptr<TaskState> lost;
+  bool replace = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    lost = std::move(worker.running);
+    replace = !terminating_;
+  }
+  if (lost) {
+    finish(lost, TaskState::Status::worker_crashed,
+           "worker " + std::to_string(worker.pid) + " " + describe_exit(status) +
+               " while running the task");
+  }
+  Worker replacement;
+  if (replace) {
+    try {
+      replacement = start_worker();  // forked from this thread: see the header note
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());  // the slot stays empty; dispatch() copes
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  worker = replacement;
+}
+
+void PoolCore::manage() {
+  std::vector<pollfd> fds;
+  while (true) {
+    dispatch();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (terminating_) break;
+      bool busy = !queue_.empty();
+      for (const Worker& w : workers_) busy = busy || w.running;
+      if (joining_ && !busy) break;
+    }
+    fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
+    for (const Worker& w : workers_) {
+      fds.push_back({w.fd, POLLIN, 0});
+      fds.push_back({w.pidfd, POLLIN, 0});
+    }
+    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
+    if (fds[0].revents) {
+      std::uint64_t count;
+      [[maybe_unused]] ssize_t n = ::read(wake_fd_, &count, sizeof count);
+    }
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+      const pollfd& result = fds[1 + 2 * i];
+      const pollfd& exited = fds[2 + 2 * i];
+      if (result.revents) {
+        on_result(workers_[i]);  // a result, or EOF: the worker is gone
+      } else if (exited.revents) {
+        on_worker_gone(workers_[i]);  // died while something else holds its socket open
+      }
+    }
+  }
+  stop_workers();
+}
+
+void PoolCore::stop_workers() {
+  bool terminating;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    terminating = terminating_;
+  }
+  std::erase_if(workers_, [](const Worker& w) { return w.pid <= 0; });
+  for (Worker& w : workers_) {
+    if (terminating) ::kill(w.pid, SIGTERM);
+    ::shutdown(w.fd, SHUT_RDWR);  // EOF: an idle worker leaves its loop
+  }
+  // Wait out the grace period, then SIGKILL whatever still runs; reap everything.
+  const auto deadline = std::chrono::steady_clock::now() + config_.terminate_grace;
+  for (Worker& w : workers_) {
+    int status = 0;
+    while (::waitpid(w.pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::kill(w.pid, SIGKILL);
+        ::waitpid(w.pid, &status, 0);
+        break;
+      }
+      pollfd fd{w.pidfd, POLLIN, 0};
+      ::poll(&fd, 1, 10);
+    }
+    ::close(w.fd);
+    if (w.pidfd >= 0) ::close(w.pidfd);
+  }
+  std::vector<std::shared_ptr<TaskState>> abandoned;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Worker& w : workers_) {
+      if (w.running) abandoned.push_back(std::move(w.running));
+    }
+    for (Queued& q : queue_) abandoned.push_back(std::move(q.state));
+    queue_.clear();
+    workers_.clear();
+    finished_ = true;
+  }
+  for (auto& state : abandoned) {
+    finish(state, TaskState::Status::terminated,
+           "the pool was terminated before the task finished");
+  }
+}
+
+}  // namespace procpool::detail
