@@ -25,7 +25,10 @@ TEST_F(CmakePackage, AConsumerFindsItAndRunsItsGtestsThroughProcpoolUnderCtest) 
             0)
       << read_file(dir_.file("install.log"));
   ASSERT_EQ(sh("cmake -S '" PROCPOOL_SOURCE_DIR "/examples/cmake-consumer' -B '" + build +
-                   "' -G Ninja -DCMAKE_PREFIX_PATH='" + prefix + "' -DCONSUMER_FAILING_TEST=ON",
+                   "' -G Ninja -DCMAKE_PREFIX_PATH='" + prefix +
+                   "' -DCONSUMER_FAILING_TEST=ON"
+                   // A sanitizer build installs instrumented libraries: build the consumer alike.
+                   " -DCMAKE_CXX_FLAGS='" PROCPOOL_CXX_FLAGS "'",
                "configure.log"),
             0)
       << read_file(dir_.file("configure.log"));

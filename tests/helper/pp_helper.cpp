@@ -2,7 +2,7 @@
 // steps run in order, so one binary plays every role a test needs:
 //   exit N | sleep S | print TEXT | eprint TEXT | env NAME | ignore-term | write-bytes N |
 //   binary | crash segv|abort | spawn-grandchild | setsid-grandchild | pidfile FILE |
-//   slot-check DIR J | fail-until FILE N | -- (ignore the remaining arguments, e.g. an
+//   slot-check DIR J | slot-hold DIR J SECONDS | fail-until FILE N | -- (ignore the rest, e.g. an
 //   input that procpool appended)
 // With no `exit` step it exits 0.
 #include <dirent.h>
@@ -57,7 +57,7 @@ void spawn_grandchild(bool escape_group) {
 }
 
 // Fails (exit 99) when the slot is already taken or more than `jobs` helpers run at once.
-void slot_check(const std::string& dir, int jobs) {
+void slot_check(const std::string& dir, int jobs, double hold_seconds = 0.02) {
   const char* slot = std::getenv("PROCPOOL_SLOT");
   if (!slot) die("PROCPOOL_SLOT is not set");
   const std::string slot_file = dir + "/slot-" + slot;
@@ -76,7 +76,7 @@ void slot_check(const std::string& dir, int jobs) {
     std::fprintf(stderr, "pp_helper: %d running, more than %d\n", running, jobs);
     std::_Exit(99);
   }
-  ::usleep(20000);
+  ::usleep(static_cast<useconds_t>(hold_seconds * 1e6));
   ::unlink(slot_file.c_str());
 }
 
@@ -156,6 +156,10 @@ int main(int argc, char** argv) {
     } else if (step == "slot-check") {
       const std::string dir = next();
       slot_check(dir, std::atoi(next().c_str()));
+    } else if (step == "slot-hold") {
+      const std::string dir = next();
+      const int jobs = std::atoi(next().c_str());
+      slot_check(dir, jobs, std::atof(next().c_str()));
     } else if (step == "fail-until") {
       const std::string file = next();
       if (int rc = fail_until(file, std::atoi(next().c_str())); rc != 0) return rc;
