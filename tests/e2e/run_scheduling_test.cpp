@@ -28,8 +28,9 @@ TEST_F(RunScheduling, JobsLimitIsNeverExceededAndSlotsAreNeverShared) {
 TEST_F(RunScheduling, SlotCheckCatchesAnOverfullRun) {
   // The helper's own check must be able to fail, or the test above proves nothing.
   TempDir dir;
-  std::vector<std::string> args{"run", "-j3",   "--",  helper(), "slot-check", dir.path(),
-                                "2",   "sleep", "0.2", "--",     ":::"};
+  // Each holds its slot for 0.5 s, so the three started together overlap even on a slow build.
+  std::vector<std::string> args{"run",      "-j3", "--",  helper(), "slot-hold",
+                                dir.path(), "2",   "0.5", "--",     ":::"};
   for (auto& i : inputs(6)) args.push_back(i);
   auto r = run_procpool(args);
   EXPECT_EQ(r.exit_code, 1) << r.err;
