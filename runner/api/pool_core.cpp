@@ -22,6 +22,9 @@
 namespace procpool::detail {
 namespace {
 
+// Far below Linux's default Unix-socket buffer (~208 KiB): prefetched tasks never block a send.
+constexpr std::size_t kPrefetchBytes = 64 * 1024;
+
 // Messages are a 64-bit length and that many bytes, over a Unix stream socket (send with
 // MSG_NOSIGNAL: a dead peer is an error value, never a SIGPIPE).
 bool send_all(int fd, const char* data, std::size_t size) {
@@ -268,7 +271,7 @@ std::vector<int> PoolCore::worker_pids() const {
 }
 
 void PoolCore::dispatch() {
-  std::vector<std::pair<Worker*, Invocation>> sends;
+  std::vector<std::pair<int, std::string>> sends;  // (socket, encoded task)
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const bool any_alive =
@@ -280,18 +283,35 @@ void PoolCore::dispatch() {
       }
       queue_.clear();
     }
-    for (Worker& worker : workers_) {
-      const bool retiring =
-          config_.max_tasks_per_child > 0 && worker.done >= config_.max_tasks_per_child;
-      if (worker.pid <= 0 || retiring || worker.running || queue_.empty() || terminating_) continue;
-      worker.running = queue_.front().state;
-      sends.emplace_back(&worker, std::move(queue_.front().invocation));
-      queue_.pop_front();
+    // Round robin, one task per worker per pass, so the load spreads before it deepens.
+    for (bool sent = true; sent && !queue_.empty() && !terminating_;) {
+      sent = false;
+      for (Worker& worker : workers_) {
+        if (queue_.empty()) break;
+        const std::size_t assigned = worker.done + worker.in_flight.size();
+        const bool retiring =
+            config_.max_tasks_per_child > 0 && assigned >= config_.max_tasks_per_child;
+        if (worker.pid <= 0 || retiring || worker.in_flight.size() >= config_.prefetch) continue;
+        std::string message = encode(queue_.front().invocation);
+        // An idle worker is blocked reading, so a task of any size goes through. A busy one may
+        // be blocked writing a big result we are not reading while we send: only what surely
+        // fits in the socket buffer may wait there, or both sides would block for good.
+        std::size_t waiting = message.size();
+        for (std::size_t i = 1; i < worker.in_flight.size(); ++i)
+          waiting += worker.in_flight[i].wire_bytes;
+        if (!worker.in_flight.empty() && waiting > kPrefetchBytes) continue;
+        // Kept with the task until it is answered: if the worker dies first, it is sent again.
+        worker.in_flight.push_back(std::move(queue_.front()));
+        worker.in_flight.back().wire_bytes = message.size();
+        queue_.pop_front();
+        sends.emplace_back(worker.fd, std::move(message));
+        sent = true;
+      }
     }
   }
   // Outside the lock: a 100 MB argument may take a while, and submitters must not wait for it.
   // A worker that died meanwhile fails the send; its EOF is handled by manage().
-  for (auto& [worker, call] : sends) send_message(worker->fd, encode(call));
+  for (auto& [fd, message] : sends) send_message(fd, message);
 }
 
 void PoolCore::on_result(Worker& worker) {
@@ -303,8 +323,10 @@ void PoolCore::on_result(Worker& worker) {
   std::shared_ptr<TaskState> state;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    state = std::move(worker.running);
-    worker.running.reset();
+    if (!worker.in_flight.empty()) {
+      state = std::move(worker.in_flight.front().state);
+      worker.in_flight.pop_front();
+    }
     ++worker.done;
   }
   if (!state) return;
@@ -332,7 +354,16 @@ void PoolCore::on_worker_gone(Worker& worker) {
   bool replace = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    lost = std::move(worker.running);
+    // The front task was running when it died; the others never started: they go back to the
+    // front of the queue, in order, for another worker.
+    if (!worker.in_flight.empty()) {
+      lost = std::move(worker.in_flight.front().state);
+      worker.in_flight.pop_front();
+    }
+    while (!worker.in_flight.empty()) {
+      queue_.push_front(std::move(worker.in_flight.back()));
+      worker.in_flight.pop_back();
+    }
     replace = !terminating_;
   }
   if (lost) {
@@ -360,7 +391,7 @@ void PoolCore::manage() {
       std::lock_guard<std::mutex> lock(mutex_);
       if (terminating_) break;
       bool busy = !queue_.empty();
-      for (const Worker& w : workers_) busy = busy || w.running;
+      for (const Worker& w : workers_) busy = busy || !w.in_flight.empty();
       if (joining_ && !busy) break;
     }
     fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
@@ -417,7 +448,7 @@ void PoolCore::stop_workers() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (Worker& w : workers_) {
-      if (w.running) abandoned.push_back(std::move(w.running));
+      for (Queued& q : w.in_flight) abandoned.push_back(std::move(q.state));
     }
     for (Queued& q : queue_) abandoned.push_back(std::move(q.state));
     queue_.clear();

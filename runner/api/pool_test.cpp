@@ -185,6 +185,17 @@ TEST_F(PoolTest, HundredMegabyteArgumentsAndResultsCross) {
   EXPECT_EQ(back.front(), 'r');
 }
 
+TEST_F(PoolTest, BigChunksBothWaysDoNotDeadlock) {
+  // 400 KiB chunks out and back while further tasks are prefetched: the manager must never sit
+  // in a blocking send while a worker sits in one too.
+  Pool pool(2);
+  std::vector<int> items(800000);
+  for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<int>(i);
+  const auto squares = pool.map(square, items, 100000);
+  ASSERT_EQ(squares.size(), items.size());
+  EXPECT_EQ(squares[1000], 1000000);
+}
+
 TEST_F(PoolTest, TheDestructorTerminates) {
   std::vector<int> pids;
   {

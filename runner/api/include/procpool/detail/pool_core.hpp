@@ -47,6 +47,7 @@ struct PoolConfig {
   std::optional<Invocation> initializer;
   unsigned max_tasks_per_child = 0;  // 0: unlimited
   std::chrono::milliseconds terminate_grace{1000};
+  unsigned prefetch = 32;  // tasks in flight per worker
 };
 
 class PoolCore {
@@ -65,16 +66,19 @@ class PoolCore {
   unsigned size() const { return config_.processes; }
 
  private:
+  struct Queued {
+    Invocation invocation;
+    std::shared_ptr<TaskState> state;
+    std::size_t wire_bytes = 0;  // its encoded size, once sent
+  };
   struct Worker {
     int pid = -1;
     int pidfd = -1;
     int fd = -1;  // our end of a Unix socket: tasks out, results in
-    std::shared_ptr<TaskState> running;
+    // Sent, not yet answered, in order: the front one is running, the rest wait in the socket.
+    // Keeping several in flight lets a worker go from task to task without a round trip.
+    std::deque<Queued> in_flight;
     unsigned done = 0;  // tasks it finished; at maxtasksperchild it is retiring: send no more
-  };
-  struct Queued {
-    Invocation invocation;
-    std::shared_ptr<TaskState> state;
   };
 
   Worker start_worker();
