@@ -62,7 +62,7 @@ TEST_F(CmakePackage, ProcpoolAddGtestRejectsBadArguments) {
              "include(\"" PROCPOOL_SOURCE_DIR
              "/cmake/ProcpoolGtest.cmake\")\n"
              "procpool_add_gtest(no_such_target)\n");
-  EXPECT_NE(sh("cmake -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
+  EXPECT_NE(sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
   EXPECT_NE(read_file(dir_.file("bad.log")).find("no target named 'no_such_target'"),
             std::string::npos)
       << read_file(dir_.file("bad.log"));

@@ -16,7 +16,7 @@ class CtestRun : public CliTest {
     CliTest::SetUp();
     for (const char* sub : {"wd", "lock", "serial"})
       std::filesystem::create_directories(dir_.file(sub));
-    const std::string configure = "cmake -S '" + std::string(CTEST_PROJECT) + "' -B '" +
+    const std::string configure = "cmake -G Ninja -S '" + std::string(CTEST_PROJECT) + "' -B '" +
                                   dir_.file("build") + "' -DPP_HELPER='" + helper() + "' -DWORK='" +
                                   dir_.path() + "' > '" + dir_.file("cmake.log") + "' 2>&1";
     ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
