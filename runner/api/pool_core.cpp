@@ -17,6 +17,7 @@
 #include <thread>
 #include <typeinfo>
 
+#include "child_support.hpp"
 #include "procpool/errors.hpp"
 
 namespace procpool::detail {
@@ -93,30 +94,14 @@ Invocation decode(const std::string& in) {
   return call;
 }
 
-std::string exception_type() {
-  const std::type_info* type = abi::__cxa_current_exception_type();
-  if (!type) return "unknown exception";
-  int status = 0;
-  char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
-  std::string result = status == 0 && name ? name : type->name();
-  std::free(name);
-  return result;
-}
-
-void flush_standard_streams() {
-  std::cout.flush();
-  std::cerr.flush();
-  std::fflush(nullptr);
-}
-
 // Runs `call`; on success returns "\0" + result, on an exception "\1" + type + "\0" + message.
 std::string run_call(const Invocation& call) {
   try {
     return std::string(1, '\0') + call.invoker(call.fn, call.args);
   } catch (const std::exception& e) {
-    return std::string(1, '\1') + exception_type() + '\0' + e.what();
+    return std::string(1, '\1') + current_exception_type() + '\0' + e.what();
   } catch (...) {
-    return std::string(1, '\1') + exception_type() + '\0';
+    return std::string(1, '\1') + current_exception_type() + '\0';
   }
 }
 

@@ -1,5 +1,7 @@
 #include "procpool/process.hpp"
 
+#include "child_support.hpp"
+
 #include <cxxabi.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -15,24 +17,10 @@
 #include <typeinfo>
 
 namespace procpool {
+using detail::current_exception_type;
+using detail::flush_standard_streams;
+
 namespace {
-
-void flush_standard_streams() {
-  std::cout.flush();
-  std::cerr.flush();
-  std::clog.flush();
-  std::fflush(nullptr);
-}
-
-std::string current_exception_type() {
-  const std::type_info* type = abi::__cxa_current_exception_type();
-  if (!type) return "unknown exception";
-  int status = 0;
-  char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
-  std::string result = status == 0 && name ? name : type->name();
-  std::free(name);
-  return result;
-}
 
 // The child's whole life after fork: run the target, report an exception as Python does
 // (a message on stderr, exit code 1), flush its own output, and leave with _exit so nothing of
