@@ -1,6 +1,5 @@
 #include "procpool/detail/pool_core.hpp"
 
-#include <cxxabi.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
@@ -13,9 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
 #include <thread>
-#include <typeinfo>
 
 #include "child_support.hpp"
 #include "procpool/errors.hpp"

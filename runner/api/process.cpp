@@ -2,7 +2,6 @@
 
 #include "child_support.hpp"
 
-#include <cxxabi.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -13,8 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iostream>
-#include <typeinfo>
 
 namespace procpool {
 using detail::current_exception_type;
