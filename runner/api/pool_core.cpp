@@ -11,11 +11,17 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <map>
 
 #include "child_support.hpp"
 #include "procpool/errors.hpp"
+#include "procpool/process/spawn.hpp"
 
 namespace procpool::detail {
 namespace {
@@ -82,6 +88,26 @@ std::string encode(const Invocation& call) {
   return out;
 }
 
+// Spawned workers get tasks by name: [kind 'c'/'m'][u32 name length][name][arguments].
+std::string encode_named(const Invocation& call) {
+  const RegisteredTask* task = find_registered_task(call.fn);
+  if (!task) throw UsageError("procpool::Pool: function is not registered (PROCPOOL_TASK)");
+  std::string out(1, call.invoker == task->map ? 'm' : 'c');
+  put(out, static_cast<std::uint32_t>(task->name.size()));
+  out += task->name;
+  out += call.args;
+  return out;
+}
+
+Invocation decode_named(const std::string& in) {
+  std::size_t at = 1;
+  const auto size = take<std::uint32_t>(in, at);
+  const std::string name = in.substr(at, size);
+  const RegisteredTask* task = find_registered_task(name);
+  if (!task) throw std::runtime_error("no task registered as '" + name + "' in the worker");
+  return Invocation{in[0] == 'm' ? task->map : task->call, task->fn, in.substr(at + size)};
+}
+
 Invocation decode(const std::string& in) {
   std::size_t at = 0;
   Invocation call;
@@ -103,7 +129,7 @@ std::string run_call(const Invocation& call) {
 }
 
 // A worker's whole life: the initializer once, then tasks until EOF or its task limit.
-[[noreturn]] void worker_main(int fd, const PoolConfig& config, pid_t parent) {
+[[noreturn]] void worker_main(int fd, const PoolConfig& config, pid_t parent, bool by_name) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);
   if (config.initializer) {
@@ -118,7 +144,12 @@ std::string run_call(const Invocation& call) {
   unsigned done = 0;
   std::string message;
   while (receive_message(fd, message)) {
-    const std::string reply = run_call(decode(message));
+    std::string reply;
+    try {
+      reply = run_call(by_name ? decode_named(message) : decode(message));
+    } catch (const std::exception& e) {  // an unknown name: report it as the task's error
+      reply = std::string(1, '\1') + "procpool::UsageError" + '\0' + e.what();
+    }
     flush_standard_streams();  // the task's output, before its result is reported
     if (!send_message(fd, reply)) break;
     if (config.max_tasks_per_child > 0 && ++done >= config.max_tasks_per_child) break;
@@ -150,6 +181,88 @@ void finish(const std::shared_ptr<TaskState>& state, TaskState::Status status, s
 
 }  // namespace
 
+namespace {
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, RegisteredTask> by_name;
+  std::map<AnyFunction, std::string> names;
+};
+Registry& registry() {
+  static Registry instance;  // built on first use: registrations run during static init
+  return instance;
+}
+}  // namespace
+
+bool add_registered_task(RegisteredTask task) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.names[task.fn] = task.name;
+  r.by_name[task.name] = std::move(task);
+  return true;
+}
+
+const RegisteredTask* find_registered_task(const std::string& name) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  const auto it = r.by_name.find(name);
+  return it == r.by_name.end() ? nullptr : &it->second;
+}
+
+const RegisteredTask* find_registered_task(AnyFunction fn) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  const auto name = r.names.find(fn);
+  return name == r.names.end() ? nullptr : &r.by_name.at(name->second);
+}
+
+std::string PoolCore::encode_for_worker(const Invocation& call) const {
+  return config_.start_method == StartMethod::spawn ? encode_named(call) : encode(call);
+}
+
+void spawned_worker_main(int fd) {
+  PoolConfig config;
+  if (const char* max = std::getenv("PROCPOOL_POOL_MAX_TASKS"))
+    config.max_tasks_per_child = std::atoi(max);
+  const char* parent = std::getenv("PROCPOOL_POOL_PARENT");
+  std::string first;  // the initializer, by name, or nothing
+  if (!receive_message(fd, first)) ::_exit(0);
+  if (!first.empty()) config.initializer = decode_named(first);
+  worker_main(fd, config, parent ? std::atoi(parent) : ::getppid(), /*by_name=*/true);
+}
+
+PoolCore::Worker PoolCore::spawn_worker() {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
+  }
+  char self[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length <= 0) throw Error("procpool::Pool: cannot find this program (/proc/self/exe)");
+  process::SpawnRequest request;
+  request.argv = {std::string(self, static_cast<std::size_t>(length))};
+  request.env = {{"PROCPOOL_POOL_WORKER", "1"},
+                 {"PROCPOOL_POOL_PARENT", std::to_string(::getpid())},
+                 {"PROCPOOL_POOL_MAX_TASKS", std::to_string(config_.max_tasks_per_child)}};
+  request.stdin_fd = fds[1];  // the worker's end of the socket becomes its standard input
+  request.stdout_fd = 1;
+  request.stderr_fd = 2;
+  boost::asio::io_context io;
+  std::string error;
+  auto spawned = process::spawn_process(io.get_executor(), request, error);
+  ::close(fds[1]);
+  if (!spawned) {
+    ::close(fds[0]);
+    throw Error("procpool::Pool: cannot start a worker: " + error);
+  }
+  Worker worker;
+  worker.pid = spawned->process.id();
+  worker.pidfd = spawned->exit_fd;
+  worker.fd = fds[0];
+  spawned->process.detach();  // reaped by this pool, not by bp2::process's destructor
+  send_message(worker.fd, config_.initializer ? encode_named(*config_.initializer) : std::string());
+  return worker;
+}
+
 PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
   if (config_.processes == 0) config_.processes = std::max(1u, std::thread::hardware_concurrency());
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -167,6 +280,7 @@ PoolCore::~PoolCore() {
 }
 
 PoolCore::Worker PoolCore::start_worker() {
+  if (config_.start_method == StartMethod::spawn) return spawn_worker();
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
@@ -187,7 +301,7 @@ PoolCore::Worker PoolCore::start_worker() {
         if (fd >= 0 && fd != fds[1]) ::close(fd);
       }
     }
-    worker_main(fds[1], config_, parent);
+    worker_main(fds[1], config_, parent, /*by_name=*/false);
   }
   ::close(fds[1]);
   Worker worker;
@@ -199,6 +313,11 @@ PoolCore::Worker PoolCore::start_worker() {
 
 std::shared_ptr<TaskState> PoolCore::submit(Invocation invocation,
                                             std::function<void()> on_finish) {
+  if (config_.start_method == StartMethod::spawn && !find_registered_task(invocation.fn)) {
+    throw UsageError(
+        "procpool::Pool: with the spawn start method a task must be registered: "
+        "PROCPOOL_TASK(function_name) at namespace scope");
+  }
   auto state = std::make_shared<TaskState>();
   state->on_finish = std::move(on_finish);
   {
@@ -274,7 +393,7 @@ void PoolCore::dispatch() {
         const bool retiring =
             config_.max_tasks_per_child > 0 && assigned >= config_.max_tasks_per_child;
         if (worker.pid <= 0 || retiring || worker.in_flight.size() >= config_.prefetch) continue;
-        std::string message = encode(queue_.front().invocation);
+        std::string message = encode_for_worker(queue_.front().invocation);
         // An idle worker is blocked reading, so a task of any size goes through. A busy one may
         // be blocked writing a big result we are not reading while we send: only what surely
         // fits in the socket buffer may wait there, or both sides would block for good.
@@ -444,3 +563,13 @@ void PoolCore::stop_workers() {
 }
 
 }  // namespace procpool::detail
+
+namespace procpool {
+
+std::optional<int> run_worker_if_requested() {
+  if (!std::getenv("PROCPOOL_POOL_WORKER")) return std::nullopt;
+  ::unsetenv("PROCPOOL_POOL_WORKER");  // its own pools, if any, start real workers
+  detail::spawned_worker_main(0);
+}
+
+}  // namespace procpool

@@ -37,7 +37,6 @@ int dies(int how) {
   ::_exit(7);
 }
 
-std::string g_marker_dir;  // set before the pool forks, so workers see it
 void record_start(std::string dir) {
   std::ofstream(dir + "/init-" + std::to_string(::getpid())) << "x";
 }
@@ -51,14 +50,30 @@ struct Point {
 };
 Point swap_point(Point p) { return {p.y, p.x}; }
 
-class PoolTest : public ::testing::Test {
+// For the spawn start method, which finds tasks by name in a fresh copy of this program.
+PROCPOOL_TASK(square);
+PROCPOOL_TASK(add);
+PROCPOOL_TASK(my_pid);
+PROCPOOL_TASK(echo_size);
+PROCPOOL_TASK(throws);
+PROCPOOL_TASK(sleeps);
+PROCPOOL_TASK(dies);
+PROCPOOL_TASK(record_start);
+PROCPOOL_TASK(swap_point);
+int unregistered(int x) { return x; }
+
+// Every test runs with both start methods: they must behave the same.
+class PoolTest : public ::testing::TestWithParam<StartMethod> {
  protected:
   void SetUp() override { testing::adopt_orphans(); }
   void TearDown() override { EXPECT_EQ(testing::surviving_descendants(), std::vector<int>{}); }
+  PoolOptions options(unsigned processes) {
+    return PoolOptions{.processes = processes, .start_method = GetParam()};
+  }
 };
 
-TEST_F(PoolTest, ApplyAsyncMapStarmapAndImapUnorderedReturnResults) {
-  Pool pool(2);
+TEST_P(PoolTest, ApplyAsyncMapStarmapAndImapUnorderedReturnResults) {
+  Pool pool(options(2));
   auto r = pool.apply_async(square, 7);
   EXPECT_EQ(r.get(), 49);
   EXPECT_TRUE(r.ready());
@@ -77,16 +92,16 @@ TEST_F(PoolTest, ApplyAsyncMapStarmapAndImapUnorderedReturnResults) {
   pool.join();
 }
 
-TEST_F(PoolTest, TasksRunInOtherProcesses) {
-  Pool pool(2);
+TEST_P(PoolTest, TasksRunInOtherProcesses) {
+  Pool pool(options(2));
   const int worker = pool.apply_async(my_pid, 0).get();
   EXPECT_NE(worker, ::getpid());
   const auto pids = pool.worker_pids();
   EXPECT_NE(std::find(pids.begin(), pids.end(), worker), pids.end());
 }
 
-TEST_F(PoolTest, AnExceptionInATaskBecomesRemoteError) {
-  Pool pool(1);
+TEST_P(PoolTest, AnExceptionInATaskBecomesRemoteError) {
+  Pool pool(options(1));
   auto r = pool.apply_async(throws, 1);
   try {
     r.get();
@@ -99,8 +114,8 @@ TEST_F(PoolTest, AnExceptionInATaskBecomesRemoteError) {
   EXPECT_EQ(pool.apply_async(square, 3).get(), 9) << "the worker carries on";
 }
 
-TEST_F(PoolTest, AWorkerDyingMidTaskFailsOnlyThatTaskAndIsReplaced) {
-  Pool pool(2);
+TEST_P(PoolTest, AWorkerDyingMidTaskFailsOnlyThatTaskAndIsReplaced) {
+  Pool pool(options(2));
   std::vector<AsyncResult<int>> fine;
   for (int i = 0; i < 8; ++i) fine.push_back(pool.apply_async(square, i));
   const char* causes[] = {"SIGSEGV", "SIGABRT", "SIGKILL", "code 7"};
@@ -120,8 +135,8 @@ TEST_F(PoolTest, AWorkerDyingMidTaskFailsOnlyThatTaskAndIsReplaced) {
   pool.join();
 }
 
-TEST_F(PoolTest, GetWithATimeoutThrowsTimeoutError) {
-  Pool pool(1);
+TEST_P(PoolTest, GetWithATimeoutThrowsTimeoutError) {
+  Pool pool(options(1));
   auto r = pool.apply_async(sleeps, 100);
   EXPECT_THROW(r.get(std::chrono::milliseconds(50)), TimeoutError);
   EXPECT_FALSE(r.wait(std::chrono::milliseconds(10)));
@@ -131,16 +146,16 @@ TEST_F(PoolTest, GetWithATimeoutThrowsTimeoutError) {
   EXPECT_THROW(r.get(), Error) << "terminated, not hanging";
 }
 
-TEST_F(PoolTest, MisuseIsReported) {
-  Pool pool(1);
+TEST_P(PoolTest, MisuseIsReported) {
+  Pool pool(options(1));
   EXPECT_THROW(pool.join(), UsageError) << "joining an open pool";
   pool.close();
   EXPECT_THROW(pool.apply_async(square, 1), UsageError) << "submitting to a closed pool";
   pool.join();
 }
 
-TEST_F(PoolTest, TerminateStopsTasksInFlightAndLeavesNoSurvivors) {
-  Pool pool(2);
+TEST_P(PoolTest, TerminateStopsTasksInFlightAndLeavesNoSurvivors) {
+  Pool pool(options(2));
   auto a = pool.apply_async(sleeps, 100);
   auto b = pool.apply_async(sleeps, 100);
   auto queued = pool.apply_async(sleeps, 100);
@@ -152,8 +167,10 @@ TEST_F(PoolTest, TerminateStopsTasksInFlightAndLeavesNoSurvivors) {
   EXPECT_THROW(queued.get(), Error);
 }
 
-TEST_F(PoolTest, MaxTasksPerChildReplacesWorkers) {
-  Pool pool(PoolOptions{.processes = 1, .maxtasksperchild = 2});
+TEST_P(PoolTest, MaxTasksPerChildReplacesWorkers) {
+  PoolOptions with_limit = options(1);
+  with_limit.maxtasksperchild = 2;
+  Pool pool(with_limit);
   std::set<int> pids;
   for (int i = 0; i < 6; ++i) pids.insert(pool.apply_async(my_pid, i).get());
   EXPECT_EQ(pids.size(), 3u);
@@ -161,10 +178,12 @@ TEST_F(PoolTest, MaxTasksPerChildReplacesWorkers) {
   pool.join();
 }
 
-TEST_F(PoolTest, TheInitializerRunsOncePerWorker) {
+TEST_P(PoolTest, TheInitializerRunsOncePerWorker) {
   testing::TempDir dir;
   {
-    Pool pool(PoolOptions{.processes = 2, .initializer = initializer(record_start, dir.path())});
+    PoolOptions with_init = options(2);
+    with_init.initializer = initializer(record_start, dir.path());
+    Pool pool(with_init);
     std::set<int> used;
     for (int i = 0; i < 10; ++i) used.insert(pool.apply_async(my_pid, i).get());
     pool.close();
@@ -177,18 +196,18 @@ TEST_F(PoolTest, TheInitializerRunsOncePerWorker) {
   EXPECT_EQ(files, 2u);
 }
 
-TEST_F(PoolTest, HundredMegabyteArgumentsAndResultsCross) {
-  Pool pool(1);
+TEST_P(PoolTest, HundredMegabyteArgumentsAndResultsCross) {
+  Pool pool(options(1));
   const std::string big(100u << 20, 'x');
   const std::string back = pool.apply_async(echo_size, big).get();
   EXPECT_EQ(back.size(), 50u << 20);
   EXPECT_EQ(back.front(), 'r');
 }
 
-TEST_F(PoolTest, BigChunksBothWaysDoNotDeadlock) {
+TEST_P(PoolTest, BigChunksBothWaysDoNotDeadlock) {
   // 400 KiB chunks out and back while further tasks are prefetched: the manager must never sit
   // in a blocking send while a worker sits in one too.
-  Pool pool(2);
+  Pool pool(options(2));
   std::vector<int> items(800000);
   for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<int>(i);
   const auto squares = pool.map(square, items, 100000);
@@ -196,15 +215,37 @@ TEST_F(PoolTest, BigChunksBothWaysDoNotDeadlock) {
   EXPECT_EQ(squares[1000], 1000000);
 }
 
-TEST_F(PoolTest, TheDestructorTerminates) {
+TEST_P(PoolTest, TheDestructorTerminates) {
   std::vector<int> pids;
   {
-    Pool pool(2);
+    Pool pool(options(2));
     pool.apply_async(sleeps, 100);
     pids = pool.worker_pids();
   }
   for (int pid : pids) EXPECT_FALSE(testing::process_alive(pid));
 }
 
+TEST_P(PoolTest, SpawnNeedsRegisteredTasks) {
+  Pool pool(options(1));
+  if (GetParam() == StartMethod::spawn) {
+    EXPECT_THROW(pool.apply_async(unregistered, 1), UsageError);
+  } else {
+    EXPECT_EQ(pool.apply_async(unregistered, 1).get(), 1) << "fork runs any plain function";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(StartMethods, PoolTest,
+                         ::testing::Values(StartMethod::fork, StartMethod::spawn),
+                         [](const auto& info) {
+                           return info.param == StartMethod::fork ? "fork" : "spawn";
+                         });
+
 }  // namespace
 }  // namespace procpool
+
+// The guard every program using the spawn start method needs, first thing in main.
+int main(int argc, char** argv) {
+  if (auto code = procpool::run_worker_if_requested()) return *code;
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

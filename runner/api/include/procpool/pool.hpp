@@ -167,20 +167,35 @@ Invocation make_invocation(R (*fn)(Args...), Given&&... given) {
   return Invocation{&invoke<R, Args...>, reinterpret_cast<AnyFunction>(fn), to_bytes(arguments)};
 }
 
-// map's unit of work: a chunk of items through one function, one task.
+// map's unit of work: a chunk of items through one unary function, as one task.
 template <typename R, typename A>
-std::vector<R> map_chunk(std::uintptr_t fn_address, std::vector<std::decay_t<A>> items) {
-  auto fn = reinterpret_cast<R (*)(A)>(fn_address);
+std::string invoke_map(AnyFunction fn, const std::string& bytes) {
+  auto function = reinterpret_cast<R (*)(A)>(fn);
+  auto items = from_bytes<std::vector<std::decay_t<A>>>(bytes);
   std::vector<R> results;
   results.reserve(items.size());
-  for (auto& item : items) results.push_back(fn(std::move(item)));
-  return results;
+  for (auto& item : items) results.push_back(function(std::move(item)));
+  return to_bytes(results);
+}
+
+// Tasks a spawned worker can find: by name, since an exec'd program's addresses differ.
+template <typename R, typename... Args>
+bool register_task(const char* name, R (*fn)(Args...)) {
+  Invoker map = nullptr;
+  if constexpr (sizeof...(Args) == 1 && !std::is_void_v<R>) map = &invoke_map<R, Args...>;
+  return add_registered_task({name, &invoke<R, Args...>, map, reinterpret_cast<AnyFunction>(fn)});
 }
 
 }  // namespace detail
 
+// How workers start. fork: a copy of this process (fast; tasks are any plain function). spawn:
+// this program started again in worker mode (no state copied; tasks must be registered with
+// PROCPOOL_TASK and main() must begin with the guard, see run_worker_if_requested).
+using StartMethod = detail::StartMethod;
+
 struct PoolOptions {
-  unsigned processes = 0;                           // 0: number of cores
+  unsigned processes = 0;  // 0: number of cores
+  StartMethod start_method = StartMethod::fork;
   unsigned maxtasksperchild = 0;                    // 0: a worker lives as long as the pool
   std::optional<detail::Invocation> initializer;    // see procpool::initializer()
   std::chrono::milliseconds terminate_grace{1000};  // SIGTERM -> SIGKILL in terminate()
@@ -197,7 +212,8 @@ class Pool {
   explicit Pool(unsigned processes = 0) : Pool(PoolOptions{.processes = processes}) {}
   explicit Pool(PoolOptions options)
       : core_(detail::PoolConfig{options.processes, std::move(options.initializer),
-                                 options.maxtasksperchild, options.terminate_grace}) {}
+                                 options.maxtasksperchild, options.terminate_grace, 32,
+                                 options.start_method}) {}
 
   template <typename R, typename... Args, typename... Given>
   AsyncResult<R> apply_async(R (*fn)(Args...), Given&&... args) {
@@ -279,8 +295,8 @@ class Pool {
   AsyncResult<std::vector<R>> submit_chunk(R (*fn)(A), std::vector<std::decay_t<A>> chunk,
                                            const std::function<void(std::size_t)>& on_finish,
                                            std::size_t index) {
-    auto call = detail::make_invocation(&detail::map_chunk<R, A>,
-                                        reinterpret_cast<std::uintptr_t>(fn), std::move(chunk));
+    detail::Invocation call{&detail::invoke_map<R, A>, reinterpret_cast<detail::AnyFunction>(fn),
+                            detail::to_bytes(chunk)};
     std::function<void()> notify;
     if (on_finish) notify = [on_finish, index] { on_finish(index); };
     return AsyncResult<std::vector<R>>(core_.submit(std::move(call), std::move(notify)));
@@ -289,4 +305,16 @@ class Pool {
   detail::PoolCore core_;
 };
 
+// The C++ twin of `if __name__ == "__main__":`. A program whose pools use the spawn start
+// method must begin main() with
+//     if (auto code = procpool::run_worker_if_requested()) return *code;
+// so that a copy of it started as a worker serves tasks instead of running the program.
+std::optional<int> run_worker_if_requested();
+
 }  // namespace procpool
+
+// Registers a function for pools with the spawn start method: PROCPOOL_TASK(square); at
+// namespace scope, for a function named by a plain identifier.
+#define PROCPOOL_TASK(fn)                                            \
+  [[maybe_unused]] static const bool procpool_task_registered_##fn = \
+      ::procpool::detail::register_task(#fn, &fn)

@@ -31,6 +31,19 @@ struct Invocation {
   std::string args;
 };
 
+enum class StartMethod { fork, spawn };
+
+// A function a spawned worker can run, found by name. `map` is set for unary functions.
+struct RegisteredTask {
+  std::string name;
+  Invoker call = nullptr;
+  Invoker map = nullptr;
+  AnyFunction fn = nullptr;
+};
+bool add_registered_task(RegisteredTask task);
+const RegisteredTask* find_registered_task(const std::string& name);
+const RegisteredTask* find_registered_task(AnyFunction fn);
+
 // One submitted task's fate, shared by the manager thread and the AsyncResult.
 struct TaskState {
   enum class Status { pending, done, remote_error, worker_crashed, terminated };
@@ -48,7 +61,11 @@ struct PoolConfig {
   unsigned max_tasks_per_child = 0;  // 0: unlimited
   std::chrono::milliseconds terminate_grace{1000};
   unsigned prefetch = 32;  // tasks in flight per worker
+  StartMethod start_method = StartMethod::fork;
 };
+
+// The spawned worker's side (run_worker_if_requested): serves tasks on `fd` until EOF.
+[[noreturn]] void spawned_worker_main(int fd);
 
 class PoolCore {
  public:
@@ -82,6 +99,8 @@ class PoolCore {
   };
 
   Worker start_worker();
+  Worker spawn_worker();
+  std::string encode_for_worker(const Invocation& call) const;
   void manage();  // the manager thread
   void dispatch();
   void on_result(Worker& worker);
