@@ -106,21 +106,49 @@ TEST_F(ProcessTest, MisuseIsAnError) {
   p.join();
 }
 
-TEST_F(ProcessTest, BufferedOutputIsNeverPrintedTwice) {
-  // The seed program, its stdout a file: unflushed parent output must not be copied by fork.
+// The seed's two programs, their stdout a file and then a pipe (both fully buffered, where a
+// careless fork copies unflushed output): every line appears exactly once.
+std::string output_through_file(const std::string& program) {
   testing::TempDir dir;
-  const std::string out = dir.file("out");
-  ASSERT_EQ(std::system(("'" MULTIPROCESSING_PROCESS_EXAMPLE "' > '" + out + "'").c_str()), 0);
-  const std::string text = testing::read_file(out);
-  auto count = [&](const std::string& line) {
-    std::size_t n = 0;
-    for (auto at = text.find(line); at != std::string::npos; at = text.find(line, at + 1)) ++n;
-    return n;
-  };
-  EXPECT_EQ(count("Parent process "), 1u) << text;
-  EXPECT_EQ(count("Child process will start."), 1u) << text;
-  EXPECT_EQ(count("Run child process test ("), 1u) << text;
-  EXPECT_EQ(count("Child process end."), 1u) << text;
+  EXPECT_EQ(std::system(("'" + program + "' > '" + dir.file("out") + "'").c_str()), 0);
+  return testing::read_file(dir.file("out"));
+}
+
+std::string output_through_pipe(const std::string& program) {
+  std::string text;
+  FILE* pipe = ::popen(("'" + program + "'").c_str(), "r");
+  char buffer[4096];
+  for (std::size_t n; pipe && (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    text.append(buffer, n);
+  EXPECT_EQ(pipe ? ::pclose(pipe) : -1, 0);
+  return text;
+}
+
+std::size_t count(const std::string& text, const std::string& line) {
+  std::size_t n = 0;
+  for (auto at = text.find(line); at != std::string::npos; at = text.find(line, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(ProcessTest, BufferedOutputIsNeverPrintedTwice) {
+  for (const std::string& text : {output_through_file(MULTIPROCESSING_PROCESS_EXAMPLE),
+                                  output_through_pipe(MULTIPROCESSING_PROCESS_EXAMPLE)}) {
+    EXPECT_EQ(count(text, "Parent process "), 1u) << text;
+    EXPECT_EQ(count(text, "Child process will start."), 1u) << text;
+    EXPECT_EQ(count(text, "Run child process test ("), 1u) << text;
+    EXPECT_EQ(count(text, "Child process end."), 1u) << text;
+  }
+}
+
+TEST_F(ProcessTest, ThePoolExampleIsNotDuplicatedEither) {
+  for (const std::string& text : {output_through_file(MULTIPROCESSING_POOL_EXAMPLE),
+                                  output_through_pipe(MULTIPROCESSING_POOL_EXAMPLE)}) {
+    EXPECT_EQ(count(text, "Parent process "), 1u) << text;
+    EXPECT_EQ(count(text, "Run task "), 5u) << text;
+    EXPECT_EQ(count(text, " runs "), 5u) << text;
+    EXPECT_EQ(count(text, "Waiting for all subprocesses done..."), 1u) << text;
+    EXPECT_EQ(count(text, "All subprocesses done."), 1u) << text;
+  }
 }
 
 }  // namespace
