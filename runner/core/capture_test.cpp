@@ -1,5 +1,7 @@
 #include "procpool/core/capture.hpp"
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace procpool {
@@ -41,6 +43,20 @@ TEST(Capture, MovesOwnershipOfItsSpillFile) {
   Capture b(std::move(a));
   EXPECT_EQ(b.str(), "spilled bytes");
   EXPECT_EQ(a.size(), 0u);
+}
+
+TEST(Capture, SaysWhyWhenItCannotSpill) {
+  const char* saved = std::getenv("TMPDIR");
+  const std::string previous = saved ? saved : "";
+  ::setenv("TMPDIR", "/nonexistent-procpool-dir", 1);
+  Capture capture(4);
+  capture.append("12345678");
+  if (saved)
+    ::setenv("TMPDIR", previous.c_str(), 1);
+  else
+    ::unsetenv("TMPDIR");
+  EXPECT_NE(capture.error().find("/nonexistent-procpool-dir"), std::string::npos)
+      << capture.error();
 }
 
 }  // namespace

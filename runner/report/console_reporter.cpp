@@ -44,6 +44,8 @@ void ConsoleReporter::on_task_finished(const TaskFinished& event) {
     } else if (event.result->outcome.leaked) {
       block.note = "procpool: LEAK (processes it left running were killed): " + event.spec->name;
     }
+    const std::string truncated = truncation_note(event.spec->name, *block.out, *block.err);
+    if (!truncated.empty()) block.note += (block.note.empty() ? "" : "\n") + truncated;
   }
   if (!options_.keep_order) {
     if (block.ran) print_block(block);

@@ -91,6 +91,9 @@ void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
   status_.clear();
   write_capture(options_.out_fd, *result.out);
   write_capture(options_.out_fd, *result.err);
+  if (auto truncated = truncation_note(name, *result.out, *result.err); !truncated.empty()) {
+    line(truncated);
+  }
   std::string why;
   switch (outcome.kind) {
     case OutcomeKind::signalled:

@@ -33,6 +33,12 @@ void write_capture(int fd, const Capture& capture, const std::string& prefix) {
   });
 }
 
+std::string truncation_note(const std::string& name, const Capture& out, const Capture& err) {
+  const std::string& why = !out.error().empty() ? out.error() : err.error();
+  if (why.empty()) return {};
+  return "procpool: output of " + name + " is incomplete: " + why;
+}
+
 void StatusLine::clear() {
   if (!shown_) return;
   write_all(fd_, "\r\x1b[2K");

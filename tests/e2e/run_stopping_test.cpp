@@ -103,5 +103,14 @@ TEST_F(RunStopping, HugeOutputIsCapturedWholeWhileTheRunnerStaysSmall) {
   EXPECT_LT(r.max_rss_kb, limit_kb) << "runner peak RSS in KiB";
 }
 
+TEST_F(RunStopping, OutputThatCannotBeSpilledIsReportedNotLostSilently) {
+  auto r = run_procpool({"run", "--", helper(), "write-bytes", "5000000", "--", ":::", "x"},
+                        {.env = {"TMPDIR=/nonexistent-procpool-tmp"}});
+  EXPECT_EQ(r.out.size(), std::size_t{4} << 20) << "what fitted in memory is still printed";
+  EXPECT_NE(r.err.find("is incomplete: cannot create a spill file in /nonexistent-procpool-tmp"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace procpool::testing

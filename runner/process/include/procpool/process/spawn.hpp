@@ -6,8 +6,9 @@
 // environment (5); and fork+exec is the slowest way to start a process. This launcher clones
 // with CLONE_VM|CLONE_VFORK (as glibc's posix_spawn does, minus its per-call getrlimit and
 // stack mmap), closes every descriptor above 2 in the child, reports exec errors through shared
-// memory and always leaves a failed child with _exit. The result is a v2 `process`, so waiting,
-// signalling and reaping go through Boost.Process (pidfd + epoll, no SIGCHLD handler).
+// memory, and ends a failed child with the exit system call, never exit(). The result is a v2
+// `process`, so waiting, signalling and reaping go through Boost.Process (pidfd + epoll, no SIGCHLD
+// handler).
 #pragma once
 
 #include <optional>

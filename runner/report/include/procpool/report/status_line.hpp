@@ -15,6 +15,10 @@ void write_all(int fd, std::string_view bytes);
 // Writes `capture` to `fd`, with `prefix` before every line when it is non-empty.
 void write_capture(int fd, const Capture& capture, const std::string& prefix = {});
 
+// "" when both captures are whole; otherwise a line saying that `name`'s output was cut short
+// and why (its spill file could not be written), so no output is lost silently.
+std::string truncation_note(const std::string& name, const Capture& out, const Capture& err);
+
 class StatusLine {
  public:
   StatusLine(int fd, bool enabled) : fd_(fd), enabled_(enabled) {}
