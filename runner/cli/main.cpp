@@ -6,9 +6,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench_command.hpp"
 #include "ctest_command.hpp"
 #include "exit_codes.hpp"
 #include "gtest_command.hpp"
+#include "procpool/pool.hpp"
 #include "procpool/process/orphans.hpp"
 #include "run_command.hpp"
 
@@ -17,6 +19,9 @@
 #endif
 
 int main(int argc, char** argv) {
+  // `procpool bench` runs some cells in a sacrificial child: this program started again as a
+  // spawned pool worker (procpool::Pool's spawn start method).
+  if (auto code = procpool::run_worker_if_requested()) return *code;
   using namespace procpool::cli;
   CLI::App app{"procpool " PROCPOOL_VERSION
                " - run tests and tasks in parallel, one isolated process each"};
@@ -30,6 +35,8 @@ int main(int argc, char** argv) {
   CLI::App* gtest = add_gtest_command(app, gtest_options);
   CtestOptions ctest_options;
   CLI::App* ctest = add_ctest_command(app, ctest_options);
+  BenchOptions bench_options;
+  CLI::App* bench = add_bench_command(app, bench_options);
 
   // `procpool gtest BIN... -- ARGS` and `procpool ctest -- ARGS`: what follows `--` belongs to
   // the test binaries or to ctest, not to CLI11 (which would treat it as positionals).
@@ -67,5 +74,6 @@ int main(int argc, char** argv) {
   if (*run) return run_run_command(run_options);
   if (*gtest) return run_gtest_command(gtest_options);
   if (*ctest) return run_ctest_command(ctest_options);
+  if (*bench) return run_bench_command(bench_options);
   return exit_usage;
 }

@@ -30,7 +30,8 @@ void schedule_tick(asio::steady_timer& timer, const std::function<void()>& tick,
 }  // namespace
 
 SessionResult run_session(asio::io_context& io, Executor& executor, const SchedulerConfig& config,
-                          std::vector<TaskSpec> tasks, const SessionReporters& reporters) {
+                          std::vector<TaskSpec> tasks, const SessionReporters& reporters,
+                          bool sweep) {
   SessionResult result;
   Scheduler scheduler(executor, config, reporters.all);
   bool done = false;
@@ -60,6 +61,14 @@ SessionResult run_session(asio::io_context& io, Executor& executor, const Schedu
   });
   io.run();
 
+  if (sweep) sweep_orphans();
+  for (FileReporter* file : reporters.files) {
+    if (!file->error().empty()) result.report_errors.push_back(file->error());
+  }
+  return result;
+}
+
+void sweep_orphans() {
   // Everything a task started that escaped its process group (setsid daemons, double forks)
   // was reparented to us, the subreaper: nothing may outlive the run.
   if (const std::size_t orphans = process::kill_and_reap_all_children(); orphans > 0) {
@@ -68,10 +77,6 @@ SessionResult run_session(asio::io_context& io, Executor& executor, const Schedu
         "procpool: killed %zu process(es) that tasks left running outside their process group\n",
         orphans);
   }
-  for (FileReporter* file : reporters.files) {
-    if (!file->error().empty()) result.report_errors.push_back(file->error());
-  }
-  return result;
 }
 
 int exit_code_for(const SessionResult& result) {

@@ -30,9 +30,15 @@ struct SessionResult {
   std::vector<std::string> report_errors;
 };
 
+// `sweep_orphans`: kill and reap whatever children remain when the run ends. A caller whose
+// executor keeps child processes of its own (a Pool's workers) passes false and sweeps after
+// shutting the executor down, or the sweep would kill workers the pool then replaces.
 SessionResult run_session(boost::asio::io_context& io, Executor& executor,
                           const SchedulerConfig& config, std::vector<TaskSpec> tasks,
-                          const SessionReporters& reporters);
+                          const SessionReporters& reporters, bool sweep_orphans = true);
+
+// The sweep: kills and reaps every child left, saying so on stderr when there were any.
+void sweep_orphans();
 
 // 0, 1, 2 (a report could not be written), 130 or 143: see exit_codes.hpp.
 int exit_code_for(const SessionResult& result);

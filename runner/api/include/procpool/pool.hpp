@@ -225,6 +225,16 @@ class Pool {
     return apply_async(+fn, std::forward<Given>(args)...);
   }
 
+  // apply_async that also calls `on_ready()` once the result is ready (Python's callback=):
+  // for callers that must not block in get(). It runs on the pool's manager thread, so it
+  // should only hand the news on (post to an event loop, notify a condition variable).
+  template <typename R, typename... Args, typename... Given>
+  AsyncResult<R> apply_async_notify(std::function<void()> on_ready, R (*fn)(Args...),
+                                    Given&&... args) {
+    return AsyncResult<R>(core_.submit(detail::make_invocation(fn, std::forward<Given>(args)...),
+                                       std::move(on_ready)));
+  }
+
   // fn over every item, results in order; items go to workers `chunksize` at a time.
   template <typename R, typename A, typename Items>
   std::vector<R> map(R (*fn)(A), const Items& items, std::size_t chunksize = 0) {

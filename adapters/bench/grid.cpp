@@ -1,0 +1,204 @@
+#include "procpool/bench/grid.hpp"
+
+#include <unistd.h>
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "procpool/bench/pool_executor.hpp"
+#include "procpool/pool.hpp"
+#include "procpool/schedule/process_executor.hpp"
+#include "procpool/threads/tbb_executor.hpp"
+#include "procpool/threads/thread_pool_executor.hpp"
+
+namespace procpool::bench {
+
+namespace {
+
+// Pools queue work: a user submits ahead, so workers never wait for the next task. Giving
+// pooled executors this many tasks per worker in flight models that; the process executor gets
+// exactly one per slot, since each attempt in flight is a running process.
+constexpr unsigned kQueuedPerWorker = 4;
+
+struct ExecutorSetup {
+  std::unique_ptr<Executor> executor;
+  unsigned in_flight = 1;
+};
+
+ExecutorSetup make_executor(const std::string& name, boost::asio::io_context& io, unsigned jobs) {
+  if (name == "tbb")
+    return {std::make_unique<threads::TbbExecutor>(io, jobs), jobs * kQueuedPerWorker};
+  if (name == "threads")
+    return {std::make_unique<threads::ThreadPoolExecutor>(io, jobs), jobs * kQueuedPerWorker};
+  if (name == "sequential") return {std::make_unique<threads::SequentialExecutor>(io), 1};
+  if (name == "pool") return {std::make_unique<PoolExecutor>(io, jobs), jobs * kQueuedPerWorker};
+  if (name == "process") {
+    ProcessExecutorOptions options;
+    options.grace = std::chrono::milliseconds(1000);
+    return {std::make_unique<ProcessExecutor>(io, options), jobs};
+  }
+  throw std::invalid_argument("unknown executor '" + name + "'");
+}
+
+// Counts the tasks that did not come back with the right checksum.
+class ResultChecker final : public Reporter {
+ public:
+  ResultChecker(const std::vector<WorkItem>& items, const TaskProgress& progress)
+      : items_(items), progress_(progress) {}
+
+  void on_task_finished(const TaskFinished& event) override {
+    ++done_;
+    const AttemptResult& attempt = *event.result;
+    std::string problem;
+    if (!attempt.outcome.succeeded()) {
+      problem = describe(attempt.outcome);
+      if (!attempt.outcome.message.empty()) problem += ": " + attempt.outcome.message;
+    } else if (const auto expected = expected_checksum(items_[event.index])) {
+      const std::string out = attempt.out->str();
+      if (out != std::to_string(*expected) + "\n")
+        problem = "wrong result '" + out.substr(0, 40) + "', expected " + std::to_string(*expected);
+    } else if (attempt.out->empty()) {
+      problem = "no result";
+    }
+    if (!problem.empty()) {
+      ++failed_;
+      if (note_.empty()) note_ = "task " + std::to_string(event.index) + ": " + problem;
+    }
+    if (progress_) progress_(done_, items_.size());
+  }
+
+  std::size_t failed() const { return failed_; }
+  const std::string& note() const { return note_; }
+
+ private:
+  const std::vector<WorkItem>& items_;
+  const TaskProgress& progress_;
+  std::size_t done_ = 0;
+  std::size_t failed_ = 0;
+  std::string note_;
+};
+
+// The sacrificial child's task (registered: spawned workers find it by name).
+CellResult run_cell_in_child(Cell cell, std::string worker) { return run_cell(cell, worker); }
+PROCPOOL_TASK(run_cell_in_child);
+
+}  // namespace
+
+std::vector<std::string> all_executors() {
+  return {"tbb", "threads", "sequential", "pool", "process"};
+}
+
+bool is_executor(std::string_view name) {
+  const auto all = all_executors();
+  return std::find(all.begin(), all.end(), name) != all.end();
+}
+
+bool runs_in_process(std::string_view executor) {
+  return executor == "tbb" || executor == "threads" || executor == "sequential";
+}
+
+RunSummary run_plain_session(boost::asio::io_context& io, Executor& executor,
+                             const SchedulerConfig& config, std::vector<TaskSpec> tasks,
+                             std::vector<Reporter*> reporters) {
+  Scheduler scheduler(executor, config, std::move(reporters));
+  RunSummary summary;
+  scheduler.start(std::move(tasks), [&](const RunSummary& s) { summary = s; });
+  io.run();
+  return summary;
+}
+
+CellResult run_cell(const Cell& cell, const std::string& worker, const SessionRunner& session,
+                    const TaskProgress& progress) {
+  std::vector<WorkItem> items(cell.tasks);
+  std::vector<TaskSpec> tasks(cell.tasks);
+  for (std::size_t i = 0; i < cell.tasks; ++i) {
+    items[i] = WorkItem{cell.workload, cell.amount, i, cell.crash_every};
+    tasks[i].argv = to_words(items[i]);
+    tasks[i].argv.insert(tasks[i].argv.begin(), worker);
+    tasks[i].name = std::string(to_string(cell.workload)) + " #" + std::to_string(i);
+  }
+  boost::asio::io_context io;
+  ExecutorSetup setup = make_executor(cell.executor, io, cell.jobs);
+  ResultChecker checker(items, progress);
+  SchedulerConfig config;
+  config.jobs = setup.in_flight;
+
+  CellResult result{cell};
+  const auto start = std::chrono::steady_clock::now();
+  const RunSummary summary = session(io, *setup.executor, config, std::move(tasks), {&checker});
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  setup.executor.reset();  // joins threads, stops pool workers
+  result.failed = checker.failed() + summary.not_run;
+  result.note = checker.note();
+  result.interrupted = summary.cancelled_run;
+  return result;
+}
+
+CellResult run_cell_isolated(const Cell& cell, const std::string& worker) {
+  Pool child(PoolOptions{.processes = 1, .start_method = StartMethod::spawn});
+  const auto start = std::chrono::steady_clock::now();
+  auto pending = child.apply_async(&run_cell_in_child, cell, worker);
+  CellResult result;
+  try {
+    result = pending.get();
+  } catch (const Error& e) {  // the child died: a thread executor loses the whole run
+    result = CellResult{cell};
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.failed = cell.tasks;
+    result.lost = true;
+    result.note = std::string("the whole run was lost: ") + e.what();
+  }
+  child.terminate();
+  return result;
+}
+
+std::size_t default_tasks(Workload workload, const Size& size, unsigned jobs) {
+  const unsigned workers = std::max(1u, jobs);
+  if (size_kind(workload) != SizeKind::duration) return 2000;
+  const double per_task_s = static_cast<double>(size.value) * 1e-9;
+  const double wanted = 0.5 * workers / per_task_s;
+  return static_cast<std::size_t>(std::clamp(wanted, 4.0 * workers, 5000.0));
+}
+
+std::vector<Size> default_sizes(Workload workload) {
+  std::vector<std::string> texts;
+  switch (workload) {
+    case Workload::noop:
+      texts = {"0"};
+      break;
+    case Workload::cpu:
+      texts = {"1us", "10us", "100us", "1ms", "10ms", "100ms"};
+      break;
+    case Workload::sleep:
+      texts = {"1ms", "10ms"};
+      break;
+    case Workload::alloc:
+      texts = {"1MB", "16MB"};
+      break;
+    case Workload::crash:
+      texts = {"1ms"};
+      break;
+  }
+  std::vector<Size> sizes;
+  for (const auto& text : texts) sizes.push_back(parse_size(text));
+  return sizes;
+}
+
+std::string find_worker_program() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("PROCPOOL_BENCH_WORKER"); env && *env) return env;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  for (const fs::path& candidate :
+       {self.parent_path() / "procpool-bench-worker",
+        self.parent_path().parent_path() / "libexec" / "procpool" / "procpool-bench-worker"}) {
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return {};
+}
+
+}  // namespace procpool::bench

@@ -1,0 +1,86 @@
+#include "procpool/bench/pool_executor.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "procpool/bench/workload.hpp"
+#include "procpool/pool.hpp"
+
+namespace procpool::bench {
+
+namespace {
+
+// What a pool worker runs: the same words every executor gets.
+std::uint64_t run_words(std::vector<std::string> words) { return run(from_words(words)); }
+
+}  // namespace
+
+struct PoolExecutor::State {
+  State(boost::asio::io_context& io, unsigned processes)
+      : io(io),
+        pool(PoolOptions{.processes = processes,
+                         .terminate_grace = std::chrono::milliseconds(200)}) {}
+  boost::asio::io_context& io;
+  Pool pool;
+  bool terminated = false;
+};
+
+PoolExecutor::PoolExecutor(boost::asio::io_context& io, unsigned processes)
+    : state_(std::make_shared<State>(io, std::max(1u, processes))) {}
+
+PoolExecutor::~PoolExecutor() { state_->pool.terminate(); }
+
+void PoolExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+  const std::vector<std::string>& argv = launch.spec->argv;
+  std::vector<std::string> words(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
+  struct Pending {
+    std::optional<AsyncResult<std::uint64_t>> result;
+    std::function<void(AttemptResult)> done;
+    WallTime started_at = std::chrono::system_clock::now();
+    SteadyTime start = std::chrono::steady_clock::now();
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(callbacks.done);
+  // The notice comes on the pool's manager thread; the result is read on the event loop, where
+  // `pending->result` was set (start() returned before the posted handler can run).
+  auto on_ready = [io = &state_->io, pending] {
+    boost::asio::post(*io, [pending] {
+      AttemptResult result;
+      result.started_at = pending->started_at;
+      result.duration = std::chrono::steady_clock::now() - pending->start;
+      try {
+        const std::uint64_t checksum = pending->result->get();
+        auto out = std::make_shared<Capture>();
+        out->append(std::to_string(checksum) + "\n");
+        result.out = std::move(out);
+        result.outcome = Outcome::exited(0);
+      } catch (const WorkerCrashed& e) {
+        result.outcome = Outcome::exited(1);
+        result.outcome.message = e.what();
+      } catch (const RemoteError& e) {
+        result.outcome = Outcome::exited(1);
+        result.outcome.message = e.what();
+      } catch (const Error& e) {  // the pool was terminated by stop_all
+        result.outcome.kind = OutcomeKind::cancelled;
+        result.outcome.message = e.what();
+      }
+      pending->done(std::move(result));
+    });
+  };
+  if (state_->terminated) {  // the scheduler starts nothing after stop_all; be safe anyway
+    boost::asio::post(state_->io, [pending] {
+      AttemptResult result;
+      result.outcome.kind = OutcomeKind::cancelled;
+      pending->done(std::move(result));
+    });
+    return;
+  }
+  pending->result =
+      state_->pool.apply_async_notify(std::move(on_ready), &run_words, std::move(words));
+}
+
+void PoolExecutor::stop_all(StopMode) {
+  state_->terminated = true;
+  state_->pool.terminate();
+}
+
+}  // namespace procpool::bench
