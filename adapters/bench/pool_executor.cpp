@@ -1,5 +1,6 @@
 #include "procpool/bench/pool_executor.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
 #include "procpool/bench/workload.hpp"
@@ -37,8 +38,11 @@ void PoolExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
     std::function<void(AttemptResult)> done;
     WallTime started_at = std::chrono::system_clock::now();
     SteadyTime start = std::chrono::steady_clock::now();
+    // The loop must not run out of work while the task is in the pool.
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_loop;
   };
-  auto pending = std::make_shared<Pending>();
+  auto pending =
+      std::make_shared<Pending>(Pending{.keep_loop = boost::asio::make_work_guard(state_->io)});
   pending->done = std::move(callbacks.done);
   // The notice comes on the pool's manager thread; the result is read on the event loop, where
   // `pending->result` was set (start() returned before the posted handler can run).
@@ -64,6 +68,7 @@ void PoolExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
         result.outcome.message = e.what();
       }
       pending->done(std::move(result));
+      pending->keep_loop.reset();
     });
   };
   if (state_->terminated) {  // the scheduler starts nothing after stop_all; be safe anyway

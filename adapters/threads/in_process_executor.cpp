@@ -3,6 +3,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
 #include "procpool/bench/workload.hpp"
@@ -13,7 +14,12 @@ void InProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) 
   // argv[0] is the worker program the process executor would start; the words follow it.
   const std::vector<std::string>& argv = launch.spec->argv;
   std::vector<std::string> words(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
-  submit([this, words = std::move(words), done = std::move(callbacks.done)]() mutable {
+  // The loop must not run out of work while a task is on another thread: hold it until the
+  // result is posted back.
+  auto keep_loop =
+      std::make_shared<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          io_.get_executor());
+  submit([this, keep_loop, words = std::move(words), done = std::move(callbacks.done)]() mutable {
     AttemptResult result;
     result.started_at = std::chrono::system_clock::now();
     const auto start = std::chrono::steady_clock::now();
@@ -35,9 +41,8 @@ void InProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) 
       if (stopping_.load(std::memory_order_relaxed)) result.outcome.kind = OutcomeKind::cancelled;
     }
     result.duration = std::chrono::steady_clock::now() - start;
-    boost::asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
-      done(std::move(result));
-    });
+    boost::asio::post(io_, [keep_loop = std::move(keep_loop), done = std::move(done),
+                            result = std::move(result)]() mutable { done(std::move(result)); });
   });
 }
 

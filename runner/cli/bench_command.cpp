@@ -247,7 +247,17 @@ int run_bench_command(const BenchOptions& o) {
               std::thread::hardware_concurrency());
   std::fflush(stdout);
 
+  // Failures are the point of the crash workload; anywhere else a task came back wrong, and the
+  // figures of that cell mean nothing.
   int code = exit_ok;
+  for (const auto& r : results) {
+    if (r.failed > 0 && r.cell.workload != Workload::crash) {
+      std::fprintf(stderr, "procpool bench: %s %s %s: %zu task(s) failed: %s\n",
+                   r.cell.executor.c_str(), std::string(to_string(r.cell.workload)).c_str(),
+                   r.cell.size.text.c_str(), r.failed, r.note.c_str());
+      code = exit_task_failed;
+    }
+  }
   const std::string csv = to_csv(results);
   for (const auto& [path, content] : {std::pair{o.csv, csv}, std::pair{o.json, to_json(results)}}) {
     if (path.empty()) continue;

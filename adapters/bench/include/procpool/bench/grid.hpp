@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,14 @@ std::vector<std::string> all_executors();
 bool is_executor(std::string_view name);
 // tbb, threads and sequential run tasks as function calls in the harness's own process.
 bool runs_in_process(std::string_view executor);
+
+// An executor by name with the number of tasks the scheduler should keep in flight on it: a
+// queue's worth for pools, one per worker for the process executor. Throws on unknown names.
+struct ExecutorSetup {
+  std::unique_ptr<Executor> executor;
+  unsigned in_flight = 1;
+};
+ExecutorSetup make_executor(const std::string& name, boost::asio::io_context& io, unsigned jobs);
 
 struct Cell {
   std::string executor;

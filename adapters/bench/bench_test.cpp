@@ -1,0 +1,240 @@
+// The benchmark's executors and workloads: every executor returns every task's right result,
+// the crash workload is contained as documented, thread executors really run N at once, and
+// the harness's own result check can fail.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <map>
+
+#include "procpool/bench/grid.hpp"
+#include "procpool/bench/workload.hpp"
+#include "procpool/pool.hpp"
+#include "test_support.hpp"
+
+namespace procpool::bench {
+namespace {
+
+using procpool::testing::adopt_orphans;
+using procpool::testing::surviving_descendants;
+
+// Runs items on one executor through the scheduler and returns each task's stdout by index.
+struct Collected {
+  std::map<std::size_t, AttemptResult> results;
+};
+class Collector final : public Reporter {
+ public:
+  explicit Collector(Collected& into) : into_(into) {}
+  void on_task_finished(const TaskFinished& e) override {
+    AttemptResult copy;
+    copy.outcome = e.result->outcome;
+    copy.out = e.result->out;
+    copy.started_at = e.result->started_at;
+    copy.duration = e.result->duration;
+    into_.results.emplace(e.index, std::move(copy));
+  }
+
+ private:
+  Collected& into_;
+};
+
+Collected run_items(const std::string& executor, const std::vector<WorkItem>& items,
+                    unsigned jobs = 2) {
+  boost::asio::io_context io;
+  ExecutorSetup setup = make_executor(executor, io, jobs);
+  std::vector<TaskSpec> tasks;
+  for (const auto& item : items) {
+    TaskSpec task;
+    task.argv = to_words(item);
+    task.argv.insert(task.argv.begin(), BENCH_WORKER);
+    tasks.push_back(task);
+  }
+  Collected collected;
+  Collector collector(collected);
+  run_plain_session(io, *setup.executor, {.jobs = setup.in_flight}, std::move(tasks),
+                    {&collector});
+  return collected;
+}
+
+class BenchExecutorTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { adopt_orphans(); }
+  void TearDown() override {
+    EXPECT_EQ(surviving_descendants(), std::vector<int>{}) << "processes outlived the test";
+  }
+};
+
+std::vector<WorkItem> items_of(Workload workload, std::uint64_t amount, std::size_t n,
+                               std::uint64_t crash_every = 0) {
+  std::vector<WorkItem> items;
+  for (std::size_t i = 0; i < n; ++i) items.push_back({workload, amount, i, crash_every});
+  return items;
+}
+
+// Every task's output must be the checksum of that very task, computed here in-process.
+void expect_right_results(const std::string& executor, const std::vector<WorkItem>& items) {
+  const Collected got = run_items(executor, items);
+  ASSERT_EQ(got.results.size(), items.size());
+  for (const auto& item : items) {
+    const AttemptResult& r = got.results.at(item.index);
+    ASSERT_TRUE(r.outcome.succeeded()) << executor << " task " << item.index << ": "
+                                       << describe(r.outcome) << " " << r.outcome.message;
+    EXPECT_EQ(r.out->str(), std::to_string(run(item)) + "\n")
+        << executor << " " << to_string(item.workload) << " task " << item.index;
+  }
+}
+
+TEST_P(BenchExecutorTest, RunsNoopWithEachTasksResult) {
+  expect_right_results(GetParam(), items_of(Workload::noop, 0, 40));
+}
+
+TEST_P(BenchExecutorTest, RunsCpuWorkWithEachTasksResult) {
+  expect_right_results(GetParam(), items_of(Workload::cpu, 20000, 24));
+}
+
+TEST_P(BenchExecutorTest, RunsSleepWithEachTasksResult) {
+  expect_right_results(GetParam(), items_of(Workload::sleep, 2'000'000, 8));  // 2 ms
+}
+
+TEST_P(BenchExecutorTest, RunsAllocWithEachTasksResult) {
+  expect_right_results(GetParam(), items_of(Workload::alloc, 3u << 20, 8));  // 3 MiB
+}
+
+TEST_P(BenchExecutorTest, CrashWorkloadIsContainedAsDocumented) {
+  Cell cell{GetParam(), Workload::crash, parse_size("10us"), 2, 20, 5000, /*crash_every=*/5};
+  if (runs_in_process(cell.executor)) {
+    // A segfault in a thread takes its whole process: the run is lost, the harness lives on.
+    const CellResult r = run_cell_isolated(cell, BENCH_WORKER);
+    EXPECT_TRUE(r.lost);
+    EXPECT_EQ(r.failed, 20u);
+    EXPECT_NE(r.note.find("lost"), std::string::npos) << r.note;
+  } else {
+    // A process executor loses exactly the crashing tasks (4, 9, 14, 19) and finishes the rest.
+    const Collected got = run_items(cell.executor, items_of(Workload::crash, 5000, 20, 5));
+    ASSERT_EQ(got.results.size(), 20u);
+    for (const auto& [index, r] : got.results) {
+      const WorkItem item{Workload::crash, 5000, index, 5};
+      if (item.crashes()) {
+        EXPECT_FALSE(r.outcome.succeeded()) << "task " << index;
+      } else {
+        ASSERT_TRUE(r.outcome.succeeded()) << "task " << index << ": " << r.outcome.message;
+        EXPECT_EQ(r.out->str(), std::to_string(run(item)) + "\n");
+      }
+    }
+    const CellResult cell_result = run_cell(cell, BENCH_WORKER);
+    EXPECT_FALSE(cell_result.lost);
+    EXPECT_EQ(cell_result.failed, 4u);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Executors, BenchExecutorTest,
+                         ::testing::Values("tbb", "threads", "sequential", "pool", "process"),
+                         [](const auto& info) { return info.param; });
+
+// Most attempts running at one moment, from their start times and durations.
+std::size_t max_overlap(const Collected& got) {
+  std::vector<std::pair<WallTime, int>> edges;
+  for (const auto& [index, r] : got.results) {
+    edges.push_back({r.started_at, +1});
+    edges.push_back(
+        {r.started_at + std::chrono::duration_cast<WallTime::duration>(r.duration), -1});
+  }
+  std::sort(edges.begin(), edges.end());  // an end sorts before a start at the same instant
+  int now = 0, most = 0;
+  for (const auto& [when, delta] : edges) most = std::max(most, now += delta);
+  return static_cast<std::size_t>(most);
+}
+
+TEST(BenchThreadExecutors, RunExactlyJobsTasksAtOnce) {
+  for (const std::string executor : {"tbb", "threads"}) {
+    for (unsigned jobs : {1u, 3u}) {
+      // 20 ms sleeps overlap whenever two threads run, however loaded the machine is.
+      const Collected got = run_items(executor, items_of(Workload::sleep, 20'000'000, 9), jobs);
+      EXPECT_EQ(max_overlap(got), jobs) << executor << " -j" << jobs;
+    }
+  }
+  const Collected sequential = run_items("sequential", items_of(Workload::sleep, 5'000'000, 4));
+  EXPECT_EQ(max_overlap(sequential), 1u);
+}
+
+TEST(BenchHarness, CountsTasksWhoseResultIsWrong) {
+  adopt_orphans();
+  // /bin/echo prints its arguments, not the checksum: every task must count as failed.
+  Cell cell{"process", Workload::noop, parse_size("0"), 2, 6};
+  const CellResult r = run_cell(cell, "/bin/echo");
+  EXPECT_EQ(r.failed, 6u);
+  EXPECT_NE(r.note.find("wrong result"), std::string::npos) << r.note;
+  const Cell right{"process", Workload::noop, parse_size("0"), 2, 6};
+  EXPECT_EQ(run_cell(right, BENCH_WORKER).failed, 0u);
+  EXPECT_EQ(surviving_descendants(), std::vector<int>{});
+}
+
+TEST(BenchWorkload, SizesParseWithTheirUnits) {
+  EXPECT_EQ(parse_size("1us").value, 1000u);
+  EXPECT_EQ(parse_size("2.5ms").value, 2'500'000u);
+  EXPECT_EQ(parse_size("1s").kind, SizeKind::duration);
+  EXPECT_EQ(parse_size("16MB").value, 16u << 20);
+  EXPECT_EQ(parse_size("4KiB").kind, SizeKind::bytes);
+  EXPECT_EQ(parse_size("0").kind, SizeKind::none);
+  EXPECT_EQ(parse_size("100ms").text, "100ms");
+  for (const char* bad : {"", "ms", "1", "-1ms", "1 ms", "1hours", "0.0000001ns", "1e3ms"})
+    EXPECT_THROW(parse_size(bad), std::invalid_argument) << bad;
+}
+
+TEST(BenchWorkload, WordsRoundTripAndRejectGarbage) {
+  const WorkItem item{Workload::alloc, 123, 7, 0};
+  const WorkItem back = from_words(to_words(item));
+  EXPECT_EQ(back.workload, item.workload);
+  EXPECT_EQ(back.amount, 123u);
+  EXPECT_EQ(back.index, 7u);
+  EXPECT_THROW(from_words({"cpu", "1", "2"}), std::invalid_argument);
+  EXPECT_THROW(from_words({"dance", "1", "2", "0"}), std::invalid_argument);
+  EXPECT_THROW(from_words({"cpu", "x1", "2", "0"}), std::invalid_argument);
+  EXPECT_THROW(from_words({"cpu", "1", "99999999999999999999999", "0"}), std::invalid_argument);
+}
+
+TEST(BenchWorkload, ResultsDependOnTheTaskAndTheWork) {
+  EXPECT_EQ(cpu_steps(3, 1000), cpu_steps(3, 1000));
+  EXPECT_NE(cpu_steps(3, 1000), cpu_steps(4, 1000));
+  EXPECT_NE(cpu_steps(3, 1000), cpu_steps(3, 1001));
+  const WorkItem alloc{Workload::alloc, 5u << 20, 11, 0};
+  EXPECT_EQ(run(alloc), expected_checksum(alloc).value());
+  EXPECT_EQ(run({Workload::noop, 0, 42, 0}), 42u);
+}
+
+TEST(BenchWorkload, SleepWaitsItsDuration) {
+  const auto start = std::chrono::steady_clock::now();
+  run({Workload::sleep, 30'000'000, 0, 0});
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(30));
+}
+
+TEST(BenchWorkload, CalibrationGivesAboutTheAskedDuration) {
+  // Loose on purpose: it checks the calibration's units (steps per ns, not per µs), not speed.
+  const double steps_per_ns = calibrate_cpu_steps_per_ns();
+  ASSERT_GT(steps_per_ns, 0);
+  const std::uint64_t steps = amount_for(Workload::cpu, parse_size("20ms"), steps_per_ns);
+  const auto start = std::chrono::steady_clock::now();
+  volatile std::uint64_t sink = cpu_steps(1, steps);
+  (void)sink;
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GT(ms, 20 * 0.5);
+  EXPECT_LT(ms, 20 * 8.0);
+}
+
+TEST(BenchWorkload, DefaultTaskCountsStayWithinBounds) {
+  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("1us"), 2), 5000u);
+  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("1ms"), 2), 1000u);
+  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("100ms"), 2), 10u);
+  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("10s"), 2), 8u);
+}
+
+}  // namespace
+}  // namespace procpool::bench
+
+int main(int argc, char** argv) {
+  // run_cell_isolated starts this program again as a spawned pool worker.
+  if (auto code = procpool::run_worker_if_requested()) return *code;
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
