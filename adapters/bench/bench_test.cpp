@@ -51,8 +51,7 @@ Collected run_items(const std::string& executor, const std::vector<WorkItem>& it
   }
   Collected collected;
   Collector collector(collected);
-  run_plain_session(io, *setup.executor, {.jobs = setup.in_flight}, std::move(tasks),
-                    {&collector});
+  run_plain_session(io, *setup.executor, {.jobs = setup.in_flight}, std::move(tasks), {&collector});
   return collected;
 }
 

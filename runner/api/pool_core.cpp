@@ -42,10 +42,22 @@ bool send_all(int fd, const char* data, std::size_t size) {
   return true;
 }
 
-bool send_message(int fd, const std::string& body) {
+// One message as it goes on the wire; batches of them are sent with one system call.
+void append_message(std::string& wire, const std::string& body) {
   const std::uint64_t size = body.size();
-  return send_all(fd, reinterpret_cast<const char*>(&size), sizeof size) &&
-         send_all(fd, body.data(), body.size());
+  wire.append(reinterpret_cast<const char*>(&size), sizeof size);
+  wire += body;
+}
+
+bool send_message(int fd, const std::string& body) {
+  if (body.size() > kPrefetchBytes) {  // big: no copy, two sends
+    const std::uint64_t size = body.size();
+    return send_all(fd, reinterpret_cast<const char*>(&size), sizeof size) &&
+           send_all(fd, body.data(), body.size());
+  }
+  std::string wire;
+  append_message(wire, body);
+  return send_all(fd, wire.data(), wire.size());
 }
 
 bool receive_all(int fd, char* data, std::size_t size) {
@@ -59,12 +71,42 @@ bool receive_all(int fd, char* data, std::size_t size) {
   return true;
 }
 
-// False on EOF or error: the peer is gone.
+// Reads exactly one message. False on EOF or error: the peer is gone.
 bool receive_message(int fd, std::string& body) {
   std::uint64_t size = 0;
   if (!receive_all(fd, reinterpret_cast<char*>(&size), sizeof size)) return false;
   body.resize(size);
   return receive_all(fd, body.data(), size);
+}
+
+// The next complete message at the front of `inbox`, if there is one (then removed).
+bool pop_message(std::string& inbox, std::string& body) {
+  std::uint64_t size = 0;
+  if (inbox.size() < sizeof size) return false;
+  std::memcpy(&size, inbox.data(), sizeof size);
+  if (inbox.size() - sizeof size < size) return false;
+  body.assign(inbox, sizeof size, size);
+  inbox.erase(0, sizeof size + size);
+  return true;
+}
+
+// Appends whatever `fd` has ready to `inbox` (blocking for some only when `wait`). False when
+// the peer is gone (EOF or error); what arrived before that stays in `inbox`.
+bool read_available(int fd, std::string& inbox, bool wait) {
+  constexpr std::size_t kChunk = 64 * 1024;
+  for (;;) {
+    const std::size_t old_size = inbox.size();
+    inbox.resize(old_size + kChunk);
+    const ssize_t n = ::recv(fd, inbox.data() + old_size, kChunk, wait ? 0 : MSG_DONTWAIT);
+    inbox.resize(old_size + (n > 0 ? static_cast<std::size_t>(n) : 0));
+    if (n > 0) {
+      if (wait) return true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    return false;
+  }
 }
 
 template <typename T>
@@ -143,7 +185,14 @@ std::string run_call(const Invocation& call) {
   }
   unsigned done = 0;
   std::string message;
-  while (receive_message(fd, message)) {
+  std::string inbox;  // prefetched tasks arrive together: read them with one call
+  auto next_task = [&] {
+    while (!pop_message(inbox, message)) {
+      if (!read_available(fd, inbox, /*wait=*/true)) return false;
+    }
+    return true;
+  };
+  while (next_task()) {
     std::string reply;
     try {
       reply = run_call(by_name ? decode_named(message) : decode(message));
@@ -330,6 +379,8 @@ std::shared_ptr<TaskState> PoolCore::submit(Invocation invocation,
 }
 
 void PoolCore::wake() {
+  // One write until the manager has looked: a burst of submits costs one wake-up.
+  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
   const std::uint64_t one = 1;
   [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
 }
@@ -372,7 +423,7 @@ std::vector<int> PoolCore::worker_pids() const {
 }
 
 void PoolCore::dispatch() {
-  std::vector<std::pair<int, std::string>> sends;  // (socket, encoded task)
+  std::vector<std::pair<int, std::string>> sends;  // (socket, its tasks on the wire)
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const bool any_alive =
@@ -405,22 +456,39 @@ void PoolCore::dispatch() {
         worker.in_flight.push_back(std::move(queue_.front()));
         worker.in_flight.back().wire_bytes = message.size();
         queue_.pop_front();
-        sends.emplace_back(worker.fd, std::move(message));
+        auto batch = std::find_if(sends.begin(), sends.end(),
+                                  [&](const auto& send) { return send.first == worker.fd; });
+        if (batch == sends.end()) batch = sends.insert(sends.end(), {worker.fd, std::string()});
+        if (message.size() > kPrefetchBytes && batch->second.empty()) {
+          batch->second = std::move(message);  // sent on its own, without a copy
+          batch->first = -1 - worker.fd;       // marks an unframed single message
+        } else {
+          append_message(batch->second, message);
+        }
         sent = true;
       }
     }
   }
   // Outside the lock: a 100 MB argument may take a while, and submitters must not wait for it.
   // A worker that died meanwhile fails the send; its EOF is handled by manage().
-  for (auto& [fd, message] : sends) send_message(fd, message);
+  for (auto& [fd, wire] : sends) {
+    if (fd < 0) {
+      send_message(-1 - fd, wire);
+    } else {
+      send_all(fd, wire.data(), wire.size());
+    }
+  }
 }
 
 void PoolCore::on_result(Worker& worker) {
+  // Everything the worker has sent so far: several results per wake-up when it is ahead of us.
+  const bool alive = read_available(worker.fd, worker.inbox, /*wait=*/false);
   std::string reply;
-  if (!receive_message(worker.fd, reply)) {
-    on_worker_gone(worker);
-    return;
-  }
+  while (pop_message(worker.inbox, reply)) on_reply(worker, reply);
+  if (!alive) on_worker_gone(worker);
+}
+
+void PoolCore::on_reply(Worker& worker, const std::string& reply) {
   std::shared_ptr<TaskState> state;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -504,6 +572,11 @@ void PoolCore::manage() {
     if (fds[0].revents) {
       std::uint64_t count;
       [[maybe_unused]] ssize_t n = ::read(wake_fd_, &count, sizeof count);
+      // Cleared after the read (else a write landing between the two would be consumed while
+      // the flag stays set, and no submit would ever wake us again) and before the next
+      // dispatch() looks at the queue: a submit before this point is seen by that dispatch(),
+      // one after it writes again.
+      wake_pending_.store(false, std::memory_order_release);
     }
     for (std::size_t i = 0; i < workers_.size(); ++i) {
       const pollfd& result = fds[1 + 2 * i];

@@ -77,9 +77,9 @@ TEST_F(Bench, CsvAndJsonCarryTheSameDocumentedRecords) {
 
 TEST_F(Bench, CrashLosesThreadRunsButOnlyTheCrashingTasksOfProcessRuns) {
   TempDir dir;
-  auto r = run_procpool({"bench", "--workloads", "crash", "--sizes", "10us", "--tasks", "40",
-                         "--crash-every", "10", "-j", "2", "--csv", dir.file("c.csv"),
-                         "--no-progress"});
+  auto r =
+      run_procpool({"bench", "--workloads", "crash", "--sizes", "10us", "--tasks", "40",
+                    "--crash-every", "10", "-j", "2", "--csv", dir.file("c.csv"), "--no-progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;  // failures are what the crash workload is for
   const auto rows = csv_rows(read_file(dir.file("c.csv")));
   ASSERT_EQ(rows.size(), 6u) << read_file(dir.file("c.csv"));
@@ -102,9 +102,9 @@ bool starts_with_bytes(const std::string& text, std::string_view magic) {
 
 TEST_F(Bench, PlotOptionDrawsAnSvgFromASmallGrid) {
   TempDir dir;
-  auto r = run_procpool({"bench", "--executors", "tbb,process", "--workloads", "cpu", "--sizes",
-                         "10us,100us", "--tasks", "20", "--plot", dir.file("p.svg"),
-                         "--no-progress"});
+  auto r =
+      run_procpool({"bench", "--executors", "tbb,process", "--workloads", "cpu", "--sizes",
+                    "10us,100us", "--tasks", "20", "--plot", dir.file("p.svg"), "--no-progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string svg = read_file(dir.file("p.svg"));
   ASSERT_GT(svg.size(), 1000u);

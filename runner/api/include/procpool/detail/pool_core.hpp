@@ -5,6 +5,7 @@
 // parent thread might hold at that moment (the same caveat as CPython's fork start method).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -96,6 +97,7 @@ class PoolCore {
     // Keeping several in flight lets a worker go from task to task without a round trip.
     std::deque<Queued> in_flight;
     unsigned done = 0;  // tasks it finished; at maxtasksperchild it is retiring: send no more
+    std::string inbox;  // bytes received, not yet a whole result
   };
 
   Worker start_worker();
@@ -104,6 +106,7 @@ class PoolCore {
   void manage();  // the manager thread
   void dispatch();
   void on_result(Worker& worker);
+  void on_reply(Worker& worker, const std::string& reply);
   void on_worker_gone(Worker& worker);
   void stop_workers();
   void wake();
@@ -118,6 +121,7 @@ class PoolCore {
   bool terminating_ = false;
   bool finished_ = false;
   int wake_fd_ = -1;
+  std::atomic<bool> wake_pending_{false};
   std::thread manager_;
 };
 
