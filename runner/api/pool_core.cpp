@@ -435,37 +435,48 @@ void PoolCore::dispatch() {
       }
       queue_.clear();
     }
-    // Round robin, one task per worker per pass, so the load spreads before it deepens.
-    for (bool sent = true; sent && !queue_.empty() && !terminating_;) {
-      sent = false;
+    // Each task to the least loaded worker that can take it, so equal tasks split evenly
+    // (strict round robin gave one worker 6 of 10 long tasks when the first came alone).
+    while (!queue_.empty() && !terminating_) {
+      std::vector<Worker*> candidates;
       for (Worker& worker : workers_) {
-        if (queue_.empty()) break;
         const std::size_t assigned = worker.done + worker.in_flight.size();
         const bool retiring =
             config_.max_tasks_per_child > 0 && assigned >= config_.max_tasks_per_child;
-        if (worker.pid <= 0 || retiring || worker.in_flight.size() >= config_.prefetch) continue;
-        std::string message = encode_for_worker(queue_.front().invocation);
+        if (worker.pid > 0 && !retiring && worker.in_flight.size() < config_.prefetch)
+          candidates.push_back(&worker);
+      }
+      std::stable_sort(candidates.begin(), candidates.end(), [](Worker* a, Worker* b) {
+        return a->in_flight.size() < b->in_flight.size();
+      });
+      std::string message = encode_for_worker(queue_.front().invocation);
+      Worker* target = nullptr;
+      for (Worker* worker : candidates) {
         // An idle worker is blocked reading, so a task of any size goes through. A busy one may
         // be blocked writing a big result we are not reading while we send: only what surely
         // fits in the socket buffer may wait there, or both sides would block for good.
         std::size_t waiting = message.size();
-        for (std::size_t i = 1; i < worker.in_flight.size(); ++i)
-          waiting += worker.in_flight[i].wire_bytes;
-        if (!worker.in_flight.empty() && waiting > kPrefetchBytes) continue;
-        // Kept with the task until it is answered: if the worker dies first, it is sent again.
-        worker.in_flight.push_back(std::move(queue_.front()));
-        worker.in_flight.back().wire_bytes = message.size();
-        queue_.pop_front();
-        auto batch = std::find_if(sends.begin(), sends.end(),
-                                  [&](const auto& send) { return send.first == worker.fd; });
-        if (batch == sends.end()) batch = sends.insert(sends.end(), {worker.fd, std::string()});
-        if (message.size() > kPrefetchBytes && batch->second.empty()) {
-          batch->second = std::move(message);  // sent on its own, without a copy
-          batch->first = -1 - worker.fd;       // marks an unframed single message
-        } else {
-          append_message(batch->second, message);
+        for (std::size_t i = 1; i < worker->in_flight.size(); ++i)
+          waiting += worker->in_flight[i].wire_bytes;
+        if (worker->in_flight.empty() || waiting <= kPrefetchBytes) {
+          target = worker;
+          break;
         }
-        sent = true;
+      }
+      if (!target) break;
+      Worker& worker = *target;
+      // Kept with the task until it is answered: if the worker dies first, it is sent again.
+      worker.in_flight.push_back(std::move(queue_.front()));
+      worker.in_flight.back().wire_bytes = message.size();
+      queue_.pop_front();
+      auto batch = std::find_if(sends.begin(), sends.end(),
+                                [&](const auto& send) { return send.first == worker.fd; });
+      if (batch == sends.end()) batch = sends.insert(sends.end(), {worker.fd, std::string()});
+      if (message.size() > kPrefetchBytes && batch->second.empty()) {
+        batch->second = std::move(message);  // sent on its own, without a copy
+        batch->first = -1 - worker.fd;       // marks an unframed single message
+      } else {
+        append_message(batch->second, message);
       }
     }
   }
