@@ -23,12 +23,9 @@ double steps_per_ns() {
 void run_batch(benchmark::State& state, const std::string& executor, Workload workload,
                const char* size) {
   const Size parsed = parse_size(size);
-  const Cell cell{executor,
-                  workload,
-                  parsed,
-                  executor == "sequential" ? 1u : 2u,
-                  kTasks,
-                  amount_for(workload, parsed, steps_per_ns())};
+  const Cell cell{executor, workload,
+                  parsed,   executor == "sequential" ? 1u : 2u,
+                  kTasks,   amount_for(workload, parsed, steps_per_ns())};
   std::size_t failed = 0;
   for (auto _ : state) {
     // Timed as procpool bench times a cell: first start to last result, without setting up and
@@ -40,19 +37,20 @@ void run_batch(benchmark::State& state, const std::string& executor, Workload wo
   if (failed > 0) state.SkipWithError("tasks failed");
   const double tasks = static_cast<double>(kTasks) * static_cast<double>(state.iterations());
   state.counters["tasks_per_s"] = benchmark::Counter(tasks, benchmark::Counter::kIsRate);
-  state.counters["per_task"] = benchmark::Counter(
-      tasks, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_task"] =
+      benchmark::Counter(tasks, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void register_all() {
   for (const std::string executor : all_executors()) {
-    benchmark::RegisterBenchmark(("noop/" + executor).c_str(), [executor](benchmark::State& s) {
-      run_batch(s, executor, Workload::noop, "0");
-    })->Unit(benchmark::kMillisecond)->UseManualTime();
-    benchmark::RegisterBenchmark(("cpu_100us/" + executor).c_str(),
-                                 [executor](benchmark::State& s) {
-                                   run_batch(s, executor, Workload::cpu, "100us");
-                                 })
+    benchmark::RegisterBenchmark(
+        ("noop/" + executor).c_str(),
+        [executor](benchmark::State& s) { run_batch(s, executor, Workload::noop, "0"); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseManualTime();
+    benchmark::RegisterBenchmark(
+        ("cpu_100us/" + executor).c_str(),
+        [executor](benchmark::State& s) { run_batch(s, executor, Workload::cpu, "100us"); })
         ->Unit(benchmark::kMillisecond)
         ->UseManualTime();
   }

@@ -224,8 +224,9 @@ TEST(BenchWorkload, CalibrationGivesAboutTheAskedDuration) {
 TEST(BenchWorkload, DefaultTaskCountsStayWithinBounds) {
   EXPECT_EQ(default_tasks(Workload::cpu, parse_size("1us"), 2), 5000u);
   EXPECT_EQ(default_tasks(Workload::cpu, parse_size("1ms"), 2), 1000u);
-  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("100ms"), 2), 10u);
-  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("10s"), 2), 8u);
+  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("100ms"), 2), 20u);
+  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("10s"), 2), 20u);
+  EXPECT_EQ(default_tasks(Workload::noop, parse_size("0"), 2), 2000u);
 }
 
 }  // namespace

@@ -161,7 +161,7 @@ std::size_t default_tasks(Workload workload, const Size& size, unsigned jobs) {
   if (size_kind(workload) != SizeKind::duration) return 2000;
   const double per_task_s = static_cast<double>(size.value) * 1e-9;
   const double wanted = 0.5 * workers / per_task_s;
-  return static_cast<std::size_t>(std::clamp(wanted, 4.0 * workers, 5000.0));
+  return static_cast<std::size_t>(std::clamp(wanted, 10.0 * workers, 5000.0));
 }
 
 std::vector<Size> default_sizes(Workload workload) {

@@ -1,6 +1,7 @@
 #include "bench_command.hpp"
 
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -146,6 +147,9 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
   cmd->add_option("--crash-every", o.crash_every,
                   "crash workload: one task in K segfaults (default 50)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--rounds", o.rounds,
+                  "run the grid N times and keep each cell's median (default 1)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--csv", o.csv, "write the results as CSV");
   cmd->add_option("--json", o.json, "write the results as JSON");
   cmd->add_option("--plot", o.plot, "draw throughput against size (.svg or .png; needs gnuplot)");
@@ -208,32 +212,46 @@ int run_bench_command(const BenchOptions& o) {
     return result.summary;
   };
 
-  std::vector<CellResult> results;
+  // Rounds go over the whole grid, so a slow moment of the machine hits one round of every
+  // cell rather than every round of one; each cell keeps its median round.
+  std::vector<std::vector<CellResult>> rounds(cells.size());
   const std::size_t total = cells.size();
-  for (std::size_t i = 0; i < total && stopped_by == 0; ++i) {
-    const Cell& cell = cells[i];
-    const std::string label = "[" + std::to_string(i + 1) + "/" + std::to_string(total) + "] " +
-                              std::string(to_string(cell.workload)) + " " + cell.size.text + " " +
-                              cell.executor;
-    auto last_draw = std::chrono::steady_clock::now();
-    status.draw(label);
-    TaskProgress progress = [&](std::size_t done, std::size_t of) {
-      const auto now = std::chrono::steady_clock::now();
-      if (!status.enabled() || now - last_draw < std::chrono::milliseconds(100)) return;
-      last_draw = now;
-      constexpr int kWidth = 24;
-      const int filled = static_cast<int>(kWidth * done / std::max<std::size_t>(1, of));
-      status.draw(label + " [" + std::string(filled, '#') + std::string(kWidth - filled, '.') +
-                  "] " + std::to_string(done) + "/" + std::to_string(of));
-    };
-    // A thread executor cannot survive a segfaulting task: it runs in a child that may die.
-    const bool sacrificial = cell.workload == Workload::crash && runs_in_process(cell.executor);
-    CellResult result =
-        sacrificial ? run_cell_isolated(cell, worker) : run_cell(cell, worker, session, progress);
-    // Everything a task started that escaped (none should): killed once the executor is gone.
-    sweep_orphans();
-    if (result.interrupted) break;
-    results.push_back(std::move(result));
+  for (unsigned round = 1; round <= o.rounds && stopped_by == 0; ++round) {
+    for (std::size_t i = 0; i < total && stopped_by == 0; ++i) {
+      const Cell& cell = cells[i];
+      const std::string label =
+          "[" +
+          (o.rounds > 1 ? "round " + std::to_string(round) + "/" + std::to_string(o.rounds) + ", "
+                        : "") +
+          std::to_string(i + 1) + "/" + std::to_string(total) + "] " +
+          std::string(to_string(cell.workload)) + " " + cell.size.text + " " + cell.executor;
+      auto last_draw = std::chrono::steady_clock::now();
+      status.draw(label);
+      TaskProgress progress = [&](std::size_t done, std::size_t of) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!status.enabled() || now - last_draw < std::chrono::milliseconds(100)) return;
+        last_draw = now;
+        constexpr int kWidth = 24;
+        const int filled = static_cast<int>(kWidth * done / std::max<std::size_t>(1, of));
+        status.draw(label + " [" + std::string(filled, '#') + std::string(kWidth - filled, '.') +
+                    "] " + std::to_string(done) + "/" + std::to_string(of));
+      };
+      // A thread executor cannot survive a segfaulting task: it runs in a child that may die.
+      const bool sacrificial = cell.workload == Workload::crash && runs_in_process(cell.executor);
+      CellResult result =
+          sacrificial ? run_cell_isolated(cell, worker) : run_cell(cell, worker, session, progress);
+      // Everything a task started that escaped (none should): killed once the executor is gone.
+      sweep_orphans();
+      if (result.interrupted) break;
+      rounds[i].push_back(std::move(result));
+    }
+  }
+  std::vector<CellResult> results;
+  for (auto& runs : rounds) {
+    if (runs.empty()) continue;
+    std::sort(runs.begin(), runs.end(),
+              [](const CellResult& a, const CellResult& b) { return a.seconds < b.seconds; });
+    results.push_back(runs[runs.size() / 2]);
   }
   status.clear();
   if (stopped_by != 0) {

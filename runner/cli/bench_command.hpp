@@ -16,6 +16,7 @@ struct BenchOptions {
   unsigned jobs = 0;                   // 0: number of cores
   std::size_t tasks = 0;               // 0: about half a second of work per cell
   std::uint64_t crash_every = 50;
+  unsigned rounds = 1;
   std::string csv;
   std::string json;
   std::string plot;

@@ -28,14 +28,15 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
 TEST_F(Bench, CsvAndJsonCarryTheSameDocumentedRecords) {
   TempDir dir;
   auto r = run_procpool({"bench", "--executors", "tbb,pool,process", "--workloads", "noop,cpu",
-                         "--sizes", "10us,250us", "-j", "2", "--tasks", "30", "--csv",
+                         "--sizes", "10us,250us", "-j", "2", "--tasks", "30", "--rounds", "2", "--csv",
                          dir.file("r.csv"), "--json", dir.file("r.json"), "--no-progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = csv_rows(read_file(dir.file("r.csv")));
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(read_file(dir.file("r.csv")).substr(0, read_file(dir.file("r.csv")).find('\n')),
             "executor,workload,size,jobs,tasks,seconds,tasks_per_s,failed");
-  // noop has one size ("0"); cpu has the two as written: 3 executors x 3 cells.
+  // noop has one size ("0"); cpu has the two as written: 3 executors x 3 cells, one row each
+  // however many rounds ran (the median round).
   ASSERT_EQ(rows.size(), 1u + 9u);
   std::vector<std::string> sizes;
   for (std::size_t i = 1; i < rows.size(); ++i) {

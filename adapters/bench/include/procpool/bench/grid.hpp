@@ -91,7 +91,7 @@ CellResult run_cell(const Cell& cell, const std::string& worker,
 // Programs using it must begin main() with procpool::run_worker_if_requested().
 CellResult run_cell_isolated(const Cell& cell, const std::string& worker);
 
-// Enough tasks for about half a second of work per cell at `jobs` workers, within [4·jobs, 5000]
+// Enough tasks for about half a second of work per cell at `jobs` workers, within [10·jobs, 5000]
 // (2000 for noop and alloc), so the grid's cells cost about the same.
 std::size_t default_tasks(Workload workload, const Size& size, unsigned jobs);
 // The sizes a workload runs at when --sizes is not given.
