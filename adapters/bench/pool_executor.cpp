@@ -69,6 +69,9 @@ void PoolExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
       }
       pending->done(std::move(result));
       pending->keep_loop.reset();
+      // The task's state holds this callback, which holds `pending`, which holds the state:
+      // dropping the result breaks the cycle (ASan's leak check found it).
+      pending->result.reset();
     });
   };
   if (state_->terminated) {  // the scheduler starts nothing after stop_all; be safe anyway

@@ -152,7 +152,9 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--csv", o.csv, "write the results as CSV");
   cmd->add_option("--json", o.json, "write the results as JSON");
-  cmd->add_option("--plot", o.plot, "draw throughput against size (.svg or .png; needs gnuplot)");
+  cmd->add_option(
+      "--plot", o.plot,
+      "draw throughput against size for cpu (or the first timed workload); .svg or .png");
   cmd->add_flag("--no-progress", o.no_progress, "no progress bar");
   return cmd;
 }
@@ -175,6 +177,12 @@ int run_bench_command(const BenchOptions& o) {
     const std::string ext = fs::path(o.plot).extension().string();
     if (ext != ".svg" && ext != ".png")
       return fail("--plot must name a .svg or .png file: " + o.plot);
+    const bool plottable = std::any_of(grid.cells.begin(), grid.cells.end(), [](const Cell& c) {
+      return size_kind(c.workload) == SizeKind::duration;
+    });
+    if (!plottable)
+      return fail(
+          "--plot draws throughput against task duration: it needs a cpu, sleep or crash workload");
     plot_script = find_plot_script();
     if (plot_script.empty())
       return fail("cannot find the plot script (scripts/plot-bench); set PROCPOOL_PLOT_SCRIPT");

@@ -27,9 +27,10 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
 
 TEST_F(Bench, CsvAndJsonCarryTheSameDocumentedRecords) {
   TempDir dir;
-  auto r = run_procpool({"bench", "--executors", "tbb,pool,process", "--workloads", "noop,cpu",
-                         "--sizes", "10us,250us", "-j", "2", "--tasks", "30", "--rounds", "2", "--csv",
-                         dir.file("r.csv"), "--json", dir.file("r.json"), "--no-progress"});
+  auto r =
+      run_procpool({"bench", "--executors", "tbb,pool,process", "--workloads", "noop,cpu",
+                    "--sizes", "10us,250us", "-j", "2", "--tasks", "30", "--rounds", "2", "--csv",
+                    dir.file("r.csv"), "--json", dir.file("r.json"), "--no-progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = csv_rows(read_file(dir.file("r.csv")));
   ASSERT_FALSE(rows.empty());
@@ -146,6 +147,9 @@ TEST_F(Bench, BadInputIsRefusedWithTheProblemNamed) {
       {{"--workloads", "cpu", "--sizes", "16MB"}, "--sizes has no duration"},
       {{"--workloads", "alloc", "--sizes", "1ms"}, "--sizes has no byte size"},
       {{"--plot", "out.pdf"}, "--plot must name a .svg or .png file"},
+      {{"--workloads", "noop", "--plot", "out.svg"},
+       "--plot draws throughput against task duration"},
+      {{"--rounds", "0"}, "--rounds"},
       {{"--csv", "/nonexistent-dir/r.csv"}, "cannot write /nonexistent-dir/r.csv"},
   };
   for (const auto& c : cases) {
