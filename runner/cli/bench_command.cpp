@@ -131,7 +131,7 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       "bench",
       "Run the same workloads on process pools and thread pools and compare throughput.\n"
       "  procpool bench [--executors LIST] [--workloads LIST] [--sizes LIST] [-j N] [--tasks N]\n"
-      "                 [--csv FILE] [--json FILE] [--plot FILE.svg|.png]\n"
+      "                 [--rounds N] [--csv FILE] [--json FILE] [--plot FILE.svg|.png]\n"
       "Executors: tbb threads sequential pool process. Workloads: noop cpu sleep alloc crash.\n"
       "Sizes: durations for cpu/sleep/crash (1us 10us 100us 1ms 10ms 100ms), bytes for alloc "
       "(16MB).");
