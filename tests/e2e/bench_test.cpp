@@ -135,6 +135,24 @@ TEST_F(Bench, PlotScriptDrawsAPngFromACsv) {
   EXPECT_FALSE(std::ifstream(dir.file("bad.png")).good());
 }
 
+TEST_F(Bench, CtrlCStopsTheGridLeavesNoProcessAndWritesNothing) {
+  for (const std::string executor : {"pool", "process", "threads"}) {
+    TempDir dir;
+    CliOptions options;
+    options.send_signal = SIGINT;
+    options.signal_after = std::chrono::milliseconds(600);
+    options.limit = std::chrono::seconds(20);
+    // 40 tasks of 200 ms at -j2 would take 4 s: the signal lands mid-cell.
+    auto r = run_procpool({"bench", "--executors", executor, "--workloads", "sleep", "--sizes",
+                           "200ms", "--tasks", "40", "--csv", dir.file("r.csv"), "--no-progress"},
+                          options);
+    EXPECT_EQ(r.exit_code, 130) << executor << ": " << r.err;
+    EXPECT_LT(r.seconds, 3.0) << executor;
+    EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::ifstream(dir.file("r.csv")).good()) << executor;
+  }
+}
+
 TEST_F(Bench, BadInputIsRefusedWithTheProblemNamed) {
   struct Case {
     std::vector<std::string> args;
