@@ -8,6 +8,7 @@
 #include <map>
 
 #include "procpool/bench/grid.hpp"
+#include "procpool/bench/report.hpp"
 #include "procpool/bench/workload.hpp"
 #include "procpool/pool.hpp"
 #include "test_support.hpp"
@@ -166,6 +167,45 @@ TEST(BenchHarness, CountsTasksWhoseResultIsWrong) {
   const Cell right{"process", Workload::noop, parse_size("0"), 2, 6};
   EXPECT_EQ(run_cell(right, BENCH_WORKER).failed, 0u);
   EXPECT_EQ(surviving_descendants(), std::vector<int>{});
+}
+
+CellResult fake(const std::string& executor, const char* size, double seconds,
+                std::size_t failed = 0) {
+  CellResult r;
+  r.cell = Cell{executor, Workload::cpu, parse_size(size), 2, 100};
+  r.seconds = seconds;
+  r.failed = failed;
+  return r;
+}
+
+TEST(BenchReport, CrossoverIsTheSizeFromWhichTheExecutorStaysAt90PercentOfTbb) {
+  // pool / tbb: 0.5, 0.95, 0.85, 0.92, 0.99 -> it stays above 0.9 only from 1ms on.
+  std::vector<CellResult> results;
+  const std::vector<std::pair<const char*, double>> ratios = {
+      {"1us", 0.5}, {"10us", 0.95}, {"100us", 0.85}, {"1ms", 0.92}, {"10ms", 0.99}};
+  for (const auto& [size, ratio] : ratios) {
+    results.push_back(fake("tbb", size, 1.0));
+    results.push_back(fake("pool", size, 1.0 / ratio));
+    results.push_back(fake("process", size, 2.0));  // always half of tbb
+  }
+  ASSERT_TRUE(crossover(results, "pool", Workload::cpu).has_value());
+  EXPECT_EQ(crossover(results, "pool", Workload::cpu)->text, "1ms");
+  EXPECT_FALSE(crossover(results, "process", Workload::cpu).has_value());
+  const std::string report = format_report(results);
+  EXPECT_NE(report.find("pool reaches 90% of tbb's throughput from 1ms tasks on"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("process reaches 90% of tbb's throughput at none of these sizes"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("(0.50×)"), std::string::npos) << report;
+}
+
+TEST(BenchReport, FailedTasksDoNotCountAsThroughput) {
+  const CellResult r = fake("pool", "1ms", 2.0, 50);
+  EXPECT_DOUBLE_EQ(r.tasks_per_s(), 25.0);  // (100 - 50) / 2 s
+  const std::string csv = to_csv({r});
+  EXPECT_EQ(csv, std::string(kCsvHeader) + "\npool,cpu,1ms,2,100,2.000000,25.0,50\n");
 }
 
 TEST(BenchWorkload, SizesParseWithTheirUnits) {
