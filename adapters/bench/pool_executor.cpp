@@ -1,5 +1,8 @@
 #include "procpool/bench/pool_executor.hpp"
 
+#include <mutex>
+#include <vector>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
@@ -23,6 +26,10 @@ struct PoolExecutor::State {
   boost::asio::io_context& io;
   Pool pool;
   bool terminated = false;
+  // Tasks whose results are ready, handed from the pool's manager thread to the event loop. One
+  // post drains all that gathered meanwhile: a burst of results costs the loop one wake-up.
+  std::mutex mutex;
+  std::vector<std::function<void()>> ready;
 };
 
 PoolExecutor::PoolExecutor(boost::asio::io_context& io, unsigned processes)
@@ -46,32 +53,53 @@ void PoolExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   pending->done = std::move(callbacks.done);
   // The notice comes on the pool's manager thread; the result is read on the event loop, where
   // `pending->result` was set (start() returned before the posted handler can run).
-  auto on_ready = [io = &state_->io, pending] {
-    boost::asio::post(*io, [pending] {
-      AttemptResult result;
-      result.started_at = pending->started_at;
-      result.duration = std::chrono::steady_clock::now() - pending->start;
-      try {
-        const std::uint64_t checksum = pending->result->get();
-        auto out = std::make_shared<Capture>();
-        out->append(std::to_string(checksum) + "\n");
-        result.out = std::move(out);
-        result.outcome = Outcome::exited(0);
-      } catch (const WorkerCrashed& e) {
-        result.outcome = Outcome::exited(1);
-        result.outcome.message = e.what();
-      } catch (const RemoteError& e) {
-        result.outcome = Outcome::exited(1);
-        result.outcome.message = e.what();
-      } catch (const Error& e) {  // the pool was terminated by stop_all
-        result.outcome.kind = OutcomeKind::cancelled;
-        result.outcome.message = e.what();
+  auto complete = [pending] {
+    AttemptResult result;
+    result.started_at = pending->started_at;
+    result.duration = std::chrono::steady_clock::now() - pending->start;
+    try {
+      const std::uint64_t checksum = pending->result->get();
+      auto out = std::make_shared<Capture>();
+      out->append(std::to_string(checksum) + "\n");
+      result.out = std::move(out);
+      result.outcome = Outcome::exited(0);
+    } catch (const WorkerCrashed& e) {
+      result.outcome = Outcome::exited(1);
+      result.outcome.message = e.what();
+    } catch (const RemoteError& e) {
+      result.outcome = Outcome::exited(1);
+      result.outcome.message = e.what();
+    } catch (const Error& e) {  // the pool was terminated by stop_all
+      result.outcome.kind = OutcomeKind::cancelled;
+      result.outcome.message = e.what();
+    }
+    pending->done(std::move(result));
+    pending->keep_loop.reset();
+    // The task's state holds this callback, which holds `pending`, which holds the state:
+    // dropping the result breaks the cycle (ASan's leak check found it).
+    pending->result.reset();
+  };
+  // Runs on the manager thread while the executor lives (its destructor joins that thread), so
+  // the raw State pointer is safe there; the posted drain holds a weak one, since it may be
+  // discarded with the loop after the executor is gone.
+  auto on_ready = [state = state_.get(), weak = std::weak_ptr<State>(state_),
+                   complete = std::move(complete)] {
+    bool first;
+    {
+      std::lock_guard<std::mutex> lock(state->mutex);
+      first = state->ready.empty();
+      state->ready.push_back(complete);
+    }
+    if (!first) return;  // a drain is already posted and will see this one
+    boost::asio::post(state->io, [weak] {
+      const auto state = weak.lock();
+      if (!state) return;
+      std::vector<std::function<void()>> batch;
+      {
+        std::lock_guard<std::mutex> lock(state->mutex);
+        batch.swap(state->ready);
       }
-      pending->done(std::move(result));
-      pending->keep_loop.reset();
-      // The task's state holds this callback, which holds `pending`, which holds the state:
-      // dropping the result breaks the cycle (ASan's leak check found it).
-      pending->result.reset();
+      for (auto& task_done : batch) task_done();
     });
   };
   if (state_->terminated) {  // the scheduler starts nothing after stop_all; be safe anyway
