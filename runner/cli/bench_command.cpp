@@ -140,10 +140,12 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       ->delimiter(',');
   cmd->add_option("--sizes", o.sizes, "comma-separated task sizes (default: per workload)")
       ->delimiter(',');
-  cmd->add_option("-j,--jobs", o.jobs, "workers per executor (default: number of cores)")
-      ->check(CLI::PositiveNumber);
+  // Bounded: every task of a cell is planned up front (~200 bytes each).
   cmd->add_option("--tasks", o.tasks, "tasks per cell (default: about 0.5 s of work)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  // Bounded: each worker is a thread or a process.
+  cmd->add_option("-j,--jobs", o.jobs, "workers per executor (default: number of cores)")
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--crash-every", o.crash_every,
                   "crash workload: one task in K segfaults (default 50)")
       ->check(CLI::PositiveNumber);

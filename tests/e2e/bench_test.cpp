@@ -168,6 +168,8 @@ TEST_F(Bench, BadInputIsRefusedWithTheProblemNamed) {
       {{"--workloads", "noop", "--plot", "out.svg"},
        "--plot draws throughput against task duration"},
       {{"--rounds", "0"}, "--rounds"},
+      {{"--tasks", "100000000000"}, "--tasks"},
+      {{"-j", "0"}, "--jobs"},
       {{"--csv", "/nonexistent-dir/r.csv"}, "cannot write /nonexistent-dir/r.csv"},
   };
   for (const auto& c : cases) {
