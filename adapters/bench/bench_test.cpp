@@ -148,8 +148,11 @@ std::size_t max_overlap(const Collected& got) {
 TEST(BenchThreadExecutors, RunExactlyJobsTasksAtOnce) {
   for (const std::string executor : {"tbb", "threads"}) {
     for (unsigned jobs : {1u, 3u}) {
-      // 20 ms sleeps overlap whenever two threads run, however loaded the machine is.
-      const Collected got = run_items(executor, items_of(Workload::sleep, 20'000'000, 9), jobs);
+      // 150 ms sleeps, two per thread: they overlap whenever the threads run, even when a
+      // loaded machine is slow to schedule one of them (with 20-50 ms sleeps and two busy
+      // loops beside the test, a starved thread sometimes got no task at all).
+      const Collected got =
+          run_items(executor, items_of(Workload::sleep, 150'000'000, 2 * jobs), jobs);
       EXPECT_EQ(max_overlap(got), jobs) << executor << " -j" << jobs;
     }
   }
@@ -248,7 +251,8 @@ TEST(BenchWorkload, SleepWaitsItsDuration) {
 }
 
 TEST(BenchWorkload, CalibrationGivesAboutTheAskedDuration) {
-  // Loose on purpose: it checks the calibration's units (steps per ns, not per µs), not speed.
+  // Loose on purpose (a loaded machine skews both runs): it checks the calibration's units
+  // (steps per ns, not per µs: a factor of 1000), not speed.
   const double steps_per_ns = calibrate_cpu_steps_per_ns();
   ASSERT_GT(steps_per_ns, 0);
   const std::uint64_t steps = amount_for(Workload::cpu, parse_size("20ms"), steps_per_ns);
@@ -257,8 +261,8 @@ TEST(BenchWorkload, CalibrationGivesAboutTheAskedDuration) {
   (void)sink;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_GT(ms, 20 * 0.5);
-  EXPECT_LT(ms, 20 * 8.0);
+  EXPECT_GT(ms, 20 * 0.2);
+  EXPECT_LT(ms, 20 * 10.0);
 }
 
 TEST(BenchWorkload, DefaultTaskCountsStayWithinBounds) {
