@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -161,79 +164,76 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
   return cmd;
 }
 
-int run_bench_command(const BenchOptions& o) {
-  const unsigned jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-  const Grid grid = plan_grid(o, jobs);
-  auto fail = [](const std::string& message) {
-    std::fprintf(stderr, "procpool bench: %s\n", message.c_str());
-    return exit_usage;
-  };
-  if (!grid.error.empty()) return fail(grid.error);
+namespace {
+
+void print_error(const std::string& message) {
+  std::fprintf(stderr, "procpool bench: %s\n", message.c_str());
+}
+
+// The report files can be written and the plot can be drawn; "" or why not. Sets plot_script.
+std::string check_outputs(const BenchOptions& o, const Grid& grid, std::string& plot_script) {
   for (const std::string* path : {&o.csv, &o.json, &o.plot}) {
     if (path->empty()) continue;
-    if (const std::string problem = check_report_path(*path); !problem.empty())
-      return fail(problem);
+    if (std::string problem = check_report_path(*path); !problem.empty()) return problem;
   }
-  std::string plot_script;
-  if (!o.plot.empty()) {
-    const std::string ext = fs::path(o.plot).extension().string();
-    if (ext != ".svg" && ext != ".png")
-      return fail("--plot must name a .svg or .png file: " + o.plot);
-    const bool plottable = std::any_of(grid.cells.begin(), grid.cells.end(), [](const Cell& c) {
-      return size_kind(c.workload) == SizeKind::duration;
-    });
-    if (!plottable)
-      return fail(
-          "--plot draws throughput against task duration: it needs a cpu, sleep or crash workload");
-    plot_script = find_plot_script();
-    if (plot_script.empty())
-      return fail("cannot find the plot script (scripts/plot-bench); set PROCPOOL_PLOT_SCRIPT");
-  }
-  std::string worker = find_worker_program();
-  const bool needs_worker = std::any_of(grid.cells.begin(), grid.cells.end(),
-                                        [](const Cell& c) { return c.executor == "process"; });
-  if (needs_worker && worker.empty())
-    return fail("cannot find procpool-bench-worker next to procpool; set PROCPOOL_BENCH_WORKER");
-  if (worker.empty()) worker = "procpool-bench-worker";  // only a label for in-process executors
+  if (o.plot.empty()) return {};
+  const std::string ext = fs::path(o.plot).extension().string();
+  if (ext != ".svg" && ext != ".png") return "--plot must name a .svg or .png file: " + o.plot;
+  const bool plottable = std::any_of(grid.cells.begin(), grid.cells.end(), [](const Cell& c) {
+    return size_kind(c.workload) == SizeKind::duration;
+  });
+  if (!plottable)
+    return "--plot draws throughput against task duration: it needs a cpu, sleep or crash workload";
+  plot_script = find_plot_script();
+  if (plot_script.empty())
+    return "cannot find the plot script (scripts/plot-bench); set PROCPOOL_PLOT_SCRIPT";
+  return {};
+}
 
-  // Calibrated once: every executor gets the same number of steps for "1ms".
+// Calibrated once per run: every executor gets the same number of steps for "1ms".
+void set_amounts(std::vector<Cell>& cells) {
   double steps_per_ns = 0;
-  std::vector<Cell> cells = grid.cells;
   for (Cell& cell : cells) {
-    if (size_kind(cell.workload) == SizeKind::duration && cell.workload != Workload::sleep) {
-      if (steps_per_ns == 0) {
-        steps_per_ns = calibrate_cpu_steps_per_ns();
-        std::fprintf(stderr, "procpool bench: cpu work calibrated at %.0f steps per µs\n",
-                     steps_per_ns * 1000);
-      }
+    const bool computes = cell.workload == Workload::cpu || cell.workload == Workload::crash;
+    if (computes && steps_per_ns == 0) {
+      steps_per_ns = calibrate_cpu_steps_per_ns();
+      std::fprintf(stderr, "procpool bench: cpu work calibrated at %.0f steps per µs\n",
+                   steps_per_ns * 1000);
     }
     cell.amount = amount_for(cell.workload, cell.size, steps_per_ns);
   }
+}
 
-  StatusLine status(STDERR_FILENO, want_progress(o.no_progress));
-  int stopped_by = 0;
-  // Each cell runs as a session: Ctrl-C cancels it (and the grid), leftovers are reaped.
+struct GridRun {
+  std::vector<CellResult> results;  // one per cell: its median round
+  int stopped_by = 0;               // SIGINT/SIGTERM that cancelled the grid, or 0
+};
+
+// Rounds go over the whole grid, so a slow moment of the machine hits one round of every cell
+// rather than every round of one; each cell keeps its median round.
+GridRun run_grid(const std::vector<Cell>& cells, unsigned rounds, const std::string& worker,
+                 bool progress_bar) {
+  GridRun run;
+  StatusLine status(STDERR_FILENO, progress_bar);
+  // Each cell runs as a session: Ctrl-C cancels it (and the grid). The orphan sweep waits until
+  // the executor is gone: it would kill pool workers, which the pool would then replace.
   SessionRunner session = [&](boost::asio::io_context& io, Executor& executor,
                               const SchedulerConfig& config, std::vector<TaskSpec> tasks,
                               std::vector<Reporter*> reporters) {
-    SessionResult result =
-        run_session(io, executor, config, std::move(tasks), {.all = reporters}, false);
-    stopped_by = result.signal;
+    SessionResult result = run_session(io, executor, config, std::move(tasks), {.all = reporters},
+                                       /*sweep_orphans=*/false);
+    run.stopped_by = result.signal;
     return result.summary;
   };
-
-  // Rounds go over the whole grid, so a slow moment of the machine hits one round of every
-  // cell rather than every round of one; each cell keeps its median round.
-  std::vector<std::vector<CellResult>> rounds(cells.size());
-  const std::size_t total = cells.size();
-  for (unsigned round = 1; round <= o.rounds && stopped_by == 0; ++round) {
-    for (std::size_t i = 0; i < total && stopped_by == 0; ++i) {
+  std::vector<std::vector<CellResult>> runs(cells.size());
+  for (unsigned round = 1; round <= rounds && run.stopped_by == 0; ++round) {
+    for (std::size_t i = 0; i < cells.size() && run.stopped_by == 0; ++i) {
       const Cell& cell = cells[i];
       const std::string label =
           "[" +
-          (o.rounds > 1 ? "round " + std::to_string(round) + "/" + std::to_string(o.rounds) + ", "
-                        : "") +
-          std::to_string(i + 1) + "/" + std::to_string(total) + "] " +
+          (rounds > 1 ? "round " + std::to_string(round) + "/" + std::to_string(rounds) + ", "
+                      : "") +
+          std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " +
           std::string(to_string(cell.workload)) + " " + cell.size.text + " " + cell.executor;
       auto last_draw = std::chrono::steady_clock::now();
       status.draw(label);
@@ -250,71 +250,111 @@ int run_bench_command(const BenchOptions& o) {
       const bool sacrificial = cell.workload == Workload::crash && runs_in_process(cell.executor);
       CellResult result =
           sacrificial ? run_cell_isolated(cell, worker) : run_cell(cell, worker, session, progress);
-      // Everything a task started that escaped (none should): killed once the executor is gone.
-      sweep_orphans();
+      sweep_orphans();  // anything a task started that escaped (none should)
       if (result.interrupted) break;
-      rounds[i].push_back(std::move(result));
+      runs[i].push_back(std::move(result));
     }
   }
-  std::vector<CellResult> results;
-  for (auto& runs : rounds) {
-    if (runs.empty()) continue;
-    std::sort(runs.begin(), runs.end(),
-              [](const CellResult& a, const CellResult& b) { return a.seconds < b.seconds; });
-    results.push_back(runs[runs.size() / 2]);
-  }
   status.clear();
-  if (stopped_by != 0) {
-    std::fprintf(stderr, "procpool bench: interrupted; nothing written\n");
-    return stopped_by == SIGINT ? exit_interrupted : exit_terminated;
+  for (auto& cell_runs : runs) {
+    if (cell_runs.empty()) continue;
+    std::sort(cell_runs.begin(), cell_runs.end(),
+              [](const CellResult& a, const CellResult& b) { return a.seconds < b.seconds; });
+    run.results.push_back(cell_runs[cell_runs.size() / 2]);
   }
+  return run;
+}
 
-  std::fputs(format_report(results).c_str(), stdout);
-  std::printf("\n(%s; %u cores; tasks/s counts tasks that returned the right result)\n",
-              jobs == 1 ? "1 worker" : (std::to_string(jobs) + " workers").c_str(),
-              std::thread::hardware_concurrency());
-  std::fflush(stdout);
-
-  // Failures are the point of the crash workload; anywhere else a task came back wrong, and the
-  // figures of that cell mean nothing.
+// Failures are the point of the crash workload; anywhere else a task came back wrong, and the
+// figures of that cell mean nothing.
+int check_results(const std::vector<CellResult>& results) {
   int code = exit_ok;
   for (const auto& r : results) {
     if (r.failed > 0 && r.cell.workload != Workload::crash) {
-      std::fprintf(stderr, "procpool bench: %s %s %s: %zu task(s) failed: %s\n",
-                   r.cell.executor.c_str(), std::string(to_string(r.cell.workload)).c_str(),
-                   r.cell.size.text.c_str(), r.failed, r.note.c_str());
+      print_error(r.cell.executor + " " + std::string(to_string(r.cell.workload)) + " " +
+                  r.cell.size.text + ": " + std::to_string(r.failed) +
+                  " task(s) failed: " + r.note);
       code = exit_task_failed;
     }
   }
+  return code;
+}
+
+// CSV, JSON (atomically) and the plot; exit_usage if one could not be written.
+int write_outputs(const std::vector<CellResult>& results, const BenchOptions& o,
+                  const std::string& plot_script) {
+  int code = exit_ok;
   const std::string csv = to_csv(results);
   for (const auto& [path, content] : {std::pair{o.csv, csv}, std::pair{o.json, to_json(results)}}) {
     if (path.empty()) continue;
     if (std::string error = write_file_atomically(path, content); !error.empty()) {
-      std::fprintf(stderr, "procpool bench: %s\n", error.c_str());
+      print_error(error);
       code = exit_usage;
     }
   }
-  if (!o.plot.empty()) {
-    std::string csv_path = o.csv;
-    std::string temp;
-    if (csv_path.empty()) {
-      char name[] = "/tmp/procpool-bench-XXXXXX.csv";
-      const int fd = ::mkstemps(name, 4);
-      if (fd < 0) return fail("cannot create a temporary CSV for the plot");
-      write_all(fd, csv);
-      ::close(fd);
-      csv_path = temp = name;
+  if (o.plot.empty()) return code;
+  std::string csv_path = o.csv;
+  std::string temp;
+  if (csv_path.empty()) {  // the plot script reads a CSV: a temporary one
+    std::string name = (fs::temp_directory_path() / "procpool-bench-XXXXXX.csv").string();
+    const int fd = ::mkstemps(name.data(), 4);
+    if (fd < 0) {
+      print_error("cannot create a temporary CSV for the plot: " +
+                  std::string(std::strerror(errno)));
+      return exit_usage;
     }
-    const std::string error = draw_plot(plot_script, csv_path, o.plot);
-    if (!temp.empty()) ::unlink(temp.c_str());
-    if (!error.empty()) {
-      std::fprintf(stderr, "procpool bench: %s\n", error.c_str());
-      code = exit_usage;
-    } else {
-      std::fprintf(stderr, "procpool bench: plot written to %s\n", o.plot.c_str());
-    }
+    write_all(fd, csv);
+    ::close(fd);
+    csv_path = temp = name;
   }
+  const std::string error = draw_plot(plot_script, csv_path, o.plot);
+  if (!temp.empty()) ::unlink(temp.c_str());
+  if (!error.empty()) {
+    print_error(error);
+    return exit_usage;
+  }
+  std::fprintf(stderr, "procpool bench: plot written to %s\n", o.plot.c_str());
   return code;
+}
+
+}  // namespace
+
+int run_bench_command(const BenchOptions& o) {
+  const unsigned jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  Grid grid = plan_grid(o, jobs);
+  if (!grid.error.empty()) {
+    print_error(grid.error);
+    return exit_usage;
+  }
+  std::string plot_script;
+  if (std::string problem = check_outputs(o, grid, plot_script); !problem.empty()) {
+    print_error(problem);
+    return exit_usage;
+  }
+  std::string worker = find_worker_program();
+  const bool needs_worker = std::any_of(grid.cells.begin(), grid.cells.end(),
+                                        [](const Cell& c) { return c.executor == "process"; });
+  if (needs_worker && worker.empty()) {
+    print_error("cannot find procpool-bench-worker next to procpool; set PROCPOOL_BENCH_WORKER");
+    return exit_usage;
+  }
+  if (worker.empty()) worker = "procpool-bench-worker";  // only a label for in-process executors
+
+  set_amounts(grid.cells);
+  const GridRun run = run_grid(grid.cells, o.rounds, worker, want_progress(o.no_progress));
+  if (run.stopped_by != 0) {
+    print_error("interrupted; nothing written");
+    return run.stopped_by == SIGINT ? exit_interrupted : exit_terminated;
+  }
+
+  std::fputs(format_report(run.results).c_str(), stdout);
+  std::printf("\n(%s; %u cores; tasks/s counts tasks that returned the right result)\n",
+              jobs == 1 ? "1 worker" : (std::to_string(jobs) + " workers").c_str(),
+              std::thread::hardware_concurrency());
+  std::fflush(stdout);
+  const int checked = check_results(run.results);
+  const int written = write_outputs(run.results, o, plot_script);
+  return written != exit_ok ? written : checked;
 }
 
 }  // namespace procpool::cli
