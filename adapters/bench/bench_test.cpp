@@ -27,12 +27,7 @@ class Collector final : public Reporter {
  public:
   explicit Collector(Collected& into) : into_(into) {}
   void on_task_finished(const TaskFinished& e) override {
-    AttemptResult copy;
-    copy.outcome = e.result->outcome;
-    copy.out = e.result->out;
-    copy.started_at = e.result->started_at;
-    copy.duration = e.result->duration;
-    into_.results.emplace(e.index, std::move(copy));
+    into_.results.emplace(e.index, *e.result);
   }
 
  private:

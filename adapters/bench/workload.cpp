@@ -3,6 +3,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>

@@ -49,7 +49,7 @@ void InProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) 
 void InProcessExecutor::stop_all(StopMode) { stopping_.store(true, std::memory_order_relaxed); }
 
 void SequentialExecutor::submit(std::function<void()> job) {
-  boost::asio::post(io_, std::move(job));
+  boost::asio::post(io(), std::move(job));
 }
 
 }  // namespace procpool::threads

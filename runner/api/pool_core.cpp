@@ -79,27 +79,34 @@ bool receive_message(int fd, std::string& body) {
   return receive_all(fd, body.data(), size);
 }
 
-// The next complete message at the front of `inbox`, if there is one (then removed).
-bool pop_message(std::string& inbox, std::string& body) {
-  std::uint64_t size = 0;
-  if (inbox.size() < sizeof size) return false;
-  std::memcpy(&size, inbox.data(), sizeof size);
-  if (inbox.size() - sizeof size < size) return false;
-  body.assign(inbox, sizeof size, size);
-  inbox.erase(0, sizeof size + size);
-  return true;
+// Hands the complete messages at the front of `inbox` to `take` in order while it returns true,
+// then drops what was taken with one erase (erasing message by message would move the rest of
+// a full buffer each time).
+template <typename Take>
+void take_messages(std::string& inbox, Take take) {
+  std::size_t at = 0;
+  std::string body;
+  for (bool more = true; more;) {
+    std::uint64_t size = 0;
+    if (inbox.size() - at < sizeof size) break;
+    std::memcpy(&size, inbox.data() + at, sizeof size);
+    if (inbox.size() - at - sizeof size < size) break;
+    body.assign(inbox, at + sizeof size, size);
+    at += sizeof size + size;
+    more = take(body);
+  }
+  inbox.erase(0, at);
 }
 
 // Appends whatever `fd` has ready to `inbox` (blocking for some only when `wait`). False when
 // the peer is gone (EOF or error); what arrived before that stays in `inbox`.
 bool read_available(int fd, std::string& inbox, bool wait) {
   constexpr std::size_t kChunk = 64 * 1024;
+  char chunk[kChunk];  // not inbox.resize(+64 KiB): that zero-fills 64 KiB per read
   for (;;) {
-    const std::size_t old_size = inbox.size();
-    inbox.resize(old_size + kChunk);
-    const ssize_t n = ::recv(fd, inbox.data() + old_size, kChunk, wait ? 0 : MSG_DONTWAIT);
-    inbox.resize(old_size + (n > 0 ? static_cast<std::size_t>(n) : 0));
+    const ssize_t n = ::recv(fd, chunk, kChunk, wait ? 0 : MSG_DONTWAIT);
     if (n > 0) {
+      inbox.append(chunk, static_cast<std::size_t>(n));
       if (wait) return true;
       continue;
     }
@@ -184,24 +191,22 @@ std::string run_call(const Invocation& call) {
     }
   }
   unsigned done = 0;
-  std::string message;
   std::string inbox;  // prefetched tasks arrive together: read them with one call
-  auto next_task = [&] {
-    while (!pop_message(inbox, message)) {
-      if (!read_available(fd, inbox, /*wait=*/true)) return false;
-    }
-    return true;
-  };
-  while (next_task()) {
-    std::string reply;
-    try {
-      reply = run_call(by_name ? decode_named(message) : decode(message));
-    } catch (const std::exception& e) {  // an unknown name: report it as the task's error
-      reply = std::string(1, '\1') + "procpool::UsageError" + '\0' + e.what();
-    }
-    flush_standard_streams();  // the task's output, before its result is reported
-    if (!send_message(fd, reply)) break;
-    if (config.max_tasks_per_child > 0 && ++done >= config.max_tasks_per_child) break;
+  bool serving = true;
+  while (serving && read_available(fd, inbox, /*wait=*/true)) {
+    take_messages(inbox, [&](const std::string& message) {
+      std::string reply;
+      try {
+        reply = run_call(by_name ? decode_named(message) : decode(message));
+      } catch (const std::exception& e) {  // an unknown name: report it as the task's error
+        reply = std::string(1, '\1') + "procpool::UsageError" + '\0' + e.what();
+      }
+      flush_standard_streams();  // the task's output, before its result is reported
+      if (!send_message(fd, reply)) return serving = false;
+      if (config.max_tasks_per_child > 0 && ++done >= config.max_tasks_per_child)
+        return serving = false;
+      return true;
+    });
   }
   flush_standard_streams();
   ::_exit(0);
@@ -423,7 +428,12 @@ std::vector<int> PoolCore::worker_pids() const {
 }
 
 void PoolCore::dispatch() {
-  std::vector<std::pair<int, std::string>> sends;  // (socket, its tasks on the wire)
+  struct Send {
+    int fd;
+    std::string bytes;
+    bool framed;  // bytes are framed messages; else one big message body, sent without a copy
+  };
+  std::vector<Send> sends;  // in order: a worker reads its tasks in the order of in_flight
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const bool any_alive =
@@ -438,55 +448,46 @@ void PoolCore::dispatch() {
     // Each task to the least loaded worker that can take it, so equal tasks split evenly
     // (strict round robin gave one worker 6 of 10 long tasks when the first came alone).
     while (!queue_.empty() && !terminating_) {
-      std::vector<Worker*> candidates;
+      std::string message = encode_for_worker(queue_.front().invocation);
+      Worker* target = nullptr;
       for (Worker& worker : workers_) {
         const std::size_t assigned = worker.done + worker.in_flight.size();
         const bool retiring =
             config_.max_tasks_per_child > 0 && assigned >= config_.max_tasks_per_child;
-        if (worker.pid > 0 && !retiring && worker.in_flight.size() < config_.prefetch)
-          candidates.push_back(&worker);
-      }
-      std::stable_sort(candidates.begin(), candidates.end(), [](Worker* a, Worker* b) {
-        return a->in_flight.size() < b->in_flight.size();
-      });
-      std::string message = encode_for_worker(queue_.front().invocation);
-      Worker* target = nullptr;
-      for (Worker* worker : candidates) {
+        if (worker.pid <= 0 || retiring || worker.in_flight.size() >= config_.prefetch) continue;
+        if (target && target->in_flight.size() <= worker.in_flight.size()) continue;
         // An idle worker is blocked reading, so a task of any size goes through. A busy one may
         // be blocked writing a big result we are not reading while we send: only what surely
         // fits in the socket buffer may wait there, or both sides would block for good.
         std::size_t waiting = message.size();
-        for (std::size_t i = 1; i < worker->in_flight.size(); ++i)
-          waiting += worker->in_flight[i].wire_bytes;
-        if (worker->in_flight.empty() || waiting <= kPrefetchBytes) {
-          target = worker;
-          break;
-        }
+        for (std::size_t i = 1; i < worker.in_flight.size(); ++i)
+          waiting += worker.in_flight[i].wire_bytes;
+        if (worker.in_flight.empty() || waiting <= kPrefetchBytes) target = &worker;
       }
       if (!target) break;
-      Worker& worker = *target;
       // Kept with the task until it is answered: if the worker dies first, it is sent again.
-      worker.in_flight.push_back(std::move(queue_.front()));
-      worker.in_flight.back().wire_bytes = message.size();
+      target->in_flight.push_back(std::move(queue_.front()));
+      target->in_flight.back().wire_bytes = message.size();
       queue_.pop_front();
-      auto batch = std::find_if(sends.begin(), sends.end(),
-                                [&](const auto& send) { return send.first == worker.fd; });
-      if (batch == sends.end()) batch = sends.insert(sends.end(), {worker.fd, std::string()});
-      if (message.size() > kPrefetchBytes && batch->second.empty()) {
-        batch->second = std::move(message);  // sent on its own, without a copy
-        batch->first = -1 - worker.fd;       // marks an unframed single message
+      auto last = std::find_if(sends.rbegin(), sends.rend(),
+                               [&](const Send& send) { return send.fd == target->fd; });
+      if (message.size() > kPrefetchBytes) {
+        sends.push_back({target->fd, std::move(message), false});
+      } else if (last != sends.rend() && last->framed) {
+        append_message(last->bytes, message);
       } else {
-        append_message(batch->second, message);
+        sends.push_back({target->fd, std::string(), true});
+        append_message(sends.back().bytes, message);
       }
     }
   }
   // Outside the lock: a 100 MB argument may take a while, and submitters must not wait for it.
   // A worker that died meanwhile fails the send; its EOF is handled by manage().
-  for (auto& [fd, wire] : sends) {
-    if (fd < 0) {
-      send_message(-1 - fd, wire);
+  for (const Send& send : sends) {
+    if (send.framed) {
+      send_all(send.fd, send.bytes.data(), send.bytes.size());
     } else {
-      send_all(fd, wire.data(), wire.size());
+      send_message(send.fd, send.bytes);
     }
   }
 }
@@ -494,8 +495,10 @@ void PoolCore::dispatch() {
 void PoolCore::on_result(Worker& worker) {
   // Everything the worker has sent so far: several results per wake-up when it is ahead of us.
   const bool alive = read_available(worker.fd, worker.inbox, /*wait=*/false);
-  std::string reply;
-  while (pop_message(worker.inbox, reply)) on_reply(worker, reply);
+  take_messages(worker.inbox, [&](const std::string& reply) {
+    on_reply(worker, reply);
+    return true;
+  });
   if (!alive) on_worker_gone(worker);
 }
 

@@ -26,6 +26,7 @@ class InProcessExecutor : public Executor {
  protected:
   // Runs `job` on one of the executor's threads (or inline). Never blocks on the job.
   virtual void submit(std::function<void()> job) = 0;
+  boost::asio::io_context& io() { return io_; }
 
  private:
   boost::asio::io_context& io_;
@@ -35,11 +36,10 @@ class InProcessExecutor : public Executor {
 // Runs one task after the other on the calling (event loop) thread: the baseline.
 class SequentialExecutor final : public InProcessExecutor {
  public:
-  explicit SequentialExecutor(boost::asio::io_context& io) : InProcessExecutor(io), io_(io) {}
+  using InProcessExecutor::InProcessExecutor;
 
  private:
   void submit(std::function<void()> job) override;
-  boost::asio::io_context& io_;
 };
 
 }  // namespace procpool::threads
