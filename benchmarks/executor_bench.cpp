@@ -5,8 +5,8 @@
 // Google Benchmark runs each a few times; `procpool bench` is the tool for the full grid.
 #include <benchmark/benchmark.h>
 
-#include "procpool/bench/grid.hpp"
-#include "procpool/bench/workload.hpp"
+#include "procpool/adapters/bench/grid.hpp"
+#include "procpool/adapters/bench/workload.hpp"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <csignal>
 #include <map>
 
-#include "procpool/bench/grid.hpp"
-#include "procpool/bench/report.hpp"
-#include "procpool/bench/workload.hpp"
+#include "procpool/adapters/bench/grid.hpp"
+#include "procpool/adapters/bench/report.hpp"
+#include "procpool/adapters/bench/workload.hpp"
 #include "procpool/pool.hpp"
 #include "test_support.hpp"
 

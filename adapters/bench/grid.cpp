@@ -1,4 +1,4 @@
-#include "procpool/bench/grid.hpp"
+#include "procpool/adapters/bench/grid.hpp"
 
 #include <unistd.h>
 #include <algorithm>
@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <memory>
 
-#include "procpool/bench/pool_executor.hpp"
+#include "procpool/adapters/bench/pool_executor.hpp"
+#include "procpool/adapters/threads/tbb_executor.hpp"
+#include "procpool/adapters/threads/thread_pool_executor.hpp"
 #include "procpool/pool.hpp"
-#include "procpool/schedule/process_executor.hpp"
-#include "procpool/threads/tbb_executor.hpp"
-#include "procpool/threads/thread_pool_executor.hpp"
+#include "procpool/runner/schedule/process_executor.hpp"
 
 namespace procpool::bench {
 
@@ -33,9 +33,9 @@ ExecutorSetup make_executor(const std::string& name, boost::asio::io_context& io
   if (name == "sequential") return {std::make_unique<threads::SequentialExecutor>(io), 1};
   if (name == "pool") return {std::make_unique<PoolExecutor>(io, jobs), jobs * kQueuedPerWorker};
   if (name == "process") {
-    ProcessExecutorOptions options;
+    schedule::ProcessExecutorOptions options;
     options.grace = std::chrono::milliseconds(1000);
-    return {std::make_unique<ProcessExecutor>(io, options), jobs};
+    return {std::make_unique<schedule::ProcessExecutor>(io, options), jobs};
   }
   throw std::invalid_argument("unknown executor '" + name + "'");
 }
@@ -100,10 +100,10 @@ bool runs_in_process(std::string_view executor) {
   return executor == "tbb" || executor == "threads" || executor == "sequential";
 }
 
-RunSummary run_plain_session(boost::asio::io_context& io, Executor& executor,
-                             const SchedulerConfig& config, std::vector<TaskSpec> tasks,
+RunSummary run_plain_session(boost::asio::io_context& io, schedule::Executor& executor,
+                             const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
                              std::vector<Reporter*> reporters) {
-  Scheduler scheduler(executor, config, std::move(reporters));
+  schedule::Scheduler scheduler(executor, config, std::move(reporters));
   RunSummary summary;
   scheduler.start(std::move(tasks), [&](const RunSummary& s) { summary = s; });
   io.run();
@@ -123,7 +123,7 @@ CellResult run_cell(const Cell& cell, const std::string& worker, const SessionRu
   boost::asio::io_context io;
   ExecutorSetup setup = make_executor(cell.executor, io, cell.jobs);
   ResultChecker checker(items, progress);
-  SchedulerConfig config;
+  schedule::SchedulerConfig config;
   config.jobs = setup.in_flight;
 
   CellResult result{cell};

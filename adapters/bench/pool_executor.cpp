@@ -1,4 +1,4 @@
-#include "procpool/bench/pool_executor.hpp"
+#include "procpool/adapters/bench/pool_executor.hpp"
 
 #include <mutex>
 #include <vector>
@@ -6,7 +6,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
-#include "procpool/bench/workload.hpp"
+#include "procpool/adapters/bench/workload.hpp"
 #include "procpool/pool.hpp"
 
 namespace procpool::bench {
@@ -37,7 +37,7 @@ PoolExecutor::PoolExecutor(boost::asio::io_context& io, unsigned processes)
 
 PoolExecutor::~PoolExecutor() { state_->pool.terminate(); }
 
-void PoolExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+void PoolExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
   const std::vector<std::string>& argv = launch.spec->argv;
   std::vector<std::string> words(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
   struct Pending {
@@ -114,7 +114,7 @@ void PoolExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
       state_->pool.apply_async_notify(std::move(on_ready), &run_words, std::move(words));
 }
 
-void PoolExecutor::stop_all(StopMode) {
+void PoolExecutor::stop_all(schedule::StopMode) {
   state_->terminated = true;
   state_->pool.terminate();
 }

@@ -1,4 +1,4 @@
-#include "procpool/bench/report.hpp"
+#include "procpool/adapters/bench/report.hpp"
 
 #include <algorithm>
 #include <cstdio>

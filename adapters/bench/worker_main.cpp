@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "procpool/bench/workload.hpp"
+#include "procpool/adapters/bench/workload.hpp"
 
 int main(int argc, char** argv) {
   try {

@@ -1,4 +1,4 @@
-#include "procpool/bench/workload.hpp"
+#include "procpool/adapters/bench/workload.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
-#include "procpool/command/command_source.hpp"
+#include "procpool/adapters/command/command_source.hpp"
 
-#include "procpool/command/shell_words.hpp"
+#include "procpool/adapters/command/shell_words.hpp"
 
 namespace procpool::command {
 namespace {

@@ -1,4 +1,4 @@
-#include "procpool/command/command_source.hpp"
+#include "procpool/adapters/command/command_source.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "procpool/command/shell_words.hpp"
+#include "procpool/adapters/command/shell_words.hpp"
 
 #include <gtest/gtest.h>
 

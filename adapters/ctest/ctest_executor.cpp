@@ -1,14 +1,14 @@
-#include "procpool/ctest/ctest_executor.hpp"
+#include "procpool/adapters/ctest/ctest_executor.hpp"
 
 namespace procpool::ctest {
 
-void CtestExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
   const auto rules = launch.spec->test ? rules_.find(launch.spec->test->name) : rules_.end();
   if (rules == rules_.end()) {
     inner_.start(launch, std::move(callbacks));
     return;
   }
-  AttemptCallbacks inner;
+  schedule::AttemptCallbacks inner;
   inner.slow = std::move(callbacks.slow);
   inner.done = [&rules = rules->second, done = std::move(callbacks.done)](AttemptResult result) {
     // CTest matches its regular expressions against the test's whole output; keep the last MiB.

@@ -1,4 +1,4 @@
-#include "procpool/ctest/ctest_source.hpp"
+#include "procpool/adapters/ctest/ctest_source.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
-#include "procpool/process/child.hpp"
+#include "procpool/runner/process/child.hpp"
 
 namespace procpool::ctest {
 namespace {

@@ -1,4 +1,4 @@
-#include "procpool/ctest/ctest_source.hpp"
+#include "procpool/adapters/ctest/ctest_source.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "procpool/gtest/gtest_executor.hpp"
+#include "procpool/adapters/gtest/gtest_executor.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 #include <filesystem>
 
-#include "procpool/gtest/verdict.hpp"
+#include "procpool/adapters/gtest/verdict.hpp"
 
 namespace procpool::gtest {
 namespace fs = std::filesystem;
@@ -33,7 +33,7 @@ void empty_directory(const fs::path& dir) {
 
 }  // namespace
 
-void GtestExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
   const TaskSpec& original = *launch.spec;
   if (!original.test || !original.preset_failure.empty()) {
     inner_.start(launch, std::move(callbacks));  // not a test run (e.g. a listing failure)
@@ -62,11 +62,11 @@ void GtestExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
                                                  "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
 
   const std::uint64_t id = next_id_++;
-  Launch inner_launch = launch;
+  schedule::Launch inner_launch = launch;
   inner_launch.spec = spec.get();
   running_specs_.emplace(id, std::move(spec));
 
-  AttemptCallbacks inner_callbacks;
+  schedule::AttemptCallbacks inner_callbacks;
   inner_callbacks.slow = std::move(callbacks.slow);
   inner_callbacks.done = [this, id, tmp, result_file, premature_file, test = *original.test,
                           done = std::move(callbacks.done)](AttemptResult result) {

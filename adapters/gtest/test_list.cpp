@@ -1,10 +1,10 @@
-#include "procpool/gtest/test_list.hpp"
+#include "procpool/adapters/gtest/test_list.hpp"
 
 #include <deque>
 
 #include <boost/asio/io_context.hpp>
 
-#include "procpool/process/child.hpp"
+#include "procpool/runner/process/child.hpp"
 
 namespace procpool::gtest {
 namespace {

@@ -1,4 +1,4 @@
-#include "procpool/gtest/verdict.hpp"
+#include "procpool/adapters/gtest/verdict.hpp"
 
 #include <csignal>
 

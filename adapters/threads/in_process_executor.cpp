@@ -1,4 +1,4 @@
-#include "procpool/threads/in_process_executor.hpp"
+#include "procpool/adapters/threads/in_process_executor.hpp"
 
 #include <exception>
 #include <stdexcept>
@@ -6,11 +6,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
-#include "procpool/bench/workload.hpp"
+#include "procpool/adapters/bench/workload.hpp"
 
 namespace procpool::threads {
 
-void InProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+void InProcessExecutor::start(const schedule::Launch& launch,
+                              schedule::AttemptCallbacks callbacks) {
   // argv[0] is the worker program the process executor would start; the words follow it.
   const std::vector<std::string>& argv = launch.spec->argv;
   std::vector<std::string> words(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
@@ -46,7 +47,9 @@ void InProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) 
   });
 }
 
-void InProcessExecutor::stop_all(StopMode) { stopping_.store(true, std::memory_order_relaxed); }
+void InProcessExecutor::stop_all(schedule::StopMode) {
+  stopping_.store(true, std::memory_order_relaxed);
+}
 
 void SequentialExecutor::submit(std::function<void()> job) {
   boost::asio::post(io(), std::move(job));

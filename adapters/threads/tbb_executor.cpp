@@ -1,4 +1,4 @@
-#include "procpool/threads/tbb_executor.hpp"
+#include "procpool/adapters/threads/tbb_executor.hpp"
 
 #include <condition_variable>
 #include <mutex>

@@ -1,4 +1,4 @@
-#include "procpool/threads/thread_pool_executor.hpp"
+#include "procpool/adapters/threads/thread_pool_executor.hpp"
 
 namespace procpool::threads {
 

@@ -2,8 +2,8 @@
 #include <cstdio>
 
 #include <boost/asio/io_context.hpp>
-#include <procpool/schedule/process_executor.hpp>
-#include <procpool/schedule/scheduler.hpp>
+#include <procpool/runner/schedule/process_executor.hpp>
+#include <procpool/runner/schedule/scheduler.hpp>
 
 namespace {
 
@@ -20,9 +20,9 @@ class PrintOutput final : public procpool::Reporter {
 
 int main() {
   boost::asio::io_context io;
-  procpool::ProcessExecutor executor(io, {});
+  procpool::schedule::ProcessExecutor executor(io, {});
   PrintOutput printer;
-  procpool::Scheduler scheduler(executor, {.jobs = 2}, {&printer});
+  procpool::schedule::Scheduler scheduler(executor, {.jobs = 2}, {&printer});
   std::vector<procpool::TaskSpec> tasks;
   for (const char* word : {"alpha", "beta", "gamma"}) {
     procpool::TaskSpec task;

@@ -21,7 +21,8 @@
 
 #include "child_support.hpp"
 #include "procpool/errors.hpp"
-#include "procpool/process/spawn.hpp"
+#include "procpool/runner/core/fd_io.hpp"
+#include "procpool/runner/process/spawn.hpp"
 
 namespace procpool::detail {
 namespace {
@@ -29,17 +30,10 @@ namespace {
 // Far below Linux's default Unix-socket buffer (~208 KiB): prefetched tasks never block a send.
 constexpr std::size_t kPrefetchBytes = 64 * 1024;
 
-// Messages are a 64-bit length and that many bytes, over a Unix stream socket (send with
+// Messages are a 64-bit length and that many bytes, over a Unix stream socket (send_all uses
 // MSG_NOSIGNAL: a dead peer is an error value, never a SIGPIPE).
 bool send_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
+  return procpool::send_all(fd, std::string_view(data, size));
 }
 
 // One message as it goes on the wire; batches of them are sent with one system call.

@@ -11,11 +11,11 @@
 #include <thread>
 
 #include "exit_codes.hpp"
-#include "procpool/bench/grid.hpp"
-#include "procpool/bench/report.hpp"
-#include "procpool/core/atomic_file.hpp"
-#include "procpool/process/child.hpp"
-#include "procpool/report/status_line.hpp"
+#include "procpool/adapters/bench/grid.hpp"
+#include "procpool/adapters/bench/report.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/process/child.hpp"
+#include "procpool/runner/report/status_line.hpp"
 #include "run_session.hpp"
 
 #ifndef PROCPOOL_SOURCE_DIR
@@ -214,11 +214,11 @@ struct GridRun {
 GridRun run_grid(const std::vector<Cell>& cells, unsigned rounds, const std::string& worker,
                  bool progress_bar) {
   GridRun run;
-  StatusLine status(STDERR_FILENO, progress_bar);
+  report::StatusLine status(STDERR_FILENO, progress_bar);
   // Each cell runs as a session: Ctrl-C cancels it (and the grid). The orphan sweep waits until
   // the executor is gone: it would kill pool workers, which the pool would then replace.
-  SessionRunner session = [&](boost::asio::io_context& io, Executor& executor,
-                              const SchedulerConfig& config, std::vector<TaskSpec> tasks,
+  SessionRunner session = [&](boost::asio::io_context& io, schedule::Executor& executor,
+                              const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
                               std::vector<Reporter*> reporters) {
     SessionResult result = run_session(io, executor, config, std::move(tasks), {.all = reporters},
                                        /*sweep_orphans=*/false);

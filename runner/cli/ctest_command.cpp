@@ -5,8 +5,8 @@
 #include <map>
 
 #include "exit_codes.hpp"
-#include "procpool/ctest/ctest_executor.hpp"
-#include "procpool/ctest/ctest_source.hpp"
+#include "procpool/adapters/ctest/ctest_executor.hpp"
+#include "procpool/adapters/ctest/ctest_source.hpp"
 
 namespace procpool::cli {
 
@@ -54,9 +54,10 @@ int run_ctest_command(const CtestOptions& o) {
   if (!disabled.empty()) {
     std::fprintf(stderr, "procpool ctest: not run (DISABLED): %s\n", disabled.c_str());
   }
-  return run_tests("procpool ctest", o.run, {}, std::move(tests), [&](Executor& processes) {
-    return std::make_unique<ctest::CtestExecutor>(processes, std::move(rules));
-  });
+  return run_tests("procpool ctest", o.run, {}, std::move(tests),
+                   [&](schedule::Executor& processes) {
+                     return std::make_unique<ctest::CtestExecutor>(processes, std::move(rules));
+                   });
 }
 
 }  // namespace procpool::cli

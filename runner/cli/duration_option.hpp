@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "procpool/schedule/process_executor.hpp"
+#include "procpool/runner/schedule/process_executor.hpp"
 
 namespace procpool::cli {
 
@@ -13,8 +13,9 @@ inline std::chrono::milliseconds seconds_to_ms(double seconds) {
 }
 
 // --timeout, --grace and --slow as every subcommand takes them.
-inline ProcessExecutorOptions process_options(double timeout_s, double grace_s, double slow_s) {
-  ProcessExecutorOptions options;
+inline schedule::ProcessExecutorOptions process_options(double timeout_s, double grace_s,
+                                                        double slow_s) {
+  schedule::ProcessExecutorOptions options;
   options.default_timeout = seconds_to_ms(timeout_s);
   options.grace = seconds_to_ms(grace_s);
   options.slow_after = seconds_to_ms(slow_s);

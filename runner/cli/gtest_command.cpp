@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "exit_codes.hpp"
-#include "procpool/gtest/gtest_executor.hpp"
-#include "procpool/gtest/test_list.hpp"
+#include "procpool/adapters/gtest/gtest_executor.hpp"
+#include "procpool/adapters/gtest/test_list.hpp"
 
 namespace procpool::cli {
 namespace fs = std::filesystem;
@@ -84,11 +84,12 @@ int run_gtest_command(const GtestOptions& o) {
     results_dir = temp_root + "/results";
     fs::create_directories(results_dir);
   }
-  const int code = run_tests(
-      "procpool gtest", o.run, std::move(broken), std::move(tests), [&](Executor& processes) {
-        return std::make_unique<gtest::GtestExecutor>(
-            processes, gtest::GtestExecutorOptions{temp_root, results_dir, o.keep_tmp});
-      });
+  const int code =
+      run_tests("procpool gtest", o.run, std::move(broken), std::move(tests),
+                [&](schedule::Executor& processes) {
+                  return std::make_unique<gtest::GtestExecutor>(
+                      processes, gtest::GtestExecutorOptions{temp_root, results_dir, o.keep_tmp});
+                });
   std::error_code ignored;
   fs::remove_all(results_dir, ignored);
   if (o.keep_tmp) {

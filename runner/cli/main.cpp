@@ -11,7 +11,7 @@
 #include "exit_codes.hpp"
 #include "gtest_command.hpp"
 #include "procpool/pool.hpp"
-#include "procpool/process/orphans.hpp"
+#include "procpool/runner/process/orphans.hpp"
 #include "run_command.hpp"
 
 #ifndef PROCPOOL_VERSION

@@ -11,12 +11,12 @@
 
 #include "duration_option.hpp"
 #include "exit_codes.hpp"
-#include "procpool/command/command_source.hpp"
-#include "procpool/report/console_reporter.hpp"
-#include "procpool/report/joblog_reporter.hpp"
-#include "procpool/report/json_reporter.hpp"
-#include "procpool/report/results_dir_reporter.hpp"
-#include "procpool/schedule/process_executor.hpp"
+#include "procpool/adapters/command/command_source.hpp"
+#include "procpool/runner/report/console_reporter.hpp"
+#include "procpool/runner/report/joblog_reporter.hpp"
+#include "procpool/runner/report/json_reporter.hpp"
+#include "procpool/runner/report/results_dir_reporter.hpp"
+#include "procpool/runner/schedule/process_executor.hpp"
 #include "run_session.hpp"
 
 namespace procpool::cli {
@@ -143,7 +143,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
 
 int run_run_command(const RunOptions& o) {
   std::string error;
-  auto halt = HaltPolicy::parse(o.halt, error);
+  auto halt = schedule::HaltPolicy::parse(o.halt, error);
   if (!halt) return usage_error(error);
   auto tasks = build_tasks(o, error);
   if (!tasks) return usage_error(error);
@@ -165,29 +165,29 @@ int run_run_command(const RunOptions& o) {
   }
 
   boost::asio::io_context io(1);
-  ProcessExecutor executor(io, process_options(o.timeout_s, o.grace_s, o.slow_s));
+  schedule::ProcessExecutor executor(io, process_options(o.timeout_s, o.grace_s, o.slow_s));
 
-  SchedulerConfig config;
+  schedule::SchedulerConfig config;
   config.jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   config.retries = o.retries;
   config.halt = *halt;
 
-  ConsoleOptions console_options;
+  report::ConsoleOptions console_options;
   console_options.keep_order = o.keep_order;
   console_options.tag = o.tag;
   console_options.progress = want_progress(o.no_progress);
-  ConsoleReporter console(console_options);
+  report::ConsoleReporter console(console_options);
 
   SessionReporters reporters;
   reporters.tick = [&console] { console.tick(); };
   reporters.all.push_back(&console);
-  std::optional<JoblogReporter> joblog;
-  std::optional<JsonReporter> json;
-  std::optional<ResultsDirReporter> results;
+  std::optional<report::JoblogReporter> joblog;
+  std::optional<report::JsonReporter> json;
+  std::optional<report::ResultsDirReporter> results;
   if (!o.joblog.empty()) reporters.files.push_back(&joblog.emplace(o.joblog));
   if (!o.json.empty()) reporters.files.push_back(&json.emplace(o.json));
   if (!o.results_dir.empty()) reporters.files.push_back(&results.emplace(o.results_dir));
-  for (FileReporter* file : reporters.files) reporters.all.push_back(file);
+  for (report::FileReporter* file : reporters.files) reporters.all.push_back(file);
 
   SessionResult result = run_session(io, executor, config, std::move(*tasks), reporters);
   for (const auto& message : result.report_errors) {

@@ -11,7 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "exit_codes.hpp"
-#include "procpool/process/orphans.hpp"
+#include "procpool/runner/process/orphans.hpp"
 
 namespace procpool::cli {
 namespace asio = boost::asio;
@@ -29,11 +29,11 @@ void schedule_tick(asio::steady_timer& timer, const std::function<void()>& tick,
 
 }  // namespace
 
-SessionResult run_session(asio::io_context& io, Executor& executor, const SchedulerConfig& config,
-                          std::vector<TaskSpec> tasks, const SessionReporters& reporters,
-                          bool sweep) {
+SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
+                          const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
+                          const SessionReporters& reporters, bool sweep) {
   SessionResult result;
-  Scheduler scheduler(executor, config, reporters.all);
+  schedule::Scheduler scheduler(executor, config, reporters.all);
   bool done = false;
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -62,7 +62,7 @@ SessionResult run_session(asio::io_context& io, Executor& executor, const Schedu
   io.run();
 
   if (sweep) sweep_orphans();
-  for (FileReporter* file : reporters.files) {
+  for (report::FileReporter* file : reporters.files) {
     if (!file->error().empty()) result.report_errors.push_back(file->error());
   }
   return result;

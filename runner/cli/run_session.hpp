@@ -10,18 +10,18 @@
 #include <boost/asio/io_context.hpp>
 
 #include <functional>
-#include "procpool/core/events.hpp"
+#include "procpool/runner/core/events.hpp"
 
-#include "procpool/report/file_reporter.hpp"
-#include "procpool/schedule/executor.hpp"
-#include "procpool/schedule/scheduler.hpp"
+#include "procpool/runner/report/file_reporter.hpp"
+#include "procpool/runner/schedule/executor.hpp"
+#include "procpool/runner/schedule/scheduler.hpp"
 
 namespace procpool::cli {
 
 struct SessionReporters {
-  std::vector<Reporter*> all;        // every consumer of events, in call order
-  std::vector<FileReporter*> files;  // those whose write errors must fail the run
-  std::function<void()> tick;        // redraws a live status line; may be empty
+  std::vector<Reporter*> all;                // every consumer of events, in call order
+  std::vector<report::FileReporter*> files;  // those whose write errors must fail the run
+  std::function<void()> tick;                // redraws a live status line; may be empty
 };
 
 struct SessionResult {
@@ -33,8 +33,8 @@ struct SessionResult {
 // `sweep_orphans`: kill and reap whatever children remain when the run ends. A caller whose
 // executor keeps child processes of its own (a Pool's workers) passes false and sweeps after
 // shutting the executor down, or the sweep would kill workers the pool then replaces.
-SessionResult run_session(boost::asio::io_context& io, Executor& executor,
-                          const SchedulerConfig& config, std::vector<TaskSpec> tasks,
+SessionResult run_session(boost::asio::io_context& io, schedule::Executor& executor,
+                          const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
                           const SessionReporters& reporters, bool sweep_orphans = true);
 
 // The sweep: kills and reaps every child left, saying so on stderr when there were any.

@@ -8,13 +8,13 @@
 
 #include "duration_option.hpp"
 #include "exit_codes.hpp"
-#include "procpool/plan/history.hpp"
-#include "procpool/plan/partition.hpp"
-#include "procpool/report/gtest_console_reporter.hpp"
-#include "procpool/report/json_reporter.hpp"
-#include "procpool/report/junit_reporter.hpp"
-#include "procpool/report/log_dir_reporter.hpp"
-#include "procpool/schedule/process_executor.hpp"
+#include "procpool/runner/plan/history.hpp"
+#include "procpool/runner/plan/partition.hpp"
+#include "procpool/runner/report/gtest_console_reporter.hpp"
+#include "procpool/runner/report/json_reporter.hpp"
+#include "procpool/runner/report/junit_reporter.hpp"
+#include "procpool/runner/report/log_dir_reporter.hpp"
+#include "procpool/runner/schedule/process_executor.hpp"
 #include "run_session.hpp"
 
 namespace procpool::cli {
@@ -86,7 +86,7 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
     std::fprintf(stderr, "%s: warning: %s\n", name.c_str(), message.c_str());
   };
   std::string error;
-  auto halt = HaltPolicy::parse(o.halt, error);
+  auto halt = schedule::HaltPolicy::parse(o.halt, error);
   if (!halt) return fail(error);
   auto shard = choose_shard(o, error);
   if (!shard) return fail(error);
@@ -128,27 +128,27 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   }
 
   boost::asio::io_context io(1);
-  ProcessExecutor processes(io, process_options(o.timeout_s, o.grace_s, o.slow_s));
-  std::unique_ptr<Executor> wrapped = wrap ? wrap(processes) : nullptr;
-  Executor& executor = wrapped ? *wrapped : processes;
+  schedule::ProcessExecutor processes(io, process_options(o.timeout_s, o.grace_s, o.slow_s));
+  std::unique_ptr<schedule::Executor> wrapped = wrap ? wrap(processes) : nullptr;
+  schedule::Executor& executor = wrapped ? *wrapped : processes;
 
-  SchedulerConfig config;
+  schedule::SchedulerConfig config;
   config.jobs = effective_jobs(o);
   config.retries = o.retries;
   config.halt = *halt;
 
-  GtestConsoleReporter console(
+  report::GtestConsoleReporter console(
       {.progress = want_progress(o.no_progress), .slowest = o.print_test_times ? 10u : 0u});
   plan::HistoryRecorder history_recorder(history, o.history);
   SessionReporters reporters;
   reporters.all = {&console, &history_recorder};
-  std::optional<JunitReporter> junit;
-  std::optional<JsonReporter> json;
-  std::optional<LogDirReporter> logs;
+  std::optional<report::JunitReporter> junit;
+  std::optional<report::JsonReporter> json;
+  std::optional<report::LogDirReporter> logs;
   if (!o.junit.empty()) reporters.files.push_back(&junit.emplace(o.junit));
   if (!o.json.empty()) reporters.files.push_back(&json.emplace(o.json, o.log_dir));
   if (!o.log_dir.empty()) reporters.files.push_back(&logs.emplace(o.log_dir));
-  for (FileReporter* file : reporters.files) reporters.all.push_back(file);
+  for (report::FileReporter* file : reporters.files) reporters.all.push_back(file);
   reporters.tick = [&console] { console.tick(); };
 
   SessionResult result = run_session(io, executor, config, std::move(tasks), reporters);

@@ -11,8 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "procpool/core/task.hpp"
-#include "procpool/schedule/executor.hpp"
+#include "procpool/runner/core/task.hpp"
+#include "procpool/runner/schedule/executor.hpp"
 
 namespace procpool::cli {
 
@@ -40,7 +40,8 @@ void add_test_run_options(CLI::App* command, TestRunOptions& options);
 unsigned effective_jobs(const TestRunOptions& options);
 
 // Wraps the process executor for the duration of the run (e.g. the gtest verdict reader).
-using ExecutorWrapper = std::function<std::unique_ptr<Executor>(Executor& processes)>;
+using ExecutorWrapper =
+    std::function<std::unique_ptr<schedule::Executor>(schedule::Executor& processes)>;
 
 // `always` run in every shard (entries that report a broken source); `tests` are sharded and
 // ordered. Returns the exit status. `name` prefixes messages ("procpool gtest").

@@ -1,9 +1,11 @@
-#include "procpool/core/atomic_file.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+
+#include "procpool/runner/core/fd_io.hpp"
 
 namespace procpool {
 
@@ -19,14 +21,8 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::write(std::string_view bytes) {
-  while (error_.empty() && !bytes.empty()) {
-    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error_ = "cannot write " + path_ + ": " + std::strerror(errno);
-      return;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
+  if (error_.empty() && !write_all(fd_, bytes)) {
+    error_ = "cannot write " + path_ + ": " + std::strerror(errno);
   }
 }
 

@@ -1,4 +1,4 @@
-#include "procpool/core/capture.hpp"
+#include "procpool/runner/core/capture.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <utility>
+
+#include "procpool/runner/core/fd_io.hpp"
 
 namespace procpool {
 namespace {
@@ -29,18 +31,6 @@ int open_anonymous_file(std::string& error) {
   }
   ::unlink(path.c_str());
   return fd;
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "procpool/core/capture.hpp"
+#include "procpool/runner/core/capture.hpp"
 
 #include <cstdlib>
 

@@ -1,4 +1,4 @@
-#include "procpool/core/outcome.hpp"
+#include "procpool/runner/core/outcome.hpp"
 
 #include <csignal>
 #include <cstring>

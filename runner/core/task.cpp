@@ -1,4 +1,4 @@
-#include "procpool/core/task.hpp"
+#include "procpool/runner/core/task.hpp"
 
 #include <cctype>
 

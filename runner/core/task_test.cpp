@@ -1,8 +1,8 @@
-#include "procpool/core/task.hpp"
+#include "procpool/runner/core/task.hpp"
 
 #include <gtest/gtest.h>
 
-#include "procpool/core/atomic_file.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
 #include "test_support.hpp"
 
 namespace procpool {

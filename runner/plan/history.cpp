@@ -1,4 +1,4 @@
-#include "procpool/plan/history.hpp"
+#include "procpool/runner/plan/history.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "procpool/core/atomic_file.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
 
 namespace procpool::plan {
 namespace {

@@ -1,4 +1,4 @@
-#include "procpool/plan/partition.hpp"
+#include "procpool/runner/plan/partition.hpp"
 
 #include <algorithm>
 #include <charconv>

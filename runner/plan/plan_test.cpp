@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "procpool/plan/history.hpp"
-#include "procpool/plan/partition.hpp"
+#include "procpool/runner/plan/history.hpp"
+#include "procpool/runner/plan/partition.hpp"
 #include "test_support.hpp"
 
 namespace procpool::plan {

@@ -1,4 +1,4 @@
-#include "procpool/process/child.hpp"
+#include "procpool/runner/process/child.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>

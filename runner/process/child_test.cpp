@@ -1,5 +1,5 @@
 // The process layer on its own: one Child per test, driven by the helper program.
-#include "procpool/process/child.hpp"
+#include "procpool/runner/process/child.hpp"
 
 #include <csignal>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "procpool/process/orphans.hpp"
+#include "procpool/runner/process/orphans.hpp"
 
 #include <dirent.h>
 #include <sys/prctl.h>

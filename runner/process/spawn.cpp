@@ -1,4 +1,4 @@
-#include "procpool/process/spawn.hpp"
+#include "procpool/runner/process/spawn.hpp"
 
 #include <fcntl.h>
 #include <pthread.h>

@@ -1,8 +1,8 @@
-#include "procpool/report/console_reporter.hpp"
+#include "procpool/runner/report/console_reporter.hpp"
 
 #include <cstdio>
 
-namespace procpool {
+namespace procpool::report {
 namespace {
 
 std::string failure_note(const TaskFinished& event) {
@@ -105,4 +105,4 @@ void ConsoleReporter::tick() {
   status_.draw(progress_text(done_, total_, running_, failed_, started_));
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

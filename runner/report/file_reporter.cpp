@@ -1,9 +1,9 @@
-#include "procpool/report/file_reporter.hpp"
+#include "procpool/runner/report/file_reporter.hpp"
 
 #include <cstdio>
 #include <ctime>
 
-namespace procpool {
+namespace procpool::report {
 
 double epoch_seconds(WallTime time) {
   return std::chrono::duration<double>(time.time_since_epoch()).count();
@@ -27,4 +27,4 @@ std::string iso8601_utc(WallTime time) {
   return text;
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

@@ -1,12 +1,12 @@
-#include "procpool/report/gtest_console_reporter.hpp"
+#include "procpool/runner/report/gtest_console_reporter.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
-#include "procpool/report/test_names.hpp"
+#include "procpool/runner/report/test_names.hpp"
 
-namespace procpool {
+namespace procpool::report {
 namespace {
 
 std::string millis(std::chrono::nanoseconds d) {
@@ -171,4 +171,4 @@ void GtestConsoleReporter::tick() {
   status_.draw(progress_text(done_, total_, running_, failed_count_, started_));
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

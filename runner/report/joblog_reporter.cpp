@@ -1,10 +1,10 @@
-#include "procpool/report/joblog_reporter.hpp"
+#include "procpool/runner/report/joblog_reporter.hpp"
 
 #include <cstdio>
 
-#include "procpool/core/atomic_file.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
 
-namespace procpool {
+namespace procpool::report {
 
 const char* JoblogReporter::header() {
   return "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand";
@@ -37,4 +37,4 @@ void JoblogReporter::on_run_finished(const RunFinished&) {
   record_error(write_file_atomically(path_, std::string(header()) + "\n" + rows_));
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

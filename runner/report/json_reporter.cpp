@@ -1,11 +1,11 @@
-#include "procpool/report/json_reporter.hpp"
+#include "procpool/runner/report/json_reporter.hpp"
 
 #include <algorithm>
 
-#include "procpool/core/atomic_file.hpp"
-#include "procpool/report/test_names.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/report/test_names.hpp"
 
-namespace procpool {
+namespace procpool::report {
 
 nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string& log_dir) {
   const AttemptResult& result = *event.result;
@@ -74,4 +74,4 @@ void JsonReporter::on_run_finished(const RunFinished& event) {
       path_, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

@@ -1,4 +1,4 @@
-#include "procpool/report/junit_reporter.hpp"
+#include "procpool/runner/report/junit_reporter.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -6,10 +6,10 @@
 
 #include <pugixml.hpp>
 
-#include "procpool/core/atomic_file.hpp"
-#include "procpool/report/test_names.hpp"  // headline()
+#include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/report/test_names.hpp"  // headline()
 
-namespace procpool {
+namespace procpool::report {
 namespace {
 
 constexpr std::size_t kMaxOutput = 1 << 20;  // keep reports readable: the last 1 MiB of output
@@ -199,4 +199,4 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
   record_error(write_file_atomically(path_, text.str()));
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

@@ -1,8 +1,8 @@
-#include "procpool/report/junit_reporter.hpp"
+#include "procpool/runner/report/junit_reporter.hpp"
 
 #include <gtest/gtest.h>
 
-namespace procpool {
+namespace procpool::report {
 namespace {
 
 TEST(JunitXmlSafe, KeepsValidUtf8AndReplacesWhatXmlForbids) {
@@ -18,4 +18,4 @@ TEST(JunitXmlSafe, KeepsValidUtf8AndReplacesWhatXmlForbids) {
 }
 
 }  // namespace
-}  // namespace procpool
+}  // namespace procpool::report

@@ -1,11 +1,11 @@
-#include "procpool/report/log_dir_reporter.hpp"
+#include "procpool/runner/report/log_dir_reporter.hpp"
 
 #include <filesystem>
 
-#include "procpool/core/atomic_file.hpp"
-#include "procpool/report/test_names.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/report/test_names.hpp"
 
-namespace procpool {
+namespace procpool::report {
 
 std::string LogDirReporter::attempt_text(unsigned attempt, const AttemptResult& result) {
   const Outcome& outcome = result.outcome;
@@ -40,4 +40,4 @@ void LogDirReporter::on_task_finished(const TaskFinished& event) {
   record_error(write_file_atomically(path, text));
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

@@ -1,12 +1,12 @@
-#include "procpool/report/results_dir_reporter.hpp"
+#include "procpool/runner/report/results_dir_reporter.hpp"
 
 #include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
 
-#include "procpool/core/atomic_file.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
 
-namespace procpool {
+namespace procpool::report {
 namespace {
 
 std::string write_capture(const std::string& path, const Capture& capture) {
@@ -29,4 +29,4 @@ void ResultsDirReporter::on_task_finished(const TaskFinished& event) {
   record_error(write_file_atomically(task_dir + "/cmd", event.spec->name + "\n"));
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

@@ -1,19 +1,10 @@
-#include "procpool/report/status_line.hpp"
+#include "procpool/runner/report/status_line.hpp"
 
 #include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 
-namespace procpool {
-
-void write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
+namespace procpool::report {
 
 void write_capture(int fd, const Capture& capture, const std::string& prefix) {
   if (prefix.empty()) {
@@ -66,4 +57,4 @@ std::string progress_text(std::size_t done, std::size_t total, unsigned running,
   return line;
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

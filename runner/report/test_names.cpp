@@ -1,8 +1,8 @@
-#include "procpool/report/test_names.hpp"
+#include "procpool/runner/report/test_names.hpp"
 
 #include <filesystem>
 
-namespace procpool {
+namespace procpool::report {
 
 std::string display_name(const TaskSpec& spec) {
   return spec.test ? spec.test->full_name() : spec.name;
@@ -41,4 +41,4 @@ std::string verdict_of(const TaskFinished& event) {
   }
 }
 
-}  // namespace procpool
+}  // namespace procpool::report

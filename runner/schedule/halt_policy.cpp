@@ -1,8 +1,8 @@
-#include "procpool/schedule/halt_policy.hpp"
+#include "procpool/runner/schedule/halt_policy.hpp"
 
 #include <charconv>
 
-namespace procpool {
+namespace procpool::schedule {
 
 std::optional<HaltPolicy> HaltPolicy::parse(std::string_view text, std::string& error) {
   HaltPolicy policy;
@@ -60,4 +60,4 @@ bool HaltPolicy::triggered(std::size_t failed, std::size_t succeeded, std::size_
   return static_cast<double>(count) >= threshold;
 }
 
-}  // namespace procpool
+}  // namespace procpool::schedule

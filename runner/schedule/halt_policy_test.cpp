@@ -1,8 +1,8 @@
-#include "procpool/schedule/halt_policy.hpp"
+#include "procpool/runner/schedule/halt_policy.hpp"
 
 #include <gtest/gtest.h>
 
-namespace procpool {
+namespace procpool::schedule {
 namespace {
 
 HaltPolicy parse(const std::string& text) {
@@ -46,4 +46,4 @@ TEST(HaltPolicy, TriggersOnCountsAndPercentages) {
 }
 
 }  // namespace
-}  // namespace procpool
+}  // namespace procpool::schedule

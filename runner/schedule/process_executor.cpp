@@ -1,8 +1,8 @@
-#include "procpool/schedule/process_executor.hpp"
+#include "procpool/runner/schedule/process_executor.hpp"
 
 #include <boost/asio/post.hpp>
 
-namespace procpool {
+namespace procpool::schedule {
 
 void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   const TaskSpec& spec = *launch.spec;
@@ -47,4 +47,4 @@ void ProcessExecutor::stop_all(StopMode mode) {
   for (auto& [id, child] : running_) child->stop(policy, OutcomeKind::cancelled);
 }
 
-}  // namespace procpool
+}  // namespace procpool::schedule

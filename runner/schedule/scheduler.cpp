@@ -1,8 +1,8 @@
-#include "procpool/schedule/scheduler.hpp"
+#include "procpool/runner/schedule/scheduler.hpp"
 
 #include <algorithm>
 
-namespace procpool {
+namespace procpool::schedule {
 namespace {
 
 bool counts_as_failure(OutcomeKind kind) {
@@ -171,4 +171,4 @@ void Scheduler::maybe_finish_run() {
   if (on_finished_) on_finished_(summary_);
 }
 
-}  // namespace procpool
+}  // namespace procpool::schedule

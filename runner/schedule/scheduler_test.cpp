@@ -1,11 +1,11 @@
 // The scheduling loop against a fake executor: the test decides when and how each attempt ends.
-#include "procpool/schedule/scheduler.hpp"
+#include "procpool/runner/schedule/scheduler.hpp"
 
 #include <set>
 
 #include <gtest/gtest.h>
 
-namespace procpool {
+namespace procpool::schedule {
 namespace {
 
 class FakeExecutor final : public Executor {
@@ -225,4 +225,4 @@ TEST(Scheduler, AnEmptyRunFinishesAtOnce) {
 }
 
 }  // namespace
-}  // namespace procpool
+}  // namespace procpool::schedule

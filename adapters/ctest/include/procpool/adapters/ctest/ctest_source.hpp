@@ -1,0 +1,51 @@
+// An existing CTest suite as procpool tasks: the test list from `ctest --show-only=json-v1`,
+// with the properties CTest honours when running a test.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "procpool/runner/core/outcome.hpp"
+#include "procpool/runner/core/task.hpp"
+
+namespace procpool::ctest {
+
+// How CTest decides a finished test's verdict beyond its exit code.
+struct CtestRules {
+  bool will_fail = false;
+  std::optional<int> skip_return_code;
+  std::vector<std::string> pass_patterns, fail_patterns, skip_patterns;
+};
+
+struct CtestTest {
+  TaskSpec task;  // command, WORKING_DIRECTORY, ENVIRONMENT, TIMEOUT, RUN_SERIAL, RESOURCE_LOCK
+  CtestRules rules;
+  bool disabled = false;
+};
+
+struct CtestSuite {
+  std::vector<CtestTest> tests;
+  std::vector<std::string> unsupported;  // property names procpool does not honour, sorted
+  std::string error;                     // empty when listing worked
+};
+
+// The properties procpool honours, as CTest does.
+const std::vector<std::string>& supported_properties();
+
+// Parses ctest's json-v1 document. `build_dir` names the tests' group in reports.
+CtestSuite parse_ctest_json(std::string_view text, const std::string& build_dir);
+
+// Runs `ctest --show-only=json-v1 ARGS...` in `build_dir` and parses it.
+CtestSuite list_ctest(const std::string& build_dir, const std::vector<std::string>& selection_args);
+
+// CTest's rules on a finished attempt: SKIP_RETURN_CODE and SKIP_REGULAR_EXPRESSION skip;
+// PASS_REGULAR_EXPRESSION (if any) replaces the exit-code check; FAIL_REGULAR_EXPRESSION fails;
+// WILL_FAIL inverts the verdict of a test that ran to its end (not crashes or timeouts).
+// Patterns are ECMAScript regular expressions searched in stdout + stderr.
+Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
+                          const CtestRules& rules);
+
+}  // namespace procpool::ctest

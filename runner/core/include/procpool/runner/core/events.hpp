@@ -1,0 +1,101 @@
+// The typed events a run emits, and the Reporter interface that consumes them. The scheduler
+// never formats text; a reporter never touches a process (after nextest's runner/reporter split).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "procpool/runner/core/capture.hpp"
+#include "procpool/runner/core/outcome.hpp"
+#include "procpool/runner/core/task.hpp"
+
+namespace procpool {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+using WallTime = std::chrono::system_clock::time_point;
+
+// Everything known about one finished attempt at a task.
+struct AttemptResult {
+  Outcome outcome;
+  // Shared so a reporter may keep an attempt's output past the event (--keep-order) cheaply.
+  std::shared_ptr<const Capture> out = std::make_shared<Capture>();
+  std::shared_ptr<const Capture> err = std::make_shared<Capture>();
+  WallTime started_at{};  // wall clock, for logs
+  std::chrono::nanoseconds duration{0};
+  int pid = 0;
+};
+
+struct RunStarted {
+  std::size_t total_tasks = 0;
+  unsigned jobs = 0;
+};
+
+struct TaskStarted {
+  std::size_t index = 0;  // position of the task in the run's task list
+  const TaskSpec* spec = nullptr;
+  unsigned attempt = 1;  // 1-based
+  unsigned slot = 1;     // 1..jobs, never shared by two running tasks
+};
+
+struct TaskSlow {
+  std::size_t index = 0;
+  const TaskSpec* spec = nullptr;
+  std::chrono::milliseconds elapsed{0};
+};
+
+// An attempt failed and the task will run again.
+struct TaskRetried {
+  std::size_t index = 0;
+  const TaskSpec* spec = nullptr;
+  unsigned failed_attempt = 1;
+  const AttemptResult* result = nullptr;
+};
+
+struct TaskFinished {
+  std::size_t index = 0;
+  const TaskSpec* spec = nullptr;
+  unsigned attempts = 0;                  // 0 when it never started
+  bool flaky = false;                     // failed at least once, then passed on a retry
+  const AttemptResult* result = nullptr;  // the last attempt; never null
+};
+
+enum class CancelReason { interrupted, terminated, halted };
+
+struct RunCancelled {
+  CancelReason reason = CancelReason::interrupted;
+  bool immediate = false;  // true: running tasks are killed at once (second Ctrl-C, halt now)
+};
+
+struct RunSummary {
+  std::size_t total = 0;
+  std::size_t passed = 0;
+  std::size_t failed = 0;     // failed, signalled, timed out, failed to start
+  std::size_t cancelled = 0;  // stopped by a cancel
+  std::size_t not_run = 0;    // never started (halt or cancel)
+  std::size_t skipped = 0;    // ran and skipped itself
+  std::size_t flaky = 0;
+  std::size_t retries = 0;  // attempts beyond the first, over all tasks
+  std::chrono::nanoseconds wall{0};
+  bool cancelled_run = false;
+  CancelReason cancel_reason = CancelReason::interrupted;
+};
+
+struct RunFinished {
+  const RunSummary* summary = nullptr;
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void on_run_started(const RunStarted&) {}
+  virtual void on_task_started(const TaskStarted&) {}
+  virtual void on_task_slow(const TaskSlow&) {}
+  virtual void on_task_retried(const TaskRetried&) {}
+  virtual void on_task_finished(const TaskFinished&) {}
+  virtual void on_run_cancelled(const RunCancelled&) {}
+  virtual void on_run_finished(const RunFinished&) {}
+};
+
+}  // namespace procpool

@@ -1,0 +1,49 @@
+// Starting one child process: a custom Boost.Process v2 launcher, vfork-style.
+//
+// Why not v2's default launcher (see shared/notes/boost-process-1.81.md): in Boost 1.81 it leaks
+// descriptors into children (defect 1), calls exit() instead of _exit() after a failed exec
+// (defect 2), ignores its error_code (3), does no PATH search (4) and replaces the whole
+// environment (5); and fork+exec is the slowest way to start a process. This launcher clones
+// with CLONE_VM|CLONE_VFORK (as glibc's posix_spawn does, minus its per-call getrlimit and
+// stack mmap), closes every descriptor above 2 in the child, reports exec errors through shared
+// memory, and ends a failed child with the exit system call, never exit(). The result is a v2
+// `process`, so waiting, signalling and reaping go through Boost.Process (pidfd + epoll, no SIGCHLD
+// handler).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/process/v2/process.hpp>
+
+#include "procpool/runner/core/task.hpp"
+
+namespace procpool::process {
+
+namespace bp2 = boost::process::v2;
+
+struct SpawnRequest {
+  std::vector<std::string> argv;       // argv[0] is searched in PATH when it has no '/'
+  std::vector<EnvVar> env;             // set on top of this process's environment
+  std::vector<std::string> env_unset;  // removed from this process's environment
+  std::string working_dir;             // empty: this process's
+  int stdin_fd = -1;                   // -1: /dev/null
+  int stdout_fd = -1;                  // -1: /dev/null
+  int stderr_fd = -1;                  // -1: /dev/null
+};
+
+struct SpawnedProcess {
+  bp2::process process;  // the owner: kills and reaps the child if destroyed while it runs
+  int exit_fd = -1;      // a pidfd of the child for the caller to watch (and close)
+};
+
+// Starts the child in a process group of its own (so stopping it reaches its grandchildren),
+// with default signal dispositions and an empty signal mask, and only descriptors 0-2 open.
+// On failure returns nothing and sets `error` to "<OS reason>: <argv[0]>", e.g.
+// "No such file or directory: ./nope"; no process is left behind.
+std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
+                                            const SpawnRequest& request, std::string& error);
+
+}  // namespace procpool::process

@@ -1,0 +1,30 @@
+// A reporter that writes a file: remembers the first error so the CLI can name it and fail,
+// instead of losing a report silently.
+#pragma once
+
+#include <string>
+
+#include "procpool/runner/core/events.hpp"
+
+namespace procpool::report {
+
+class FileReporter : public Reporter {
+ public:
+  const std::string& error() const { return error_; }
+
+ protected:
+  void record_error(std::string message) {
+    if (error_.empty() && !message.empty()) error_ = std::move(message);
+  }
+
+ private:
+  std::string error_;
+};
+
+// Seconds since the epoch, with fractions: what GNU parallel's joblog and our JSON carry.
+double epoch_seconds(WallTime time);
+// "2026-11-26T19:30:28.123Z"
+std::string iso8601_utc(WallTime time);
+double seconds(std::chrono::nanoseconds duration);
+
+}  // namespace procpool::report

@@ -1,0 +1,47 @@
+// --junit FILE: JUnit XML that validates against the Jenkins xUnit schema (junit-10.xsd).
+// One <testsuite> per binary and suite, <testcase classname="Suite" name="Test">, <failure> for
+// assertion failures, <error> for crashes, timeouts and programs that could not run, <skipped>,
+// the failed test's output in <system-out>, and each failed attempt of a flaky test as
+// <flakyFailure> (Maven Surefire's rerun elements). Correct even when a test crashed.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "procpool/runner/report/file_reporter.hpp"
+
+namespace procpool::report {
+
+class JunitReporter final : public FileReporter {
+ public:
+  explicit JunitReporter(std::string path) : path_(std::move(path)) {}
+  void on_task_retried(const TaskRetried& event) override;
+  void on_task_finished(const TaskFinished& event) override;
+  void on_run_finished(const RunFinished& event) override;
+
+  // XML 1.0 allows neither most control characters nor invalid UTF-8: replace them.
+  static std::string xml_safe(std::string_view text);
+
+ private:
+  struct FailedAttempt {
+    Outcome outcome;
+    std::string output;
+  };
+  struct Case {
+    const TaskSpec* spec = nullptr;
+    Outcome outcome;
+    double seconds = 0;
+    unsigned attempts = 0;
+    bool flaky = false;
+    std::string output;
+    std::vector<FailedAttempt> failed_attempts;
+  };
+
+  std::string path_;
+  std::vector<Case> cases_;
+  std::map<std::size_t, std::vector<FailedAttempt>> retried_;  // by task index
+};
+
+}  // namespace procpool::report

@@ -1,0 +1,40 @@
+// The one-line live status on a terminal's stderr, and writing notes and output blocks around
+// it so they scroll past instead of mixing with it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "procpool/runner/core/capture.hpp"
+#include "procpool/runner/core/events.hpp"
+#include "procpool/runner/core/fd_io.hpp"
+
+namespace procpool::report {
+
+// Writes `capture` to `fd`, with `prefix` before every line when it is non-empty.
+void write_capture(int fd, const Capture& capture, const std::string& prefix = {});
+
+// "" when both captures are whole; otherwise a line saying that `name`'s output was cut short
+// and why (its spill file could not be written), so no output is lost silently.
+std::string truncation_note(const std::string& name, const Capture& out, const Capture& err);
+
+class StatusLine {
+ public:
+  StatusLine(int fd, bool enabled) : fd_(fd), enabled_(enabled) {}
+  void clear();                        // before anything else is written to the terminal
+  void draw(const std::string& text);  // replaces the line (no-op when disabled)
+  void note(const std::string& line);  // one full line on fd, around the status
+  bool enabled() const { return enabled_; }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  bool enabled_;
+  bool shown_ = false;
+};
+
+// "[12/100] 2 running, 1 failed, 3.4 s"
+std::string progress_text(std::size_t done, std::size_t total, unsigned running, std::size_t failed,
+                          SteadyTime started);
+
+}  // namespace procpool::report

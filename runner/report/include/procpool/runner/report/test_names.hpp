@@ -1,0 +1,20 @@
+// How reports name tests and their files, shared so the JSON's log paths match --log-dir's.
+#pragma once
+
+#include <string>
+
+#include "procpool/runner/core/events.hpp"
+
+namespace procpool::report {
+
+// "Suite.Name" for a test, the task's own name otherwise.
+std::string display_name(const TaskSpec& spec);
+// DIR/<binary file name>/<Suite.Name with '/' as '_'>.log, or "" for a task that is no test.
+std::string test_log_path(const std::string& dir, const TaskSpec& spec);
+// One line for a failure message: gtest's "file:line" line joined with the line after it
+// ("a.cpp:12: Expected equality of these values:"); otherwise the first line.
+std::string headline(const std::string& message);
+// A test-report verdict: passed, failed, crashed, timed_out, skipped, flaky, not_run, ...
+std::string verdict_of(const TaskFinished& event);
+
+}  // namespace procpool::report

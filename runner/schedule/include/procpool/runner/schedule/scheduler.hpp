@@ -1,0 +1,74 @@
+// The scheduling loop: fills free slots from the task list in order (a task waiting for a
+// resource lock is passed over; a run-serial task waits until nothing runs and holds back those
+// behind it), reaps one finished attempt at a time, retries failures, applies the halt policy and
+// cancellation, and tells reporters what happened through typed events. It knows only the Executor
+// interface.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "procpool/runner/core/events.hpp"
+#include "procpool/runner/schedule/executor.hpp"
+#include "procpool/runner/schedule/halt_policy.hpp"
+
+namespace procpool::schedule {
+
+struct SchedulerConfig {
+  unsigned jobs = 1;     // at most this many attempts at once
+  unsigned retries = 0;  // extra attempts for a task that failed, crashed or timed out
+  HaltPolicy halt;
+};
+
+class Scheduler {
+ public:
+  Scheduler(Executor& executor, SchedulerConfig config, std::vector<Reporter*> reporters);
+
+  // Starts the run; tasks start in the order given. `on_finished` is called once, after the
+  // last attempt has finished and every reporter has seen RunFinished.
+  void start(std::vector<TaskSpec> tasks, std::function<void(const RunSummary&)> on_finished);
+
+  // Stops the run: no new tasks; running ones are stopped gracefully or at once. A second call
+  // with immediate=true escalates.
+  void cancel(CancelReason reason, bool immediate);
+
+  const RunSummary& summary() const { return summary_; }
+
+ private:
+  struct TaskState {
+    unsigned attempts = 0;
+    bool failed_before = false;
+  };
+
+  void fill_slots();
+  bool can_start(const TaskSpec& task) const;
+  void launch(std::size_t index);
+  void on_attempt_done(std::size_t index, unsigned slot, AttemptResult result);
+  void finalize(std::size_t index, const AttemptResult& result);
+  void halt(bool stop_running, CancelReason reason, bool immediate);
+  void maybe_finish_run();
+  template <typename Event, typename Method>
+  void emit(Method method, const Event& event);
+
+  Executor& executor_;
+  SchedulerConfig config_;
+  std::vector<Reporter*> reporters_;
+  std::vector<TaskSpec> tasks_;
+  std::vector<TaskState> states_;
+  std::deque<std::size_t> pending_;
+  std::vector<bool> slot_busy_;
+  unsigned running_ = 0;
+  bool serial_running_ = false;
+  std::multiset<std::string> held_locks_;
+  bool starting_stopped_ = false;
+  bool finished_ = false;
+  bool immediate_stop_sent_ = false;
+  SteadyTime run_started_{};
+  RunSummary summary_;
+  std::function<void(const RunSummary&)> on_finished_;
+};
+
+}  // namespace procpool::schedule
