@@ -22,7 +22,7 @@ double steps_per_ns() {
 
 void run_batch(benchmark::State& state, const std::string& executor, Workload workload,
                const char* size) {
-  const Size parsed = parse_size(size);
+  const Size parsed = *parse_size(size);
   const Cell cell{executor, workload,
                   parsed,   executor == "sequential" ? 1u : 2u,
                   kTasks,   amount_for(workload, parsed, steps_per_ns())};

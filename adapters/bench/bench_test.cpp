@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <csignal>
 #include <map>
+#include <thread>
 
 #include "procpool/adapters/bench/grid.hpp"
+#include "procpool/adapters/bench/grid_plan.hpp"
 #include "procpool/adapters/bench/report.hpp"
 #include "procpool/adapters/bench/workload.hpp"
 #include "procpool/pool.hpp"
@@ -74,7 +76,7 @@ void expect_right_results(const std::string& executor, const std::vector<WorkIte
     const AttemptResult& r = got.results.at(item.index);
     ASSERT_TRUE(r.outcome.succeeded()) << executor << " task " << item.index << ": "
                                        << describe(r.outcome) << " " << r.outcome.message;
-    EXPECT_EQ(r.out->str(), std::to_string(run(item)) + "\n")
+    EXPECT_EQ(r.out->str(), std::to_string(*run(item)) + "\n")
         << executor << " " << to_string(item.workload) << " task " << item.index;
   }
 }
@@ -96,7 +98,7 @@ TEST_P(BenchExecutorTest, RunsAllocWithEachTasksResult) {
 }
 
 TEST_P(BenchExecutorTest, CrashWorkloadIsContainedAsDocumented) {
-  Cell cell{GetParam(), Workload::crash, parse_size("10us"), 2, 20, 5000, /*crash_every=*/5};
+  Cell cell{GetParam(), Workload::crash, *parse_size("10us"), 2, 20, 5000, /*crash_every=*/5};
   if (runs_in_process(cell.executor)) {
     // A segfault in a thread takes its whole process: the run is lost, the harness lives on.
     const CellResult r = run_cell_isolated(cell, BENCH_WORKER);
@@ -113,7 +115,7 @@ TEST_P(BenchExecutorTest, CrashWorkloadIsContainedAsDocumented) {
         EXPECT_FALSE(r.outcome.succeeded()) << "task " << index;
       } else {
         ASSERT_TRUE(r.outcome.succeeded()) << "task " << index << ": " << r.outcome.message;
-        EXPECT_EQ(r.out->str(), std::to_string(run(item)) + "\n");
+        EXPECT_EQ(r.out->str(), std::to_string(*run(item)) + "\n");
       }
     }
     const CellResult cell_result = run_cell(cell, BENCH_WORKER);
@@ -158,11 +160,11 @@ TEST(BenchThreadExecutors, RunExactlyJobsTasksAtOnce) {
 TEST(BenchHarness, CountsTasksWhoseResultIsWrong) {
   adopt_orphans();
   // /bin/echo prints its arguments, not the checksum: every task must count as failed.
-  Cell cell{"process", Workload::noop, parse_size("0"), 2, 6};
+  Cell cell{"process", Workload::noop, *parse_size("0"), 2, 6};
   const CellResult r = run_cell(cell, "/bin/echo");
   EXPECT_EQ(r.failed, 6u);
   EXPECT_NE(r.note.find("wrong result"), std::string::npos) << r.note;
-  const Cell right{"process", Workload::noop, parse_size("0"), 2, 6};
+  const Cell right{"process", Workload::noop, *parse_size("0"), 2, 6};
   EXPECT_EQ(run_cell(right, BENCH_WORKER).failed, 0u);
   EXPECT_EQ(surviving_descendants(), std::vector<int>{});
 }
@@ -170,7 +172,7 @@ TEST(BenchHarness, CountsTasksWhoseResultIsWrong) {
 CellResult fake(const std::string& executor, const char* size, double seconds,
                 std::size_t failed = 0) {
   CellResult r;
-  r.cell = Cell{executor, Workload::cpu, parse_size(size), 2, 100};
+  r.cell = Cell{executor, Workload::cpu, *parse_size(size), 2, 100};
   r.seconds = seconds;
   r.failed = failed;
   return r;
@@ -207,27 +209,32 @@ TEST(BenchReport, FailedTasksDoNotCountAsThroughput) {
 }
 
 TEST(BenchWorkload, SizesParseWithTheirUnits) {
-  EXPECT_EQ(parse_size("1us").value, 1000u);
-  EXPECT_EQ(parse_size("2.5ms").value, 2'500'000u);
-  EXPECT_EQ(parse_size("1s").kind, SizeKind::duration);
-  EXPECT_EQ(parse_size("16MB").value, 16u << 20);
-  EXPECT_EQ(parse_size("4KiB").kind, SizeKind::bytes);
-  EXPECT_EQ(parse_size("0").kind, SizeKind::none);
-  EXPECT_EQ(parse_size("100ms").text, "100ms");
-  for (const char* bad : {"", "ms", "1", "-1ms", "1 ms", "1hours", "0.0000001ns", "1e3ms"})
-    EXPECT_THROW(parse_size(bad), std::invalid_argument) << bad;
+  EXPECT_EQ(parse_size("1us")->value, 1000u);
+  EXPECT_EQ(parse_size("2.5ms")->value, 2'500'000u);
+  EXPECT_EQ(parse_size("1s")->kind, SizeKind::duration);
+  EXPECT_EQ(parse_size("16MB")->value, 16u << 20);
+  EXPECT_EQ(parse_size("4KiB")->kind, SizeKind::bytes);
+  EXPECT_EQ(parse_size("0")->kind, SizeKind::none);
+  EXPECT_EQ(parse_size("100ms")->text, "100ms");
+  for (const char* bad : {"", "ms", "1", "-1ms", "1 ms", "1hours", "0.0000001ns", "1e3ms"}) {
+    const auto size = parse_size(bad);
+    ASSERT_FALSE(size) << bad;
+    EXPECT_NE(size.error().find("size"), std::string::npos) << size.error();
+  }
 }
 
 TEST(BenchWorkload, WordsRoundTripAndRejectGarbage) {
   const WorkItem item{Workload::alloc, 123, 7, 0};
-  const WorkItem back = from_words(to_words(item));
+  const WorkItem back = *from_words(to_words(item));
   EXPECT_EQ(back.workload, item.workload);
   EXPECT_EQ(back.amount, 123u);
   EXPECT_EQ(back.index, 7u);
-  EXPECT_THROW(from_words({"cpu", "1", "2"}), std::invalid_argument);
-  EXPECT_THROW(from_words({"dance", "1", "2", "0"}), std::invalid_argument);
-  EXPECT_THROW(from_words({"cpu", "x1", "2", "0"}), std::invalid_argument);
-  EXPECT_THROW(from_words({"cpu", "1", "99999999999999999999999", "0"}), std::invalid_argument);
+  EXPECT_EQ(from_words({"cpu", "1", "2"}).error(),
+            "expected 4 words: WORKLOAD AMOUNT INDEX CRASH_EVERY, got 3");
+  EXPECT_EQ(from_words({"dance", "1", "2", "0"}).error(), "unknown workload 'dance'");
+  EXPECT_EQ(from_words({"cpu", "x1", "2", "0"}).error(), "bad amount: 'x1'");
+  EXPECT_EQ(from_words({"cpu", "1", "99999999999999999999999", "0"}).error(),
+            "task index out of range: '99999999999999999999999'");
 }
 
 TEST(BenchWorkload, ResultsDependOnTheTaskAndTheWork) {
@@ -235,13 +242,13 @@ TEST(BenchWorkload, ResultsDependOnTheTaskAndTheWork) {
   EXPECT_NE(cpu_steps(3, 1000), cpu_steps(4, 1000));
   EXPECT_NE(cpu_steps(3, 1000), cpu_steps(3, 1001));
   const WorkItem alloc{Workload::alloc, 5u << 20, 11, 0};
-  EXPECT_EQ(run(alloc), expected_checksum(alloc).value());
-  EXPECT_EQ(run({Workload::noop, 0, 42, 0}), 42u);
+  EXPECT_EQ(*run(alloc), expected_checksum(alloc).value());
+  EXPECT_EQ(*run({Workload::noop, 0, 42, 0}), 42u);
 }
 
 TEST(BenchWorkload, SleepWaitsItsDuration) {
   const auto start = std::chrono::steady_clock::now();
-  run({Workload::sleep, 30'000'000, 0, 0});
+  EXPECT_TRUE(run({Workload::sleep, 30'000'000, 0, 0}));
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(30));
 }
 
@@ -250,7 +257,7 @@ TEST(BenchWorkload, CalibrationGivesAboutTheAskedDuration) {
   // (steps per ns, not per µs: a factor of 1000), not speed.
   const double steps_per_ns = calibrate_cpu_steps_per_ns();
   ASSERT_GT(steps_per_ns, 0);
-  const std::uint64_t steps = amount_for(Workload::cpu, parse_size("20ms"), steps_per_ns);
+  const std::uint64_t steps = amount_for(Workload::cpu, *parse_size("20ms"), steps_per_ns);
   const auto start = std::chrono::steady_clock::now();
   volatile std::uint64_t sink = cpu_steps(1, steps);
   (void)sink;
@@ -261,11 +268,86 @@ TEST(BenchWorkload, CalibrationGivesAboutTheAskedDuration) {
 }
 
 TEST(BenchWorkload, DefaultTaskCountsStayWithinBounds) {
-  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("1us"), 2), 5000u);
-  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("1ms"), 2), 1000u);
-  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("100ms"), 2), 20u);
-  EXPECT_EQ(default_tasks(Workload::cpu, parse_size("10s"), 2), 20u);
-  EXPECT_EQ(default_tasks(Workload::noop, parse_size("0"), 2), 2000u);
+  EXPECT_EQ(default_tasks(Workload::cpu, *parse_size("1us"), 2), 5000u);
+  EXPECT_EQ(default_tasks(Workload::cpu, *parse_size("1ms"), 2), 1000u);
+  EXPECT_EQ(default_tasks(Workload::cpu, *parse_size("100ms"), 2), 20u);
+  EXPECT_EQ(default_tasks(Workload::cpu, *parse_size("10s"), 2), 20u);
+  EXPECT_EQ(default_tasks(Workload::noop, *parse_size("0"), 2), 2000u);
+}
+
+TEST(BenchGridPlan, ExecutorsInnermostEachWorkloadAtItsOwnKindOfSize) {
+  GridRequest request;
+  request.executors = {"tbb", "sequential"};
+  request.workloads = {"noop", "cpu", "alloc"};
+  request.sizes = {"1ms", "16MB"};
+  request.jobs = 3;
+  auto cells = plan_grid(request);
+  ASSERT_TRUE(cells) << cells.error();
+  std::vector<std::string> got;
+  for (const Cell& c : *cells) {
+    got.push_back(std::string(to_string(c.workload)) + " " + c.size.text + " " + c.executor + " j" +
+                  std::to_string(c.jobs));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"noop 0 tbb j3", "noop 0 sequential j1",
+                                           "cpu 1ms tbb j3", "cpu 1ms sequential j1",
+                                           "alloc 16MB tbb j3", "alloc 16MB sequential j1"}));
+}
+
+TEST(BenchGridPlan, NamesWhatItCannotPlan) {
+  GridRequest unknown_executor{.executors = {"gpu"}};
+  EXPECT_NE(plan_grid(unknown_executor).error().find("unknown executor 'gpu'"), std::string::npos);
+  GridRequest unknown_workload{.workloads = {"dance"}};
+  EXPECT_NE(plan_grid(unknown_workload).error().find("unknown workload 'dance'"),
+            std::string::npos);
+  GridRequest bad_size{.sizes = {"1parsec"}};
+  EXPECT_NE(plan_grid(bad_size).error().find("1parsec"), std::string::npos);
+  GridRequest no_fit{.workloads = {"alloc"}, .sizes = {"1ms"}};
+  EXPECT_NE(plan_grid(no_fit).error().find("no byte size"), std::string::npos);
+}
+
+TEST(BenchGrid, KeepsTheMedianRoundAndStopsWhenACellIsCancelled) {
+  GridRequest request{.executors = {"sequential"}, .workloads = {"noop"}, .tasks = 20};
+  auto cells = plan_grid(request);
+  ASSERT_TRUE(cells);
+  set_amounts(*cells);
+  // Rounds made to take about 0.1 s, 0.5 s and 0.3 s: the median round is the 0.3 s one.
+  const std::vector<int> extra_ms = {100, 500, 300};
+  int sessions = 0;
+  SessionRunner timed = [&](boost::asio::io_context& io, schedule::Executor& executor,
+                            const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
+                            std::vector<Reporter*> reporters) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms.at(sessions++)));
+    return run_plain_session(io, executor, config, std::move(tasks), std::move(reporters));
+  };
+  const GridRun run = run_grid(*cells, 3, BENCH_WORKER, timed);
+  EXPECT_EQ(sessions, 3);
+  ASSERT_EQ(run.results.size(), 1u);
+  EXPECT_FALSE(run.interrupted);
+  EXPECT_EQ(run.results[0].failed, 0u);
+  EXPECT_GE(run.results[0].seconds, 0.3);
+  EXPECT_LT(run.results[0].seconds, 0.5);
+
+  SessionRunner cancelled = [&](boost::asio::io_context&, schedule::Executor&,
+                                const schedule::SchedulerConfig&, std::vector<TaskSpec>,
+                                std::vector<Reporter*>) {
+    RunSummary summary;
+    summary.cancelled_run = true;
+    return summary;
+  };
+  const GridRun stopped = run_grid(*cells, 3, BENCH_WORKER, cancelled);
+  EXPECT_TRUE(stopped.interrupted);
+  EXPECT_TRUE(stopped.results.empty()) << "an interrupted round is not a result";
+}
+
+TEST(BenchGrid, WrongResultsAreListedExceptForTheCrashWorkload) {
+  CellResult wrong{Cell{"pool", Workload::cpu, *parse_size("1ms"), 2, 100}};
+  wrong.failed = 3;
+  wrong.note = "task 4: no result";
+  CellResult crash{Cell{"pool", Workload::crash, *parse_size("1ms"), 2, 100}};
+  crash.failed = 2;
+  const auto lines = wrong_results({wrong, crash});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "pool cpu 1ms: 3 task(s) failed: task 4: no result");
 }
 
 }  // namespace

@@ -23,14 +23,41 @@ namespace {
 // in flight is a running process.
 constexpr unsigned kQueuedPerWorker = 64;
 
+// What the in-process executors run for a task: its words (argv after the worker program, as
+// the process executor would pass them), through the same workload code. The checksum goes to
+// the attempt's stdout as a decimal line, as procpool-bench-worker prints it.
+AttemptResult run_in_process(const TaskSpec& task) {
+  const std::vector<std::string> words(task.argv.empty() ? task.argv.end() : task.argv.begin() + 1,
+                                       task.argv.end());
+  AttemptResult result;
+  if (auto item = from_words(words); !item) {
+    result.outcome = Outcome::start_failure(item.error());
+  } else if (auto checksum = run(*item); !checksum) {
+    result.outcome = Outcome::exited(1);
+    result.outcome.message = checksum.error();
+  } else {
+    auto out = std::make_shared<Capture>();
+    out->append(std::to_string(*checksum) + "\n");
+    result.out = std::move(out);
+    result.outcome = Outcome::exited(0);
+  }
+  return result;
+}
+
 }  // namespace
 
 ExecutorSetup make_executor(const std::string& name, boost::asio::io_context& io, unsigned jobs) {
-  if (name == "tbb")
-    return {std::make_unique<threads::TbbExecutor>(io, jobs), jobs * kQueuedPerWorker};
-  if (name == "threads")
-    return {std::make_unique<threads::ThreadPoolExecutor>(io, jobs), jobs * kQueuedPerWorker};
-  if (name == "sequential") return {std::make_unique<threads::SequentialExecutor>(io), 1};
+  if (name == "tbb") {
+    return {std::make_unique<threads::TbbExecutor>(io, jobs, run_in_process),
+            jobs * kQueuedPerWorker};
+  }
+  if (name == "threads") {
+    return {std::make_unique<threads::ThreadPoolExecutor>(io, jobs, run_in_process),
+            jobs * kQueuedPerWorker};
+  }
+  if (name == "sequential") {
+    return {std::make_unique<threads::SequentialExecutor>(io, run_in_process), 1};
+  }
   if (name == "pool") return {std::make_unique<PoolExecutor>(io, jobs), jobs * kQueuedPerWorker};
   if (name == "process") {
     schedule::ProcessExecutorOptions options;
@@ -184,7 +211,7 @@ std::vector<Size> default_sizes(Workload workload) {
       break;
   }
   std::vector<Size> sizes;
-  for (const auto& text : texts) sizes.push_back(parse_size(text));
+  for (const auto& text : texts) sizes.push_back(*parse_size(text));  // known good
   return sizes;
 }
 

@@ -1,6 +1,7 @@
 #include "procpool/adapters/bench/pool_executor.hpp"
 
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -14,7 +15,12 @@ namespace procpool::bench {
 namespace {
 
 // What a pool worker runs: the same words every executor gets.
-std::uint64_t run_words(std::vector<std::string> words) { return run(from_words(words)); }
+// Pool tasks report failures as exceptions (the library's way): RemoteError in the harness.
+std::uint64_t run_task_words(std::vector<std::string> words) {
+  auto checksum = run_words(words);
+  if (!checksum) throw std::runtime_error(checksum.error());
+  return *checksum;
+}
 
 }  // namespace
 
@@ -111,7 +117,7 @@ void PoolExecutor::start(const schedule::Launch& launch, schedule::AttemptCallba
     return;
   }
   pending->result =
-      state_->pool.apply_async_notify(std::move(on_ready), &run_words, std::move(words));
+      state_->pool.apply_async_notify(std::move(on_ready), &run_task_words, std::move(words));
 }
 
 void PoolExecutor::stop_all(schedule::StopMode) {

@@ -5,12 +5,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <stdexcept>
 #include <thread>
+#include <tuple>
 
 namespace procpool::bench {
 
@@ -21,14 +22,17 @@ constexpr std::pair<Workload, std::string_view> kNames[] = {
     {Workload::alloc, "alloc"}, {Workload::crash, "crash"},
 };
 
-std::uint64_t parse_u64(const std::string& word, const char* what) {
-  if (word.empty() || word.find_first_not_of("0123456789") != std::string::npos)
-    throw std::invalid_argument(std::string("bad ") + what + ": '" + word + "'");
-  try {
-    return std::stoull(word);
-  } catch (const std::out_of_range&) {
-    throw std::invalid_argument(std::string(what) + " out of range: '" + word + "'");
+Result<std::uint64_t> parse_u64(const std::string& word, const char* what) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
+  if (word.empty() || end != word.data() + word.size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+    return fail(std::string("bad ") + what + ": '" + word + "'");
   }
+  if (ec == std::errc::result_out_of_range) {
+    return fail(std::string(what) + " out of range: '" + word + "'");
+  }
+  return value;
 }
 
 }  // namespace
@@ -62,7 +66,7 @@ SizeKind size_kind(Workload workload) {
   }
 }
 
-Size parse_size(std::string_view text) {
+Result<Size> parse_size(std::string_view text) {
   Size size{std::string(text)};
   if (text == "0") return size;
   std::size_t digits = 0;
@@ -74,8 +78,8 @@ Size parse_size(std::string_view text) {
   char* end = nullptr;
   const double value = number.empty() ? -1 : std::strtod(number.c_str(), &end);
   if (number.empty() || end != number.c_str() + number.size() || !(value > 0))
-    throw std::invalid_argument("bad size '" + size.text +
-                                "': expected a positive number with a unit, e.g. 10us, 1ms, 16MB");
+    return fail("bad size '" + size.text +
+                "': expected a positive number with a unit, e.g. 10us, 1ms, 16MB");
   struct Unit {
     std::string_view name;
     double factor;
@@ -97,14 +101,14 @@ Size parse_size(std::string_view text) {
   for (const Unit& u : kUnits) {
     if (u.name != unit) continue;
     const double scaled = value * u.factor;
-    if (scaled > 1e15) throw std::invalid_argument("size '" + size.text + "' is too large");
+    if (scaled > 1e15) return fail("size '" + size.text + "' is too large");
     size.value = static_cast<std::uint64_t>(std::llround(scaled));
-    if (size.value == 0) throw std::invalid_argument("size '" + size.text + "' rounds to zero");
+    if (size.value == 0) return fail("size '" + size.text + "' rounds to zero");
     size.kind = u.kind;
     return size;
   }
-  throw std::invalid_argument("bad size '" + size.text + "': unknown unit '" + unit +
-                              "' (durations: ns us ms s; bytes: B KB MB GB)");
+  return fail("bad size '" + size.text + "': unknown unit '" + unit +
+              "' (durations: ns us ms s; bytes: B KB MB GB)");
 }
 
 std::vector<std::string> to_words(const WorkItem& item) {
@@ -112,17 +116,23 @@ std::vector<std::string> to_words(const WorkItem& item) {
           std::to_string(item.index), std::to_string(item.crash_every)};
 }
 
-WorkItem from_words(const std::vector<std::string>& words) {
-  if (words.size() != 4)
-    throw std::invalid_argument("expected 4 words: WORKLOAD AMOUNT INDEX CRASH_EVERY, got " +
-                                std::to_string(words.size()));
+Result<WorkItem> from_words(const std::vector<std::string>& words) {
+  if (words.size() != 4) {
+    return fail("expected 4 words: WORKLOAD AMOUNT INDEX CRASH_EVERY, got " +
+                std::to_string(words.size()));
+  }
   WorkItem item;
   const auto workload = parse_workload(words[0]);
-  if (!workload) throw std::invalid_argument("unknown workload '" + words[0] + "'");
+  if (!workload) return fail("unknown workload '" + words[0] + "'");
   item.workload = *workload;
-  item.amount = parse_u64(words[1], "amount");
-  item.index = parse_u64(words[2], "task index");
-  item.crash_every = parse_u64(words[3], "crash period");
+  for (const auto& [field, word, what] :
+       {std::tuple{&item.amount, &words[1], "amount"},
+        std::tuple{&item.index, &words[2], "task index"},
+        std::tuple{&item.crash_every, &words[3], "crash period"}}) {
+    auto value = parse_u64(*word, what);
+    if (!value) return value.failure();
+    *field = *value;
+  }
   return item;
 }
 
@@ -138,12 +148,11 @@ std::uint64_t cpu_steps(std::uint64_t seed, std::uint64_t steps) {
 
 namespace {
 
-std::uint64_t touch_pages(std::uint64_t bytes, std::uint64_t index) {
+Result<std::uint64_t> touch_pages(std::uint64_t bytes, std::uint64_t index) {
   // mmap, not malloc: every task really gets fresh pages from the kernel (glibc would hand a
   // thread back the memory the previous task freed, and a process would not).
   void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED)
-    throw std::runtime_error("alloc: mmap failed: " + std::string(std::strerror(errno)));
+  if (memory == MAP_FAILED) return fail("alloc: mmap failed: " + std::string(std::strerror(errno)));
   auto* p = static_cast<volatile unsigned char*>(memory);
   const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   std::uint64_t sum = 0;
@@ -157,7 +166,7 @@ std::uint64_t touch_pages(std::uint64_t bytes, std::uint64_t index) {
 
 }  // namespace
 
-std::uint64_t run(const WorkItem& item) {
+Result<std::uint64_t> run(const WorkItem& item) {
   switch (item.workload) {
     case Workload::noop:
       return item.index;
@@ -177,7 +186,13 @@ std::uint64_t run(const WorkItem& item) {
       }
       return cpu_steps(item.index, item.amount);
   }
-  return 0;
+  return fail("unknown workload");
+}
+
+Result<std::uint64_t> run_words(const std::vector<std::string>& words) {
+  auto item = from_words(words);
+  if (!item) return item.failure();
+  return run(*item);
 }
 
 double calibrate_cpu_steps_per_ns() {

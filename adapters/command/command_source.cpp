@@ -100,8 +100,7 @@ std::vector<TaskSpec> tasks_from_inputs(const std::vector<std::string>& command,
   return tasks;
 }
 
-std::optional<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool shell,
-                                                      std::string& error) {
+Result<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool shell) {
   std::vector<TaskSpec> tasks;
   std::size_t line_number = 0;
   while (!content.empty()) {
@@ -117,12 +116,8 @@ std::optional<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, 
       tasks.back().input = tasks.back().name;
       continue;
     }
-    std::string why;
-    auto words = split_shell_words(line, why);
-    if (!words) {
-      error = "line " + std::to_string(line_number) + ": " + why;
-      return std::nullopt;
-    }
+    auto words = split_shell_words(line);
+    if (!words) return fail("line " + std::to_string(line_number) + ": " + words.error());
     if (words->empty()) continue;  // only a comment after blanks
     TaskSpec task;
     task.name = std::string(line.substr(first));

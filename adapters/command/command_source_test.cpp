@@ -39,19 +39,18 @@ TEST(TasksFromInputs, ExtensionRulesOnlyTouchTheLastComponent) {
 }
 
 TEST(TasksFromLines, SkipsBlanksAndCommentsAndReportsBadLines) {
-  std::string error;
-  auto tasks = tasks_from_lines("# header\n\n  echo 'a b'\r\nls -l # trailing\n", false, error);
-  ASSERT_TRUE(tasks) << error;
+  auto tasks = tasks_from_lines("# header\n\n  echo 'a b'\r\nls -l # trailing\n", false);
+  ASSERT_TRUE(tasks) << tasks.error();
   ASSERT_EQ(tasks->size(), 2u);
   EXPECT_EQ((*tasks)[0].argv, (std::vector<std::string>{"echo", "a b"}));
   EXPECT_EQ((*tasks)[1].argv, (std::vector<std::string>{"ls", "-l"}));
-  EXPECT_FALSE(tasks_from_lines("ok\n\"bad\n", false, error));
-  EXPECT_EQ(error, "line 2: unterminated double quote");
+  const auto bad = tasks_from_lines("ok\n\"bad\n", false);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), "line 2: unterminated double quote");
 }
 
 TEST(TasksFromLines, ShellModePassesLinesToSh) {
-  std::string error;
-  auto tasks = tasks_from_lines("echo $HOME | wc -c\n", true, error);
+  auto tasks = tasks_from_lines("echo $HOME | wc -c\n", true);
   ASSERT_TRUE(tasks);
   EXPECT_EQ((*tasks)[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "echo $HOME | wc -c"}));
 }

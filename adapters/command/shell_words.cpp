@@ -2,8 +2,7 @@
 
 namespace procpool::command {
 
-std::optional<std::vector<std::string>> split_shell_words(std::string_view line,
-                                                          std::string& error) {
+Result<std::vector<std::string>> split_shell_words(std::string_view line) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;  // distinguishes "" (an empty word) from no word at all
@@ -22,8 +21,7 @@ std::optional<std::vector<std::string>> split_shell_words(std::string_view line,
       break;  // comment to the end of the line
     } else if (c == '\\') {
       if (i + 1 >= line.size()) {
-        error = "trailing backslash";
-        return std::nullopt;
+        return fail("trailing backslash");
       }
       word += line[i + 1];
       in_word = true;
@@ -31,8 +29,7 @@ std::optional<std::vector<std::string>> split_shell_words(std::string_view line,
     } else if (c == '\'') {
       const auto end = line.find('\'', i + 1);
       if (end == std::string_view::npos) {
-        error = "unterminated single quote";
-        return std::nullopt;
+        return fail("unterminated single quote");
       }
       word.append(line.substr(i + 1, end - i - 1));
       in_word = true;
@@ -41,8 +38,7 @@ std::optional<std::vector<std::string>> split_shell_words(std::string_view line,
       std::size_t j = i + 1;
       for (;; ++j) {
         if (j >= line.size()) {
-          error = "unterminated double quote";
-          return std::nullopt;
+          return fail("unterminated double quote");
         }
         if (line[j] == '"') break;
         if (line[j] == '\\' && j + 1 < line.size() &&

@@ -6,9 +6,8 @@ namespace procpool::command {
 namespace {
 
 std::vector<std::string> split(std::string_view line) {
-  std::string error;
-  auto words = split_shell_words(line, error);
-  EXPECT_TRUE(words) << error;
+  auto words = split_shell_words(line);
+  EXPECT_TRUE(words) << words.error();
   return words ? *words : std::vector<std::string>{};
 }
 
@@ -27,13 +26,13 @@ TEST(SplitShellWords, HashStartsACommentOnlyAtAWordStart) {
 }
 
 TEST(SplitShellWords, RejectsUnterminatedQuotes) {
-  std::string error;
-  EXPECT_FALSE(split_shell_words("echo 'oops", error));
-  EXPECT_EQ(error, "unterminated single quote");
-  EXPECT_FALSE(split_shell_words("echo \"oops", error));
-  EXPECT_EQ(error, "unterminated double quote");
-  EXPECT_FALSE(split_shell_words("echo oops\\", error));
-  EXPECT_EQ(error, "trailing backslash");
+  auto error_of = [](std::string_view line) {
+    const auto words = split_shell_words(line);
+    return words ? std::string("(no error)") : words.error();
+  };
+  EXPECT_EQ(error_of("echo 'oops"), "unterminated single quote");
+  EXPECT_EQ(error_of("echo \"oops"), "unterminated double quote");
+  EXPECT_EQ(error_of("echo oops\\"), "trailing backslash");
 }
 
 }  // namespace

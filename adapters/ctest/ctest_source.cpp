@@ -53,13 +53,12 @@ const std::vector<std::string>& supported_properties() {
   return names;
 }
 
-CtestSuite parse_ctest_json(std::string_view text, const std::string& build_dir) {
+Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir) {
   CtestSuite suite;
   const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object() || doc.value("kind", "") != "ctestInfo" ||
       !doc.contains("tests") || !doc["tests"].is_array()) {
-    suite.error = "ctest --show-only=json-v1 did not print a test list";
-    return suite;
+    return fail("ctest --show-only=json-v1 did not print a test list");
   }
   std::set<std::string> unsupported;
   const auto& supported = supported_properties();
@@ -114,8 +113,8 @@ CtestSuite parse_ctest_json(std::string_view text, const std::string& build_dir)
   return suite;
 }
 
-CtestSuite list_ctest(const std::string& build_dir,
-                      const std::vector<std::string>& selection_args) {
+Result<CtestSuite> list_ctest(const std::string& build_dir,
+                              const std::vector<std::string>& selection_args) {
   boost::asio::io_context io(1);
   process::SpawnRequest request;
   request.argv = {"ctest", "--show-only=json-v1"};
@@ -124,11 +123,11 @@ CtestSuite list_ctest(const std::string& build_dir,
   process::ChildOptions options;
   options.timeout = std::chrono::seconds(120);
   options.capture_memory_cap = 64u << 20;
-  CtestSuite suite;
+  Result<CtestSuite> suite = fail("ctest did not run");
   process::Child::start(io, request, options, [&](AttemptResult result) {
     if (result.outcome.kind != OutcomeKind::passed) {
-      suite.error = "ctest --show-only=json-v1 in " + build_dir + " failed (" +
-                    describe(result.outcome) + "): " + result.err->tail(2000);
+      suite = fail("ctest --show-only=json-v1 in " + build_dir + " failed (" +
+                   describe(result.outcome) + "): " + result.err->tail(2000));
       return;
     }
     suite = parse_ctest_json(result.out->str(), build_dir);

@@ -35,7 +35,7 @@ bool ListedTest::disabled() const {
   return part_disabled(suite) || part_disabled(name);
 }
 
-std::optional<std::vector<ListedTest>> parse_test_list(std::string_view text) {
+Result<std::vector<ListedTest>> parse_test_list(std::string_view text) {
   std::vector<ListedTest> tests;
   std::string suite;
   bool saw_other_text = false;
@@ -55,7 +55,9 @@ std::optional<std::vector<ListedTest>> parse_test_list(std::string_view text) {
   }
   // A gtest binary without tests prints nothing (or gtest_main's banner); anything else that
   // yields no test list is not a gtest binary.
-  if (tests.empty() && saw_other_text) return std::nullopt;
+  if (tests.empty() && saw_other_text) {
+    return fail("not a GoogleTest binary: its --gtest_list_tests output has no test list");
+  }
   return tests;
 }
 
@@ -88,20 +90,14 @@ std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
         listing.output = result.out->str() + result.err->str();
         const Outcome& outcome = result.outcome;
         if (outcome.kind == OutcomeKind::passed) {
-          auto tests = parse_test_list(result.out->str());
-          if (tests) {
-            listing.tests = std::move(*tests);
-          } else {
-            listing.error =
-                "not a GoogleTest binary: its --gtest_list_tests output has no test list";
-          }
+          listing.tests = parse_test_list(result.out->str());
         } else if (outcome.kind == OutcomeKind::failed_to_start) {
-          listing.error = "cannot run: " + outcome.error;
+          listing.tests = fail("cannot run: " + outcome.error);
         } else if (outcome.kind == OutcomeKind::timed_out) {
-          listing.error = "listing its tests timed out";
+          listing.tests = fail("listing its tests timed out");
         } else {
-          listing.error = "listing its tests failed (" + describe(outcome) +
-                          "): a global set-up problem, or not a GoogleTest binary";
+          listing.tests = fail("listing its tests failed (" + describe(outcome) +
+                               "): a global set-up problem, or not a GoogleTest binary");
         }
         start_more();
       });

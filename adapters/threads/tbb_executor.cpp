@@ -24,8 +24,9 @@ struct TbbExecutor::State {
   std::size_t pending = 0;
 };
 
-TbbExecutor::TbbExecutor(boost::asio::io_context& io, unsigned threads)
-    : InProcessExecutor(io), state_(std::make_unique<State>(std::max(1u, threads))) {}
+TbbExecutor::TbbExecutor(boost::asio::io_context& io, unsigned threads, TaskBody body)
+    : InProcessExecutor(io, std::move(body)),
+      state_(std::make_unique<State>(std::max(1u, threads))) {}
 
 TbbExecutor::~TbbExecutor() {
   std::unique_lock<std::mutex> lock(state_->mutex);

@@ -2,8 +2,8 @@
 
 namespace procpool::threads {
 
-ThreadPoolExecutor::ThreadPoolExecutor(boost::asio::io_context& io, unsigned threads)
-    : InProcessExecutor(io) {
+ThreadPoolExecutor::ThreadPoolExecutor(boost::asio::io_context& io, unsigned threads, TaskBody body)
+    : InProcessExecutor(io, std::move(body)) {
   for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { work(); });
 }
 

@@ -295,12 +295,11 @@ PoolCore::Worker PoolCore::spawn_worker() {
   request.stdout_fd = 1;
   request.stderr_fd = 2;
   boost::asio::io_context io;
-  std::string error;
-  auto spawned = process::spawn_process(io.get_executor(), request, error);
+  auto spawned = process::spawn_process(io.get_executor(), request);
   ::close(fds[1]);
   if (!spawned) {
     ::close(fds[0]);
-    throw Error("procpool::Pool: cannot start a worker: " + error);
+    throw Error("procpool::Pool: cannot start a worker: " + spawned.error());
   }
   Worker worker;
   worker.pid = spawned->process.id();

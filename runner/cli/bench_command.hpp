@@ -1,5 +1,6 @@
 // `procpool bench`: the same workloads on process pools and thread pools, timed, checked,
-// tabulated, and written as CSV, JSON and a plot.
+// tabulated, and written as CSV, JSON and a plot. The grid is planned and run by
+// adapters/bench; this file parses the options and wires the session and the display.
 #pragma once
 
 #include <string>
@@ -7,15 +8,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "procpool/adapters/bench/grid_plan.hpp"
+
 namespace procpool::cli {
 
 struct BenchOptions {
-  std::vector<std::string> executors;  // empty: all
-  std::vector<std::string> workloads;  // empty: noop,cpu
-  std::vector<std::string> sizes;      // empty: each workload's defaults
-  unsigned jobs = 0;                   // 0: number of cores
-  std::size_t tasks = 0;               // 0: about half a second of work per cell
-  std::uint64_t crash_every = 50;
+  bench::GridRequest grid{.jobs = 0};  // jobs 0 here: the number of cores
   unsigned rounds = 1;
   std::string csv;
   std::string json;

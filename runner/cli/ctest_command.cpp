@@ -29,11 +29,12 @@ int run_ctest_command(const CtestOptions& o) {
                  o.build_dir.c_str());
     return exit_usage;
   }
-  ctest::CtestSuite suite = ctest::list_ctest(build_dir, o.selection_args);
-  if (!suite.error.empty()) {
-    std::fprintf(stderr, "procpool ctest: %s\n", suite.error.c_str());
+  auto listed = ctest::list_ctest(build_dir, o.selection_args);
+  if (!listed) {
+    std::fprintf(stderr, "procpool ctest: %s\n", listed.error().c_str());
     return exit_usage;
   }
+  ctest::CtestSuite& suite = *listed;
   if (!suite.unsupported.empty()) {
     std::string names;
     for (const auto& n : suite.unsupported) names += (names.empty() ? "" : ", ") + n;

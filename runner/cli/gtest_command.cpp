@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 #include "procpool/adapters/gtest/test_list.hpp"
+#include "procpool/runner/core/jobs.hpp"
 
 namespace procpool::cli {
 namespace fs = std::filesystem;
@@ -20,7 +21,8 @@ TaskSpec listing_failure(const gtest::Listing& listing) {
   task.name = listing.binary + " --gtest_list_tests";
   const std::string& out = listing.output;
   const std::string tail = out.size() > 4000 ? "..." + out.substr(out.size() - 4000) : out;
-  task.preset_failure = listing.binary + ": " + listing.error + (tail.empty() ? "" : "\n" + tail);
+  task.preset_failure =
+      listing.binary + ": " + listing.tests.error() + (tail.empty() ? "" : "\n" + tail);
   return task;
 }
 
@@ -55,18 +57,18 @@ int run_gtest_command(const GtestOptions& o) {
   gtest::ListOptions list_options;
   list_options.filter = o.filter;
   list_options.extra_args = o.extra_args;
-  list_options.jobs = effective_jobs(o.run);
+  list_options.jobs = effective_jobs(o.run.common.jobs);
   std::vector<TaskSpec> broken, tests;
   for (const auto& listing : gtest::list_tests(o.binaries, list_options)) {
-    if (!listing.error.empty()) {
+    if (!listing.tests) {
       broken.push_back(listing_failure(listing));  // fails in every shard: nothing vanishes
       continue;
     }
-    for (const auto& test : listing.tests) {
+    for (const auto& test : *listing.tests) {
       if (test.disabled() && !o.also_run_disabled) continue;
       tests.push_back(test_task(listing.binary, test, o));
     }
-    if (listing.tests.empty()) {
+    if (listing.tests->empty()) {
       std::fprintf(stderr, "procpool gtest: warning: %s has no tests%s\n", listing.binary.c_str(),
                    o.filter.empty() ? "" : " matching the filter");
     }

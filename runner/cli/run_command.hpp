@@ -6,6 +6,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common_options.hpp"
+#include "procpool/runner/core/result.hpp"
+#include "procpool/runner/core/task.hpp"
+
 namespace procpool::cli {
 
 struct RunOptions {
@@ -13,22 +17,16 @@ struct RunOptions {
   std::string tasks_file;
   std::string arg_file;
   bool shell = false;
-  unsigned jobs = 0;  // 0: number of cores
-  double timeout_s = 0;
-  double grace_s = 5;
-  double slow_s = 60;
-  unsigned retries = 0;
-  std::string halt = "never";
   bool keep_order = false;
   bool tag = false;
-  std::string joblog;
-  std::string json;
-  std::string results_dir;
   bool dry_run = false;
-  bool no_progress = false;
+  CommonOptions common;
 };
 
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 int run_run_command(const RunOptions& options);
+
+// The task list the options describe (reading --tasks / --arg-file); fails naming the problem.
+Result<std::vector<TaskSpec>> build_tasks(const RunOptions& options);
 
 }  // namespace procpool::cli

@@ -1,6 +1,7 @@
-// What `procpool gtest` and `procpool ctest` share after their sources have produced tasks:
-// the common options, history, shard selection, longest-first order, repeats, the gtest-style
-// console, JUnit/JSON/log reports, the session and the exit status.
+// What `procpool gtest` and `procpool ctest` share after their sources have produced tests:
+// the common options plus history, shards, repeats; the plan stage, the process executor
+// (wrapped by the source's verdict reader), the test console and reports, the session, and the
+// exit status.
 #pragma once
 
 #include <functional>
@@ -11,40 +12,36 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common_options.hpp"
 #include "procpool/runner/core/task.hpp"
+#include "procpool/runner/plan/test_plan.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 
 namespace procpool::cli {
 
 struct TestRunOptions {
-  unsigned jobs = 0;  // 0: number of cores
-  double timeout_s = 0;
-  double grace_s = 5;
-  double slow_s = 60;
-  unsigned retries = 0;
+  CommonOptions common;
   bool fail_on_flaky = false;
   unsigned repeat = 1;
-  std::string halt = "never";
   std::string history = ".procpool/history.json";
   std::string shard;              // "K/N"; empty: GTEST_* variables or everything
   std::string shard_by = "auto";  // auto (duration with history, else hash) | hash
-  std::string junit;
-  std::string json;
-  std::string log_dir;
   bool print_test_times = false;
-  bool no_progress = false;
 };
 
 void add_test_run_options(CLI::App* command, TestRunOptions& options);
-
-unsigned effective_jobs(const TestRunOptions& options);
 
 // Wraps the process executor for the duration of the run (e.g. the gtest verdict reader).
 using ExecutorWrapper =
     std::function<std::unique_ptr<schedule::Executor>(schedule::Executor& processes)>;
 
-// `always` run in every shard (entries that report a broken source); `tests` are sharded and
-// ordered. Returns the exit status. `name` prefixes messages ("procpool gtest").
+// The plan request the options and the environment describe (GTEST_TOTAL_SHARDS and
+// GTEST_SHARD_INDEX, as Bazel and CTest set them, are read here).
+plan::TestPlanRequest plan_request(const TestRunOptions& options, std::vector<TaskSpec> always,
+                                   std::vector<TaskSpec> tests);
+
+// `always` run in every shard (entries that report a broken source); `tests` are planned. Returns
+// the exit status. `name` prefixes messages ("procpool gtest").
 int run_tests(const std::string& name, const TestRunOptions& options, std::vector<TaskSpec> always,
               std::vector<TaskSpec> tests, const ExecutorWrapper& wrap);
 

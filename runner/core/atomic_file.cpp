@@ -26,23 +26,23 @@ void AtomicFile::write(std::string_view bytes) {
   }
 }
 
-std::string AtomicFile::commit() {
-  if (!error_.empty()) return error_;
+Result<void> AtomicFile::commit() {
+  if (!error_.empty()) return fail(error_);
   const bool synced = ::fsync(fd_) == 0;
   const int sync_errno = errno;
   const bool closed = ::close(fd_) == 0;
   fd_ = -1;
   if (!synced || !closed) {
-    return "cannot write " + path_ + ": " + std::strerror(synced ? errno : sync_errno);
+    return fail("cannot write " + path_ + ": " + std::strerror(synced ? errno : sync_errno));
   }
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
-    return "cannot replace " + path_ + ": " + std::strerror(errno);
+    return fail("cannot replace " + path_ + ": " + std::strerror(errno));
   }
   committed_ = true;
-  return {};
+  return ok();
 }
 
-std::string write_file_atomically(const std::string& path, std::string_view content) {
+Result<void> write_file_atomically(const std::string& path, std::string_view content) {
   AtomicFile file(path);
   file.write(content);
   return file.commit();

@@ -26,12 +26,14 @@ TEST(AtomicFile, ReplacesTheTargetOnlyOnCommit) {
     EXPECT_EQ(testing::read_file(path), "old");  // not yet committed
   }  // destroyed without commit: the old file stays, no temp file is left
   EXPECT_EQ(testing::read_file(path), "old");
-  EXPECT_EQ(write_file_atomically(path, "new"), "");
+  EXPECT_TRUE(write_file_atomically(path, "new"));
   EXPECT_EQ(testing::read_file(path), "new");
 }
 
 TEST(AtomicFile, NamesTheFileWhenItCannotWrite) {
-  const std::string error = write_file_atomically("/nonexistent-dir/report.json", "x");
+  const auto written = write_file_atomically("/nonexistent-dir/report.json", "x");
+  ASSERT_FALSE(written);
+  const std::string error = written.error();
   EXPECT_NE(error.find("/nonexistent-dir/report.json"), std::string::npos) << error;
 }
 

@@ -14,7 +14,7 @@ constexpr const char* kFormat = "procpool-history";
 constexpr int kVersion = 1;
 }  // namespace
 
-DurationHistory DurationHistory::load(const std::string& path, std::string& warning) {
+Result<DurationHistory> DurationHistory::load(const std::string& path) {
   DurationHistory history;
   std::ifstream file(path);
   if (!file) return history;  // no history yet: nothing to warn about
@@ -22,14 +22,12 @@ DurationHistory DurationHistory::load(const std::string& path, std::string& warn
   text << file.rdbuf();
   const auto doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object()) {
-    warning = "ignoring history file " + path + ": it is not valid JSON";
-    return history;
+    return fail("ignoring history file " + path + ": it is not valid JSON");
   }
   if (doc.value("format", "") != kFormat || doc.value("version", 0) != kVersion ||
       !doc.contains("tests") || !doc["tests"].is_object()) {
-    warning = "ignoring history file " + path + ": not a procpool history (version " +
-              std::to_string(kVersion) + ")";
-    return history;
+    return fail("ignoring history file " + path + ": not a procpool history (version " +
+                std::to_string(kVersion) + ")");
   }
   for (const auto& [id, entry] : doc["tests"].items()) {
     if (!entry.is_object() || !entry.contains("seconds") || !entry["seconds"].is_number()) continue;
@@ -54,7 +52,7 @@ void DurationHistory::record(const std::string& id, double seconds, std::string 
   entries_[id] = {seconds, std::move(outcome)};
 }
 
-std::string DurationHistory::save(const std::string& path) const {
+Result<void> DurationHistory::save(const std::string& path) const {
   nlohmann::json tests = nlohmann::json::object();
   for (const auto& [id, entry] : entries_) {
     tests[id] = {{"seconds", entry.seconds}, {"last_outcome", entry.last_outcome}};
@@ -64,7 +62,7 @@ std::string DurationHistory::save(const std::string& path) const {
   if (!parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
-    if (ec) return "cannot create " + parent.string() + ": " + ec.message();
+    if (ec) return fail("cannot create " + parent.string() + ": " + ec.message());
   }
   return write_file_atomically(
       path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
@@ -85,6 +83,8 @@ void HistoryRecorder::on_task_finished(const TaskFinished& event) {
                   std::string(to_string(kind)));
 }
 
-void HistoryRecorder::on_run_finished(const RunFinished&) { error_ = history_.save(path_); }
+void HistoryRecorder::on_run_finished(const RunFinished&) {
+  if (auto saved = history_.save(path_); !saved) error_ = saved.error();
+}
 
 }  // namespace procpool::plan

@@ -7,7 +7,7 @@
 
 namespace procpool::plan {
 
-std::optional<Shard> Shard::parse(const std::string& text, std::string& error) {
+Result<Shard> Shard::parse(const std::string& text) {
   const auto slash = text.find('/');
   Shard shard;
   auto number = [](std::string_view s, std::size_t& out) {
@@ -17,8 +17,7 @@ std::optional<Shard> Shard::parse(const std::string& text, std::string& error) {
   if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), shard.index) ||
       !number(std::string_view(text).substr(slash + 1), shard.total) || shard.total == 0 ||
       shard.index == 0 || shard.index > shard.total) {
-    error = "--shard takes K/N with 1 <= K <= N (e.g. 2/3), got '" + text + "'";
-    return std::nullopt;
+    return fail("--shard takes K/N with 1 <= K <= N (e.g. 2/3), got '" + text + "'");
   }
   return shard;
 }

@@ -4,6 +4,7 @@
 
 #include "procpool/runner/plan/history.hpp"
 #include "procpool/runner/plan/partition.hpp"
+#include "procpool/runner/plan/test_plan.hpp"
 #include "test_support.hpp"
 
 namespace procpool::plan {
@@ -16,14 +17,14 @@ std::vector<std::string> ids(int n) {
 }
 
 TEST(Shard, ParsesKOverN) {
-  std::string error;
-  auto shard = Shard::parse("2/3", error);
+  auto shard = Shard::parse("2/3");
   ASSERT_TRUE(shard);
   EXPECT_EQ(shard->index, 2u);
   EXPECT_EQ(shard->total, 3u);
   for (const char* bad : {"0/3", "4/3", "1/0", "a/b", "2", "1/2/3", ""}) {
-    EXPECT_FALSE(Shard::parse(bad, error)) << bad;
-    EXPECT_NE(error.find("--shard"), std::string::npos);
+    const auto parsed = Shard::parse(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_NE(parsed.error().find("--shard"), std::string::npos);
   }
 }
 
@@ -79,29 +80,108 @@ TEST(LongestFirst, UnknownTestsFirstThenByDurationDescending) {
 TEST(History, RoundTripsAndSurvivesCorruptOrForeignFiles) {
   testing::TempDir dir;
   const std::string path = dir.file("sub/history.json");
-  std::string warning;
-  auto empty = DurationHistory::load(path, warning);
-  EXPECT_TRUE(empty.empty());
-  EXPECT_EQ(warning, "");
+  auto empty = DurationHistory::load(path);
+  ASSERT_TRUE(empty) << "a missing file is an empty history, not a problem";
+  EXPECT_TRUE(empty->empty());
 
   DurationHistory history;
   history.record("bin::S.T", 1.5, "passed");
-  EXPECT_EQ(history.save(path), "");
-  auto loaded = DurationHistory::load(path, warning);
-  EXPECT_EQ(loaded.seconds("bin::S.T"), 1.5);
-  EXPECT_EQ(loaded.find("bin::S.T")->last_outcome, "passed");
+  EXPECT_TRUE(history.save(path));
+  auto loaded = DurationHistory::load(path);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->seconds("bin::S.T"), 1.5);
+  EXPECT_EQ(loaded->find("bin::S.T")->last_outcome, "passed");
 
   testing::write_file(path, "{not json");
-  EXPECT_TRUE(DurationHistory::load(path, warning).empty());
-  EXPECT_NE(warning.find("not valid JSON"), std::string::npos);
+  auto corrupt = DurationHistory::load(path);
+  ASSERT_FALSE(corrupt);
+  EXPECT_NE(corrupt.error().find("not valid JSON"), std::string::npos);
   testing::write_file(path, R"({"tests": [1, 2]})");
-  warning.clear();
-  EXPECT_TRUE(DurationHistory::load(path, warning).empty());
-  EXPECT_NE(warning.find("not a procpool history"), std::string::npos);
+  auto foreign = DurationHistory::load(path);
+  ASSERT_FALSE(foreign);
+  EXPECT_NE(foreign.error().find("not a procpool history"), std::string::npos);
 }
 
 TEST(History, IdUsesTheBinaryFileName) {
   EXPECT_EQ(history_id({"/a/b/unit_tests", "Suite", "Case/1"}), "unit_tests::Suite.Case/1");
+}
+
+TaskSpec test_task(const std::string& name) {
+  TaskSpec task;
+  task.test = TestIdentity{"/build/unit", "S", name};
+  task.name = "S." + name;
+  return task;
+}
+
+std::vector<std::string> names_of(const std::vector<TaskSpec>& tasks) {
+  std::vector<std::string> names;
+  for (const auto& t : tasks) names.push_back(t.name);
+  return names;
+}
+
+TEST(TestPlan, AlwaysEntriesFirstThenLongestFirstRepeated) {
+  testing::TempDir dir;
+  DurationHistory history;
+  history.record("unit::S.Short", 0.1, "passed");
+  history.record("unit::S.Long", 3.0, "passed");
+  ASSERT_TRUE(history.save(dir.file("h.json")));
+  TestPlanRequest request;
+  request.tests = {test_task("Short"), test_task("New"), test_task("Long")};
+  TaskSpec broken;
+  broken.name = "unit --gtest_list_tests";
+  request.always = {broken};
+  request.history_path = dir.file("h.json");
+  request.repeat = 2;
+  auto plan = plan_tests(request);
+  ASSERT_TRUE(plan) << plan.error();
+  EXPECT_EQ(names_of(plan->tasks),
+            (std::vector<std::string>{"unit --gtest_list_tests", "S.New", "S.Long", "S.Short",
+                                      "S.New", "S.Long", "S.Short"}));
+  EXPECT_TRUE(plan->warnings.empty());
+  EXPECT_EQ(plan->history.seconds("unit::S.Long"), 3.0) << "the recorder adds to what was loaded";
+}
+
+TEST(TestPlan, ShardsSplitTheTestsButEveryShardKeepsTheAlwaysEntries) {
+  TestPlanRequest request;
+  for (int i = 0; i < 30; ++i) request.tests.push_back(test_task("T" + std::to_string(i)));
+  TaskSpec broken;
+  broken.name = "broken";
+  request.always = {broken};
+  std::multiset<std::string> seen;
+  for (const char* shard : {"1/3", "2/3", "3/3"}) {
+    request.shard = shard;
+    auto plan = plan_tests(request);
+    ASSERT_TRUE(plan) << plan.error();
+    EXPECT_EQ(plan->tasks.front().name, "broken");
+    for (std::size_t i = 1; i < plan->tasks.size(); ++i) seen.insert(plan->tasks[i].name);
+  }
+  EXPECT_EQ(seen.size(), 30u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 30u) << "each test once";
+}
+
+TEST(TestPlan, GtestVariablesChooseTheShardUnlessTheFlagDoes) {
+  EXPECT_EQ(choose_shard("", GtestShardVariables{"4", "0"})->index, 1u) << "0-based to 1-based";
+  EXPECT_EQ(choose_shard("", GtestShardVariables{"4", "3"})->total, 4u);
+  EXPECT_EQ(choose_shard("2/5", GtestShardVariables{"4", "0"})->index, 2u);
+  EXPECT_EQ(choose_shard("", std::nullopt)->total, 1u);
+  const auto bad = choose_shard("", GtestShardVariables{"4", "9"});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("GTEST_SHARD_INDEX=9"), std::string::npos);
+}
+
+TEST(TestPlan, ABadShardFailsAndAnUnreadableHistoryOnlyWarns) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("h.json"), "{broken");
+  TestPlanRequest request;
+  request.tests = {test_task("A")};
+  request.history_path = dir.file("h.json");
+  auto plan = plan_tests(request);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->warnings.size(), 1u);
+  EXPECT_NE(plan->warnings[0].find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(plan->tasks.size(), 1u);
+  request.shard = "4/3";
+  EXPECT_FALSE(plan_tests(request));
 }
 
 }  // namespace

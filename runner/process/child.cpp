@@ -60,9 +60,11 @@ void Child::launch(SpawnRequest request) {
   } else {
     request.stdout_fd = out_fds[1];
     request.stderr_fd = err_fds[1];
-    if (auto spawned = spawn_process(io_.get_executor(), request, error)) {
+    if (auto spawned = spawn_process(io_.get_executor(), request)) {
       process_.emplace(std::move(spawned->process));
       exit_watch_.assign(spawned->exit_fd);
+    } else {
+      error = spawned.error();
     }
   }
   for (int fd : {out_fds[1], err_fds[1]}) {

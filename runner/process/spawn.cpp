@@ -170,19 +170,17 @@ int dev_null() {
 
 }  // namespace
 
-std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
-                                            const SpawnRequest& request, std::string& error) {
+Result<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
+                                     const SpawnRequest& request) {
   if (request.argv.empty() || request.argv[0].empty()) {
-    error = "empty command";
-    return std::nullopt;
+    return fail("empty command");
   }
   std::string program = request.argv[0];
   if (program.find('/') == std::string::npos) {
     // Resolved here, in the parent, so a missing command is a clear error before any clone.
     auto found = bp2::environment::find_executable(program);
     if (found.empty()) {
-      error = "command not found in PATH: " + program;
-      return std::nullopt;
+      return fail("command not found in PATH: " + program);
     }
     program = found.string();
   }
@@ -214,21 +212,21 @@ std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executo
     const int why = pid < 0 ? errno : setup.error_errno;
     if (pid > 0) ::waitpid(pid, nullptr, 0);  // it already called _exit(127)
     if (setup.error_step) {
-      error = "cannot enter working directory " + request.working_dir + ": " + std::strerror(why);
-    } else {
-      error = std::string(std::strerror(why)) + ": " + request.argv[0];
+      return fail("cannot enter working directory " + request.working_dir + ": " +
+                  std::strerror(why));
     }
-    return std::nullopt;
+    return fail(std::string(std::strerror(why)) + ": " + request.argv[0]);
   }
 
   // v2 would call pidfd_open itself and throw on failure after the fork (defect 13); doing it
   // here lets us stop and reap the child we just made instead of leaving it untracked.
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) {
-    error = std::string("pidfd_open failed (kernel too old or blocked): ") + std::strerror(errno);
+    const int why = errno;
     ::kill(-pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
-    return std::nullopt;
+    return fail(std::string("pidfd_open failed (kernel too old or blocked): ") +
+                std::strerror(why));
   }
   // bp2::process registers its pidfd with the reactor, and 1.81 gives no access to it
   // (basic_process::native_handle() does not compile), so the caller gets its own copy.

@@ -12,11 +12,11 @@ std::string failure_note(const TaskFinished& event) {
 }  // namespace
 
 void ConsoleReporter::on_run_started(const RunStarted& event) {
-  total_ = event.total_tasks;
-  started_ = std::chrono::steady_clock::now();
+  progress_.total = event.total_tasks;
+  progress_.started = std::chrono::steady_clock::now();
 }
 
-void ConsoleReporter::on_task_started(const TaskStarted&) { ++running_; }
+void ConsoleReporter::on_task_started(const TaskStarted&) { ++progress_.running; }
 
 void ConsoleReporter::on_task_slow(const TaskSlow& event) {
   note("procpool: SLOW (running for " + std::to_string(event.elapsed.count() / 1000) +
@@ -24,7 +24,7 @@ void ConsoleReporter::on_task_slow(const TaskSlow& event) {
 }
 
 void ConsoleReporter::on_task_retried(const TaskRetried& event) {
-  --running_;
+  --progress_.running;
   note("procpool: RETRY (attempt " + std::to_string(event.failed_attempt) + " " +
        describe(event.result->outcome) + "): " + event.spec->name);
 }
@@ -33,13 +33,13 @@ void ConsoleReporter::on_task_finished(const TaskFinished& event) {
   Block block;
   block.ran = event.attempts > 0;
   if (block.ran) {
-    --running_;
-    ++done_;
+    --progress_.running;
+    ++progress_.done;
     block.out = event.result->out;
     block.err = event.result->err;
     if (options_.tag) block.tag = event.spec->input + "\t";
     if (event.result->outcome.kind != OutcomeKind::passed) {
-      ++failed_;
+      ++progress_.failed;
       block.note = failure_note(event);
     } else if (event.result->outcome.leaked) {
       block.note = "procpool: LEAK (processes it left running were killed): " + event.spec->name;
@@ -100,9 +100,5 @@ void ConsoleReporter::print_block(const Block& block) {
 void ConsoleReporter::note(const std::string& line) { status_.note(line); }
 
 void ConsoleReporter::clear_status() { status_.clear(); }
-
-void ConsoleReporter::tick() {
-  status_.draw(progress_text(done_, total_, running_, failed_, started_));
-}
 
 }  // namespace procpool::report

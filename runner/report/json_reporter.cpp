@@ -26,11 +26,9 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
     r["binary"] = test->binary;
     r["suite"] = test->suite;
     r["name"] = test->full_name();
-    r["verdict"] = verdict_of(event);
-    const std::string verdict = r["verdict"];
-    const bool logged = verdict == "failed" || verdict == "crashed" || verdict == "timed_out" ||
-                        verdict == "failed_to_start" || verdict == "flaky";
-    const std::string log = logged ? test_log_path(log_dir, *event.spec) : "";
+    const Verdict verdict = verdict_of(event);
+    r["verdict"] = std::string(to_string(verdict));
+    const std::string log = gets_log(verdict) ? test_log_path(log_dir, *event.spec) : "";
     r["log"] = log.empty() ? nlohmann::json(nullptr) : nlohmann::json(log);
   }
   r["attempts"] = event.attempts;

@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/report/test_names.hpp"  // headline()
 
 namespace procpool::report {
@@ -27,33 +28,35 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
-// What the case's outcome element says: kind of element, type, message, body.
-struct Verdict {
+// The element that says how a case ended: its name, type, message and body.
+struct Element {
   const char* element = nullptr;  // nullptr: passed
   const char* type = "";
   std::string message;
   std::string body;
 };
 
-Verdict verdict_for(const Outcome& outcome, unsigned attempts) {
-  switch (outcome.kind) {
-    case OutcomeKind::passed:
+Element element_for(const Outcome& outcome, unsigned attempts) {
+  switch (verdict_of(outcome, attempts, /*flaky=*/false)) {
+    case Verdict::passed:
+    case Verdict::flaky:
       return {};
-    case OutcomeKind::failed:
+    case Verdict::failed:
       return {"failure", "failure",
               outcome.message.empty() ? describe(outcome) : headline(outcome.message),
               outcome.message.empty() ? describe(outcome) : outcome.message};
-    case OutcomeKind::signalled:
+    case Verdict::crashed:
       return {"error", "crash", "crashed: " + describe(outcome), ""};
-    case OutcomeKind::timed_out:
+    case Verdict::timed_out:
       return {"error", "timeout", "timed out", ""};
-    case OutcomeKind::failed_to_start:
+    case Verdict::failed_to_start:
       return {"error", "start", outcome.error, outcome.error};
-    case OutcomeKind::cancelled:
+    case Verdict::cancelled:
       return {"skipped", "cancelled", "stopped: the run was cancelled", ""};
-    case OutcomeKind::skipped:
-      return {"skipped", "skipped",
-              attempts == 0 ? "not run: the run was halted or interrupted" : outcome.message, ""};
+    case Verdict::skipped:
+      return {"skipped", "skipped", outcome.message, ""};
+    case Verdict::not_run:
+      return {"skipped", "skipped", "not run: the run was halted or interrupted", ""};
   }
   return {};
 }
@@ -154,7 +157,7 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       testcase.append_attribute("classname") = xml_safe(classname).c_str();
       testcase.append_attribute("time") = seconds_text(c->seconds).c_str();
       time += c->seconds;
-      const Verdict v = verdict_for(c->outcome, c->attempts);
+      const Element v = element_for(c->outcome, c->attempts);
       if (v.element) {
         auto node = testcase.append_child(v.element);
         node.append_attribute("type") = v.type;
@@ -167,7 +170,7 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       }
       for (const FailedAttempt& attempt : c->failed_attempts) {
         if (!c->flaky) continue;  // a test that failed in the end reports its final failure
-        const Verdict fv = verdict_for(attempt.outcome, 1);
+        const Element fv = element_for(attempt.outcome, 1);
         auto flaky = testcase.append_child(std::string(fv.element) == "error" ? "flakyError"
                                                                               : "flakyFailure");
         flaky.append_attribute("message") = xml_safe(fv.message).c_str();

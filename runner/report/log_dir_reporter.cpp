@@ -26,17 +26,15 @@ void LogDirReporter::on_task_finished(const TaskFinished& event) {
     earlier = std::move(it->second);
     earlier_attempts_.erase(it);
   }
-  const OutcomeKind kind = event.result->outcome.kind;
-  const bool failed = kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
-                      kind == OutcomeKind::timed_out || kind == OutcomeKind::failed_to_start;
-  if (!failed && !event.flaky) return;
+  const Verdict verdict = verdict_of(event);
+  if (!gets_log(verdict)) return;
   const std::string path = test_log_path(dir_, *event.spec);
   if (path.empty()) return;
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   std::string text = "test: " + display_name(*event.spec) + "\ncommand: " + event.spec->name +
-                     "\nverdict: " + verdict_of(event) + "\n\n" + earlier;
-  if (failed) text += attempt_text(event.attempts, *event.result);
+                     "\nverdict: " + std::string(to_string(verdict)) + "\n\n" + earlier;
+  if (verdict != Verdict::flaky) text += attempt_text(event.attempts, *event.result);
   record_error(write_file_atomically(path, text));
 }
 

@@ -9,7 +9,7 @@
 namespace procpool::report {
 namespace {
 
-std::string write_capture(const std::string& path, const Capture& capture) {
+Result<void> write_capture(const std::string& path, const Capture& capture) {
   AtomicFile file(path);
   capture.for_each_chunk([&](std::string_view chunk) { file.write(chunk); });
   return file.commit();
@@ -21,7 +21,7 @@ void ResultsDirReporter::on_task_finished(const TaskFinished& event) {
   if (event.attempts == 0) return;
   const std::string task_dir = dir_ + "/" + std::to_string(event.index + 1);
   if (::mkdir(task_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    record_error("cannot create " + task_dir + ": " + std::strerror(errno));
+    record_error(fail("cannot create " + task_dir + ": " + std::strerror(errno)));
     return;
   }
   record_error(write_capture(task_dir + "/stdout", *event.result->out));

@@ -47,8 +47,7 @@ void StatusLine::note(const std::string& line) {
   write_all(fd_, line + "\n");
 }
 
-std::string progress_text(std::size_t done, std::size_t total, unsigned running, std::size_t failed,
-                          SteadyTime started) {
+std::string Progress::text() const {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char line[160];

@@ -28,17 +28,10 @@ std::string headline(const std::string& message) {
   return first + ": " + rest.substr(0, rest.find('\n'));
 }
 
-std::string verdict_of(const TaskFinished& event) {
-  const Outcome& outcome = event.result->outcome;
-  if (event.flaky) return "flaky";
-  switch (outcome.kind) {
-    case OutcomeKind::signalled:
-      return "crashed";
-    case OutcomeKind::skipped:
-      return event.attempts == 0 ? "not_run" : "skipped";
-    default:
-      return std::string(to_string(outcome.kind));
-  }
+bool gets_log(Verdict verdict) {
+  return verdict == Verdict::failed || verdict == Verdict::crashed ||
+         verdict == Verdict::timed_out || verdict == Verdict::failed_to_start ||
+         verdict == Verdict::flaky;
 }
 
 }  // namespace procpool::report

@@ -4,15 +4,15 @@
 
 namespace procpool::schedule {
 
-std::optional<HaltPolicy> HaltPolicy::parse(std::string_view text, std::string& error) {
+Result<HaltPolicy> HaltPolicy::parse(std::string_view text) {
   HaltPolicy policy;
   if (text == "never") return policy;
   const auto comma = text.find(',');
   const auto equals = text.find('=');
   if (comma == std::string_view::npos || equals == std::string_view::npos || equals < comma) {
-    error = "--halt: expected never, soon,fail=N, now,fail=N (or success=/done=, N or N%), got '" +
-            std::string(text) + "'";
-    return std::nullopt;
+    return fail(
+        "--halt: expected never, soon,fail=N, now,fail=N (or success=/done=, N or N%), got '" +
+        std::string(text) + "'");
   }
   const auto when = text.substr(0, comma);
   const auto trigger = text.substr(comma + 1, equals - comma - 1);
@@ -22,8 +22,7 @@ std::optional<HaltPolicy> HaltPolicy::parse(std::string_view text, std::string& 
   else if (when == "now")
     policy.when = When::now;
   else {
-    error = "--halt: '" + std::string(when) + "' is not soon or now";
-    return std::nullopt;
+    return fail("--halt: '" + std::string(when) + "' is not soon or now");
   }
   if (trigger == "fail")
     policy.trigger = Trigger::fail;
@@ -32,8 +31,7 @@ std::optional<HaltPolicy> HaltPolicy::parse(std::string_view text, std::string& 
   else if (trigger == "done")
     policy.trigger = Trigger::done;
   else {
-    error = "--halt: '" + std::string(trigger) + "' is not fail, success or done";
-    return std::nullopt;
+    return fail("--halt: '" + std::string(trigger) + "' is not fail, success or done");
   }
   if (!value.empty() && value.back() == '%') {
     policy.percent = true;
@@ -43,9 +41,8 @@ std::optional<HaltPolicy> HaltPolicy::parse(std::string_view text, std::string& 
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (ec != std::errc() || end != value.data() + value.size() || number <= 0 ||
       (policy.percent && number > 100)) {
-    error = "--halt: '" + std::string(text.substr(equals + 1)) +
-            "' is not a positive count or a percentage up to 100%";
-    return std::nullopt;
+    return fail("--halt: '" + std::string(text.substr(equals + 1)) +
+                "' is not a positive count or a percentage up to 100%");
   }
   policy.threshold = number;
   return policy;

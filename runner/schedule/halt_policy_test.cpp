@@ -6,9 +6,8 @@ namespace procpool::schedule {
 namespace {
 
 HaltPolicy parse(const std::string& text) {
-  std::string error;
-  auto policy = HaltPolicy::parse(text, error);
-  EXPECT_TRUE(policy) << error;
+  auto policy = HaltPolicy::parse(text);
+  EXPECT_TRUE(policy) << policy.error();
   return policy.value_or(HaltPolicy{});
 }
 
@@ -25,11 +24,11 @@ TEST(HaltPolicy, ParsesGnuParallelForms) {
 }
 
 TEST(HaltPolicy, RejectsNonsenseWithAReason) {
-  std::string error;
   for (const char* bad : {"sometimes", "soon,fail", "later,fail=1", "soon,oops=1", "now,fail=x",
                           "now,fail=0", "now,fail=150%"}) {
-    EXPECT_FALSE(HaltPolicy::parse(bad, error)) << bad;
-    EXPECT_NE(error.find("--halt"), std::string::npos);
+    const auto parsed = HaltPolicy::parse(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_NE(parsed.error().find("--halt"), std::string::npos);
   }
 }
 

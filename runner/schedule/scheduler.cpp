@@ -2,21 +2,9 @@
 
 #include <algorithm>
 
+#include "procpool/runner/core/verdict.hpp"
+
 namespace procpool::schedule {
-namespace {
-
-bool counts_as_failure(OutcomeKind kind) {
-  return kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
-         kind == OutcomeKind::timed_out || kind == OutcomeKind::failed_to_start;
-}
-
-// A missing program stays missing: retrying it only hides the error behind more output.
-bool worth_retrying(OutcomeKind kind) {
-  return kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
-         kind == OutcomeKind::timed_out;
-}
-
-}  // namespace
 
 Scheduler::Scheduler(Executor& executor, SchedulerConfig config, std::vector<Reporter*> reporters)
     : executor_(executor), config_(config), reporters_(std::move(reporters)) {

@@ -88,8 +88,7 @@ struct Harness {
 
 SchedulerConfig with_halt(const std::string& halt) {
   SchedulerConfig config{.jobs = 2};
-  std::string error;
-  config.halt = HaltPolicy::parse(halt, error).value();
+  config.halt = HaltPolicy::parse(halt).value();
   return config;
 }
 

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "procpool/runner/core/result.hpp"
+
 namespace procpool::bench {
 
 enum class Workload {
@@ -39,8 +41,8 @@ struct Size {
   SizeKind kind = SizeKind::none;
 };
 // "1us" "10ms" "1s" "2.5ms" "500ns" -> duration; "4KB" "16MB" "1GB" (powers of 1024, KiB/MiB
-// spellings too) -> bytes; "0" -> none. Throws std::invalid_argument naming the problem.
-Size parse_size(std::string_view text);
+// spellings too) -> bytes; "0" -> none. A failure names the problem.
+Result<Size> parse_size(std::string_view text);
 
 // One task, ready to run anywhere.
 struct WorkItem {
@@ -54,12 +56,15 @@ struct WorkItem {
 };
 
 std::vector<std::string> to_words(const WorkItem& item);
-// Throws std::invalid_argument naming the bad word.
-WorkItem from_words(const std::vector<std::string>& words);
+// A failure names the bad word.
+Result<WorkItem> from_words(const std::vector<std::string>& words);
 
 // Runs the task and returns its checksum (a function of the item alone, so a caller can check
-// that an executor ran the right task). A crashing item raises SIGSEGV and does not return.
-std::uint64_t run(const WorkItem& item);
+// that an executor ran the right task). A crashing item raises SIGSEGV and does not return; an
+// alloc that gets no memory fails.
+Result<std::uint64_t> run(const WorkItem& item);
+// A task as every executor gets it, its words (see to_words): parsed, then run.
+Result<std::uint64_t> run_words(const std::vector<std::string>& words);
 
 // The checksum a task must return when it is cheap to know in advance (noop, sleep, alloc);
 // nothing for cpu work, which tests check against an in-process run instead.

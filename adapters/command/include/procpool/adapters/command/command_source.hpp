@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
 
 namespace procpool::command {
@@ -22,9 +23,8 @@ std::vector<TaskSpec> tasks_from_inputs(const std::vector<std::string>& command,
 
 // One task per line; blank lines and # comments are skipped. Without `shell` each line is split
 // into argv with shell-like quoting (no shell runs); with it, each line is a /bin/sh -c script.
-// On a bad line returns nothing and names it in `error` ("line 3: unterminated single quote").
-std::optional<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool shell,
-                                                      std::string& error);
+// A bad line fails, named in the message ("line 3: unterminated single quote").
+Result<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool shell);
 
 // Exposed for tests: the replacement of one word.
 std::string substitute(std::string_view word, const std::string& input, std::size_t seq,

@@ -8,10 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "procpool/runner/core/result.hpp"
+
 namespace procpool::command {
 
-// On bad input (an unterminated quote, a trailing backslash) returns nothing and says why.
-std::optional<std::vector<std::string>> split_shell_words(std::string_view line,
-                                                          std::string& error);
+// Bad input (an unterminated quote, a trailing backslash) fails, saying why.
+Result<std::vector<std::string>> split_shell_words(std::string_view line);
 
 }  // namespace procpool::command

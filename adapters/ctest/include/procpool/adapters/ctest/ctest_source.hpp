@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "procpool/runner/core/outcome.hpp"
+#include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
 
 namespace procpool::ctest {
@@ -29,17 +30,17 @@ struct CtestTest {
 struct CtestSuite {
   std::vector<CtestTest> tests;
   std::vector<std::string> unsupported;  // property names procpool does not honour, sorted
-  std::string error;                     // empty when listing worked
 };
 
 // The properties procpool honours, as CTest does.
 const std::vector<std::string>& supported_properties();
 
 // Parses ctest's json-v1 document. `build_dir` names the tests' group in reports.
-CtestSuite parse_ctest_json(std::string_view text, const std::string& build_dir);
+Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir);
 
 // Runs `ctest --show-only=json-v1 ARGS...` in `build_dir` and parses it.
-CtestSuite list_ctest(const std::string& build_dir, const std::vector<std::string>& selection_args);
+Result<CtestSuite> list_ctest(const std::string& build_dir,
+                              const std::vector<std::string>& selection_args);
 
 // CTest's rules on a finished attempt: SKIP_RETURN_CODE and SKIP_REGULAR_EXPRESSION skip;
 // PASS_REGULAR_EXPRESSION (if any) replaces the exit-code check; FAIL_REGULAR_EXPRESSION fails;

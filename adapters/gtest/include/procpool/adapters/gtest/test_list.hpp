@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "procpool/runner/core/result.hpp"
+
 namespace procpool::gtest {
 
 struct ListedTest {
@@ -19,8 +21,7 @@ struct ListedTest {
 
 struct Listing {
   std::string binary;
-  std::vector<ListedTest> tests;
-  std::string error;   // empty when the listing worked
+  Result<std::vector<ListedTest>> tests = std::vector<ListedTest>{};  // or why it could not list
   std::string output;  // what the binary printed, for the failure report
 };
 
@@ -33,9 +34,9 @@ struct ListOptions {
 
 // Parses --gtest_list_tests output: "Suite." lines then indented test names, each optionally
 // followed by a "  # GetParam() = ..." / "  # TypeParam = ..." comment. Other lines (such as
-// gtest_main's "Running main() from ...") are ignored. Returns nothing if the text holds
-// anything but no test list.
-std::optional<std::vector<ListedTest>> parse_test_list(std::string_view text);
+// gtest_main's "Running main() from ...") are ignored. Fails if the text holds anything but no
+// test list.
+Result<std::vector<ListedTest>> parse_test_list(std::string_view text);
 
 // Lists every binary, up to `jobs` at once, each in its own process with a deadline.
 std::vector<Listing> list_tests(const std::vector<std::string>& binaries,

@@ -1,8 +1,7 @@
-// Executors that run a benchmark task as a function call in this process instead of a child:
-// the baselines that procpool's process executors are measured against. They take the same
-// TaskSpec as the process executor (argv = the worker program and the task's words, see
-// procpool/bench/workload.hpp), run the same workload code, and report through the same
-// AttemptResult: the checksum goes to the attempt's stdout capture as a decimal line.
+// Executors that run a task as a function call in this process instead of a child: the
+// baselines procpool's process executors are measured against. What a task does is the
+// caller's TaskBody (the benchmarks give theirs); these executors only decide which thread
+// runs it, time it, and hand the result back to the event loop.
 #pragma once
 
 #include <atomic>
@@ -14,9 +13,12 @@
 
 namespace procpool::threads {
 
+// Runs one attempt of `task` and says how it went (outcome, output). May run on any thread.
+using TaskBody = std::function<AttemptResult(const TaskSpec& task)>;
+
 class InProcessExecutor : public schedule::Executor {
  public:
-  explicit InProcessExecutor(boost::asio::io_context& io) : io_(io) {}
+  InProcessExecutor(boost::asio::io_context& io, TaskBody body) : io_(io), body_(std::move(body)) {}
 
   void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) final;
   // A function call cannot be interrupted: tasks not begun yet end as cancelled, running ones
@@ -30,6 +32,7 @@ class InProcessExecutor : public schedule::Executor {
 
  private:
   boost::asio::io_context& io_;
+  TaskBody body_;
   std::atomic<bool> stopping_{false};
 };
 

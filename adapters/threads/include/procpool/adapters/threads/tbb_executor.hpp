@@ -10,7 +10,7 @@ namespace procpool::threads {
 
 class TbbExecutor final : public InProcessExecutor {
  public:
-  TbbExecutor(boost::asio::io_context& io, unsigned threads);
+  TbbExecutor(boost::asio::io_context& io, unsigned threads, TaskBody body);
   ~TbbExecutor() override;  // waits for every submitted job
 
  private:

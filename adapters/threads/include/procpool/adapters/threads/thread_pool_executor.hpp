@@ -14,7 +14,7 @@ namespace procpool::threads {
 
 class ThreadPoolExecutor final : public InProcessExecutor {
  public:
-  ThreadPoolExecutor(boost::asio::io_context& io, unsigned threads);
+  ThreadPoolExecutor(boost::asio::io_context& io, unsigned threads, TaskBody body);
   ~ThreadPoolExecutor() override;  // finishes queued jobs, joins the threads
 
  private:

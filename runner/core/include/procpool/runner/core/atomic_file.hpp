@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "procpool/runner/core/result.hpp"
+
 namespace procpool {
 
 class AtomicFile {
@@ -15,9 +17,9 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view bytes);
-  // Flushes and renames into place. Returns an empty string on success, otherwise a message
-  // naming the file and the reason (the first error of any write counts).
-  std::string commit();
+  // Flushes and renames into place. On failure the message names the file and the reason (the
+  // first error of any write counts).
+  Result<void> commit();
 
  private:
   std::string path_;
@@ -27,7 +29,7 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// The common case: the whole content at once. Returns "" or an error message.
-std::string write_file_atomically(const std::string& path, std::string_view content);
+// The common case: the whole content at once.
+Result<void> write_file_atomically(const std::string& path, std::string_view content);
 
 }  // namespace procpool

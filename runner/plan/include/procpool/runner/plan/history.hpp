@@ -8,6 +8,7 @@
 #include <string>
 
 #include "procpool/runner/core/events.hpp"
+#include "procpool/runner/core/result.hpp"
 
 namespace procpool::plan {
 
@@ -18,16 +19,17 @@ struct HistoryEntry {
 
 class DurationHistory {
  public:
-  // Loads `path`. On a problem, returns an empty history and sets `warning` to say why.
-  static DurationHistory load(const std::string& path, std::string& warning);
+  // Loads `path`; a missing file is an empty history. Fails (saying why) when the file is not
+  // a procpool history: the caller warns and goes on with an empty one.
+  static Result<DurationHistory> load(const std::string& path);
 
   std::optional<double> seconds(const std::string& id) const;
   const HistoryEntry* find(const std::string& id) const;
   void record(const std::string& id, double seconds, std::string outcome);
   bool empty() const { return entries_.empty(); }
 
-  // Returns "" or an error message naming the file.
-  std::string save(const std::string& path) const;
+  // On failure the message names the file.
+  Result<void> save(const std::string& path) const;
 
  private:
   std::map<std::string, HistoryEntry> entries_;

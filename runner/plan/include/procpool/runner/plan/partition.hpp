@@ -6,14 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "procpool/runner/core/result.hpp"
+
 namespace procpool::plan {
 
 struct Shard {
   std::size_t index = 1;  // 1-based
   std::size_t total = 1;
 
-  // "2/3" -> {2, 3}; on bad input returns nothing and says why.
-  static std::optional<Shard> parse(const std::string& text, std::string& error);
+  // "2/3" -> {2, 3}; on bad input the failure says why.
+  static Result<Shard> parse(const std::string& text);
 };
 
 // Which of `ids` belong to `shard`: every id lands in exactly one shard, the same one on every

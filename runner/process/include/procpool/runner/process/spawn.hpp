@@ -18,6 +18,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/process/v2/process.hpp>
 
+#include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
 
 namespace procpool::process {
@@ -41,9 +42,9 @@ struct SpawnedProcess {
 
 // Starts the child in a process group of its own (so stopping it reaches its grandchildren),
 // with default signal dispositions and an empty signal mask, and only descriptors 0-2 open.
-// On failure returns nothing and sets `error` to "<OS reason>: <argv[0]>", e.g.
-// "No such file or directory: ./nope"; no process is left behind.
-std::optional<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
-                                            const SpawnRequest& request, std::string& error);
+// A failure says "<OS reason>: <argv[0]>", e.g. "No such file or directory: ./nope"; no process
+// is left behind.
+Result<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
+                                     const SpawnRequest& request);
 
 }  // namespace procpool::process

@@ -20,10 +20,10 @@ struct ConsoleOptions {
   int err_fd = 2;
 };
 
-class ConsoleReporter final : public Reporter {
+class ConsoleReporter final : public LiveConsole {
  public:
   explicit ConsoleReporter(ConsoleOptions options)
-      : options_(options), status_(options.err_fd, options.progress) {}
+      : LiveConsole(options.err_fd, options.progress), options_(options) {}
 
   void on_run_started(const RunStarted& event) override;
   void on_task_started(const TaskStarted& event) override;
@@ -32,9 +32,6 @@ class ConsoleReporter final : public Reporter {
   void on_task_finished(const TaskFinished& event) override;
   void on_run_cancelled(const RunCancelled& event) override;
   void on_run_finished(const RunFinished& event) override;
-
-  // Redraws the status line; the CLI calls it a few times a second while a run is going.
-  void tick();
 
  private:
   struct Block {
@@ -52,12 +49,6 @@ class ConsoleReporter final : public Reporter {
   ConsoleOptions options_;
   std::map<std::size_t, Block> waiting_;  // --keep-order: finished, waiting for earlier tasks
   std::size_t next_in_order_ = 0;
-  std::size_t total_ = 0;
-  std::size_t done_ = 0;
-  std::size_t failed_ = 0;
-  unsigned running_ = 0;
-  StatusLine status_;
-  SteadyTime started_{};
 };
 
 }  // namespace procpool::report

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "procpool/runner/core/events.hpp"
+#include "procpool/runner/core/result.hpp"
 
 namespace procpool::report {
 
@@ -13,8 +14,8 @@ class FileReporter : public Reporter {
   const std::string& error() const { return error_; }
 
  protected:
-  void record_error(std::string message) {
-    if (error_.empty() && !message.empty()) error_ = std::move(message);
+  void record_error(const Result<void>& written) {
+    if (error_.empty() && !written) error_ = written.error();
   }
 
  private:

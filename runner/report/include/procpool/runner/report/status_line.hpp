@@ -33,8 +33,27 @@ class StatusLine {
   bool shown_ = false;
 };
 
-// "[12/100] 2 running, 1 failed, 3.4 s"
-std::string progress_text(std::size_t done, std::size_t total, unsigned running, std::size_t failed,
-                          SteadyTime started);
+// What a console counts for its live status line.
+struct Progress {
+  std::size_t total = 0;
+  std::size_t done = 0;
+  std::size_t failed = 0;
+  unsigned running = 0;
+  SteadyTime started{};
+  // "[12/100] 2 running, 1 failed, 3.4 s"
+  std::string text() const;
+};
+
+// A reporter that owns the terminal (the run console and the test console): it keeps the
+// progress counts, and the CLI has it redraw the live status line a few times a second.
+class LiveConsole : public Reporter {
+ public:
+  void tick() { status_.draw(progress_.text()); }
+
+ protected:
+  LiveConsole(int fd, bool enabled) : status_(fd, enabled) {}
+  StatusLine status_;
+  Progress progress_;
+};
 
 }  // namespace procpool::report

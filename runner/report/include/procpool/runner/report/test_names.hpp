@@ -4,6 +4,7 @@
 #include <string>
 
 #include "procpool/runner/core/events.hpp"
+#include "procpool/runner/core/verdict.hpp"
 
 namespace procpool::report {
 
@@ -14,7 +15,8 @@ std::string test_log_path(const std::string& dir, const TaskSpec& spec);
 // One line for a failure message: gtest's "file:line" line joined with the line after it
 // ("a.cpp:12: Expected equality of these values:"); otherwise the first line.
 std::string headline(const std::string& message);
-// A test-report verdict: passed, failed, crashed, timed_out, skipped, flaky, not_run, ...
-std::string verdict_of(const TaskFinished& event);
+// Whether --log-dir keeps a log for a task with this verdict (failures of every kind, and flaky
+// tests for their failed attempts); the JSON report points at the same logs.
+bool gets_log(Verdict verdict);
 
 }  // namespace procpool::report

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "procpool/runner/core/result.hpp"
+
 namespace procpool::schedule {
 
 struct HaltPolicy {
@@ -19,8 +21,8 @@ struct HaltPolicy {
   double threshold = 1;  // a count, or a percentage of all tasks when `percent`
   bool percent = false;
 
-  // Parses the --halt argument; on bad input returns nothing and says why in `error`.
-  static std::optional<HaltPolicy> parse(std::string_view text, std::string& error);
+  // Parses the --halt argument; on bad input the failure says why.
+  static Result<HaltPolicy> parse(std::string_view text);
 
   // Whether the run should halt, given how many tasks have finished so far.
   bool triggered(std::size_t failed, std::size_t succeeded, std::size_t total) const;

@@ -1,4 +1,4 @@
-#include "procpool/runner/report/gtest_console_reporter.hpp"
+#include "procpool/runner/report/test_console_reporter.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -21,7 +21,7 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 
 }  // namespace
 
-std::string GtestConsoleReporter::label(const TaskSpec& spec) const {
+std::string TestConsoleReporter::label(const TaskSpec& spec) const {
   std::string name = display_name(spec);
   if (spec.test && binaries_.size() > 1) {
     name += " (" + std::filesystem::path(spec.test->binary).filename().string() + ")";
@@ -29,57 +29,57 @@ std::string GtestConsoleReporter::label(const TaskSpec& spec) const {
   return name;
 }
 
-void GtestConsoleReporter::line(const std::string& text) {
+void TestConsoleReporter::line(const std::string& text) {
   status_.clear();
   write_all(options_.out_fd, text + "\n");
 }
 
-void GtestConsoleReporter::on_run_started(const RunStarted& event) {
-  total_ = event.total_tasks;
+void TestConsoleReporter::on_run_started(const RunStarted& event) {
+  progress_.total = event.total_tasks;
+  progress_.started = std::chrono::steady_clock::now();
   jobs_ = event.jobs;
-  started_ = std::chrono::steady_clock::now();
-  line("[==========] Running " + plural(total_, "test") + ", " + std::to_string(jobs_) +
+  line("[==========] Running " + plural(progress_.total, "test") + ", " + std::to_string(jobs_) +
        " at a time, one process each.");
 }
 
-void GtestConsoleReporter::on_task_started(const TaskStarted& event) {
-  ++running_;
+void TestConsoleReporter::on_task_started(const TaskStarted& event) {
+  ++progress_.running;
   if (event.spec->test) binaries_.insert(event.spec->test->binary);
 }
 
-void GtestConsoleReporter::on_task_slow(const TaskSlow& event) {
+void TestConsoleReporter::on_task_slow(const TaskSlow& event) {
   line("[  SLOW    ] " + label(*event.spec) + " (running for " +
        std::to_string(event.elapsed.count() / 1000) + " s)");
 }
 
-void GtestConsoleReporter::on_task_retried(const TaskRetried& event) {
-  --running_;
+void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
+  --progress_.running;
   const Outcome& outcome = event.result->outcome;
   line("[  RETRY   ] " + label(*event.spec) + " (attempt " + std::to_string(event.failed_attempt) +
        ": " + (outcome.message.empty() ? describe(outcome) : headline(outcome.message)) + ")");
 }
 
-void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
+void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   const AttemptResult& result = *event.result;
   const Outcome& outcome = result.outcome;
   const std::string name = label(*event.spec);
   const std::string time = " (" + millis(result.duration) + ")";
   const std::string leak = outcome.leaked ? " [LEAK: processes it left running were killed]" : "";
-  if (event.attempts == 0) return;  // never ran: only the summary counts it
-  --running_;
-  ++done_;
+  const Verdict verdict = verdict_of(event);
+  if (verdict == Verdict::not_run) return;  // only the summary counts it
+  --progress_.running;
+  ++progress_.done;
   times_.emplace_back(std::chrono::duration<double>(result.duration).count(), name);
 
-  if (event.flaky) {
-    flaky_.push_back({name, "", "passed on attempt " + std::to_string(event.attempts)});
-    line("[  FLAKY   ] " + name + time + leak);
-    return;
-  }
-  switch (outcome.kind) {
-    case OutcomeKind::passed:
+  switch (verdict) {
+    case Verdict::flaky:
+      flaky_.push_back({name, "", "passed on attempt " + std::to_string(event.attempts)});
+      line("[  FLAKY   ] " + name + time + leak);
+      return;
+    case Verdict::passed:
       line("[       OK ] " + name + time + leak);
       return;
-    case OutcomeKind::skipped:
+    case Verdict::skipped:
       skipped_.push_back({name, "", ""});
       line("[  SKIPPED ] " + name + time);
       return;
@@ -87,7 +87,7 @@ void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
       break;
   }
   // A failure: its whole output once, then why.
-  ++failed_count_;
+  ++progress_.failed;
   status_.clear();
   write_capture(options_.out_fd, *result.out);
   write_capture(options_.out_fd, *result.err);
@@ -95,17 +95,17 @@ void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
     line(truncated);
   }
   std::string why;
-  switch (outcome.kind) {
-    case OutcomeKind::signalled:
+  switch (verdict) {
+    case Verdict::crashed:
       why = "crashed: " + describe(outcome);
       break;
-    case OutcomeKind::timed_out:
+    case Verdict::timed_out:
       why = "timed out";
       break;
-    case OutcomeKind::failed_to_start:
+    case Verdict::failed_to_start:
       why = outcome.error;
       break;
-    case OutcomeKind::cancelled:
+    case Verdict::cancelled:
       why = "cancelled";
       break;
     default: {
@@ -118,15 +118,15 @@ void GtestConsoleReporter::on_task_finished(const TaskFinished& event) {
     }
   }
   if (!why.empty()) line("procpool: " + display_name(*event.spec) + ": " + why);
-  const char* tag = outcome.kind == OutcomeKind::timed_out         ? "[  TIMEOUT ] "
-                    : outcome.kind == OutcomeKind::signalled       ? "[  CRASHED ] "
-                    : outcome.kind == OutcomeKind::failed_to_start ? "[  ERROR   ] "
-                                                                   : "[  FAILED  ] ";
+  const char* tag = verdict == Verdict::timed_out         ? "[  TIMEOUT ] "
+                    : verdict == Verdict::crashed         ? "[  CRASHED ] "
+                    : verdict == Verdict::failed_to_start ? "[  ERROR   ] "
+                                                          : "[  FAILED  ] ";
   line(tag + name + time + leak);
   failed_.push_back({name, "", why.empty() ? "" : first_line(why)});
 }
 
-void GtestConsoleReporter::on_run_cancelled(const RunCancelled& event) {
+void TestConsoleReporter::on_run_cancelled(const RunCancelled& event) {
   if (event.reason == CancelReason::halted)
     line("procpool: halting: no new tests will start");
   else if (event.immediate)
@@ -135,11 +135,11 @@ void GtestConsoleReporter::on_run_cancelled(const RunCancelled& event) {
     line("procpool: stopping running tests (signal again to kill them at once)");
 }
 
-void GtestConsoleReporter::on_run_finished(const RunFinished& event) {
+void TestConsoleReporter::on_run_finished(const RunFinished& event) {
   const RunSummary& s = *event.summary;
   char wall[48];
   std::snprintf(wall, sizeof wall, "%.2f s total", std::chrono::duration<double>(s.wall).count());
-  line("[==========] " + plural(done_, "test") + " ran. (" + wall + ")");
+  line("[==========] " + plural(progress_.done, "test") + " ran. (" + wall + ")");
   line("[  PASSED  ] " + plural(s.passed, "test") + ".");
   auto list = [&](const char* tag, const std::vector<Listed>& items) {
     if (items.empty()) return;
@@ -165,10 +165,6 @@ void GtestConsoleReporter::on_run_finished(const RunFinished& event) {
   if (!failed_.empty())
     line("\n " + std::to_string(failed_.size()) + " FAILED TEST" +
          (failed_.size() == 1 ? "" : "S"));
-}
-
-void GtestConsoleReporter::tick() {
-  status_.draw(progress_text(done_, total_, running_, failed_count_, started_));
 }
 
 }  // namespace procpool::report

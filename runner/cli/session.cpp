@@ -1,11 +1,10 @@
-#include "run_session.hpp"
+#include "session.hpp"
 
 #include <unistd.h>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -97,19 +96,6 @@ bool want_progress(bool disabled_by_flag) {
   if (no_color && *no_color) return false;
   const char* term = std::getenv("TERM");
   return !(term && std::strcmp(term, "dumb") == 0);
-}
-
-std::string check_report_path(const std::string& path) {
-  namespace fs = std::filesystem;
-  fs::path parent = fs::path(path).parent_path();
-  if (parent.empty()) parent = ".";
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec))
-    return "cannot write " + path + ": " + parent.string() + " is not a directory";
-  if (::access(parent.c_str(), W_OK) != 0)
-    return "cannot write " + path + ": " + std::strerror(errno);
-  if (fs::is_directory(path, ec)) return "cannot write " + path + ": it is a directory";
-  return {};
 }
 
 }  // namespace procpool::cli

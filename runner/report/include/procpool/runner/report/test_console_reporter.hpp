@@ -11,17 +11,17 @@
 
 namespace procpool::report {
 
-struct GtestConsoleOptions {
+struct TestConsoleOptions {
   bool progress = false;    // live status line (terminals only)
   std::size_t slowest = 0;  // --print-test-times: list this many slowest tests
   int out_fd = 1;
   int err_fd = 2;
 };
 
-class GtestConsoleReporter final : public Reporter {
+class TestConsoleReporter final : public LiveConsole {
  public:
-  explicit GtestConsoleReporter(GtestConsoleOptions options)
-      : options_(options), status_(options.err_fd, options.progress) {}
+  explicit TestConsoleReporter(TestConsoleOptions options)
+      : LiveConsole(options.err_fd, options.progress), options_(options) {}
 
   void on_run_started(const RunStarted& event) override;
   void on_task_started(const TaskStarted& event) override;
@@ -30,7 +30,6 @@ class GtestConsoleReporter final : public Reporter {
   void on_task_finished(const TaskFinished& event) override;
   void on_run_cancelled(const RunCancelled& event) override;
   void on_run_finished(const RunFinished& event) override;
-  void tick();
 
  private:
   struct Listed {
@@ -41,11 +40,8 @@ class GtestConsoleReporter final : public Reporter {
   void line(const std::string& text);  // to stdout, around the status line
   std::string label(const TaskSpec& spec) const;
 
-  GtestConsoleOptions options_;
-  StatusLine status_;
-  std::size_t total_ = 0, done_ = 0, failed_count_ = 0;
-  unsigned jobs_ = 0, running_ = 0;
-  SteadyTime started_{};
+  TestConsoleOptions options_;
+  unsigned jobs_ = 0;
   std::vector<Listed> failed_, flaky_, skipped_;
   std::vector<std::pair<double, std::string>> times_;
   std::set<std::string> binaries_;

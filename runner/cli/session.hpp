@@ -4,14 +4,13 @@
 // signal handling.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 
-#include <functional>
 #include "procpool/runner/core/events.hpp"
-
 #include "procpool/runner/report/file_reporter.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
@@ -45,8 +44,5 @@ int exit_code_for(const SessionResult& result);
 
 // True when stderr is a terminal that should get the live status line.
 bool want_progress(bool disabled_by_flag);
-
-// Checks before a long run that a report file can be created there; "" or the reason.
-std::string check_report_path(const std::string& path);
 
 }  // namespace procpool::cli

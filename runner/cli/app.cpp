@@ -1,0 +1,82 @@
+#include "app.hpp"
+
+#include <algorithm>
+#include <csignal>
+
+#include "exit_codes.hpp"
+#include "procpool/runner/process/orphans.hpp"
+
+#ifndef PROCPOOL_VERSION
+#define PROCPOOL_VERSION "0.0.0"
+#endif
+
+namespace procpool::cli {
+
+CommandLine::CommandLine()
+    : app_("procpool " PROCPOOL_VERSION
+           " - run tests and tasks in parallel, one isolated process each") {
+  app_.name("procpool");
+  app_.set_version_flag("--version", "procpool " PROCPOOL_VERSION);
+  app_.require_subcommand(1);
+  run_command_ = add_run_command(app_, run_);
+  gtest_command_ = add_gtest_command(app_, gtest_);
+  ctest_command_ = add_ctest_command(app_, ctest_);
+  bench_command_ = add_bench_command(app_, bench_);
+}
+
+std::optional<int> CommandLine::parse(std::vector<std::string> args) {
+  // `procpool gtest BIN... -- ARGS` and `procpool ctest -- ARGS`: what follows `--` belongs to
+  // the test binaries or to ctest, not to CLI11 (which would treat it as positionals).
+  if (!args.empty() && (args[0] == "gtest" || args[0] == "ctest")) {
+    const auto dashes = std::find(args.begin(), args.end(), "--");
+    if (dashes != args.end()) {
+      auto& passthrough = args[0] == "gtest" ? gtest_.extra_args : ctest_.selection_args;
+      passthrough.assign(dashes + 1, args.end());
+      args.erase(dashes, args.end());
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+  try {
+    app_.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app_.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app_.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app_.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app_.exit(e);
+    return exit_usage;
+  }
+  return std::nullopt;
+}
+
+std::string CommandLine::subcommand() const {
+  for (const CLI::App* command : {run_command_, gtest_command_, ctest_command_, bench_command_}) {
+    if (command->parsed()) return command->get_name();
+  }
+  return {};
+}
+
+int CommandLine::run() const {
+  if (run_command_->parsed()) return run_run_command(run_);
+  if (gtest_command_->parsed()) return run_gtest_command(gtest_);
+  if (ctest_command_->parsed()) return run_ctest_command(ctest_);
+  if (bench_command_->parsed()) return run_bench_command(bench_);
+  return exit_usage;
+}
+
+int main_entry(int argc, char** argv) {
+  CommandLine command_line;
+  if (auto code = command_line.parse(std::vector<std::string>(argv + 1, argv + argc))) {
+    return *code;
+  }
+  // A closed stdout (procpool run ... | head) must not kill the runner mid-run: writes fail
+  // with EPIPE instead, and children get SIGPIPE back at default (see spawn.cpp).
+  std::signal(SIGPIPE, SIG_IGN);
+  // Orphans of tasks come to us, not to init, so the run can kill and reap them.
+  process::become_subreaper();
+  return command_line.run();
+}
+
+}  // namespace procpool::cli

@@ -1,0 +1,60 @@
+#include "common_options.hpp"
+
+#include <cmath>
+
+#include "procpool/runner/core/jobs.hpp"
+
+namespace procpool::cli {
+
+void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
+                        const std::string& noun) {
+  cmd->add_option("-j,--jobs", o.jobs, noun + "s at once (default: number of cores)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", o.timeout_s, "seconds before a " + noun + " is stopped (0: none)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--grace", o.grace_s, "seconds between SIGTERM and SIGKILL when stopping")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--slow", o.slow_s,
+                  "seconds after which a running " + noun + " is reported slow (0: never)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--retries", o.retries,
+                  "extra attempts for a " + noun + " that fails; a late pass is flaky");
+  cmd->add_option("--halt", o.halt, "never | soon,fail=N | now,fail=N (also success=N, done=N, N%)")
+      ->capture_default_str();
+  cmd->add_option("--json", o.reports.json, "write one JSON record per " + noun + " to FILE");
+  if (reports == ReportSet::tasks) {
+    cmd->add_option("--joblog", o.reports.joblog, "write GNU parallel's joblog to FILE");
+    cmd->add_option("--results", o.reports.results_dir,
+                    "write DIR/<seq>/{stdout,stderr,cmd} per task");
+  } else {
+    cmd->add_option("--junit", o.reports.junit, "write JUnit XML to FILE");
+    cmd->add_option("--log-dir", o.reports.log_dir, "one log per failed, flaky or timed-out test");
+  }
+  cmd->add_flag("--no-progress", o.no_progress, "no live status line, even on a terminal");
+}
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000.0)));
+}
+
+schedule::ProcessExecutorOptions process_options(const CommonOptions& o) {
+  schedule::ProcessExecutorOptions options;
+  options.default_timeout = seconds_to_ms(o.timeout_s);
+  options.grace = seconds_to_ms(o.grace_s);
+  options.slow_after = seconds_to_ms(o.slow_s);
+  return options;
+}
+
+Result<schedule::SchedulerConfig> scheduler_config(const CommonOptions& o) {
+  auto halt = schedule::HaltPolicy::parse(o.halt);
+  if (!halt) return halt.failure();
+  schedule::SchedulerConfig config;
+  config.jobs = effective_jobs(o.jobs);
+  config.retries = o.retries;
+  config.halt = *halt;
+  return config;
+}
+
+}  // namespace procpool::cli

@@ -1,0 +1,53 @@
+// The options every running subcommand shares (jobs, timeout, grace, slow, retries, halt,
+// progress and the report files), added to a command in one place and turned into the
+// scheduler's and the process executor's configuration in one place.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "procpool/runner/core/result.hpp"
+#include "procpool/runner/schedule/process_executor.hpp"
+#include "procpool/runner/schedule/scheduler.hpp"
+
+namespace procpool::cli {
+
+// The report files a run can write. Which ones a command offers is its own choice.
+struct ReportOptions {
+  std::string json;         // --json FILE (run, gtest, ctest)
+  std::string junit;        // --junit FILE (gtest, ctest)
+  std::string log_dir;      // --log-dir DIR (gtest, ctest)
+  std::string joblog;       // --joblog FILE (run)
+  std::string results_dir;  // --results DIR (run)
+};
+
+enum class ReportSet {
+  tasks,  // procpool run: --json, --joblog, --results
+  tests,  // procpool gtest/ctest: --json, --junit, --log-dir
+};
+
+struct CommonOptions {
+  unsigned jobs = 0;  // 0: number of cores
+  double timeout_s = 0;
+  double grace_s = 5;
+  double slow_s = 60;
+  unsigned retries = 0;
+  std::string halt = "never";
+  bool no_progress = false;
+  ReportOptions reports;
+};
+
+// Adds the shared options to `command`; `noun` is "task" or "test" for the help texts.
+void add_common_options(CLI::App* command, CommonOptions& options, ReportSet reports,
+                        const std::string& noun);
+
+// Seconds as the command line gives them (fractions allowed), as the runner's durations.
+std::chrono::milliseconds seconds_to_ms(double seconds);
+
+schedule::ProcessExecutorOptions process_options(const CommonOptions& options);
+
+// Jobs (0: the number of cores), retries and the parsed --halt; fails on a bad --halt.
+Result<schedule::SchedulerConfig> scheduler_config(const CommonOptions& options);
+
+}  // namespace procpool::cli

@@ -1,0 +1,40 @@
+// What a finished task's outcome means, decided once for the scheduler and every reporter:
+// whether it counts as a failure, whether another attempt can help, and the verdict a test
+// report gives it.
+#pragma once
+
+#include <string_view>
+
+#include "procpool/runner/core/events.hpp"
+#include "procpool/runner/core/outcome.hpp"
+
+namespace procpool {
+
+// Failed, crashed, timed out or could not start: what makes a run exit 1.
+bool counts_as_failure(OutcomeKind kind);
+
+// A failure another attempt may fix. A missing program stays missing: retrying it only hides the
+// error behind more output.
+bool worth_retrying(OutcomeKind kind);
+
+enum class Verdict {
+  passed,
+  failed,
+  crashed,  // killed by a signal it did not ask for
+  timed_out,
+  failed_to_start,
+  cancelled,  // stopped by a cancel or a halt
+  skipped,    // the test skipped itself
+  not_run,    // never started (the run was stopped first)
+  flaky,      // failed, then passed on a retry
+};
+
+Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky);
+inline Verdict verdict_of(const TaskFinished& event) {
+  return verdict_of(event.result->outcome, event.attempts, event.flaky);
+}
+
+// "passed", "crashed", "not_run", ... as reports write them.
+std::string_view to_string(Verdict verdict);
+
+}  // namespace procpool

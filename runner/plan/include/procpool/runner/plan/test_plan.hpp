@@ -1,0 +1,52 @@
+// The plan stage of a test run: which tests this run (this shard) takes, in which order, how
+// often. Everything the CLI decided before is data here, so the plan is unit-tested without a
+// process: the CLI reads argv and the environment, hands the values over, and runs the tasks
+// that come back.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "procpool/runner/core/result.hpp"
+#include "procpool/runner/core/task.hpp"
+#include "procpool/runner/plan/history.hpp"
+#include "procpool/runner/plan/partition.hpp"
+
+namespace procpool::plan {
+
+enum class ShardBy {
+  duration_when_known,  // LPT packing by recorded duration when there is history, else hash
+  hash,                 // always the stable hash (shards that do not share one history file)
+};
+
+// GoogleTest's sharding variables as Bazel and CTest set them, as the CLI read them.
+struct GtestShardVariables {
+  std::string total;  // GTEST_TOTAL_SHARDS
+  std::string index;  // GTEST_SHARD_INDEX, 0-based
+};
+
+struct TestPlanRequest {
+  std::vector<TaskSpec> tests;   // the source's tests, in listed order
+  std::vector<TaskSpec> always;  // entries every shard runs, first (a binary that cannot list)
+  std::string history_path;      // the durations file; missing = empty history
+  std::string shard;             // "K/N" from --shard; empty: the gtest variables, else all
+  std::optional<GtestShardVariables> gtest_shard;
+  ShardBy shard_by = ShardBy::duration_when_known;
+  unsigned repeat = 1;
+};
+
+struct TestPlan {
+  std::vector<TaskSpec> tasks;        // what runs, in the order to start it
+  DurationHistory history;            // as loaded: the run's recorder adds to it
+  std::vector<std::string> warnings;  // problems that do not stop the run (an ignored history)
+};
+
+// Fails, naming the problem, on a bad --shard or bad sharding variables.
+Result<TestPlan> plan_tests(TestPlanRequest request);
+
+// The shard a run takes: --shard K/N, else GoogleTest's variables (0-based index), else 1/1.
+Result<Shard> choose_shard(const std::string& flag,
+                           const std::optional<GtestShardVariables>& gtest);
+
+}  // namespace procpool::plan

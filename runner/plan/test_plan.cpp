@@ -1,0 +1,53 @@
+#include "procpool/runner/plan/test_plan.hpp"
+
+#include <cstdlib>
+
+namespace procpool::plan {
+
+Result<Shard> choose_shard(const std::string& flag,
+                           const std::optional<GtestShardVariables>& gtest) {
+  if (!flag.empty()) return Shard::parse(flag);
+  if (!gtest) return Shard{1, 1};
+  // gtest's index is 0-based; ours is 1-based.
+  auto shard =
+      Shard::parse(std::to_string(std::atoll(gtest->index.c_str()) + 1) + "/" + gtest->total);
+  if (!shard) {
+    return fail("GTEST_SHARD_INDEX=" + gtest->index + " / GTEST_TOTAL_SHARDS=" + gtest->total +
+                " are not a valid shard");
+  }
+  return shard;
+}
+
+Result<TestPlan> plan_tests(TestPlanRequest request) {
+  auto shard = choose_shard(request.shard, request.gtest_shard);
+  if (!shard) return shard.failure();
+
+  TestPlan plan;
+  if (auto loaded = DurationHistory::load(request.history_path)) {
+    plan.history = std::move(*loaded);
+  } else {
+    plan.warnings.push_back(loaded.error());
+  }
+
+  // This shard's part of the tests, longest first, repeated.
+  std::vector<std::string> ids;
+  std::vector<std::optional<double>> seconds;
+  for (const auto& task : request.tests) {
+    ids.push_back(task.test ? history_id(*task.test) : task.name);
+    seconds.push_back(plan.history.seconds(ids.back()));
+  }
+  std::vector<std::optional<double>> shard_weights = seconds;
+  if (request.shard_by == ShardBy::hash) shard_weights.assign(seconds.size(), std::nullopt);
+  std::vector<std::size_t> chosen = select_shard(ids, shard_weights, *shard);
+  std::vector<std::optional<double>> chosen_seconds;
+  for (std::size_t i : chosen) chosen_seconds.push_back(seconds[i]);
+  const std::vector<std::size_t> order = longest_first(chosen_seconds);
+
+  plan.tasks = std::move(request.always);
+  for (unsigned round = 0; round < request.repeat; ++round) {
+    for (std::size_t i : order) plan.tasks.push_back(request.tests[chosen[i]]);
+  }
+  return plan;
+}
+
+}  // namespace procpool::plan
