@@ -1,10 +1,17 @@
 #include "child_support.hpp"
 
 #include <cxxabi.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <typeinfo>
+
+#include "procpool/errors.hpp"
 
 namespace procpool::detail {
 
@@ -23,6 +30,24 @@ std::string current_exception_type() {
   std::string result = status == 0 && name ? name : type->name();
   std::free(name);
   return result;
+}
+
+void die_with_parent(pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(1);
+}
+
+pid_t fork_child(const std::function<void()>& child) {
+  flush_standard_streams();
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw Error(std::string("procpool: fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    die_with_parent(parent);
+    child();
+    ::_exit(0);  // `child` should not return; if it does, leave without running atexit handlers
+  }
+  return pid;
 }
 
 }  // namespace procpool::detail

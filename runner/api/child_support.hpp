@@ -1,6 +1,9 @@
-// What every forked child of the library does alike (internal: not an installed header).
+// What every child the library forks does alike (internal: not an installed header).
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 
 namespace procpool::detail {
@@ -11,5 +14,14 @@ void flush_standard_streams();
 
 // The demangled type of the exception being handled ("std::invalid_argument").
 std::string current_exception_type();
+
+// Asks the kernel to SIGKILL this process when its parent goes, and leaves at once if `parent`
+// is already gone (it died before the request took effect).
+void die_with_parent(pid_t parent);
+
+// Forks a child that runs `child` (which must end with _exit) after die_with_parent; the
+// standard streams are flushed first, or the child would print the parent's buffered output
+// again. Returns the child's pid; throws procpool::Error when fork fails.
+pid_t fork_child(const std::function<void()>& child);
 
 }  // namespace procpool::detail

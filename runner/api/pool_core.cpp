@@ -1,219 +1,31 @@
+// The Pool's manager (see pool_core.hpp): starts and replaces workers, hands each task to the
+// least loaded one, reads results, and stops everything with the process layer's stop policy.
+// The wire format is wire.*, a worker's side worker_loop.*, task names task_registry.cpp.
 #include "procpool/detail/pool_core.hpp"
 
 #include <poll.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <optional>
-#include <thread>
 
 #include <boost/asio/io_context.hpp>
-#include <map>
 
 #include "child_support.hpp"
 #include "procpool/errors.hpp"
 #include "procpool/runner/core/fd_io.hpp"
+#include "procpool/runner/core/jobs.hpp"
+#include "procpool/runner/process/reap.hpp"
 #include "procpool/runner/process/spawn.hpp"
+#include "wire.hpp"
+#include "worker_loop.hpp"
 
 namespace procpool::detail {
 namespace {
-
-// Far below Linux's default Unix-socket buffer (~208 KiB): prefetched tasks never block a send.
-constexpr std::size_t kPrefetchBytes = 64 * 1024;
-
-// Messages are a 64-bit length and that many bytes, over a Unix stream socket (send_all uses
-// MSG_NOSIGNAL: a dead peer is an error value, never a SIGPIPE).
-bool send_all(int fd, const char* data, std::size_t size) {
-  return procpool::send_all(fd, std::string_view(data, size));
-}
-
-// One message as it goes on the wire; batches of them are sent with one system call.
-void append_message(std::string& wire, const std::string& body) {
-  const std::uint64_t size = body.size();
-  wire.append(reinterpret_cast<const char*>(&size), sizeof size);
-  wire += body;
-}
-
-bool send_message(int fd, const std::string& body) {
-  if (body.size() > kPrefetchBytes) {  // big: no copy, two sends
-    const std::uint64_t size = body.size();
-    return send_all(fd, reinterpret_cast<const char*>(&size), sizeof size) &&
-           send_all(fd, body.data(), body.size());
-  }
-  std::string wire;
-  append_message(wire, body);
-  return send_all(fd, wire.data(), wire.size());
-}
-
-bool receive_all(int fd, char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::recv(fd, data, size, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// Reads exactly one message. False on EOF or error: the peer is gone.
-bool receive_message(int fd, std::string& body) {
-  std::uint64_t size = 0;
-  if (!receive_all(fd, reinterpret_cast<char*>(&size), sizeof size)) return false;
-  body.resize(size);
-  return receive_all(fd, body.data(), size);
-}
-
-// Hands the complete messages at the front of `inbox` to `take` in order while it returns true,
-// then drops what was taken with one erase (erasing message by message would move the rest of
-// a full buffer each time).
-template <typename Take>
-void take_messages(std::string& inbox, Take take) {
-  std::size_t at = 0;
-  std::string body;
-  for (bool more = true; more;) {
-    std::uint64_t size = 0;
-    if (inbox.size() - at < sizeof size) break;
-    std::memcpy(&size, inbox.data() + at, sizeof size);
-    if (inbox.size() - at - sizeof size < size) break;
-    body.assign(inbox, at + sizeof size, size);
-    at += sizeof size + size;
-    more = take(body);
-  }
-  inbox.erase(0, at);
-}
-
-// Appends whatever `fd` has ready to `inbox` (blocking for some only when `wait`). False when
-// the peer is gone (EOF or error); what arrived before that stays in `inbox`.
-bool read_available(int fd, std::string& inbox, bool wait) {
-  constexpr std::size_t kChunk = 64 * 1024;
-  char chunk[kChunk];  // not inbox.resize(+64 KiB): that zero-fills 64 KiB per read
-  for (;;) {
-    const ssize_t n = ::recv(fd, chunk, kChunk, wait ? 0 : MSG_DONTWAIT);
-    if (n > 0) {
-      inbox.append(chunk, static_cast<std::size_t>(n));
-      if (wait) return true;
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-    return false;
-  }
-}
-
-template <typename T>
-void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-template <typename T>
-T take(const std::string& in, std::size_t& at) {
-  T value;
-  std::memcpy(&value, in.data() + at, sizeof value);
-  at += sizeof value;
-  return value;
-}
-
-std::string encode(const Invocation& call) {
-  std::string out;
-  put(out, reinterpret_cast<std::uintptr_t>(call.invoker));
-  put(out, reinterpret_cast<std::uintptr_t>(call.fn));
-  out += call.args;
-  return out;
-}
-
-// Spawned workers get tasks by name: [kind 'c'/'m'][u32 name length][name][arguments].
-std::string encode_named(const Invocation& call) {
-  const RegisteredTask* task = find_registered_task(call.fn);
-  if (!task) throw UsageError("procpool::Pool: function is not registered (PROCPOOL_TASK)");
-  std::string out(1, call.invoker == task->map ? 'm' : 'c');
-  put(out, static_cast<std::uint32_t>(task->name.size()));
-  out += task->name;
-  out += call.args;
-  return out;
-}
-
-Invocation decode_named(const std::string& in) {
-  std::size_t at = 1;
-  const auto size = take<std::uint32_t>(in, at);
-  const std::string name = in.substr(at, size);
-  const RegisteredTask* task = find_registered_task(name);
-  if (!task) throw std::runtime_error("no task registered as '" + name + "' in the worker");
-  return Invocation{in[0] == 'm' ? task->map : task->call, task->fn, in.substr(at + size)};
-}
-
-Invocation decode(const std::string& in) {
-  std::size_t at = 0;
-  Invocation call;
-  call.invoker = reinterpret_cast<Invoker>(take<std::uintptr_t>(in, at));
-  call.fn = reinterpret_cast<AnyFunction>(take<std::uintptr_t>(in, at));
-  call.args = in.substr(at);
-  return call;
-}
-
-// Runs `call`; on success returns "\0" + result, on an exception "\1" + type + "\0" + message.
-std::string run_call(const Invocation& call) {
-  try {
-    return std::string(1, '\0') + call.invoker(call.fn, call.args);
-  } catch (const std::exception& e) {
-    return std::string(1, '\1') + current_exception_type() + '\0' + e.what();
-  } catch (...) {
-    return std::string(1, '\1') + current_exception_type() + '\0';
-  }
-}
-
-// A worker's whole life: the initializer once, then tasks until EOF or its task limit.
-[[noreturn]] void worker_main(int fd, const PoolConfig& config, pid_t parent, bool by_name) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(1);
-  if (config.initializer) {
-    const std::string outcome = run_call(*config.initializer);
-    if (outcome[0] != '\0') {
-      std::fprintf(stderr, "procpool::Pool: worker %d: initializer failed: %s\n", ::getpid(),
-                   outcome.c_str() + 1);
-      flush_standard_streams();
-      ::_exit(3);
-    }
-  }
-  unsigned done = 0;
-  std::string inbox;  // prefetched tasks arrive together: read them with one call
-  bool serving = true;
-  while (serving && read_available(fd, inbox, /*wait=*/true)) {
-    take_messages(inbox, [&](const std::string& message) {
-      std::string reply;
-      try {
-        reply = run_call(by_name ? decode_named(message) : decode(message));
-      } catch (const std::exception& e) {  // an unknown name: report it as the task's error
-        reply = std::string(1, '\1') + "procpool::UsageError" + '\0' + e.what();
-      }
-      flush_standard_streams();  // the task's output, before its result is reported
-      if (!send_message(fd, reply)) return serving = false;
-      if (config.max_tasks_per_child > 0 && ++done >= config.max_tasks_per_child)
-        return serving = false;
-      return true;
-    });
-  }
-  flush_standard_streams();
-  ::_exit(0);
-}
-
-std::string describe_exit(int status) {
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    const char* abbrev = sigabbrev_np(sig);
-    return "killed by " + (abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(sig));
-  }
-  return "exited with code " + std::to_string(WEXITSTATUS(status));
-}
 
 void finish(const std::shared_ptr<TaskState>& state, TaskState::Status status, std::string payload,
             std::string type = {}) {
@@ -229,53 +41,8 @@ void finish(const std::shared_ptr<TaskState>& state, TaskState::Status status, s
 
 }  // namespace
 
-namespace {
-struct Registry {
-  std::mutex mutex;
-  std::map<std::string, RegisteredTask> by_name;
-  std::map<AnyFunction, std::string> names;
-};
-Registry& registry() {
-  static Registry instance;  // built on first use: registrations run during static init
-  return instance;
-}
-}  // namespace
-
-bool add_registered_task(RegisteredTask task) {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  r.names[task.fn] = task.name;
-  r.by_name[task.name] = std::move(task);
-  return true;
-}
-
-const RegisteredTask* find_registered_task(const std::string& name) {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  const auto it = r.by_name.find(name);
-  return it == r.by_name.end() ? nullptr : &it->second;
-}
-
-const RegisteredTask* find_registered_task(AnyFunction fn) {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  const auto name = r.names.find(fn);
-  return name == r.names.end() ? nullptr : &r.by_name.at(name->second);
-}
-
 std::string PoolCore::encode_for_worker(const Invocation& call) const {
-  return config_.start_method == StartMethod::spawn ? encode_named(call) : encode(call);
-}
-
-void spawned_worker_main(int fd) {
-  PoolConfig config;
-  if (const char* max = std::getenv("PROCPOOL_POOL_MAX_TASKS"))
-    config.max_tasks_per_child = std::atoi(max);
-  const char* parent = std::getenv("PROCPOOL_POOL_PARENT");
-  std::string first;  // the initializer, by name, or nothing
-  if (!receive_message(fd, first)) ::_exit(0);
-  if (!first.empty()) config.initializer = decode_named(first);
-  worker_main(fd, config, parent ? std::atoi(parent) : ::getppid(), /*by_name=*/true);
+  return config_.start_method == StartMethod::spawn ? wire::encode_named(call) : wire::encode(call);
 }
 
 PoolCore::Worker PoolCore::spawn_worker() {
@@ -306,12 +73,13 @@ PoolCore::Worker PoolCore::spawn_worker() {
   worker.pidfd = spawned->exit_fd;
   worker.fd = fds[0];
   spawned->process.detach();  // reaped by this pool, not by bp2::process's destructor
-  send_message(worker.fd, config_.initializer ? encode_named(*config_.initializer) : std::string());
+  wire::send_message(
+      worker.fd, config_.initializer ? wire::encode_named(*config_.initializer) : std::string());
   return worker;
 }
 
 PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
-  if (config_.processes == 0) config_.processes = std::max(1u, std::thread::hardware_concurrency());
+  config_.processes = effective_jobs(config_.processes);
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0)
     throw Error(std::string("procpool::Pool: eventfd failed: ") + std::strerror(errno));
@@ -332,29 +100,29 @@ PoolCore::Worker PoolCore::start_worker() {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
   }
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
+  pid_t pid;
+  try {
+    pid = fork_child([&] {
+      // Only this worker's own socket: another worker's would hide that worker's EOF.
+      ::close(fds[0]);
+      ::close(wake_fd_);
+      for (const Worker& other : workers_) {
+        for (int fd : {other.fd, other.pidfd}) {
+          if (fd >= 0 && fd != fds[1]) ::close(fd);
+        }
+      }
+      worker_main(fds[1], config_, /*by_name=*/false);
+    });
+  } catch (const Error&) {
     ::close(fds[0]);
     ::close(fds[1]);
-    throw Error(std::string("procpool::Pool: fork failed: ") + std::strerror(errno));
-  }
-  if (pid == 0) {
-    // Only this worker's own socket: another worker's would hide that worker's EOF.
-    ::close(fds[0]);
-    ::close(wake_fd_);
-    for (const Worker& other : workers_) {
-      for (int fd : {other.fd, other.pidfd}) {
-        if (fd >= 0 && fd != fds[1]) ::close(fd);
-      }
-    }
-    worker_main(fds[1], config_, parent, /*by_name=*/false);
+    throw;
   }
   ::close(fds[1]);
   Worker worker;
   worker.pid = pid;
   worker.fd = fds[0];
-  worker.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  worker.pidfd = process::open_pidfd(pid);
   return worker;
 }
 
@@ -455,7 +223,7 @@ void PoolCore::dispatch() {
         std::size_t waiting = message.size();
         for (std::size_t i = 1; i < worker.in_flight.size(); ++i)
           waiting += worker.in_flight[i].wire_bytes;
-        if (worker.in_flight.empty() || waiting <= kPrefetchBytes) target = &worker;
+        if (worker.in_flight.empty() || waiting <= wire::kPrefetchBytes) target = &worker;
       }
       if (!target) break;
       // Kept with the task until it is answered: if the worker dies first, it is sent again.
@@ -464,13 +232,13 @@ void PoolCore::dispatch() {
       queue_.pop_front();
       auto last = std::find_if(sends.rbegin(), sends.rend(),
                                [&](const Send& send) { return send.fd == target->fd; });
-      if (message.size() > kPrefetchBytes) {
+      if (message.size() > wire::kPrefetchBytes) {
         sends.push_back({target->fd, std::move(message), false});
       } else if (last != sends.rend() && last->framed) {
-        append_message(last->bytes, message);
+        wire::append_message(last->bytes, message);
       } else {
         sends.push_back({target->fd, std::string(), true});
-        append_message(sends.back().bytes, message);
+        wire::append_message(sends.back().bytes, message);
       }
     }
   }
@@ -478,17 +246,17 @@ void PoolCore::dispatch() {
   // A worker that died meanwhile fails the send; its EOF is handled by manage().
   for (const Send& send : sends) {
     if (send.framed) {
-      send_all(send.fd, send.bytes.data(), send.bytes.size());
+      send_all(send.fd, send.bytes);
     } else {
-      send_message(send.fd, send.bytes);
+      wire::send_message(send.fd, send.bytes);
     }
   }
 }
 
 void PoolCore::on_result(Worker& worker) {
   // Everything the worker has sent so far: several results per wake-up when it is ahead of us.
-  const bool alive = read_available(worker.fd, worker.inbox, /*wait=*/false);
-  take_messages(worker.inbox, [&](const std::string& reply) {
+  const bool alive = wire::read_available(worker.fd, worker.inbox, /*wait=*/false);
+  wire::take_messages(worker.inbox, [&](const std::string& reply) {
     on_reply(worker, reply);
     return true;
   });
@@ -506,21 +274,15 @@ void PoolCore::on_reply(Worker& worker, const std::string& reply) {
     ++worker.done;
   }
   if (!state) return;
-  if (!reply.empty() && reply[0] == '\0') {
-    finish(state, TaskState::Status::done, reply.substr(1));
-  } else {
-    const std::string body = reply.substr(1);
-    const auto nul = body.find('\0');
-    finish(state, TaskState::Status::remote_error,
-           nul == std::string::npos ? "" : body.substr(nul + 1), body.substr(0, nul));
-  }
+  wire::Reply decoded = wire::decode_reply(reply);
+  finish(state, decoded.ok ? TaskState::Status::done : TaskState::Status::remote_error,
+         std::move(decoded.payload), std::move(decoded.error_type));
 }
 
 void PoolCore::on_worker_gone(Worker& worker) {
   if (worker.pid <= 0) return;
-  int status = 0;
-  while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const Outcome ended =
+      process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(-1)).value();
   ::close(worker.fd);
   if (worker.pidfd >= 0) ::close(worker.pidfd);
   // Forget them before forking a replacement: the new socketpair may reuse these numbers, and
@@ -544,8 +306,8 @@ void PoolCore::on_worker_gone(Worker& worker) {
   }
   if (lost) {
     finish(lost, TaskState::Status::worker_crashed,
-           "worker " + std::to_string(worker.pid) + " " + describe_exit(status) +
-               " while running the task");
+           "worker " + std::to_string(worker.pid) +
+               " died while running the task: " + describe(ended));
   }
   Worker replacement;
   if (replace) {
@@ -605,23 +367,17 @@ void PoolCore::stop_workers() {
     terminating = terminating_;
   }
   std::erase_if(workers_, [](const Worker& w) { return w.pid <= 0; });
+  std::vector<process::OwnedChild> children;
   for (Worker& w : workers_) {
-    if (terminating) ::kill(w.pid, SIGTERM);
     ::shutdown(w.fd, SHUT_RDWR);  // EOF: an idle worker leaves its loop
+    children.push_back({w.pid, w.pidfd});
   }
-  // Wait out the grace period, then SIGKILL whatever still runs; reap everything.
-  const auto deadline = std::chrono::steady_clock::now() + config_.terminate_grace;
+  // terminate(): the stop policy (SIGTERM, grace, SIGKILL). join(): they leave at EOF; the grace
+  // period, then SIGKILL, only for one that does not.
+  process::stop_and_reap(children, terminating
+                                       ? StopPolicy::graceful(config_.terminate_grace)
+                                       : StopPolicy::wait_then_kill(config_.terminate_grace));
   for (Worker& w : workers_) {
-    int status = 0;
-    while (::waitpid(w.pid, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ::kill(w.pid, SIGKILL);
-        ::waitpid(w.pid, &status, 0);
-        break;
-      }
-      pollfd fd{w.pidfd, POLLIN, 0};
-      ::poll(&fd, 1, 10);
-    }
     ::close(w.fd);
     if (w.pidfd >= 0) ::close(w.pidfd);
   }
@@ -634,7 +390,6 @@ void PoolCore::stop_workers() {
     for (Queued& q : queue_) abandoned.push_back(std::move(q.state));
     queue_.clear();
     workers_.clear();
-    finished_ = true;
   }
   for (auto& state : abandoned) {
     finish(state, TaskState::Status::terminated,
@@ -643,13 +398,3 @@ void PoolCore::stop_workers() {
 }
 
 }  // namespace procpool::detail
-
-namespace procpool {
-
-std::optional<int> run_worker_if_requested() {
-  if (!std::getenv("PROCPOOL_POOL_WORKER")) return std::nullopt;
-  ::unsetenv("PROCPOOL_POOL_WORKER");  // its own pools, if any, start real workers
-  detail::spawned_worker_main(0);
-}
-
-}  // namespace procpool

@@ -120,7 +120,7 @@ TEST_P(PoolTest, AWorkerDyingMidTaskFailsOnlyThatTaskAndIsReplaced) {
   Pool pool(options(2));
   std::vector<AsyncResult<int>> fine;
   for (int i = 0; i < 8; ++i) fine.push_back(pool.apply_async(square, i));
-  const char* causes[] = {"SIGSEGV", "SIGABRT", "SIGKILL", "code 7"};
+  const char* causes[] = {"SIGSEGV", "SIGABRT", "SIGKILL", "exit 7"};
   for (int how = 0; how < 4; ++how) {
     auto r = pool.apply_async(dies, how);
     try {

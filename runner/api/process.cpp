@@ -1,17 +1,11 @@
 #include "procpool/process.hpp"
 
-#include "child_support.hpp"
-
-#include <poll.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <cerrno>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
+
+#include "child_support.hpp"
+#include "procpool/runner/core/stop_policy.hpp"
+#include "procpool/runner/process/reap.hpp"
 
 namespace procpool {
 using detail::current_exception_type;
@@ -22,9 +16,7 @@ namespace {
 // The child's whole life after fork: run the target, report an exception as Python does
 // (a message on stderr, exit code 1), flush its own output, and leave with _exit so nothing of
 // the parent's (atexit handlers, static destructors) runs twice.
-[[noreturn]] void run_child(const std::function<void()>& target, pid_t parent) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
+[[noreturn]] void run_child(const std::function<void()>& target) {
   int code = 0;
   try {
     target();
@@ -69,37 +61,17 @@ void Process::release() {
 
 void Process::start() {
   if (pid_ > 0) throw UsageError("procpool::Process: start() called twice");
-  flush_standard_streams();  // or the child inherits unflushed buffers and prints them again
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw Error(std::string("procpool::Process: fork failed: ") + std::strerror(errno));
-  if (pid == 0) run_child(target_, parent);
-  pid_ = pid;
-  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));  // -1 on old kernels: we poll
+  pid_ = detail::fork_child([this] { run_child(target_); });
+  pidfd_ = process::open_pidfd(pid_);  // -1 on old kernels: we poll
 }
 
 bool Process::reap(int wait_ms) {
   if (exitcode_) return true;
   if (pid_ <= 0) throw UsageError("procpool::Process: not started");
-  int status = 0;
-  pid_t done = ::waitpid(pid_, &status, WNOHANG);
-  if (done == 0 && wait_ms != 0) {
-    if (pidfd_ >= 0) {
-      // Sleep in poll on the pidfd until it exits or the deadline passes: no busy waiting.
-      pollfd fd{pidfd_, POLLIN, 0};
-      while (::poll(&fd, 1, wait_ms) < 0 && errno == EINTR) {
-      }
-    } else if (wait_ms < 0) {
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-      done = pid_;
-    } else {
-      ::usleep(static_cast<useconds_t>(wait_ms) * 1000);
-    }
-    if (done == 0) done = ::waitpid(pid_, &status, WNOHANG);
-  }
-  if (done != pid_) return false;
-  exitcode_ = WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+  const auto ended = process::wait_for_exit(pid_, pidfd_, std::chrono::milliseconds(wait_ms));
+  if (!ended) return false;
+  // Python's convention: the exit code, or -N for a process killed by signal N.
+  exitcode_ = ended->kind == OutcomeKind::signalled ? -ended->signal : ended->exit_code;
   return true;
 }
 
@@ -116,16 +88,15 @@ std::optional<int> Process::exitcode() {
   return exitcode_;
 }
 
-void Process::terminate(std::chrono::milliseconds grace) {
-  if (pid_ <= 0 || reap(0)) return;
-  ::kill(pid_, SIGTERM);
-  if (!join(grace)) kill();
-}
+void Process::terminate(std::chrono::milliseconds grace) { stop(StopPolicy::graceful(grace)); }
 
-void Process::kill() {
+void Process::kill() { stop(StopPolicy::immediate()); }
+
+void Process::stop(const StopPolicy& policy) {
   if (pid_ <= 0 || reap(0)) return;
-  ::kill(pid_, SIGKILL);
-  join();
+  const process::OwnedChild child{pid_, pidfd_};
+  const Outcome ended = process::stop_and_reap({&child, 1}, policy).front();
+  exitcode_ = ended.kind == OutcomeKind::signalled ? -ended.signal : ended.exit_code;
 }
 
 }  // namespace procpool

@@ -34,27 +34,11 @@ Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky) {
 }
 
 std::string_view to_string(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::passed:
-      return "passed";
-    case Verdict::failed:
-      return "failed";
-    case Verdict::crashed:
-      return "crashed";
-    case Verdict::timed_out:
-      return "timed_out";
-    case Verdict::failed_to_start:
-      return "failed_to_start";
-    case Verdict::cancelled:
-      return "cancelled";
-    case Verdict::skipped:
-      return "skipped";
-    case Verdict::not_run:
-      return "not_run";
-    case Verdict::flaky:
-      return "flaky";
-  }
-  return "unknown";
+  // In the enum's order.
+  static constexpr std::string_view kNames[] = {
+      "passed",    "failed",  "crashed", "timed_out", "failed_to_start",
+      "cancelled", "skipped", "not_run", "flaky"};
+  return kNames[static_cast<std::size_t>(verdict)];
 }
 
 }  // namespace procpool

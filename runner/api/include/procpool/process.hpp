@@ -21,6 +21,8 @@
 
 namespace procpool {
 
+struct StopPolicy;
+
 class Process {
  public:
   template <typename Target, typename... Args>
@@ -48,6 +50,7 @@ class Process {
 
  private:
   bool reap(int wait_ms);  // waits up to wait_ms (-1: forever) for the exit; true if reaped
+  void stop(const StopPolicy& policy);
   void release();
 
   std::function<void()> target_;

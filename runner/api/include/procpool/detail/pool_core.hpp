@@ -65,9 +65,6 @@ struct PoolConfig {
   StartMethod start_method = StartMethod::fork;
 };
 
-// The spawned worker's side (run_worker_if_requested): serves tasks on `fd` until EOF.
-[[noreturn]] void spawned_worker_main(int fd);
-
 class PoolCore {
  public:
   explicit PoolCore(PoolConfig config);
@@ -113,13 +110,11 @@ class PoolCore {
 
   PoolConfig config_;
   mutable std::mutex mutex_;
-  std::condition_variable idle_;  // signalled when the queue and workers drain
   std::deque<Queued> queue_;
   std::vector<Worker> workers_;
   bool closed_ = false;
   bool joining_ = false;
   bool terminating_ = false;
-  bool finished_ = false;
   int wake_fd_ = -1;
   std::atomic<bool> wake_pending_{false};
   std::thread manager_;
