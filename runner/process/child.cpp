@@ -9,6 +9,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "procpool/runner/process/reap.hpp"
+
 namespace procpool::process {
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
@@ -245,15 +247,10 @@ void Child::deliver() {
   if (start_failure_) {
     result.outcome = *start_failure_;
     ended_ = std::chrono::steady_clock::now();
-  } else if (stopping_) {
-    result.outcome.kind = stopped_as_;
-    if (WIFSIGNALED(wait_status_)) result.outcome.signal = WTERMSIG(wait_status_);
-    if (WIFEXITED(wait_status_)) result.outcome.exit_code = WEXITSTATUS(wait_status_);
-  } else if (WIFSIGNALED(wait_status_)) {
-    // Kept apart from exit codes: exit(9) and SIGKILL are different things (defect 7).
-    result.outcome = Outcome::killed_by(WTERMSIG(wait_status_));
   } else {
-    result.outcome = Outcome::exited(WEXITSTATUS(wait_status_));
+    result.outcome = outcome_of_wait_status(wait_status_);
+    // Stopped by us: the verdict is why we stopped it; the signal that ended it stays.
+    if (stopping_) result.outcome.kind = stopped_as_;
   }
   result.outcome.leaked = leaked_;
   result.out = std::make_shared<const Capture>(std::move(out_.capture));
