@@ -44,6 +44,12 @@ pid_t fork_child(const std::function<void()>& child) {
   if (pid < 0) throw Error(std::string("procpool: fork failed: ") + std::strerror(errno));
   if (pid == 0) {
     die_with_parent(parent);
+    // The stop policy's signals must reach it even if the parent blocks them (procpool's CLI
+    // reads them through a signalfd, with them blocked).
+    sigset_t stopping;
+    sigemptyset(&stopping);
+    for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) sigaddset(&stopping, signal);
+    ::sigprocmask(SIG_UNBLOCK, &stopping, nullptr);
     child();
     ::_exit(0);  // `child` should not return; if it does, leave without running atexit handlers
   }

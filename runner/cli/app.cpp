@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 
 #include "exit_codes.hpp"
 #include "procpool/runner/process/orphans.hpp"
+#include "stop_signals.hpp"
+#include "supervisor.hpp"
 
 #ifndef PROCPOOL_VERSION
 #define PROCPOOL_VERSION "0.0.0"
@@ -70,6 +73,16 @@ int main_entry(int argc, char** argv) {
   CommandLine command_line;
   if (auto code = command_line.parse(std::vector<std::string>(argv + 1, argv + argc))) {
     return *code;
+  }
+  // An ignored SIGCHLD inherited from the caller (some CI agents and daemons run so) makes the
+  // kernel reap children itself, and every exit status would be lost: back to the default.
+  std::signal(SIGCHLD, SIG_DFL);
+  supervise();
+  // From here on this is the runner. Ctrl-C, SIGTERM, SIGHUP and SIGQUIT are read by every
+  // phase (stop_signals.hpp), never left to kill procpool and orphan its children.
+  if (auto installed = StopSignals::install(); !installed) {
+    std::fprintf(stderr, "procpool: %s\n", installed.error().c_str());
+    return exit_usage;
   }
   // A closed stdout (procpool run ... | head) must not kill the runner mid-run: writes fail
   // with EPIPE instead, and children get SIGPIPE back at default (see spawn.cpp).

@@ -2,23 +2,33 @@
 
 #include <cmath>
 
+#include "procpool/runner/core/duration.hpp"
 #include "procpool/runner/core/jobs.hpp"
 
 namespace procpool::cli {
+
+CLI::Validator seconds() {
+  return CLI::Validator(
+      [](std::string& text) {
+        const auto parsed = parse_seconds(text);
+        return parsed ? std::string() : parsed.error();
+      },
+      "SECONDS");
+}
 
 void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
                         const std::string& noun) {
   cmd->add_option("-j,--jobs", o.jobs, noun + "s at once (default: number of cores)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--timeout", o.timeout_s, "seconds before a " + noun + " is stopped (0: none)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds());
   cmd->add_option("--grace", o.grace_s, "seconds between SIGTERM and SIGKILL when stopping")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds());
   cmd->add_option("--slow", o.slow_s,
                   "seconds after which a running " + noun + " is reported slow (0: never)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds());
   cmd->add_option("--retries", o.retries,
                   "extra attempts for a " + noun + " that fails; a late pass is flaky");
   cmd->add_option("--halt", o.halt, "never | soon,fail=N | now,fail=N (also success=N, done=N, N%)")

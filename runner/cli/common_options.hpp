@@ -42,6 +42,9 @@ struct CommonOptions {
 void add_common_options(CLI::App* command, CommonOptions& options, ReportSet reports,
                         const std::string& noun);
 
+// Checks a seconds value as written (parse_seconds): the error names the value.
+CLI::Validator seconds();
+
 // Seconds as the command line gives them (fractions allowed), as the runner's durations.
 std::chrono::milliseconds seconds_to_ms(double seconds);
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -24,9 +25,13 @@ Result<std::string> read_input(const std::string& path) {
     buffer << std::cin.rdbuf();
     return buffer.str();
   }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return fail("cannot read " + path + ": it is a directory");
   std::ifstream file(path, std::ios::binary);
   if (!file) return fail("cannot read " + path + ": " + std::strerror(errno));
   buffer << file.rdbuf();
+  if (file.bad()) return fail("cannot read " + path + ": " + std::strerror(errno));
   return buffer.str();
 }
 

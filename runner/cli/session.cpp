@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <cstring>
 
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "exit_codes.hpp"
 #include "procpool/runner/process/orphans.hpp"
+#include "stop_signals.hpp"
 
 namespace procpool::cli {
 namespace asio = boost::asio;
@@ -35,18 +35,18 @@ SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
   schedule::Scheduler scheduler(executor, config, reporters.all);
   bool done = false;
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  std::function<void()> wait_for_signal = [&] {
-    signals.async_wait([&](boost::system::error_code ec, int signal) {
-      if (ec) return;
-      const bool second = result.signal != 0;
-      if (!second) result.signal = signal;
-      scheduler.cancel(signal == SIGINT ? CancelReason::interrupted : CancelReason::terminated,
-                       /*immediate=*/second);
-      wait_for_signal();
-    });
+  StopSignals* signals = StopSignals::current();
+  auto on_stop = [&](int signal, bool immediate) {
+    result.signal = signal;
+    scheduler.cancel(signal == SIGINT ? CancelReason::interrupted : CancelReason::terminated,
+                     immediate);
   };
-  wait_for_signal();
+  if (signals) {
+    // A signal that came before this phase (while tests were listed, say) stops the run before
+    // it starts; the reports are still written.
+    if (signals->first() != 0) on_stop(signals->first(), signals->immediate());
+    signals->watch(io, on_stop);
+  }
 
   asio::steady_timer tick_timer(io);
   if (reporters.tick) schedule_tick(tick_timer, reporters.tick, done);
@@ -54,8 +54,7 @@ SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
   scheduler.start(std::move(tasks), [&](const RunSummary& summary) {
     done = true;
     result.summary = summary;
-    boost::system::error_code ignored;
-    signals.cancel(ignored);
+    if (signals) signals->unwatch();
     tick_timer.cancel();
   });
   io.run();
@@ -68,19 +67,18 @@ SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
 }
 
 void sweep_orphans() {
-  // Everything a task started that escaped its process group (setsid daemons, double forks)
-  // was reparented to us, the subreaper: nothing may outlive the run.
+  // Everything a task started that left its session and its output (daemons) was reparented to
+  // us, the subreaper, as its parents died: nothing may outlive the run.
   if (const std::size_t orphans = process::kill_and_reap_all_children(); orphans > 0) {
-    std::fprintf(
-        stderr,
-        "procpool: killed %zu process(es) that tasks left running outside their process group\n",
-        orphans);
+    std::fprintf(stderr,
+                 "procpool: killed %zu process(es) that tasks left running outside their session\n",
+                 orphans);
   }
 }
 
 int exit_code_for(const SessionResult& result) {
-  if (result.signal == SIGINT) return exit_interrupted;
-  if (result.signal == SIGTERM) return exit_terminated;
+  // 130 for SIGINT, 143 for SIGTERM, 129 SIGHUP, 131 SIGQUIT, 137 when procpool was killed.
+  if (result.signal != 0) return 128 + result.signal;
   if (!result.report_errors.empty()) return exit_usage;
   if (result.summary.failed > 0) return exit_task_failed;
   // Tasks stopped by a halt on success (--halt now,success=1) are not failures, as in parallel.

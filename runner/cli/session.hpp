@@ -25,7 +25,7 @@ struct SessionReporters {
 
 struct SessionResult {
   RunSummary summary;
-  int signal = 0;  // SIGINT/SIGTERM that cancelled the run, or 0
+  int signal = 0;  // the signal that cancelled the run (SIGINT, SIGTERM, SIGHUP, SIGQUIT), or 0
   std::vector<std::string> report_errors;
 };
 
@@ -39,7 +39,7 @@ SessionResult run_session(boost::asio::io_context& io, schedule::Executor& execu
 // The sweep: kills and reaps every child left, saying so on stderr when there were any.
 void sweep_orphans();
 
-// 0, 1, 2 (a report could not be written), 130 or 143: see exit_codes.hpp.
+// 0, 1, 2 (a report could not be written), or 128 + the stopping signal: see exit_codes.hpp.
 int exit_code_for(const SessionResult& result);
 
 // True when stderr is a terminal that should get the live status line.

@@ -1,14 +1,18 @@
 #include "procpool/runner/process/child.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 
 #include <boost/asio/post.hpp>
 
+#include "procpool/runner/process/proc_table.hpp"
 #include "procpool/runner/process/reap.hpp"
 
 namespace procpool::process {
@@ -17,14 +21,31 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// True while any process (running or zombie) is still in the group.
-bool group_has_members(int pgid) { return ::kill(-pgid, 0) == 0 || errno == EPERM; }
-
-// Reaps members of the group that were reparented to us (we are a subreaper in the CLI);
-// waitpid(-pgid) touches only that group, never another task's leader.
-void reap_group_members(int pgid) {
-  while (::waitpid(-pgid, nullptr, WNOHANG) > 0) {
+// How a child ended, from waitid's report (which, with WNOWAIT, leaves it unreaped).
+Outcome outcome_of_siginfo(const siginfo_t& info) {
+  if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) {
+    return Outcome::killed_by(info.si_status);
   }
+  return Outcome::exited(info.si_status);
+}
+
+// Its exit status is gone: someone else reaped it (SIGCHLD ignored in this process makes the
+// kernel do that). Never a pass: nothing says it succeeded.
+Outcome lost_status() {
+  Outcome lost = Outcome::exited(-1);
+  lost.message =
+      "its exit status was lost: the process was reaped by someone else (is SIGCHLD ignored?)";
+  return lost;
+}
+
+bool is_subreaper() {
+  int flag = 0;
+  return ::prctl(PR_GET_CHILD_SUBREAPER, &flag) == 0 && flag != 0;
+}
+
+unsigned long inode_of(int fd) {
+  struct stat info {};
+  return ::fstat(fd, &info) == 0 ? static_cast<unsigned long>(info.st_ino) : 0;
 }
 
 }  // namespace
@@ -56,8 +77,10 @@ void Child::launch(SpawnRequest request) {
   int out_fds[2] = {-1, -1};
   int err_fds[2] = {-1, -1};
   std::string error;
+  int os_error = 0;
   if (::pipe2(out_fds, O_CLOEXEC) != 0 || ::pipe2(err_fds, O_CLOEXEC) != 0) {
     // v2's own stdio initializer would ignore this (defect 11); we report it.
+    os_error = errno;
     error = std::string("cannot create pipes: ") + std::strerror(errno);
   } else {
     request.stdout_fd = out_fds[1];
@@ -67,6 +90,7 @@ void Child::launch(SpawnRequest request) {
       exit_watch_.assign(spawned->exit_fd);
     } else {
       error = spawned.error();
+      os_error = spawned.failure().os_error;
     }
   }
   for (int fd : {out_fds[1], err_fds[1]}) {
@@ -78,7 +102,9 @@ void Child::launch(SpawnRequest request) {
       if (fd >= 0) ::close(fd);
     }
     start_failure_ = Outcome::start_failure(error);
+    start_failure_->resources_exhausted = resources_exhausted(os_error);
     leader_exited_ = true;
+    leader_reaped_ = true;
     // Deliver from the io_context, never from inside start(): callers may hold locks or be
     // iterating their own state.
     asio::post(io_, [self = shared_from_this()] { self->finish(); });
@@ -86,6 +112,8 @@ void Child::launch(SpawnRequest request) {
   }
   pid_ = process_->id();
 
+  pipe_inodes_[0] = inode_of(out_fds[0]);
+  pipe_inodes_[1] = inode_of(err_fds[0]);
   out_.pipe.assign(out_fds[0]);
   err_.pipe.assign(err_fds[0]);
   out_.open = err_.open = true;
@@ -95,7 +123,7 @@ void Child::launch(SpawnRequest request) {
   // bp2::process::async_wait is not used: in 1.81 it calls a *blocking* waitpid after any
   // readiness of the pidfd, and asio can report stale readiness when it recycles descriptor
   // state for a reused fd number, which froze the whole loop until that child exited (seen in
-  // traces under load). We watch our own pidfd and reap with WNOHANG instead.
+  // traces under load). We watch our own pidfd and read the exit with WNOHANG instead.
   wait_for_leader();
 
   if (options_.timeout.count() > 0) {
@@ -139,13 +167,24 @@ void Child::wait_for_leader() {
   exit_watch_.async_wait(asio::posix::descriptor_base::wait_read,
                          [self = shared_from_this()](boost::system::error_code ec) {
                            if (ec == asio::error::operation_aborted) return;
-                           int status = 0;
-                           const pid_t reaped = ::waitpid(self->pid_, &status, WNOHANG);
-                           if (reaped == 0) {
+                           // WNOWAIT: learn how it ended but leave it a zombie, so its pid, group
+                           // and session ids stay ours until everything it left is stopped
+                           // (reap_leader).
+                           siginfo_t info{};
+                           if (::waitid(P_PID, static_cast<id_t>(self->pid_), &info,
+                                        WEXITED | WNOHANG | WNOWAIT) != 0) {
+                             if (errno == EINTR) {
+                               self->wait_for_leader();
+                               return;
+                             }
+                             self->leader_outcome_ = lost_status();  // ECHILD: reaped elsewhere
+                             self->leader_reaped_ = true;
+                           } else if (info.si_pid == 0) {
                              self->wait_for_leader();  // spurious readiness: still running
                              return;
+                           } else {
+                             self->leader_outcome_ = outcome_of_siginfo(info);
                            }
-                           self->wait_status_ = reaped == self->pid_ ? status : 0;
                            self->on_leader_exit();
                          });
 }
@@ -153,9 +192,6 @@ void Child::wait_for_leader() {
 void Child::on_leader_exit() {
   ended_ = std::chrono::steady_clock::now();
   leader_exited_ = true;
-  // Reaped: disarm bp2::process's destructor, which would otherwise waitpid/kill a pid that
-  // may already belong to someone else.
-  process_->detach();
   boost::system::error_code ignored;
   exit_watch_.close(ignored);
   deadline_timer_.cancel();
@@ -165,7 +201,7 @@ void Child::on_leader_exit() {
     leak_timer_.async_wait([self = shared_from_this()](boost::system::error_code timer_ec) {
       if (timer_ec || self->finished_) return;
       // Something the task started still holds its output open: stop reading, kill it.
-      if (!self->stopping_) self->leaked_ = true;
+      self->output_held_ = true;
       boost::system::error_code ignored;
       self->out_.pipe.cancel(ignored);
       self->err_.pipe.cancel(ignored);
@@ -178,7 +214,7 @@ void Child::stop(const StopPolicy& policy, OutcomeKind as) {
   if (finished_ || pid_ <= 0 || policy.steps.empty()) return;
   if (leader_exited_) {
     // Its verdict is already known; only what it left behind holds the task open.
-    ::kill(-pid_, SIGKILL);
+    for (int pid : leftover_processes(/*search_everywhere=*/true)) ::kill(pid, SIGKILL);
     return;
   }
   if (stopping_) {
@@ -192,10 +228,17 @@ void Child::stop(const StopPolicy& policy, OutcomeKind as) {
   run_stop_step(0);
 }
 
+void Child::signal_task(int signal) const {
+  if (signal == 0) return;
+  // The group, then every process of the task found in /proc: those that moved to another group
+  // of its session, and descendants that left the session while their parents live.
+  ::kill(-pid_, signal);
+  for (int pid : task_processes(list_processes(), pid_)) ::kill(pid, signal);
+}
+
 void Child::run_stop_step(std::size_t step) {
   if (finished_) return;
-  // To the whole group (negative pid), so grandchildren hear it too.
-  ::kill(-pid_, active_stop_.steps[step].signal);
+  signal_task(active_stop_.steps[step].signal);
   if (step + 1 >= active_stop_.steps.size()) return;
   stop_timer_.expires_after(active_stop_.steps[step].wait);
   stop_timer_.async_wait([self = shared_from_this(), step](boost::system::error_code ec) {
@@ -207,39 +250,87 @@ void Child::maybe_finish() {
   if (leader_exited_ && !out_.open && !err_.open && !finished_) finish();
 }
 
+std::vector<int> Child::leftover_processes(bool search_everywhere) const {
+  if (search_everywhere || !is_subreaper()) {
+    std::vector<int> found = task_processes(list_processes(), pid_);
+    for (unsigned long inode : pipe_inodes_) {
+      if (inode == 0) continue;
+      for (int pid : pipe_holders(inode)) {
+        if (pid != ::getpid() && std::find(found.begin(), found.end(), pid) == found.end())
+          found.push_back(pid);
+      }
+    }
+    return found;
+  }
+  // The common case, cheaply: as a subreaper we adopt what the leader left (its orphans), so
+  // anything left of the task has an ancestor among our children in its session or group.
+  std::vector<int> found;
+  for (int pid : own_children()) {
+    if (pid == pid_) continue;
+    const auto info = read_process(pid);
+    if (info && info->state != 'Z' && (info->sid == pid_ || info->pgid == pid_)) {
+      found = task_processes(list_processes(), pid_);  // it has company: find it all
+      break;
+    }
+  }
+  return found;
+}
+
 void Child::finish() {
   finished_ = true;
   deadline_timer_.cancel();
   stop_timer_.cancel();
   leak_timer_.cancel();
   slow_timer_.cancel();
-  if (pid_ > 0 && group_has_members(pid_)) {  // the common case, an empty group, costs one kill(2)
-    // The leader is gone but processes it started live on in its group: a leak unless we were
-    // stopping the group anyway. Kill them now; nothing may outlive the task.
-    if (!stopping_) leaked_ = true;
-    ::kill(-pid_, SIGKILL);
-    reap_group_then_deliver(milliseconds(0));
+  if (start_failure_) {
+    deliver();
     return;
   }
+  // Searching everywhere costs a /proc walk: only when we stopped it or its output was held.
+  std::vector<int> leftovers = leftover_processes(stopping_ || output_held_);
+  if (!leftovers.empty()) {
+    // The leader is gone but processes it started live on: a leak unless we were stopping the
+    // task anyway. Kill them now; nothing may outlive the task.
+    if (!stopping_) leaked_ = true;
+    ::kill(-pid_, SIGKILL);
+    for (int pid : leftovers) ::kill(pid, SIGKILL);
+    kill_leftovers_then_deliver(std::move(leftovers), milliseconds(0));
+    return;
+  }
+  if (output_held_ && !stopping_) leaked_ = true;  // a holder that is gone by now
+  reap_leader();
   deliver();
 }
 
-// Killed group members die asynchronously: poll briefly (only in this rare case) until the
-// group is empty so the report is not delivered while any of them still exists.
-void Child::reap_group_then_deliver(milliseconds waited) {
-  if (pid_ > 0) {
-    reap_group_members(pid_);
-    constexpr milliseconds give_up_after{2000};
-    if (group_has_members(pid_) && waited < give_up_after) {
-      const milliseconds step{waited.count() < 10 ? 1 : 10};
-      reap_timer_.expires_after(step);
-      reap_timer_.async_wait([self = shared_from_this(), waited, step](boost::system::error_code) {
-        self->reap_group_then_deliver(waited + step);
-      });
-      return;
-    }
+// Killed processes die asynchronously: poll briefly (only in this rare case) until they are gone
+// so the report is not delivered while any of them still exists; reap those adopted by us.
+void Child::kill_leftovers_then_deliver(std::vector<int> leftovers, milliseconds waited) {
+  std::erase_if(leftovers, [](int pid) {
+    ::waitpid(pid, nullptr, WNOHANG);  // ours (adopted): reap it; others: no effect
+    const auto info = read_process(pid);
+    return !info || info->state == 'Z';
+  });
+  constexpr milliseconds give_up_after{2000};
+  if (!leftovers.empty() && waited < give_up_after) {
+    const milliseconds step{waited.count() < 10 ? 1 : 10};
+    reap_timer_.expires_after(step);
+    reap_timer_.async_wait([self = shared_from_this(), leftovers = std::move(leftovers), waited,
+                            step](boost::system::error_code) mutable {
+      self->kill_leftovers_then_deliver(std::move(leftovers), waited + step);
+    });
+    return;
   }
+  reap_leader();
   deliver();
+}
+
+void Child::reap_leader() {
+  if (leader_reaped_ || !process_) return;
+  leader_reaped_ = true;
+  ::waitpid(pid_, nullptr, 0);  // a zombie by now: returns at once
+  // Reaped: disarm bp2::process's destructor, which would otherwise waitpid/kill a pid that may
+  // already belong to someone else.
+  process_->detach();
 }
 
 void Child::deliver() {
@@ -248,7 +339,7 @@ void Child::deliver() {
     result.outcome = *start_failure_;
     ended_ = std::chrono::steady_clock::now();
   } else {
-    result.outcome = outcome_of_wait_status(wait_status_);
+    result.outcome = leader_outcome_;
     // Stopped by us: the verdict is why we stopped it; the signal that ended it stays.
     if (stopping_) result.outcome.kind = stopped_as_;
   }
@@ -264,14 +355,24 @@ void Child::deliver() {
 }
 
 Child::~Child() {
-  if (pid_ <= 0 || finished_) return;
-  // Destroyed while running (the io_context went away, or the owner gave up): kill the whole
-  // group, then let bp2::process's destructor reap the leader; reap what we can of the rest.
+  if (pid_ <= 0 || (finished_ && leader_reaped_)) return;
+  // Destroyed while running (the io_context went away, or the owner gave up): kill all of the
+  // task, then reap the leader and what we adopted of it.
+  std::vector<int> leftovers = task_processes(list_processes(), pid_);
   ::kill(-pid_, SIGKILL);
-  process_.reset();
-  for (int i = 0; i < 100 && group_has_members(pid_); ++i) {
-    reap_group_members(pid_);
-    ::usleep(1000);
+  ::kill(pid_, SIGKILL);
+  for (int pid : leftovers) ::kill(pid, SIGKILL);
+  if (!leader_reaped_) {
+    ::waitpid(pid_, nullptr, 0);
+    if (process_) process_->detach();
+  }
+  for (int i = 0; i < 100 && !leftovers.empty(); ++i) {
+    std::erase_if(leftovers, [](int pid) {
+      ::waitpid(pid, nullptr, WNOHANG);
+      const auto info = read_process(pid);
+      return !info || info->state == 'Z';
+    });
+    if (!leftovers.empty()) ::usleep(1000);
   }
 }
 

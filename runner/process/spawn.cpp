@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +12,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-
-#include <boost/process/v2/environment.hpp>
+#include <mutex>
 
 extern char** environ;
 
@@ -39,6 +39,34 @@ std::vector<std::string> merged_environment(const std::vector<EnvVar>& overrides
   return entries;
 }
 
+// The PATH entry of `environment`, or the POSIX default when it has none.
+std::string path_of(const std::vector<std::string>& environment) {
+  for (const auto& entry : environment) {
+    if (entry.rfind("PATH=", 0) == 0) return entry.substr(5);
+  }
+  return "/usr/local/bin:/usr/bin:/bin";
+}
+
+// The first executable `program` along the PATH the child will have.
+Result<std::string> find_in_path(const std::string& program,
+                                 const std::vector<std::string>& environment) {
+  const std::string path = path_of(environment);
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    const std::size_t end = std::min(path.find(':', begin), path.size());
+    std::string dir = path.substr(begin, end - begin);
+    if (dir.empty()) dir = ".";  // an empty entry is the current directory
+    const std::string candidate = dir + "/" + program;
+    struct stat info {};
+    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+    begin = end + 1;
+  }
+  return fail("command not found in PATH: " + program);
+}
+
 // Everything the child needs, prepared by the parent: between clone and exec the child may
 // only make system calls (no allocation, no locks), since it shares the parent's memory.
 struct ChildSetup {
@@ -46,7 +74,7 @@ struct ChildSetup {
   char** argv = nullptr;
   char** envp = nullptr;
   const char* working_dir = nullptr;
-  int fds[3] = {-1, -1, -1};
+  int fds[4] = {-1, -1, -1, -1};  // for 0, 1, 2 and (when >= 0) 3
   // Written by the child when a step fails; the parent reads it once clone returns, which
   // CLONE_VFORK guarantees happens only after the child exec'd or exited.
   volatile int error_errno = 0;
@@ -75,14 +103,21 @@ __attribute__((no_sanitize("address", "undefined", "thread"))) int child_main(vo
       ::syscall(SYS_rt_sigaction, sig, &default_action, nullptr, sizeof default_action.mask);
     }
   }
-  ::syscall(SYS_setpgid, 0, 0);  // a group of its own: stopping the task reaches its grandchildren
-  // The sources are all >= 3 (the parent made sure), so dup3 never sees equal descriptors.
-  for (int target = 0; target < 3; ++target) ::syscall(SYS_dup3, setup->fds[target], target, 0);
-  // Only 0-2 survive: fixes v2's descriptor leak (defect 1) without relying on CLOEXEC.
+  // A session of its own (and so a group): stopping the task reaches its grandchildren, and none
+  // of its processes can move into another task's group or the runner's (setpgid works only
+  // within a session).
+  ::syscall(SYS_setsid);
+  // The sources are all above the targets (the parent made sure), so dup3 never sees equal
+  // descriptors and never overwrites a source still to be copied.
+  const unsigned count = setup->fds[3] >= 0 ? 4u : 3u;
+  for (unsigned target = 0; target < count; ++target)
+    ::syscall(SYS_dup3, setup->fds[target], target, 0);
+  // Only 0-2 (and 3) survive: fixes v2's descriptor leak (defect 1) without relying on CLOEXEC.
   if (setup->keep_fd < 0) {
-    ::syscall(SYS_close_range, 3u, ~0u, 0u);
+    ::syscall(SYS_close_range, count, ~0u, 0u);
   } else {  // the TSan build's error pipe (see clone_and_exec)
-    if (setup->keep_fd > 3) ::syscall(SYS_close_range, 3u, setup->keep_fd - 1u, 0u);
+    if (setup->keep_fd > static_cast<int>(count))
+      ::syscall(SYS_close_range, count, setup->keep_fd - 1u, 0u);
     ::syscall(SYS_close_range, setup->keep_fd + 1u, ~0u, 0u);
   }
   if (setup->working_dir) {
@@ -163,30 +198,37 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 }
 
 int dev_null() {
-  // Opened once and kept: it is close-on-exec here and dup2'ed into each child.
-  static const int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  // Opened once and kept: it is close-on-exec here and dup2'ed into each child. Opened again
+  // after a failure (out of descriptors for a moment), never given up on for good.
+  static std::mutex mutex;
+  static int fd = -1;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (fd < 0) fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   return fd;
 }
 
 }  // namespace
+
+bool resources_exhausted(int os_error) {
+  return os_error == EMFILE || os_error == ENFILE || os_error == EAGAIN || os_error == ENOMEM;
+}
 
 Result<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
                                      const SpawnRequest& request) {
   if (request.argv.empty() || request.argv[0].empty()) {
     return fail("empty command");
   }
-  std::string program = request.argv[0];
-  if (program.find('/') == std::string::npos) {
-    // Resolved here, in the parent, so a missing command is a clear error before any clone.
-    auto found = bp2::environment::find_executable(program);
-    if (found.empty()) {
-      return fail("command not found in PATH: " + program);
-    }
-    program = found.string();
-  }
-
   std::vector<std::string> argv_strings = request.argv;
   std::vector<std::string> env_strings = merged_environment(request.env, request.env_unset);
+  std::string program = request.argv[0];
+  if (program.find('/') == std::string::npos) {
+    // Resolved here, in the parent, so a missing command is a clear error before any clone, and
+    // in the PATH the task gets (a task's own PATH may differ from ours).
+    auto found = find_in_path(program, env_strings);
+    if (!found) return found.failure();
+    program = *found;
+  }
+
   auto argv = c_strings(argv_strings);
   auto envp = c_strings(env_strings);
 
@@ -196,41 +238,59 @@ Result<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
   setup.envp = envp.data();
   setup.working_dir = request.working_dir.empty() ? nullptr : request.working_dir.c_str();
   const int null_fd = dev_null();
-  const int wanted[3] = {request.stdin_fd, request.stdout_fd, request.stderr_fd};
-  int moved[3] = {-1, -1, -1};
-  for (int i = 0; i < 3; ++i) {
+  if (null_fd < 0)
+    return fail_os(errno, std::string("cannot open /dev/null: ") + std::strerror(errno));
+  const int wanted[4] = {request.stdin_fd, request.stdout_fd, request.stderr_fd, request.fd3};
+  const int count = request.fd3 >= 0 ? 4 : 3;
+  int moved[4] = {-1, -1, -1, -1};
+  auto close_moved = [&] {
+    for (int fd : moved) {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  for (int i = 0; i < count; ++i) {
     setup.fds[i] = wanted[i] >= 0 ? wanted[i] : null_fd;
-    // A source among 0-2 could be overwritten by an earlier dup2 in the child: move it up.
-    if (setup.fds[i] < 3) setup.fds[i] = moved[i] = ::fcntl(setup.fds[i], F_DUPFD_CLOEXEC, 3);
+    // A source among the targets could be overwritten by an earlier dup3 in the child: move it
+    // above them.
+    if (setup.fds[i] < count) {
+      setup.fds[i] = moved[i] = ::fcntl(setup.fds[i], F_DUPFD_CLOEXEC, count);
+      if (moved[i] < 0) {
+        const int why = errno;
+        close_moved();
+        return fail_os(why, std::string(std::strerror(why)) + ": " + request.argv[0]);
+      }
+    }
   }
 
   const pid_t pid = clone_and_exec(setup);
-  for (int fd : moved) {
-    if (fd >= 0) ::close(fd);
-  }
+  const int spawn_errno = errno;
+  close_moved();
   if (pid < 0 || setup.error_errno != 0) {
-    const int why = pid < 0 ? errno : setup.error_errno;
+    const int why = pid < 0 ? spawn_errno : setup.error_errno;
     if (pid > 0) ::waitpid(pid, nullptr, 0);  // it already called _exit(127)
     if (setup.error_step) {
-      return fail("cannot enter working directory " + request.working_dir + ": " +
-                  std::strerror(why));
+      return fail_os(
+          why, "cannot enter working directory " + request.working_dir + ": " + std::strerror(why));
     }
-    return fail(std::string(std::strerror(why)) + ": " + request.argv[0]);
+    return fail_os(why, std::string(std::strerror(why)) + ": " + request.argv[0]);
   }
 
   // v2 would call pidfd_open itself and throw on failure after the fork (defect 13); doing it
   // here lets us stop and reap the child we just made instead of leaving it untracked.
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd < 0) {
-    const int why = errno;
-    ::kill(-pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    return fail(std::string("pidfd_open failed (kernel too old or blocked): ") +
-                std::strerror(why));
-  }
   // bp2::process registers its pidfd with the reactor, and 1.81 gives no access to it
   // (basic_process::native_handle() does not compile), so the caller gets its own copy.
-  const int exit_fd = ::fcntl(pidfd, F_DUPFD_CLOEXEC, 3);
+  const int exit_fd = pidfd < 0 ? -1 : ::fcntl(pidfd, F_DUPFD_CLOEXEC, 3);
+  if (pidfd < 0 || exit_fd < 0) {
+    // Out of descriptors (or no pidfd in this kernel): stop and reap the child we just made
+    // rather than leave it untracked.
+    const int why = errno;
+    if (pidfd >= 0) ::close(pidfd);
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return fail_os(why, std::string("cannot watch the started process (pidfd): ") +
+                            std::strerror(why) + ": " + request.argv[0]);
+  }
   return SpawnedProcess{bp2::process(std::move(executor), pid, pidfd), exit_fd};
 }
 

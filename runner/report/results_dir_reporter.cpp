@@ -1,16 +1,12 @@
 #include "procpool/runner/report/results_dir_reporter.hpp"
 
-#include <sys/stat.h>
-#include <cerrno>
-#include <cstring>
-
 #include "procpool/runner/core/atomic_file.hpp"
 
 namespace procpool::report {
 namespace {
 
-Result<void> write_capture(const std::string& path, const Capture& capture) {
-  AtomicFile file(path);
+Result<void> write_capture(const Directory& dir, const std::string& name, const Capture& capture) {
+  AtomicFile file(dir, name);
   capture.for_each_chunk([&](std::string_view chunk) { file.write(chunk); });
   return file.commit();
 }
@@ -19,14 +15,23 @@ Result<void> write_capture(const std::string& path, const Capture& capture) {
 
 void ResultsDirReporter::on_task_finished(const TaskFinished& event) {
   if (event.attempts == 0) return;
-  const std::string task_dir = dir_ + "/" + std::to_string(event.index + 1);
-  if (::mkdir(task_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    record_error(fail("cannot create " + task_dir + ": " + std::strerror(errno)));
+  if (!root_) {
+    auto opened = Directory::open(dir_);
+    if (!opened) {
+      record_error(opened.failure());
+      return;
+    }
+    root_.emplace(std::move(*opened));
+  }
+  // DIR/<seq> is made and entered here; a link planted in its place is refused, not followed.
+  auto task_dir = root_->subdirectory(std::to_string(event.index + 1));
+  if (!task_dir) {
+    record_error(task_dir.failure());
     return;
   }
-  record_error(write_capture(task_dir + "/stdout", *event.result->out));
-  record_error(write_capture(task_dir + "/stderr", *event.result->err));
-  record_error(write_file_atomically(task_dir + "/cmd", event.spec->name + "\n"));
+  record_error(write_capture(*task_dir, "stdout", *event.result->out));
+  record_error(write_capture(*task_dir, "stderr", *event.result->err));
+  record_error(task_dir->write_file("cmd", event.spec->name + "\n"));
 }
 
 }  // namespace procpool::report

@@ -22,6 +22,9 @@ void write_capture(int fd, const Capture& capture, const std::string& prefix) {
     }
     write_all(fd, tagged);
   });
+  // A last line without its newline gets one: the next task's tagged line must start a line of
+  // its own, or a reader would take it for this task's. (GNU parallel runs them together.)
+  if (!at_line_start) write_all(fd, "\n");
 }
 
 std::string truncation_note(const std::string& name, const Capture& out, const Capture& err) {

@@ -1,5 +1,7 @@
 #include "procpool/runner/schedule/process_executor.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 namespace procpool::schedule {
@@ -15,6 +17,17 @@ void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
     });
     return;
   }
+  auto attempt = std::make_shared<Attempt>(Attempt{launch, std::move(callbacks)});
+  if (!waiting_.empty()) {
+    waiting_.push_back(std::move(attempt));  // behind those already waiting for resources
+    return;
+  }
+  this->launch(std::move(attempt));
+}
+
+void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
+  const Launch& launch = attempt->launch;
+  const TaskSpec& spec = *launch.spec;
   process::SpawnRequest request;
   request.argv = spec.argv;
   request.working_dir = spec.working_dir;
@@ -29,22 +42,76 @@ void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   child_options.stop = StopPolicy::graceful(options_.grace);
   child_options.capture_memory_cap = options_.capture_memory_cap;
   child_options.slow_after = options_.slow_after;
-  child_options.on_slow = std::move(callbacks.slow);
+  child_options.on_slow = attempt->callbacks.slow;
 
   const std::uint64_t id = next_id_++;
-  auto child =
-      process::Child::start(io_, std::move(request), std::move(child_options),
-                            [this, id, done = std::move(callbacks.done)](AttemptResult result) {
-                              running_.erase(id);
-                              done(std::move(result));
-                            });
+  auto child = process::Child::start(
+      io_, std::move(request), std::move(child_options), [this, id, attempt](AttemptResult result) {
+        running_.erase(id);
+        const Outcome& outcome = result.outcome;
+        // Starved: an attempt already waited its whole patience with nothing running. Until one
+        // starts again, waiting would only make the run hang: fail at once.
+        const bool patient =
+            !running_.empty() || (!starved_ && attempt->waited < options_.resource_patience);
+        if (outcome.kind == OutcomeKind::failed_to_start && outcome.resources_exhausted &&
+            patient) {
+          waiting_.push_front(attempt);  // first in line when resources come back
+          if (running_.empty()) retry_later();
+          return;
+        }
+        if (outcome.kind == OutcomeKind::failed_to_start && outcome.resources_exhausted &&
+            running_.empty()) {
+          starved_ = true;
+        }
+        auto done = std::move(attempt->callbacks.done);
+        done(std::move(result));
+        start_waiting();  // it ended: what it held is free again
+      });
+  if (child->pid() > 0) starved_ = false;  // it started: resources are there again
   running_.emplace(id, std::move(child));
+}
+
+void ProcessExecutor::start_waiting() {
+  // One at a time: if it starts, the next may follow when it or another ends.
+  if (waiting_.empty() || retry_armed_) return;
+  auto attempt = std::move(waiting_.front());
+  waiting_.pop_front();
+  launch(std::move(attempt));
+}
+
+void ProcessExecutor::retry_later() {
+  if (retry_armed_ || waiting_.empty()) return;
+  // Nothing of ours is running to free anything: back off (10 ms, doubling, up to 200 ms) and
+  // try again, until the attempt has waited resource_patience.
+  auto& front = waiting_.front();
+  const auto delay =
+      std::clamp(front->waited, std::chrono::milliseconds(10), std::chrono::milliseconds(200));
+  front->waited += delay;
+  retry_armed_ = true;
+  retry_timer_.expires_after(delay);
+  retry_timer_.async_wait([this](boost::system::error_code ec) {
+    retry_armed_ = false;
+    if (!ec) start_waiting();
+  });
 }
 
 void ProcessExecutor::stop_all(StopMode mode) {
   const StopPolicy policy =
       mode == StopMode::immediate ? StopPolicy::immediate() : StopPolicy::graceful(options_.grace);
   for (auto& [id, child] : running_) child->stop(policy, OutcomeKind::cancelled);
+  // Those still waiting for resources never started: they end as cancelled, from the loop.
+  retry_timer_.cancel();
+  retry_armed_ = false;
+  for (auto& attempt : waiting_) {
+    boost::asio::post(io_, [attempt] {
+      AttemptResult result;
+      result.outcome.kind = OutcomeKind::cancelled;
+      result.started_at = std::chrono::system_clock::now();
+      auto done = std::move(attempt->callbacks.done);
+      done(std::move(result));
+    });
+  }
+  waiting_.clear();
 }
 
 }  // namespace procpool::schedule

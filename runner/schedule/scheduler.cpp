@@ -9,7 +9,6 @@ namespace procpool::schedule {
 Scheduler::Scheduler(Executor& executor, SchedulerConfig config, std::vector<Reporter*> reporters)
     : executor_(executor), config_(config), reporters_(std::move(reporters)) {
   config_.jobs = std::max(1u, config_.jobs);
-  slot_busy_.assign(config_.jobs, false);
 }
 
 template <typename Event, typename Method>
@@ -21,12 +20,18 @@ void Scheduler::start(std::vector<TaskSpec> tasks,
                       std::function<void(const RunSummary&)> on_finished) {
   tasks_ = std::move(tasks);
   states_.assign(tasks_.size(), {});
+  // Never more slots than tasks: a -j of four billion costs nothing.
+  config_.jobs = static_cast<unsigned>(
+      std::min<std::size_t>(config_.jobs, std::max<std::size_t>(1, tasks_.size())));
+  slot_busy_.assign(config_.jobs, false);
   on_finished_ = std::move(on_finished);
   summary_ = {};
   summary_.total = tasks_.size();
   run_started_ = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < tasks_.size(); ++i) pending_.push_back(i);
   emit(&Reporter::on_run_started, RunStarted{tasks_.size(), config_.jobs});
+  started_ = true;
+  if (early_cancel_) halt(true, early_cancel_->first, early_cancel_->second);
   fill_slots();
   maybe_finish_run();
 }
@@ -138,6 +143,10 @@ void Scheduler::halt(bool stop_running, CancelReason reason, bool immediate) {
 }
 
 void Scheduler::cancel(CancelReason reason, bool immediate) {
+  if (!started_) {  // before start(): the run starts cancelled, nothing is launched
+    early_cancel_ = {reason, immediate};
+    return;
+  }
   if (finished_) return;
   halt(true, reason, immediate);
   maybe_finish_run();

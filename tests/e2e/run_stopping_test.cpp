@@ -75,12 +75,21 @@ TEST_F(RunStopping, ProcessesLeftBehindInTheGroupAreReportedAsLeakAndKilled) {
   expect_all_dead(dir.file("pids"));
 }
 
-TEST_F(RunStopping, ProcessesThatEscapeTheGroupAreKilledWhenTheRunEnds) {
+TEST_F(RunStopping, AProcessThatLeftTheSessionButHoldsTheOutputIsTheTasksLeak) {
   TempDir dir;
   auto r = run_procpool({"run", "--", helper(), "setsid-grandchild", "--", ":::", "x"},
                         {.env = {"PP_PIDFILE=" + dir.file("pids")}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("outside their process group"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("LEAK"), std::string::npos) << r.err;
+  expect_all_dead(dir.file("pids"));
+}
+
+TEST_F(RunStopping, DetachedProcessesThatLeftTheSessionAreKilledWhenTheRunEnds) {
+  TempDir dir;
+  auto r = run_procpool({"run", "--", helper(), "detached-grandchild", "--", ":::", "x"},
+                        {.env = {"PP_PIDFILE=" + dir.file("pids")}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("outside their session"), std::string::npos) << r.err;
   expect_all_dead(dir.file("pids"));
 }
 

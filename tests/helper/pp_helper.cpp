@@ -2,8 +2,10 @@
 // steps run in order, so one binary plays every role a test needs:
 //   exit N | sleep S | print TEXT | eprint TEXT | env NAME | ignore-term | write-bytes N |
 //   binary | crash segv|abort | spawn-grandchild | setsid-grandchild | pidfile FILE |
-//   slot-check DIR J | slot-hold DIR J SECONDS | fail-until FILE N | -- (ignore the rest, e.g. an
-//   input that procpool appended)
+//   slot-check DIR J | slot-hold DIR J SECONDS | fail-until FILE N | join-parent-group |
+//   join-group-of FILE | group-grandchild | detached-grandchild | assert-dead FILE |
+//   wait-file FILE | -- (ignore the
+//   rest, e.g. an input that procpool appended)
 // With no `exit` step it exits 0.
 #include <dirent.h>
 #include <fcntl.h>
@@ -54,6 +56,77 @@ void spawn_grandchild(bool escape_group) {
     ::execl(self_path, self_path, "ignore-term", "sleep", "300", static_cast<char*>(nullptr));
     std::_Exit(91);
   }
+}
+
+// A daemon-like grandchild: a session of its own and no descriptor of ours (so nothing but the
+// process tree ties it to the task); main() records its pid in PP_PIDFILE.
+void spawn_detached_grandchild() {
+  pid_t pid = ::fork();
+  if (pid < 0) die("fork failed");
+  if (pid == 0) {
+    ::setsid();
+    const int null_fd = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
+    ::execl(self_path, self_path, "ignore-term", "sleep", "300", static_cast<char*>(nullptr));
+    std::_Exit(91);
+  }
+}
+
+// A grandchild in a process group of its own (what `set -m` gives a background job), ignoring
+// SIGTERM and sleeping long; main() records its pid in PP_PIDFILE.
+void spawn_group_grandchild() {
+  pid_t pid = ::fork();
+  if (pid < 0) die("fork failed");
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::execl(self_path, self_path, "ignore-term", "sleep", "300", static_cast<char*>(nullptr));
+    std::_Exit(91);
+  }
+}
+
+// Moves this process into `pgid`'s group; says on stderr whether the kernel allowed it (it must
+// not for a group of another session).
+void join_group(pid_t pgid) {
+  if (::setpgid(0, pgid) == 0)
+    std::fprintf(stderr, "pp_helper: joined group %d\n", pgid);
+  else
+    std::fprintf(stderr, "pp_helper: could not join group %d: %s\n", pgid, std::strerror(errno));
+}
+
+std::string wait_for_file(const std::string& file) {
+  for (int i = 0; i < 1000; ++i) {
+    if (FILE* f = std::fopen(file.c_str(), "r")) {
+      char buffer[64] = {};
+      const bool got = std::fgets(buffer, sizeof buffer, f) != nullptr;
+      std::fclose(f);
+      if (got) return buffer;
+    }
+    ::usleep(10000);
+  }
+  die("no file " + file);
+}
+
+bool alive(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (!f) return false;
+  char text[512] = {};
+  const bool read = std::fgets(text, sizeof text, f) != nullptr;
+  std::fclose(f);
+  const char* close = read ? std::strrchr(text, ')') : nullptr;
+  return close && close[1] == ' ' && close[2] != 'Z';
+}
+
+// Exits 98 naming the first process listed in FILE that is still alive.
+void assert_dead(const std::string& file) {
+  FILE* f = std::fopen(file.c_str(), "r");
+  if (!f) die("cannot read " + file);
+  for (int pid; std::fscanf(f, "%d", &pid) == 1;) {
+    if (alive(pid)) {
+      std::fprintf(stderr, "pp_helper: pid %d is still alive\n", pid);
+      std::_Exit(98);
+    }
+  }
+  std::fclose(f);
 }
 
 // Fails (exit 99) when the slot is already taken or more than `jobs` helpers run at once.
@@ -151,6 +224,18 @@ int main(int argc, char** argv) {
       spawn_grandchild(false);
     } else if (step == "setsid-grandchild") {
       spawn_grandchild(true);
+    } else if (step == "detached-grandchild") {
+      spawn_detached_grandchild();
+    } else if (step == "group-grandchild") {
+      spawn_group_grandchild();
+    } else if (step == "join-parent-group") {
+      join_group(::getpgid(::getppid()));
+    } else if (step == "join-group-of") {
+      join_group(::getpgid(std::atoi(wait_for_file(next()).c_str())));
+    } else if (step == "assert-dead") {
+      assert_dead(next());
+    } else if (step == "wait-file") {
+      wait_for_file(next());
     } else if (step == "pidfile") {
       append_pid(next().c_str(), ::getpid());
     } else if (step == "slot-check") {

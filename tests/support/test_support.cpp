@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
@@ -109,7 +110,16 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    // Nothing else of this test process: procpool starts as from a clean shell (and a test's
+    // descriptor limit means what it says).
+    ::syscall(SYS_close_range, 3u, ~0u, 0u);
     if (!options.working_dir.empty() && ::chdir(options.working_dir.c_str()) != 0) ::_exit(126);
+    if (options.ignore_sigchld) ::signal(SIGCHLD, SIG_IGN);  // inherited across exec
+    if (options.fd_limit > 0) {
+      const rlimit limit{static_cast<rlim_t>(options.fd_limit),
+                         static_cast<rlim_t>(options.fd_limit)};
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }

@@ -30,6 +30,8 @@ struct CliOptions {
   int second_signal = 0;           // sent `signal_after` later still, when set
   std::chrono::seconds limit{60};  // hard limit: the test fails instead of hanging
   std::string working_dir;
+  bool ignore_sigchld = false;  // start procpool with SIGCHLD ignored (as some CI agents do)
+  int fd_limit = 0;             // RLIMIT_NOFILE for procpool (0: inherited)
 };
 
 CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& options = {});

@@ -24,6 +24,9 @@ struct Outcome {
   std::string error;    // failed_to_start: the OS reason and the thing that failed
   std::string message;  // why a test failed, from its own report (assertions with locations)
   bool leaked = false;  // processes of its group outlived the task and were killed
+  // failed_to_start for want of a resource the run itself holds (descriptors, processes): it may
+  // start once another task has ended, so the scheduler tries it again then.
+  bool resources_exhausted = false;
 
   static Outcome exited(int code);
   static Outcome killed_by(int signal);

@@ -21,6 +21,7 @@ namespace procpool {
 struct Failure {
   std::string message;  // names the thing that failed and why
   std::string hint;     // what the user can do about it; may be empty
+  int os_error = 0;     // the errno behind it, when the OS refused something (0: none)
 
   // The message, with the hint after it when there is one.
   std::string text() const { return hint.empty() ? message : message + " (" + hint + ")"; }
@@ -28,7 +29,11 @@ struct Failure {
 
 // `return fail("...")` converts to a failed Result of any type.
 inline Failure fail(std::string message, std::string hint = {}) {
-  return Failure{std::move(message), std::move(hint)};
+  return Failure{std::move(message), std::move(hint), 0};
+}
+// The same for a refusal of the OS, keeping its errno for callers that decide on it.
+inline Failure fail_os(int os_error, std::string message) {
+  return Failure{std::move(message), {}, os_error};
 }
 
 template <typename T>

@@ -2,9 +2,11 @@
 // its deadline and stops it in steps. Fully event-driven on an io_context: it waits on the
 // process's pidfd and the pipes through epoll, so a runner waiting on long tasks uses no CPU.
 //
-// No process outlives its Child: when the leader exits, anything left in its group is killed
-// and reaped (reported as a leak), and destroying a Child that is still running kills and reaps
-// the whole group.
+// No process outlives its Child: the task runs in a session of its own; when its leader exits,
+// anything left of it (in its session or group, or holding its output) is killed and reaped
+// (reported as a leak), and destroying a Child that is still running kills and reaps all of it.
+// The leader stays an unreaped zombie until then, so its pid (and with it the group and session
+// ids) cannot be reused by another process while we may still signal them.
 #pragma once
 
 #include <array>
@@ -12,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -73,7 +76,10 @@ class Child : public std::enable_shared_from_this<Child> {
   void arm_slow_timer();
   void maybe_finish();
   void finish();
-  void reap_group_then_deliver(std::chrono::milliseconds waited);
+  void kill_leftovers_then_deliver(std::vector<int> leftovers, std::chrono::milliseconds waited);
+  std::vector<int> leftover_processes(bool search_everywhere) const;
+  void signal_task(int signal) const;
+  void reap_leader();
   void deliver();
 
   boost::asio::io_context& io_;
@@ -92,8 +98,11 @@ class Child : public std::enable_shared_from_this<Child> {
   SteadyTime started_{};
   WallTime started_wall_{};
   SteadyTime ended_{};
-  int wait_status_ = 0;
+  Outcome leader_outcome_;  // how the leader ended, read without reaping it
   bool leader_exited_ = false;
+  bool leader_reaped_ = false;
+  bool output_held_ = false;  // something kept the output open after the leader exited
+  unsigned long pipe_inodes_[2] = {0, 0};
   bool stopping_ = false;
   StopPolicy active_stop_;
   OutcomeKind stopped_as_ = OutcomeKind::cancelled;

@@ -33,6 +33,7 @@ struct SpawnRequest {
   int stdin_fd = -1;                   // -1: /dev/null
   int stdout_fd = -1;                  // -1: /dev/null
   int stderr_fd = -1;                  // -1: /dev/null
+  int fd3 = -1;  // becomes descriptor 3 in the child (a control socket); -1: none
 };
 
 struct SpawnedProcess {
@@ -40,11 +41,17 @@ struct SpawnedProcess {
   int exit_fd = -1;      // a pidfd of the child for the caller to watch (and close)
 };
 
-// Starts the child in a process group of its own (so stopping it reaches its grandchildren),
-// with default signal dispositions and an empty signal mask, and only descriptors 0-2 open.
-// A failure says "<OS reason>: <argv[0]>", e.g. "No such file or directory: ./nope"; no process
-// is left behind.
+// Starts the child in a session (and so a process group) of its own, so stopping it reaches its
+// grandchildren and no process of it can join another task's group or the runner's; with
+// default signal dispositions, an empty signal mask, and only descriptors 0-2 (and fd3) open.
+// argv[0] without a '/' is looked up in the PATH the child will have. A failure says
+// "<OS reason>: <argv[0]>", e.g. "No such file or directory: ./nope", and keeps the errno (see
+// resources_exhausted); no process is left behind.
 Result<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
                                      const SpawnRequest& request);
+
+// Whether a failure with this errno is for want of something the run itself holds (descriptors,
+// processes, memory): trying again once another task ended may work.
+bool resources_exhausted(int os_error);
 
 }  // namespace procpool::process

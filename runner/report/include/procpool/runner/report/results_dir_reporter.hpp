@@ -1,9 +1,12 @@
 // --results DIR: each task that ran gets DIR/<seq>/stdout, DIR/<seq>/stderr and DIR/<seq>/cmd
-// (seq = 1-based input position, as in the joblog), written atomically as the task finishes.
+// (seq = 1-based input position, as in the joblog), written atomically as the task finishes. A
+// symbolic link planted at DIR/<seq> is refused, never written through.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/report/file_reporter.hpp"
 
 namespace procpool::report {
@@ -15,6 +18,7 @@ class ResultsDirReporter final : public FileReporter {
 
  private:
   std::string dir_;
+  std::optional<Directory> root_;  // opened at the first task
 };
 
 }  // namespace procpool::report

@@ -11,7 +11,8 @@
 
 namespace procpool::report {
 
-// Writes `capture` to `fd`, with `prefix` before every line when it is non-empty.
+// Writes `capture` to `fd`, with `prefix` before every line when it is non-empty (and then the
+// last line ends with a newline even when the task's did not).
 void write_capture(int fd, const Capture& capture, const std::string& prefix = {});
 
 // "" when both captures are whole; otherwise a line saying that `name`'s output was cut short

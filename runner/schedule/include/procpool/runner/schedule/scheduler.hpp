@@ -7,8 +7,10 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "procpool/runner/core/events.hpp"
@@ -32,7 +34,8 @@ class Scheduler {
   void start(std::vector<TaskSpec> tasks, std::function<void(const RunSummary&)> on_finished);
 
   // Stops the run: no new tasks; running ones are stopped gracefully or at once. A second call
-  // with immediate=true escalates.
+  // with immediate=true escalates. Called before start(), the run starts cancelled: nothing is
+  // launched and every task is reported as not run.
   void cancel(CancelReason reason, bool immediate);
 
   const RunSummary& summary() const { return summary_; }
@@ -64,6 +67,8 @@ class Scheduler {
   bool serial_running_ = false;
   std::multiset<std::string> held_locks_;
   bool starting_stopped_ = false;
+  bool started_ = false;
+  std::optional<std::pair<CancelReason, bool>> early_cancel_;
   bool finished_ = false;
   bool immediate_stop_sent_ = false;
   SteadyTime run_started_{};

@@ -1,0 +1,156 @@
+// procpool run against hostile conditions: an inherited ignored SIGCHLD, few descriptors,
+// signals from every side, a runner killed outright, tasks that move between process groups,
+// planted symlinks, bad numbers. No false verdict, no abort, no hang, no survivor.
+#include <sys/stat.h>
+#include <unistd.h>
+#include <csignal>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+using RunHostile = CliTest;
+
+TEST_F(RunHostile, AnIgnoredSigchldInheritedFromTheCallerIsNoFalsePass) {
+  TempDir dir;
+  auto r =
+      run_procpool({"run", "--json", dir.file("r.json"), "--", "sh", "-c", "exit 3", ":::", "1"},
+                   {.ignore_sigchld = true});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto doc = nlohmann::json::parse(read_file(dir.file("r.json")));
+  EXPECT_EQ(doc["tasks"][0]["exit_code"], 3);
+}
+
+TEST_F(RunHostile, FewDescriptorsMakeTasksWaitInsteadOfFailing) {
+  std::vector<std::string> args{"run", "-j8", "--", helper(), "sleep", "0.05", "--", ":::"};
+  for (int i = 0; i < 40; ++i) args.push_back(std::to_string(i));
+  auto r = run_procpool(args, {.fd_limit = 15});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.signal, 0) << "procpool itself must not crash";
+  EXPECT_EQ(r.err.find("FAILED"), std::string::npos) << r.err;
+}
+
+class RunnerSignal : public CliTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(RunnerSignal, StopsTasksWritesReportsAndExitsWith128PlusTheSignal) {
+  const int signal = GetParam();
+  TempDir dir;
+  auto r =
+      run_procpool({"run", "-j2", "--grace", "0.3", "--json", dir.file("r.json"), "--", helper(),
+                    "ignore-term", "spawn-grandchild", "sleep", "100", "--", ":::", "a", "b"},
+                   {.env = {"PP_PIDFILE=" + dir.file("pids")},
+                    .send_signal = signal,
+                    .signal_after = std::chrono::milliseconds(500)});
+  EXPECT_EQ(r.exit_code, 128 + signal) << r.err;
+  expect_all_dead(dir.file("pids"));
+  const auto doc = nlohmann::json::parse(read_file(dir.file("r.json")));
+  EXPECT_EQ(doc["tasks"][0]["outcome"], "cancelled");
+  EXPECT_EQ(doc["summary"]["interrupted"], true);
+}
+
+INSTANTIATE_TEST_SUITE_P(HangupAndQuit, RunnerSignal, ::testing::Values(SIGHUP, SIGQUIT),
+                         [](const auto& info) { return std::string(sigabbrev_np(info.param)); });
+
+TEST_F(RunHostile, NoTaskOutlivesARunnerKilledWithSigkillByMoreThanASecond) {
+  TempDir dir;
+  auto r = run_procpool({"run", "-j3", "--", helper(), "ignore-term", "spawn-grandchild",
+                         "setsid-grandchild", "sleep", "100", "--", ":::", "a", "b", "c"},
+                        {.env = {"PP_PIDFILE=" + dir.file("pids")},
+                         .send_signal = SIGKILL,
+                         .signal_after = std::chrono::milliseconds(700)});
+  EXPECT_EQ(r.signal, SIGKILL);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  expect_all_dead(dir.file("pids"));
+}
+
+TEST_F(RunHostile, ATaskThatMovesIntoTheRunnersGroupIsStillStoppedByItsTimeout) {
+  auto r = run_procpool({"run", "--timeout", "1", "--grace", "0.2", "--", helper(),
+                         "join-parent-group", "sleep", "20", "--", ":::", "x"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("timed out"), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, 8.0) << "the timeout must reach it wherever it went";
+}
+
+TEST_F(RunHostile, ATaskJoiningASiblingsGroupNeitherGetsTheSiblingBlamedNorIsKilledByIt) {
+  TempDir dir;
+  // Task 1 writes its pid and leaves after 0.5 s; task 2 tries to move into task 1's group and
+  // runs on for another second.
+  const std::string pid_file = dir.file("first-pid");
+  auto r = run_procpool({"run", "-j2", "--json", dir.file("r.json"), "--tasks", "-"},
+                        {.stdin_text = helper() + " pidfile " + pid_file + " sleep 0.5\n" +
+                                       helper() + " join-group-of " + pid_file + " sleep 1.5\n"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(read_file(dir.file("r.json")));
+  EXPECT_EQ(doc["tasks"][0]["leaked"], false) << "task 1 left nothing behind";
+  EXPECT_EQ(doc["tasks"][1]["outcome"], "passed") << "task 2 was not killed for task 1";
+}
+
+TEST_F(RunHostile, AGrandchildInItsOwnGroupDiesWithItsTimedOutTaskNotAtTheEndOfTheRun) {
+  TempDir dir;
+  const std::string pids = dir.file("pids");
+  // Task 1 starts a `set -m`-style grandchild and hangs until its timeout; task 2 checks, well
+  // after that timeout and while the run goes on, that the grandchild is gone.
+  auto r = run_procpool(
+      {"run", "-j2", "--timeout", "0.5", "--grace", "0.2", "--tasks", "-"},
+      {.stdin_text = "env PP_PIDFILE=" + pids + " " + helper() + " group-grandchild sleep 100\n" +
+                     helper() + " sleep 2.5 assert-dead " + pids + "\n"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.find("is still alive"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("FAILED (exit 98)"), std::string::npos) << r.err;
+}
+
+TEST_F(RunHostile, APlantedSymlinkInTheResultsDirectoryIsNotFollowed) {
+  TempDir dir;
+  const std::string results = dir.file("results");
+  const std::string victim = dir.file("victim");
+  std::filesystem::create_directories(results);
+  std::filesystem::create_directories(victim);
+  std::filesystem::create_directory_symlink(victim, results + "/1");
+  auto r = run_procpool({"run", "--results", results, "--", "echo", ":::", "secret"});
+  EXPECT_TRUE(std::filesystem::is_empty(victim)) << "written through the planted link";
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(results + "/1"), std::string::npos) << r.err;
+}
+
+TEST_F(RunHostile, TaggedOutputWithoutAFinalNewlineDoesNotSwallowTheNextTasksTag) {
+  auto r = run_procpool({"run", "-j1", "--tag", "--", "printf", "%s", ":::", "a", "b"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "a\ta\nb\tb\n");
+}
+
+TEST_F(RunHostile, NumbersThatMeanNothingAreRefusedWithTheOptionNamed) {
+  for (const auto& [flag, value] :
+       std::vector<std::pair<std::string, std::string>>{{"--timeout", "nan"},
+                                                        {"--timeout", "0.0004"},
+                                                        {"--timeout", "1e300"},
+                                                        {"--timeout", "inf"},
+                                                        {"--grace", "nan"},
+                                                        {"--grace", "1e300"},
+                                                        {"--slow", "-inf"}}) {
+    auto r = run_procpool({"run", flag, value, "--", "true", ":::", "x"});
+    EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.err;
+    EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(RunHostile, ADirectoryGivenAsTheTasksFileIsAnError) {
+  TempDir dir;
+  auto r = run_procpool({"run", "--tasks", dir.path()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(dir.path()), std::string::npos) << r.err;
+}
+
+TEST_F(RunHostile, AHugeJobCountCostsNoMemory) {
+  auto r = run_procpool({"run", "-j", "4294967295", "--", "true", ":::", "a", "b"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(r.max_rss_kb, 64 * 1024);
+}
+
+}  // namespace
+}  // namespace procpool::testing
