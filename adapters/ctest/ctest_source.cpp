@@ -113,9 +113,10 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
   return suite;
 }
 
-Result<CtestSuite> list_ctest(const std::string& build_dir,
-                              const std::vector<std::string>& selection_args) {
-  boost::asio::io_context io(1);
+std::shared_ptr<process::Child> start_ctest_listing(boost::asio::io_context& io,
+                                                    const std::string& build_dir,
+                                                    const std::vector<std::string>& selection_args,
+                                                    std::function<void(Result<CtestSuite>)> done) {
   process::SpawnRequest request;
   request.argv = {"ctest", "--show-only=json-v1"};
   request.argv.insert(request.argv.end(), selection_args.begin(), selection_args.end());
@@ -123,15 +124,23 @@ Result<CtestSuite> list_ctest(const std::string& build_dir,
   process::ChildOptions options;
   options.timeout = std::chrono::seconds(120);
   options.capture_memory_cap = 64u << 20;
+  return process::Child::start(
+      io, request, options, [build_dir, done = std::move(done)](AttemptResult result) {
+        if (result.outcome.kind != OutcomeKind::passed) {
+          done(fail("ctest --show-only=json-v1 in " + build_dir + " failed (" +
+                    describe(result.outcome) + "): " + result.err->tail(2000)));
+          return;
+        }
+        done(parse_ctest_json(result.out->str(), build_dir));
+      });
+}
+
+Result<CtestSuite> list_ctest(const std::string& build_dir,
+                              const std::vector<std::string>& selection_args) {
+  boost::asio::io_context io(1);
   Result<CtestSuite> suite = fail("ctest did not run");
-  process::Child::start(io, request, options, [&](AttemptResult result) {
-    if (result.outcome.kind != OutcomeKind::passed) {
-      suite = fail("ctest --show-only=json-v1 in " + build_dir + " failed (" +
-                   describe(result.outcome) + "): " + result.err->tail(2000));
-      return;
-    }
-    suite = parse_ctest_json(result.out->str(), build_dir);
-  });
+  start_ctest_listing(io, build_dir, selection_args,
+                      [&](Result<CtestSuite> listed) { suite = std::move(listed); });
   io.run();
   return suite;
 }

@@ -1,11 +1,5 @@
 #include "procpool/adapters/gtest/test_list.hpp"
 
-#include <deque>
-
-#include <boost/asio/io_context.hpp>
-
-#include "procpool/runner/process/child.hpp"
-
 namespace procpool::gtest {
 namespace {
 
@@ -61,51 +55,65 @@ Result<std::vector<ListedTest>> parse_test_list(std::string_view text) {
   return tests;
 }
 
+void TestLister::start(const std::vector<std::string>& binaries) {
+  listings_.assign(binaries.size(), Listing{});
+  for (std::size_t i = 0; i < binaries.size(); ++i) {
+    listings_[i].binary = binaries[i];
+    pending_.push_back(i);
+  }
+  start_more();
+}
+
+void TestLister::stop() {
+  stopped_ = true;
+  for (std::size_t i : pending_) listings_[i].tests = fail("not listed: the run was interrupted");
+  pending_.clear();
+  for (auto& [index, child] : running_) child->stop(StopPolicy::immediate());
+}
+
+void TestLister::start_more() {
+  while (!stopped_ && running_.size() < std::max(1u, options_.jobs) && !pending_.empty()) {
+    const std::size_t i = pending_.front();
+    pending_.pop_front();
+    process::SpawnRequest request;
+    request.argv = {listings_[i].binary, "--gtest_list_tests"};
+    if (!options_.filter.empty()) request.argv.push_back("--gtest_filter=" + options_.filter);
+    request.argv.insert(request.argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+    request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"};
+    process::ChildOptions child_options;
+    child_options.timeout = options_.timeout;
+    child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
+    auto child =
+        process::Child::start(io_, request, child_options, [this, i](AttemptResult result) {
+          running_.erase(i);
+          Listing& listing = listings_[i];
+          listing.output = result.out->str() + result.err->str();
+          const Outcome& outcome = result.outcome;
+          if (outcome.kind == OutcomeKind::passed) {
+            listing.tests = parse_test_list(result.out->str());
+          } else if (outcome.kind == OutcomeKind::failed_to_start) {
+            listing.tests = fail("cannot run: " + outcome.error);
+          } else if (outcome.kind == OutcomeKind::timed_out) {
+            listing.tests = fail("listing its tests timed out");
+          } else if (outcome.kind == OutcomeKind::cancelled) {
+            listing.tests = fail("not listed: the run was interrupted");
+          } else {
+            listing.tests = fail("listing its tests failed (" + describe(outcome) +
+                                 "): a global set-up problem, or not a GoogleTest binary");
+          }
+          start_more();
+        });
+    running_.emplace(i, std::move(child));
+  }
+}
+
 std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
                                 const ListOptions& options) {
-  std::vector<Listing> listings(binaries.size());
   boost::asio::io_context io(1);
-  std::deque<std::size_t> pending;
-  for (std::size_t i = 0; i < binaries.size(); ++i) {
-    listings[i].binary = binaries[i];
-    pending.push_back(i);
-  }
-  unsigned running = 0;
-  std::function<void()> start_more = [&] {
-    while (running < std::max(1u, options.jobs) && !pending.empty()) {
-      const std::size_t i = pending.front();
-      pending.pop_front();
-      process::SpawnRequest request;
-      request.argv = {binaries[i], "--gtest_list_tests"};
-      if (!options.filter.empty()) request.argv.push_back("--gtest_filter=" + options.filter);
-      request.argv.insert(request.argv.end(), options.extra_args.begin(), options.extra_args.end());
-      request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"};
-      process::ChildOptions child_options;
-      child_options.timeout = options.timeout;
-      child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
-      ++running;
-      process::Child::start(io, request, child_options, [&, i](AttemptResult result) {
-        --running;
-        Listing& listing = listings[i];
-        listing.output = result.out->str() + result.err->str();
-        const Outcome& outcome = result.outcome;
-        if (outcome.kind == OutcomeKind::passed) {
-          listing.tests = parse_test_list(result.out->str());
-        } else if (outcome.kind == OutcomeKind::failed_to_start) {
-          listing.tests = fail("cannot run: " + outcome.error);
-        } else if (outcome.kind == OutcomeKind::timed_out) {
-          listing.tests = fail("listing its tests timed out");
-        } else {
-          listing.tests = fail("listing its tests failed (" + describe(outcome) +
-                               "): a global set-up problem, or not a GoogleTest binary");
-        }
-        start_more();
-      });
-    }
-  };
-  start_more();
+  TestLister lister(io, options);
+  lister.start(binaries);
   io.run();
-  return listings;
+  return lister.take();
 }
 
 }  // namespace procpool::gtest

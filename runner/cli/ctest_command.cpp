@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
+#include "stop_signals.hpp"
 
 namespace procpool::cli {
 
@@ -29,7 +30,21 @@ int run_ctest_command(const CtestOptions& o) {
                  o.build_dir.c_str());
     return exit_usage;
   }
-  auto listed = ctest::list_ctest(build_dir, o.selection_args);
+  boost::asio::io_context io(1);
+  Result<ctest::CtestSuite> listed = fail("the run was interrupted before ctest listed its tests");
+  bool listing_done = false;
+  auto lister = ctest::start_ctest_listing(io, build_dir, o.selection_args,
+                                           [&](Result<ctest::CtestSuite> suite) {
+                                             listed = std::move(suite);
+                                             listing_done = true;
+                                           });
+  run_phase(
+      io, [&] { return listing_done; }, [&] { lister->stop(StopPolicy::immediate()); });
+  if (StopSignals::current() && StopSignals::current()->first() != 0) {
+    // Interrupted while listing: an empty run that starts cancelled writes the reports (empty)
+    // and exits as every interrupted run does.
+    return run_tests("procpool ctest", o.run, {}, {}, nullptr);
+  }
   if (!listed) {
     std::fprintf(stderr, "procpool ctest: %s\n", listed.error().c_str());
     return exit_usage;

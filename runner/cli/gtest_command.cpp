@@ -8,6 +8,8 @@
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 #include "procpool/adapters/gtest/test_list.hpp"
 #include "procpool/runner/core/jobs.hpp"
+#include "procpool/runner/core/temp_dir.hpp"
+#include "stop_signals.hpp"
 
 namespace procpool::cli {
 namespace fs = std::filesystem;
@@ -54,12 +56,27 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
 }
 
 int run_gtest_command(const GtestOptions& o) {
+  auto temp = make_temp_directory("procpool-gtest");
+  if (!temp) {
+    std::fprintf(stderr, "procpool gtest: %s\n", temp.failure().text().c_str());
+    return exit_usage;
+  }
+  const std::string temp_root = *temp;
+
   gtest::ListOptions list_options;
   list_options.filter = o.filter;
   list_options.extra_args = o.extra_args;
   list_options.jobs = effective_jobs(o.run.common.jobs);
+  boost::asio::io_context io(1);
+  gtest::TestLister lister(io, list_options);
+  lister.start(o.binaries);
+  // Ctrl-C while listing stops the listers; the run then starts cancelled and writes its
+  // (empty) reports, as any interrupted run does.
+  run_phase(
+      io, [&] { return lister.done(); }, [&] { lister.stop(); });
+
   std::vector<TaskSpec> broken, tests;
-  for (const auto& listing : gtest::list_tests(o.binaries, list_options)) {
+  for (const auto& listing : lister.take()) {
     if (!listing.tests) {
       broken.push_back(listing_failure(listing));  // fails in every shard: nothing vanishes
       continue;
@@ -74,17 +91,13 @@ int run_gtest_command(const GtestOptions& o) {
     }
   }
 
-  std::string temp_root = (fs::temp_directory_path() / "procpool-gtest-XXXXXX").string();
-  if (!::mkdtemp(temp_root.data())) {
-    std::fprintf(stderr, "procpool gtest: cannot create a temporary directory\n");
-    return exit_usage;
-  }
   // gtest writes a small JSON result per test; on a disk file system creating and deleting it
   // cost each test ~25 % more (measured), so it goes to a tmpfs when there is one.
   std::string results_dir = "/dev/shm/procpool-results-XXXXXX";
   if (::access("/dev/shm", W_OK) != 0 || !::mkdtemp(results_dir.data())) {
     results_dir = temp_root + "/results";
-    fs::create_directories(results_dir);
+    std::error_code ec;
+    fs::create_directories(results_dir, ec);
   }
   const int code =
       run_tests("procpool gtest", o.run, std::move(broken), std::move(tests),

@@ -59,4 +59,9 @@ class StopSignals {
   long long last_at_ms_ = 0;
 };
 
+// Runs `io` until `done()` (or it runs out of work) and calls `stop` on a stopping signal: a
+// phase before the run proper (listing tests) that must end promptly on Ctrl-C.
+void run_phase(boost::asio::io_context& io, const std::function<bool()>& done,
+               const std::function<void()>& stop);
+
 }  // namespace procpool::cli

@@ -69,7 +69,7 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   std::unique_ptr<schedule::Executor> wrapped = wrap ? wrap(processes) : nullptr;
   schedule::Executor& executor = wrapped ? *wrapped : processes;
 
-  plan::HistoryRecorder history_recorder(plan->history, o.history);
+  plan::HistoryRecorder history_recorder(o.history);
   Reporters reporters =
       build_reporters(o.common.reports,
                       std::make_unique<report::TestConsoleReporter>(report::TestConsoleOptions{

@@ -8,19 +8,15 @@
 #include <utility>
 
 #include "procpool/runner/core/fd_io.hpp"
+#include "procpool/runner/core/temp_dir.hpp"
 
 namespace procpool {
 namespace {
 
-std::string temp_dir() {
-  const char* dir = std::getenv("TMPDIR");
-  return dir && *dir ? dir : "/tmp";
-}
-
 // An unnamed file that disappears when closed: O_TMPFILE where the file system has it,
 // otherwise mkstemp + unlink.
 int open_anonymous_file(std::string& error) {
-  const std::string dir = temp_dir();
+  const std::string dir = temp_root();
   int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0) return fd;
   std::string path = dir + "/procpool-capture-XXXXXX";

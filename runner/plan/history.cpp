@@ -1,5 +1,10 @@
 #include "procpool/runner/plan/history.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,30 +15,76 @@
 
 namespace procpool::plan {
 namespace {
+
 constexpr const char* kFormat = "procpool-history";
 constexpr int kVersion = 1;
+
+// A shape check that never throws: nlohmann's value() and get() throw on a wrong type, and a
+// history file is input like any other.
+bool is_our_history(const nlohmann::json& doc) {
+  if (!doc.is_object()) return false;
+  const auto format = doc.find("format");
+  const auto version = doc.find("version");
+  const auto tests = doc.find("tests");
+  return format != doc.end() && format->is_string() && format->get<std::string>() == kFormat &&
+         version != doc.end() && version->is_number_integer() &&
+         version->get<long long>() == kVersion && tests != doc.end() && tests->is_object();
+}
+
+// Holds an exclusive lock on `path` + ".lock" while alive.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path) {
+    const std::string lock_path = path + ".lock";
+    fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd_ < 0) {
+      error_ = "cannot lock " + lock_path + ": " + std::strerror(errno);
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      error_ = "cannot lock " + lock_path + ": " + std::strerror(errno);
+      break;
+    }
+  }
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  std::string error_;
+};
+
 }  // namespace
 
 Result<DurationHistory> DurationHistory::load(const std::string& path) {
-  DurationHistory history;
   std::ifstream file(path);
-  if (!file) return history;  // no history yet: nothing to warn about
+  if (!file) return DurationHistory{};  // no history yet: nothing to warn about
   std::stringstream text;
   text << file.rdbuf();
-  const auto doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    return fail("ignoring history file " + path + ": it is not valid JSON");
-  }
-  if (doc.value("format", "") != kFormat || doc.value("version", 0) != kVersion ||
-      !doc.contains("tests") || !doc["tests"].is_object()) {
+  return parse(text.str(), path);
+}
+
+Result<DurationHistory> DurationHistory::parse(std::string_view text, const std::string& path) {
+  const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return fail("ignoring history file " + path + ": it is not valid JSON");
+  if (!is_our_history(doc)) {
     return fail("ignoring history file " + path + ": not a procpool history (version " +
                 std::to_string(kVersion) + ")");
   }
+  DurationHistory history;
   for (const auto& [id, entry] : doc["tests"].items()) {
-    if (!entry.is_object() || !entry.contains("seconds") || !entry["seconds"].is_number()) continue;
-    const double seconds = entry["seconds"].get<double>();
-    if (seconds < 0) continue;
-    history.entries_[id] = {seconds, entry.value("last_outcome", "")};
+    if (!entry.is_object()) continue;
+    const auto seconds = entry.find("seconds");
+    if (seconds == entry.end() || !seconds->is_number()) continue;
+    const double value = seconds->get<double>();
+    if (!(value >= 0) || value > 1e9) continue;  // negative, NaN-like or absurd: not a duration
+    const auto outcome = entry.find("last_outcome");
+    history.entries_[id] = {value, outcome != entry.end() && outcome->is_string()
+                                       ? outcome->get<std::string>()
+                                       : std::string()};
   }
   return history;
 }
@@ -52,20 +103,36 @@ void DurationHistory::record(const std::string& id, double seconds, std::string 
   entries_[id] = {seconds, std::move(outcome)};
 }
 
+void DurationHistory::merge(const DurationHistory& newer) {
+  for (const auto& [id, entry] : newer.entries_) entries_[id] = entry;
+}
+
 Result<void> DurationHistory::save(const std::string& path) const {
-  nlohmann::json tests = nlohmann::json::object();
-  for (const auto& [id, entry] : entries_) {
-    tests[id] = {{"seconds", entry.seconds}, {"last_outcome", entry.last_outcome}};
-  }
-  const nlohmann::json doc = {{"format", kFormat}, {"version", kVersion}, {"tests", tests}};
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec) return fail("cannot create " + parent.string() + ": " + ec.message());
   }
+  nlohmann::json tests = nlohmann::json::object();
+  for (const auto& [id, entry] : entries_) {
+    tests[id] = {{"seconds", entry.seconds}, {"last_outcome", entry.last_outcome}};
+  }
+  const nlohmann::json doc = {{"format", kFormat}, {"version", kVersion}, {"tests", tests}};
   return write_file_atomically(
       path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+Result<void> update_history_file(const std::string& path, const DurationHistory& measured) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);  // for the lock file
+  FileLock lock(path);
+  if (!lock.error().empty()) return fail(lock.error());
+  // What another run saved meanwhile stays; a bad file is replaced.
+  DurationHistory history = DurationHistory::load(path).value_or(DurationHistory{});
+  history.merge(measured);
+  return history.save(path);
 }
 
 std::string history_id(const TestIdentity& test) {
@@ -78,13 +145,13 @@ void HistoryRecorder::on_task_finished(const TaskFinished& event) {
       kind == OutcomeKind::failed_to_start) {
     return;
   }
-  history_.record(history_id(*event.spec->test),
-                  std::chrono::duration<double>(event.result->duration).count(),
-                  std::string(to_string(kind)));
+  measured_.record(history_id(*event.spec->test),
+                   std::chrono::duration<double>(event.result->duration).count(),
+                   std::string(to_string(kind)));
 }
 
 void HistoryRecorder::on_run_finished(const RunFinished&) {
-  if (auto saved = history_.save(path_); !saved) error_ = saved.error();
+  if (auto saved = update_history_file(path_, measured_); !saved) error_ = saved.error();
 }
 
 }  // namespace procpool::plan

@@ -138,7 +138,7 @@ TEST(TestPlan, AlwaysEntriesFirstThenLongestFirstRepeated) {
             (std::vector<std::string>{"unit --gtest_list_tests", "S.New", "S.Long", "S.Short",
                                       "S.New", "S.Long", "S.Short"}));
   EXPECT_TRUE(plan->warnings.empty());
-  EXPECT_EQ(plan->history.seconds("unit::S.Long"), 3.0) << "the recorder adds to what was loaded";
+  EXPECT_EQ(plan->history.seconds("unit::S.Long"), 3.0);
 }
 
 TEST(TestPlan, ShardsSplitTheTestsButEveryShardKeepsTheAlwaysEntries) {
@@ -167,6 +167,56 @@ TEST(TestPlan, GtestVariablesChooseTheShardUnlessTheFlagDoes) {
   const auto bad = choose_shard("", GtestShardVariables{"4", "9"});
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("GTEST_SHARD_INDEX=9"), std::string::npos);
+  for (const char* garbage : {"x", "", "1x", "-1", " 1"}) {
+    const auto shard = choose_shard("", GtestShardVariables{"4", garbage});
+    EXPECT_FALSE(shard) << "'" << garbage << "' is no shard index, not shard 1";
+  }
+}
+
+TEST(TestPlan, AnAbsurdRepeatCountIsRefusedBeforeAnythingIsPlanned) {
+  TestPlanRequest request;
+  request.tests = {test_task("A"), test_task("B")};
+  request.repeat = 4294967295u;
+  const auto plan = plan_tests(request);
+  ASSERT_FALSE(plan);
+  EXPECT_NE(plan.error().find("--repeat 4294967295"), std::string::npos) << plan.error();
+}
+
+TEST(History, ValidJsonOfTheWrongShapeOrTypesIsAWarningNeverACrash) {
+  for (const char* text : {R"({"format":1,"version":1,"tests":{}})",
+                           R"({"format":"procpool-history","version":"1","tests":{}})", R"([1,2])",
+                           R"({"format":"procpool-history","version":1,"tests":[]})"}) {
+    EXPECT_FALSE(DurationHistory::parse(text, "h.json")) << text;
+  }
+  const auto odd = DurationHistory::parse(
+      R"({"format":"procpool-history","version":1,"tests":{
+        "a":{"seconds":1.5,"last_outcome":7},"b":[1],"c":{"seconds":"slow"},"d":{"seconds":-2},
+        "e":{"seconds":2}}})",
+      "h.json");
+  ASSERT_TRUE(odd) << odd.error();
+  EXPECT_EQ(odd->seconds("a"), 1.5);
+  EXPECT_EQ(odd->find("a")->last_outcome, "") << "a number is no outcome name";
+  EXPECT_FALSE(odd->seconds("b"));
+  EXPECT_FALSE(odd->seconds("c"));
+  EXPECT_FALSE(odd->seconds("d"));
+  EXPECT_EQ(odd->seconds("e"), 2.0);
+}
+
+TEST(History, AnUpdateKeepsWhatAnotherRunSavedMeanwhile) {
+  testing::TempDir dir;
+  const std::string path = dir.file("h.json");
+  DurationHistory first, second;
+  first.record("bin::A", 1, "passed");
+  second.record("bin::B", 2, "failed");
+  ASSERT_TRUE(update_history_file(path, first));
+  ASSERT_TRUE(update_history_file(path, second));
+  const auto both = DurationHistory::load(path);
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->seconds("bin::A"), 1.0);
+  EXPECT_EQ(both->seconds("bin::B"), 2.0);
+  testing::write_file(path, "{garbage");
+  ASSERT_TRUE(update_history_file(path, first)) << "a bad file is replaced";
+  EXPECT_EQ(DurationHistory::load(path)->seconds("bin::A"), 1.0);
 }
 
 TEST(TestPlan, ABadShardFailsAndAnUnreadableHistoryOnlyWarns) {

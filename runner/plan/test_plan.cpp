@@ -1,6 +1,6 @@
 #include "procpool/runner/plan/test_plan.hpp"
 
-#include <cstdlib>
+#include <charconv>
 
 namespace procpool::plan {
 
@@ -8,9 +8,14 @@ Result<Shard> choose_shard(const std::string& flag,
                            const std::optional<GtestShardVariables>& gtest) {
   if (!flag.empty()) return Shard::parse(flag);
   if (!gtest) return Shard{1, 1};
-  // gtest's index is 0-based; ours is 1-based.
-  auto shard =
-      Shard::parse(std::to_string(std::atoll(gtest->index.c_str()) + 1) + "/" + gtest->total);
+  // gtest's index is 0-based; ours is 1-based. Not a number is an error, never shard 1.
+  std::size_t index = 0;
+  const char* begin = gtest->index.data();
+  const char* end = begin + gtest->index.size();
+  const auto parsed = std::from_chars(begin, end, index);
+  const bool number = !gtest->index.empty() && parsed.ec == std::errc() && parsed.ptr == end;
+  auto shard = number ? Shard::parse(std::to_string(index + 1) + "/" + gtest->total)
+                      : Result<Shard>(fail("not a number"));
   if (!shard) {
     return fail("GTEST_SHARD_INDEX=" + gtest->index + " / GTEST_TOTAL_SHARDS=" + gtest->total +
                 " are not a valid shard");
@@ -21,6 +26,12 @@ Result<Shard> choose_shard(const std::string& flag,
 Result<TestPlan> plan_tests(TestPlanRequest request) {
   auto shard = choose_shard(request.shard, request.gtest_shard);
   if (!shard) return shard.failure();
+  // Every attempt is planned up front: bound it, or a typo in --repeat exhausts memory.
+  if (request.repeat > 0 && request.tests.size() > kMaxPlannedTests / request.repeat) {
+    return fail("--repeat " + std::to_string(request.repeat) + " × " +
+                std::to_string(request.tests.size()) + " tests is more than " +
+                std::to_string(kMaxPlannedTests) + " test runs");
+  }
 
   TestPlan plan;
   if (auto loaded = DurationHistory::load(request.history_path)) {

@@ -1,41 +1,51 @@
 #include "procpool/runner/report/log_dir_reporter.hpp"
 
-#include <filesystem>
-
-#include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/report/test_names.hpp"
 
 namespace procpool::report {
 
-std::string LogDirReporter::attempt_text(unsigned attempt, const AttemptResult& result) {
-  const Outcome& outcome = result.outcome;
-  std::string text = "=== attempt " + std::to_string(attempt) + ": " + describe(outcome) + "\n";
-  if (!outcome.message.empty()) text += outcome.message + "\n";
-  text += "--- stdout\n" + result.out->str();
-  text += "--- stderr\n" + result.err->str();
-  return text;
+void LogDirReporter::write_attempt(AtomicFile& file, const Attempt& attempt) {
+  const Outcome& outcome = attempt.result.outcome;
+  file.write("=== attempt " + std::to_string(attempt.number) + ": " + describe(outcome) + "\n");
+  if (!outcome.message.empty()) file.write(outcome.message + "\n");
+  file.write("--- stdout\n");
+  attempt.result.out->for_each_chunk([&](std::string_view chunk) { file.write(chunk); });
+  file.write("--- stderr\n");
+  attempt.result.err->for_each_chunk([&](std::string_view chunk) { file.write(chunk); });
 }
 
 void LogDirReporter::on_task_retried(const TaskRetried& event) {
-  earlier_attempts_[event.index] += attempt_text(event.failed_attempt, *event.result);
+  earlier_attempts_[event.index].push_back({event.failed_attempt, *event.result});
 }
 
 void LogDirReporter::on_task_finished(const TaskFinished& event) {
-  std::string earlier;
+  std::vector<Attempt> earlier;
   if (auto it = earlier_attempts_.find(event.index); it != earlier_attempts_.end()) {
     earlier = std::move(it->second);
     earlier_attempts_.erase(it);
   }
   const Verdict verdict = verdict_of(event);
-  if (!gets_log(verdict)) return;
-  const std::string path = test_log_path(dir_, *event.spec);
-  if (path.empty()) return;
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  std::string text = "test: " + display_name(*event.spec) + "\ncommand: " + event.spec->name +
-                     "\nverdict: " + std::string(to_string(verdict)) + "\n\n" + earlier;
-  if (verdict != Verdict::flaky) text += attempt_text(event.attempts, *event.result);
-  record_error(write_file_atomically(path, text));
+  if (!gets_log(verdict) || !event.spec->test) return;
+  if (!root_) {
+    auto opened = Directory::open(dir_);
+    if (!opened) {
+      record_error(opened.failure());
+      return;
+    }
+    root_.emplace(std::move(*opened));
+  }
+  const LogLocation where = test_log_location(*event.spec);
+  auto binary_dir = root_->subdirectory(where.directory);
+  if (!binary_dir) {
+    record_error(binary_dir.failure());
+    return;
+  }
+  AtomicFile file(*binary_dir, where.file);
+  file.write("test: " + display_name(*event.spec) + "\ncommand: " + event.spec->name +
+             "\nverdict: " + std::string(to_string(verdict)) + "\n\n");
+  for (const Attempt& attempt : earlier) write_attempt(file, attempt);
+  if (verdict != Verdict::flaky) write_attempt(file, {event.attempts, *event.result});
+  record_error(file.commit());
 }
 
 }  // namespace procpool::report

@@ -4,53 +4,10 @@
 #include <set>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include "cli_fixture.hpp"
+#include "gtest_fixture.hpp"
 
 namespace procpool::testing {
 namespace {
-
-const std::string kMixed = FIXTURE_MIXED;
-const std::string kBadEnv = FIXTURE_BAD_ENV;
-const std::string kCrashList = FIXTURE_CRASH_LIST;
-const std::string kSkewed = FIXTURE_SKEWED;
-const std::string kSchema = JUNIT_SCHEMA;
-
-class GtestRun : public CliTest {
- protected:
-  void SetUp() override {
-    CliTest::SetUp();
-    marker_env_ = "FIXTURE_MARKER_DIR=" + dir_.path();
-  }
-  // Runs procpool gtest with a private history file and a JSON report; returns verdicts by name.
-  CliResult run(std::vector<std::string> args, CliOptions options = {},
-                const std::string& history = "history.json") {
-    std::vector<std::string> full{"gtest", "--history", dir_.file(history), "--json",
-                                  dir_.file("report.json")};
-    full.insert(full.end(), args.begin(), args.end());
-    options.env.push_back(marker_env_);
-    return run_procpool(full, options);
-  }
-  nlohmann::json report() { return nlohmann::json::parse(read_file(dir_.file("report.json"))); }
-  std::map<std::string, std::string> verdicts() {
-    std::map<std::string, std::string> v;
-    const auto doc = report();  // not `: report()["tasks"]`: that would dangle
-    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
-    return v;
-  }
-  static bool schema_valid(const std::string& xml_path, std::string& message) {
-    const std::string command =
-        "xmllint --noout --schema '" + kSchema + "' '" + xml_path + "' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    char buffer[512];
-    while (pipe && std::fgets(buffer, sizeof buffer, pipe)) message += buffer;
-    return pipe && ::pclose(pipe) == 0;
-  }
-
-  TempDir dir_;
-  std::string marker_env_;
-};
 
 TEST_F(GtestRun, EveryTestGetsItsExactVerdict) {
   auto r = run({"-j2", kMixed, "--filter", "-Hang.*:Flaky.*:Leak.*"});

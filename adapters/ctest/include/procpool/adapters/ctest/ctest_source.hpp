@@ -2,15 +2,20 @@
 // with the properties CTest honours when running a test.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "procpool/runner/core/outcome.hpp"
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
+#include "procpool/runner/process/child.hpp"
 
 namespace procpool::ctest {
 
@@ -38,7 +43,14 @@ const std::vector<std::string>& supported_properties();
 // Parses ctest's json-v1 document. `build_dir` names the tests' group in reports.
 Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir);
 
-// Runs `ctest --show-only=json-v1 ARGS...` in `build_dir` and parses it.
+// Starts `ctest --show-only=json-v1 ARGS...` in `build_dir` on `io`; `done` gets the parsed
+// suite (or why not) from the loop. The child can be stopped (a Ctrl-C while listing).
+std::shared_ptr<process::Child> start_ctest_listing(boost::asio::io_context& io,
+                                                    const std::string& build_dir,
+                                                    const std::vector<std::string>& selection_args,
+                                                    std::function<void(Result<CtestSuite>)> done);
+
+// The same on a loop of its own, to the end.
 Result<CtestSuite> list_ctest(const std::string& build_dir,
                               const std::vector<std::string>& selection_args);
 

@@ -4,12 +4,18 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "procpool/runner/core/result.hpp"
+#include "procpool/runner/process/child.hpp"
 
 namespace procpool::gtest {
 
@@ -38,7 +44,31 @@ struct ListOptions {
 // test list.
 Result<std::vector<ListedTest>> parse_test_list(std::string_view text);
 
-// Lists every binary, up to `jobs` at once, each in its own process with a deadline.
+// Lists binaries on an event loop, up to `jobs` at once, each in its own process with a
+// deadline; stop() ends it early (a Ctrl-C while listing). The listings are complete once the
+// loop has run out of work.
+class TestLister {
+ public:
+  TestLister(boost::asio::io_context& io, ListOptions options)
+      : io_(io), options_(std::move(options)) {}
+  void start(const std::vector<std::string>& binaries);
+  // Stops the listers still running and starts no more; those binaries come back as not listed.
+  void stop();
+  // Every binary listed (or given up on): take() has them all.
+  bool done() const { return pending_.empty() && running_.empty(); }
+  std::vector<Listing> take() { return std::move(listings_); }
+
+ private:
+  void start_more();
+  boost::asio::io_context& io_;
+  ListOptions options_;
+  std::vector<Listing> listings_;
+  std::deque<std::size_t> pending_;
+  std::map<std::size_t, std::shared_ptr<process::Child>> running_;  // by listing
+  bool stopped_ = false;
+};
+
+// The whole listing on a loop of its own.
 std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
                                 const ListOptions& options);
 

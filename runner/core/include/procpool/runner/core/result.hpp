@@ -32,8 +32,8 @@ inline Failure fail(std::string message, std::string hint = {}) {
   return Failure{std::move(message), std::move(hint), 0};
 }
 // The same for a refusal of the OS, keeping its errno for callers that decide on it.
-inline Failure fail_os(int os_error, std::string message) {
-  return Failure{std::move(message), {}, os_error};
+inline Failure fail_os(int os_error, std::string message, std::string hint = {}) {
+  return Failure{std::move(message), std::move(hint), os_error};
 }
 
 template <typename T>

@@ -26,6 +26,9 @@ struct GtestShardVariables {
   std::string index;  // GTEST_SHARD_INDEX, 0-based
 };
 
+// The most test runs one plan holds (tests × --repeat).
+inline constexpr std::size_t kMaxPlannedTests = 10'000'000;
+
 struct TestPlanRequest {
   std::vector<TaskSpec> tests;   // the source's tests, in listed order
   std::vector<TaskSpec> always;  // entries every shard runs, first (a binary that cannot list)
@@ -38,11 +41,12 @@ struct TestPlanRequest {
 
 struct TestPlan {
   std::vector<TaskSpec> tasks;        // what runs, in the order to start it
-  DurationHistory history;            // as loaded: the run's recorder adds to it
+  DurationHistory history;            // as loaded, for the order and the shards
   std::vector<std::string> warnings;  // problems that do not stop the run (an ignored history)
 };
 
-// Fails, naming the problem, on a bad --shard or bad sharding variables.
+// Fails, naming the problem, on a bad --shard, bad sharding variables, or more than
+// kMaxPlannedTests test runs.
 Result<TestPlan> plan_tests(TestPlanRequest request);
 
 // The shard a run takes: --shard K/N, else GoogleTest's variables (0-based index), else 1/1.

@@ -1,10 +1,15 @@
 // --log-dir DIR: one log file per failed, crashed, timed-out or flaky test, at
 // DIR/<binary>/<Suite.Name>.log (see test_log_path), holding every failed attempt's output.
+// Output is streamed from the captures into the file, never held whole in memory, so a test
+// printing gigabytes costs the runner little; a link planted in DIR is refused.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/report/file_reporter.hpp"
 
 namespace procpool::report {
@@ -16,9 +21,14 @@ class LogDirReporter final : public FileReporter {
   void on_task_finished(const TaskFinished& event) override;
 
  private:
-  static std::string attempt_text(unsigned attempt, const AttemptResult& result);
+  struct Attempt {
+    unsigned number = 0;
+    AttemptResult result;  // its captures are shared, not copied
+  };
+  static void write_attempt(AtomicFile& file, const Attempt& attempt);
   std::string dir_;
-  std::map<std::size_t, std::string> earlier_attempts_;  // by task index
+  std::optional<Directory> root_;
+  std::map<std::size_t, std::vector<Attempt>> earlier_attempts_;  // by task index
 };
 
 }  // namespace procpool::report
