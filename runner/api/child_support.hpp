@@ -19,9 +19,17 @@ std::string current_exception_type();
 // is already gone (it died before the request took effect).
 void die_with_parent(pid_t parent);
 
-// Forks a child that runs `child` (which must end with _exit) after die_with_parent; the
-// standard streams are flushed first, or the child would print the parent's buffered output
-// again. Returns the child's pid; throws procpool::Error when fork fails.
+// Runs `job` on the starter thread and waits for it: one long-lived thread that makes every
+// child the library forks or spawns. The kernel's "kill the child when its parent dies"
+// (PR_SET_PDEATHSIG) fires when the *thread* that made the child ends; made by a thread that
+// lives as long as the process, a worker dies with the process, not with the thread that
+// happened to create the pool. Called on the starter thread itself, runs `job` there at once.
+void on_starter_thread(const std::function<void()>& job);
+
+// Forks, on the starter thread, a child that runs `child` (which must end with _exit) after
+// die_with_parent; the standard streams are flushed first, or the child would print the
+// parent's buffered output again. Returns the child's pid; throws procpool::Error when fork
+// fails.
 pid_t fork_child(const std::function<void()>& child);
 
 }  // namespace procpool::detail

@@ -58,21 +58,26 @@ PoolCore::Worker PoolCore::spawn_worker() {
   request.env = {{"PROCPOOL_POOL_WORKER", "1"},
                  {"PROCPOOL_POOL_PARENT", std::to_string(::getpid())},
                  {"PROCPOOL_POOL_MAX_TASKS", std::to_string(config_.max_tasks_per_child)}};
-  request.stdin_fd = fds[1];  // the worker's end of the socket becomes its standard input
+  // The worker's end of the socket is its descriptor 3; its standard input is /dev/null, so a
+  // task reading stdin cannot eat the protocol.
+  request.fd3 = fds[1];
   request.stdout_fd = 1;
   request.stderr_fd = 2;
   boost::asio::io_context io;
-  auto spawned = process::spawn_process(io.get_executor(), request);
+  // Started by the long-lived starter thread: the worker's "dies with its parent" is tied to
+  // that thread, not to whichever thread made the pool (see child_support.hpp).
+  std::optional<Result<process::SpawnedProcess>> spawned;
+  on_starter_thread([&] { spawned.emplace(process::spawn_process(io.get_executor(), request)); });
   ::close(fds[1]);
-  if (!spawned) {
+  if (!*spawned) {
     ::close(fds[0]);
-    throw Error("procpool::Pool: cannot start a worker: " + spawned.error());
+    throw Error("procpool::Pool: cannot start a worker: " + spawned->error());
   }
   Worker worker;
-  worker.pid = spawned->process.id();
-  worker.pidfd = spawned->exit_fd;
+  worker.pid = (*spawned)->process.id();
+  worker.pidfd = (*spawned)->exit_fd;
   worker.fd = fds[0];
-  spawned->process.detach();  // reaped by this pool, not by bp2::process's destructor
+  (*spawned)->process.detach();  // reaped by this pool, not by bp2::process's destructor
   wire::send_message(
       worker.fd, config_.initializer ? wire::encode_named(*config_.initializer) : std::string());
   return worker;
@@ -80,6 +85,7 @@ PoolCore::Worker PoolCore::spawn_worker() {
 
 PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
   config_.processes = effective_jobs(config_.processes);
+  process::make_children_waitable();
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0)
     throw Error(std::string("procpool::Pool: eventfd failed: ") + std::strerror(errno));
@@ -189,21 +195,15 @@ std::vector<int> PoolCore::worker_pids() const {
 }
 
 void PoolCore::dispatch() {
-  struct Send {
-    int fd;
-    std::string bytes;
-    bool framed;  // bytes are framed messages; else one big message body, sent without a copy
-  };
-  std::vector<Send> sends;  // in order: a worker reads its tasks in the order of in_flight
+  std::vector<std::shared_ptr<TaskState>> unrunnable;
+  std::vector<Worker*> to_flush;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const bool any_alive =
         std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.pid > 0; });
     if (!any_alive && !queue_.empty()) {
       // Every worker died and none could be replaced: fail the queue rather than hang.
-      for (Queued& q : queue_) {
-        finish(q.state, TaskState::Status::worker_crashed, "no worker process could be started");
-      }
+      for (Queued& q : queue_) unrunnable.push_back(std::move(q.state));
       queue_.clear();
     }
     // Each task to the least loaded worker that can take it, so equal tasks split evenly
@@ -217,9 +217,8 @@ void PoolCore::dispatch() {
             config_.max_tasks_per_child > 0 && assigned >= config_.max_tasks_per_child;
         if (worker.pid <= 0 || retiring || worker.in_flight.size() >= config_.prefetch) continue;
         if (target && target->in_flight.size() <= worker.in_flight.size()) continue;
-        // An idle worker is blocked reading, so a task of any size goes through. A busy one may
-        // be blocked writing a big result we are not reading while we send: only what surely
-        // fits in the socket buffer may wait there, or both sides would block for good.
+        // An idle worker takes a task of any size; a busy one only what will wait in its socket
+        // buffer, so tasks queue here (for any worker) rather than behind a long one.
         std::size_t waiting = message.size();
         for (std::size_t i = 1; i < worker.in_flight.size(); ++i)
           waiting += worker.in_flight[i].wire_bytes;
@@ -230,25 +229,44 @@ void PoolCore::dispatch() {
       target->in_flight.push_back(std::move(queue_.front()));
       target->in_flight.back().wire_bytes = message.size();
       queue_.pop_front();
-      auto last = std::find_if(sends.rbegin(), sends.rend(),
-                               [&](const Send& send) { return send.fd == target->fd; });
+      // Small messages share one buffer; a big one goes as it is, without a copy.
+      auto& outbox = target->outbox;
       if (message.size() > wire::kPrefetchBytes) {
-        sends.push_back({target->fd, std::move(message), false});
-      } else if (last != sends.rend() && last->framed) {
-        wire::append_message(last->bytes, message);
+        const std::uint64_t size = message.size();
+        outbox.emplace_back(reinterpret_cast<const char*>(&size), sizeof size);
+        outbox.push_back(std::move(message));
       } else {
-        sends.push_back({target->fd, std::string(), true});
-        wire::append_message(sends.back().bytes, message);
+        if (outbox.size() < 2 || outbox.back().size() > wire::kPrefetchBytes) outbox.emplace_back();
+        wire::append_message(outbox.back(), message);
       }
+      if (std::find(to_flush.begin(), to_flush.end(), target) == to_flush.end())
+        to_flush.push_back(target);
     }
   }
-  // Outside the lock: a 100 MB argument may take a while, and submitters must not wait for it.
-  // A worker that died meanwhile fails the send; its EOF is handled by manage().
-  for (const Send& send : sends) {
-    if (send.framed) {
-      send_all(send.fd, send.bytes);
-    } else {
-      wire::send_message(send.fd, send.bytes);
+  // Outside the lock, and never blocking: what a worker cannot take now (it is stopped, or busy
+  // and its socket full) waits in its outbox, sent as the socket drains (see manage()).
+  for (Worker* worker : to_flush) flush_outbox(*worker);
+  for (auto& state : unrunnable) {
+    finish(state, TaskState::Status::worker_crashed, "no worker process could be started");
+  }
+}
+
+void PoolCore::flush_outbox(Worker& worker) {
+  while (!worker.outbox.empty()) {
+    const std::string& front = worker.outbox.front();
+    const ssize_t n = ::send(worker.fd, front.data() + worker.outbox_sent,
+                             front.size() - worker.outbox_sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // later, on POLLOUT
+    if (n <= 0) {  // the worker is gone: its EOF or exit is handled by manage()
+      worker.outbox.clear();
+      worker.outbox_sent = 0;
+      return;
+    }
+    worker.outbox_sent += static_cast<std::size_t>(n);
+    if (worker.outbox_sent == front.size()) {
+      worker.outbox.pop_front();
+      worker.outbox_sent = 0;
     }
   }
 }
@@ -281,8 +299,18 @@ void PoolCore::on_reply(Worker& worker, const std::string& reply) {
 
 void PoolCore::on_worker_gone(Worker& worker) {
   if (worker.pid <= 0) return;
-  const Outcome ended =
-      process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(-1)).value();
+  // Its connection ended. A dying process closes its descriptors a moment before it is a
+  // zombie, so give it that moment; if it still runs after it, a task cut the line (closed the
+  // socket): the worker can never report again, so it is killed, not waited for.
+  std::optional<Outcome> ended =
+      process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(200));
+  const bool killed = !ended;
+  if (killed) {
+    ::kill(worker.pid, SIGKILL);  // also ends a stopped process
+    ended = process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(-1));
+  }
+  worker.outbox.clear();
+  worker.outbox_sent = 0;
   ::close(worker.fd);
   if (worker.pidfd >= 0) ::close(worker.pidfd);
   // Forget them before forking a replacement: the new socketpair may reuse these numbers, and
@@ -307,7 +335,8 @@ void PoolCore::on_worker_gone(Worker& worker) {
   if (lost) {
     finish(lost, TaskState::Status::worker_crashed,
            "worker " + std::to_string(worker.pid) +
-               " died while running the task: " + describe(ended));
+               (killed ? " closed its connection to the pool while running the task (killed)"
+                       : " died while running the task: " + describe(*ended)));
   }
   Worker replacement;
   if (replace) {
@@ -334,7 +363,8 @@ void PoolCore::manage() {
     }
     fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
     for (const Worker& w : workers_) {
-      fds.push_back({w.fd, POLLIN, 0});
+      const short events = POLLIN | (w.outbox.empty() ? 0 : POLLOUT);
+      fds.push_back({w.fd, events, 0});
       fds.push_back({w.pidfd, POLLIN, 0});
     }
     if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
@@ -350,7 +380,8 @@ void PoolCore::manage() {
     for (std::size_t i = 0; i < workers_.size(); ++i) {
       const pollfd& result = fds[1 + 2 * i];
       const pollfd& exited = fds[2 + 2 * i];
-      if (result.revents) {
+      if (result.revents & POLLOUT) flush_outbox(workers_[i]);
+      if (result.revents & ~POLLOUT) {
         on_result(workers_[i]);  // a result, or EOF: the worker is gone
       } else if (exited.revents) {
         on_worker_gone(workers_[i]);  // died while something else holds its socket open
@@ -366,7 +397,10 @@ void PoolCore::stop_workers() {
     std::lock_guard<std::mutex> lock(mutex_);
     terminating = terminating_;
   }
-  std::erase_if(workers_, [](const Worker& w) { return w.pid <= 0; });
+  {
+    std::lock_guard<std::mutex> lock(mutex_);  // worker_pids() may be reading
+    std::erase_if(workers_, [](const Worker& w) { return w.pid <= 0; });
+  }
   std::vector<process::OwnedChild> children;
   for (Worker& w : workers_) {
     ::shutdown(w.fd, SHUT_RDWR);  // EOF: an idle worker leaves its loop

@@ -74,7 +74,7 @@ namespace procpool {
 std::optional<int> run_worker_if_requested() {
   if (!std::getenv("PROCPOOL_POOL_WORKER")) return std::nullopt;
   ::unsetenv("PROCPOOL_POOL_WORKER");  // its own pools, if any, start real workers
-  detail::spawned_worker_main(0);
+  detail::spawned_worker_main(3);      // the pool's socket (see PoolCore::spawn_worker)
 }
 
 }  // namespace procpool

@@ -30,6 +30,17 @@ void sleep_on(int pidfd, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
+void make_children_waitable() {
+  struct sigaction current {};
+  if (::sigaction(SIGCHLD, nullptr, &current) != 0) return;
+  if (current.sa_handler == SIG_IGN || (current.sa_flags & SA_NOCLDWAIT) != 0) {
+    struct sigaction standard {};
+    standard.sa_handler = SIG_DFL;
+    sigemptyset(&standard.sa_mask);
+    ::sigaction(SIGCHLD, &standard, nullptr);
+  }
+}
+
 Outcome outcome_of_wait_status(int status) {
   // Kept apart: exit(9) and SIGKILL are different things (Boost.Process 1.81 defect 7).
   if (WIFSIGNALED(status)) return Outcome::killed_by(WTERMSIG(status));

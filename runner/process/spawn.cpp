@@ -14,6 +14,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "procpool/runner/process/reap.hpp"
+
 extern char** environ;
 
 namespace procpool::process {
@@ -215,6 +217,7 @@ bool resources_exhausted(int os_error) {
 
 Result<SpawnedProcess> spawn_process(boost::asio::any_io_executor executor,
                                      const SpawnRequest& request) {
+  make_children_waitable();
   if (request.argv.empty() || request.argv[0].empty()) {
     return fail("empty command");
   }

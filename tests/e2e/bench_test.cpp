@@ -153,6 +153,21 @@ TEST_F(Bench, CtrlCStopsTheGridLeavesNoProcessAndWritesNothing) {
   }
 }
 
+TEST_F(Bench, TwoCtrlCsStopASequentialGridPromptly) {
+  // The sequential executor runs tasks on the event loop itself: the signals must still get
+  // through between two tasks, and the second must not leave the run waiting for the rest.
+  CliOptions options;
+  options.send_signal = SIGINT;
+  options.second_signal = SIGINT;
+  options.signal_after = std::chrono::milliseconds(800);
+  options.limit = std::chrono::seconds(30);
+  auto r = run_procpool({"bench", "--executors", "sequential", "--workloads", "cpu", "--sizes",
+                         "100ms", "--tasks", "100", "--no-progress"},
+                        options);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(r.seconds, 5.0);
+}
+
 TEST_F(Bench, BadInputIsRefusedWithTheProblemNamed) {
   struct Case {
     std::vector<std::string> args;

@@ -95,6 +95,10 @@ class PoolCore {
     std::deque<Queued> in_flight;
     unsigned done = 0;  // tasks it finished; at maxtasksperchild it is retiring: send no more
     std::string inbox;  // bytes received, not yet a whole result
+    // Bytes for the worker not sent yet (it is busy and its socket full, or stopped): sent as
+    // the socket drains, so the manager never blocks on one worker.
+    std::deque<std::string> outbox;
+    std::size_t outbox_sent = 0;  // of outbox.front()
   };
 
   Worker start_worker();
@@ -102,6 +106,7 @@ class PoolCore {
   std::string encode_for_worker(const Invocation& call) const;
   void manage();  // the manager thread
   void dispatch();
+  void flush_outbox(Worker& worker);
   void on_result(Worker& worker);
   void on_reply(Worker& worker, const std::string& reply);
   void on_worker_gone(Worker& worker);

@@ -13,6 +13,11 @@
 
 namespace procpool::process {
 
+// An ignored SIGCHLD (inherited from a caller: some CI agents and daemons run so) makes the
+// kernel reap children itself, and every exit status is lost. Restores the default disposition
+// (which ignores the signal too, but leaves children to be waited for) when it is so.
+void make_children_waitable();
+
 // What a wait status says: exited with a code, or killed by a signal (never folded together).
 Outcome outcome_of_wait_status(int status);
 
