@@ -3,6 +3,7 @@
 // a task that reads its standard input, a pool or process made on a thread that then exits, an
 // ignored SIGCHLD. Nothing may hang, and no process may survive.
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <atomic>
@@ -103,6 +104,13 @@ TEST_P(PoolHostile, ACallbackThatSubmitsATaskDoesNotDeadlock) {
   EXPECT_EQ(future.get().get(std::chrono::seconds(10)), 27);
 }
 
+int crash(int) {
+  std::signal(SIGSEGV, SIG_DFL);
+  std::raise(SIGSEGV);
+  return 0;
+}
+PROCPOOL_TASK(crash);
+
 TEST_P(PoolHostile, ATaskReadingStandardInputGetsNothingAndThePoolGoesOn) {
   Pool pool(options(1));
   EXPECT_EQ(pool.apply_async(read_stdin, 0).get(std::chrono::seconds(10)), "read 0");
@@ -111,8 +119,15 @@ TEST_P(PoolHostile, ATaskReadingStandardInputGetsNothingAndThePoolGoesOn) {
 
 TEST_P(PoolHostile, APoolMadeOnAThreadThatExitsKeepsItsWorkers) {
   std::unique_ptr<Pool> pool;
-  std::thread([&] { pool = std::make_unique<Pool>(options(2)); }).join();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::vector<int> first_workers;
+  std::thread([&] {
+    pool = std::make_unique<Pool>(options(2));
+    first_workers = pool->worker_pids();
+  }).join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (int pid : first_workers) {
+    EXPECT_TRUE(testing::process_alive(pid)) << "worker " << pid << " died with the thread";
+  }
   for (int i = 0; i < 4; ++i)
     EXPECT_EQ(pool->apply_async(cube, i).get(std::chrono::seconds(10)), i * i * i);
   pool.reset();
@@ -161,6 +176,39 @@ TEST_F(ProcessHostile, AProcessStartedOnAThreadThatExitsLivesOn) {
   std::thread([&] { p.start(); }).join();
   EXPECT_TRUE(p.join(std::chrono::seconds(10)));
   EXPECT_EQ(p.exitcode(), 0) << "not killed when the thread that started it went";
+}
+
+// Spawned workers need more descriptors than forked ones (the dead worker's two are enough for
+// a fork), so with spawn no replacement can start: the path where waiting tasks fail at once.
+TEST_F(ProcessHostile, ACallbackThatSubmitsWhenNoWorkerCanBeStartedDoesNotDeadlock) {
+  Pool pool(PoolOptions{.processes = 1, .start_method = StartMethod::spawn});
+  EXPECT_EQ(pool.apply_async(cube, 1).get(), 1);
+  // No descriptor left for a new worker: when the one worker dies, none can replace it, and the
+  // tasks waiting fail; a callback of theirs submits again.
+  rlimit saved{};
+  ::getrlimit(RLIMIT_NOFILE, &saved);
+  int highest = 0;  // every number up to the highest open one is taken or below it: none new
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    while (dirent* entry = ::readdir(dir)) highest = std::max(highest, std::atoi(entry->d_name));
+    ::closedir(dir);
+  }
+  const rlimit none{static_cast<rlim_t>(highest + 1), saved.rlim_max};
+  std::promise<AsyncResult<int>> resubmitted;
+  ::setrlimit(RLIMIT_NOFILE, &none);
+  std::vector<int> fillers;  // the free numbers below the limit, taken
+  for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) fillers.push_back(fd);
+  auto dies = pool.apply_async(crash, 0);
+  auto waiting =
+      pool.apply_async_notify([&] { resubmitted.set_value(pool.apply_async(cube, 2)); }, cube, 3);
+  EXPECT_THROW(dies.get(std::chrono::seconds(10)), WorkerCrashed);
+  EXPECT_THROW(waiting.get(std::chrono::seconds(10)), WorkerCrashed);
+  auto future = resubmitted.get_future();
+  const bool called = future.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  for (int fd : fillers) ::close(fd);
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  ASSERT_TRUE(called) << "the callback ran";
+  EXPECT_THROW(future.get().get(std::chrono::seconds(10)), WorkerCrashed);
+  pool.terminate();
 }
 
 }  // namespace

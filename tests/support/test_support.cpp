@@ -88,7 +88,8 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
   const std::string err_path = io_dir.file("stderr");
   write_file(in_path, options.stdin_text);
 
-  std::vector<std::string> argv_strings{procpool_binary()};
+  std::vector<std::string> argv_strings = options.wrapper;
+  argv_strings.push_back(procpool_binary());
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : argv_strings) argv.push_back(s.data());
@@ -115,12 +116,13 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
     ::syscall(SYS_close_range, 3u, ~0u, 0u);
     if (!options.working_dir.empty() && ::chdir(options.working_dir.c_str()) != 0) ::_exit(126);
     if (options.ignore_sigchld) ::signal(SIGCHLD, SIG_IGN);  // inherited across exec
+    if (options.signal_group) ::setpgid(0, 0);
     if (options.fd_limit > 0) {
       const rlimit limit{static_cast<rlim_t>(options.fd_limit),
                          static_cast<rlim_t>(options.fd_limit)};
       ::setrlimit(RLIMIT_NOFILE, &limit);
     }
-    ::execve(argv[0], argv.data(), envp.data());
+    ::execvpe(argv[0], argv.data(), envp.data());  // a wrapper is found in PATH
     ::_exit(127);
   }
 
@@ -135,12 +137,12 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
     if (done == pid) break;
     const auto elapsed = std::chrono::steady_clock::now() - started;
     if (options.send_signal && !signalled_once && elapsed >= options.signal_after) {
-      ::kill(pid, options.send_signal);
+      ::kill(options.signal_group ? -pid : pid, options.send_signal);
       signalled_once = true;
     }
     if (options.second_signal && signalled_once && !signalled_twice &&
         elapsed >= 2 * options.signal_after) {
-      ::kill(pid, options.second_signal);
+      ::kill(options.signal_group ? -pid : pid, options.second_signal);
       signalled_twice = true;
     }
     if (elapsed > options.limit) {

@@ -32,6 +32,11 @@ struct CliOptions {
   std::string working_dir;
   bool ignore_sigchld = false;  // start procpool with SIGCHLD ignored (as some CI agents do)
   int fd_limit = 0;             // RLIMIT_NOFILE for procpool (0: inherited)
+  // Start procpool in a process group of its own and send the signals to the whole group, as a
+  // terminal's Ctrl-C or `kill -INT -PGID` (or a wrapper like timeout) would.
+  bool signal_group = false;
+  // Run procpool under this command (e.g. {"timeout", "60"}); signals go to the wrapper.
+  std::vector<std::string> wrapper;
 };
 
 CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& options = {});
