@@ -1,12 +1,16 @@
 #include "procpool/adapters/ctest/ctest_source.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "procpool/runner/core/duration.hpp"
 #include "procpool/runner/process/child.hpp"
 
 namespace procpool::ctest {
@@ -53,9 +57,55 @@ const std::vector<std::string>& supported_properties() {
   return names;
 }
 
+std::string clamp_json_numbers(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[i + 1];
+        i += 2;
+        continue;
+      }
+      in_string = c != '"';
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t end = i + 1;
+      while (end < text.size() && std::strchr("0123456789.eE+-", text[end])) ++end;
+      const std::string number(text.substr(i, end - i));
+      errno = 0;
+      const double value = std::strtod(number.c_str(), nullptr);
+      if (errno == ERANGE && std::isinf(value)) {
+        out += value < 0 ? "-1.7976931348623157e308" : "1.7976931348623157e308";
+      } else {
+        out += number;
+      }
+      i = end;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
 Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir) {
   CtestSuite suite;
-  const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // CTest writes an infinite TIMEOUT (1e400 in a CMakeLists) as 1e+9999, which no JSON parser
+  // takes: read numbers beyond a double as the largest double.
+  const auto doc =
+      nlohmann::json::parse(clamp_json_numbers(text), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object() || doc.value("kind", "") != "ctestInfo" ||
       !doc.contains("tests") || !doc["tests"].is_array()) {
     return fail("ctest --show-only=json-v1 did not print a test list");
@@ -88,7 +138,10 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
               {assignment.substr(0, eq), eq == std::string::npos ? "" : assignment.substr(eq + 1)});
         }
       } else if (key == "TIMEOUT" && value.is_number()) {
-        task.timeout = std::chrono::milliseconds(std::llround(value.get<double>() * 1000));
+        // Zero or less: no timeout of its own; beyond kMaxSeconds (1e400 is CTest's "never"):
+        // as good as none, and never an overflow.
+        const double seconds = std::min(value.get<double>(), kMaxSeconds);
+        if (seconds > 0) task.timeout = std::chrono::milliseconds(std::llround(seconds * 1000));
       } else if (key == "RUN_SERIAL") {
         task.run_serial = value.is_boolean() && value.get<bool>();
       } else if (key == "RESOURCE_LOCK") {

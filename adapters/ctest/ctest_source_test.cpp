@@ -53,5 +53,24 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
   EXPECT_FALSE(parse_ctest_json("[]", "/b"));
 }
 
+TEST(ParseCtestJson, AnInfiniteTimeoutAsCtestWritesItIsReadAsNoTimeout) {
+  // What `ctest --show-only=json-v1` prints for TIMEOUT 1e400.
+  const auto suite = parse_ctest_json(R"({"kind":"ctestInfo","tests":[
+    {"name":"big","command":["/bin/true"],"properties":[{"name":"TIMEOUT","value":1e+9999}]},
+    {"name":"neg","command":["/bin/true"],"properties":[{"name":"TIMEOUT","value":-1e+9999}]},
+    {"name":"s","command":["/bin/echo","1e+9999"],"properties":[{"name":"TIMEOUT","value":2}]}]})",
+                                      "/build");
+  ASSERT_TRUE(suite) << suite.error();
+  EXPECT_GT(suite->tests[0].task.timeout, std::chrono::hours(24 * 365));
+  EXPECT_EQ(suite->tests[1].task.timeout.count(), 0);
+  EXPECT_EQ(suite->tests[2].task.argv[1], "1e+9999") << "strings are left alone";
+  EXPECT_EQ(suite->tests[2].task.timeout.count(), 2000);
+}
+
+TEST(ClampJsonNumbers, OnlyNumbersOutsideStringsThatOverflow) {
+  EXPECT_EQ(clamp_json_numbers(R"({"a":1e+9999,"b":"1e+9999","c":-2.5e3,"d":"x\"1e999"})"),
+            R"({"a":1.7976931348623157e308,"b":"1e+9999","c":-2.5e3,"d":"x\"1e999"})");
+}
+
 }  // namespace
 }  // namespace procpool::ctest

@@ -2,7 +2,10 @@
 #include "procpool/runner/process/child.hpp"
 
 #include <csignal>
+#include <fstream>
 #include <sstream>
+
+#include <sys/stat.h>
 
 #include <sys/wait.h>
 #include <boost/asio/post.hpp>
@@ -131,6 +134,45 @@ TEST_F(ChildTest, ReportsSlowTasks) {
   options.on_slow = [&](std::chrono::milliseconds) { ++notices; };
   run({helper_binary(), "sleep", "0.35"}, options);
   EXPECT_EQ(notices, 3);
+}
+
+TEST_F(ChildTest, TheLeaderStaysUnreapedUntilWhatItLeftIsStopped) {
+  // The leader exits at once; its grandchild holds the output. While the runner waits for the
+  // output to close (leak_wait), the leader must still be a zombie: reaped, its pid (and so its
+  // group's id) could go to another process, and our SIGKILL to the group with it.
+  boost::asio::io_context io;
+  SpawnRequest request;
+  request.argv = {helper_binary(), "spawn-grandchild"};
+  ChildOptions options;
+  options.leak_wait = std::chrono::milliseconds(500);
+  AttemptResult result;
+  auto child = Child::start(io, request, options, [&](AttemptResult r) { result = std::move(r); });
+  const int leader = child->pid();
+  io.run_for(std::chrono::milliseconds(250));
+  std::ifstream stat("/proc/" + std::to_string(leader) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  ASSERT_FALSE(text.empty()) << "the leader's pid is already free";
+  EXPECT_EQ(text[text.rfind(')') + 2], 'Z') << text;
+  io.run();
+  EXPECT_TRUE(result.outcome.leaked);
+  EXPECT_EQ(::waitpid(leader, nullptr, WNOHANG), -1) << "reaped in the end";
+}
+
+TEST_F(ChildTest, TheProgramIsLookedUpInTheTasksOwnPath) {
+  procpool::testing::TempDir dir;
+  const std::string tool = dir.file("only-here");
+  procpool::testing::write_file(tool, "#!/bin/sh\necho found\n");
+  ::chmod(tool.c_str(), 0755);
+  boost::asio::io_context io;
+  SpawnRequest request;
+  request.argv = {"only-here"};
+  request.env = {{"PATH", dir.path() + ":/usr/bin:/bin"}};
+  AttemptResult result;
+  Child::start(io, request, {}, [&](AttemptResult r) { result = std::move(r); });
+  io.run();
+  EXPECT_EQ(result.outcome.kind, OutcomeKind::passed) << result.outcome.error;
+  EXPECT_EQ(result.out->str(), "found\n");
 }
 
 }  // namespace

@@ -40,6 +40,10 @@ struct CtestSuite {
 // The properties procpool honours, as CTest does.
 const std::vector<std::string>& supported_properties();
 
+// The JSON text with every number too large for a double (CTest writes an infinite TIMEOUT as
+// 1e+9999) replaced by the largest double, so a parser takes it.
+std::string clamp_json_numbers(std::string_view text);
+
 // Parses ctest's json-v1 document. `build_dir` names the tests' group in reports.
 Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir);
 
