@@ -72,30 +72,34 @@ std::string substitute(std::string_view word, const std::string& input, std::siz
   return out;
 }
 
+TaskSpec task_for_input(const std::vector<std::string>& command, const std::string& input,
+                        std::size_t index, bool shell) {
+  bool used_input = false;
+  std::vector<std::string> words;
+  words.reserve(command.size() + 1);
+  for (const auto& word : command)
+    words.push_back(substitute(word, input, index + 1, shell, &used_input));
+  TaskSpec task;
+  if (shell) {
+    std::string script;
+    for (const auto& word : words) script += (script.empty() ? "" : " ") + word;
+    if (!used_input) script += " " + shell_quote(input);
+    task = shell_task(std::move(script));
+  } else {
+    if (!used_input) words.push_back(input);
+    task.name = shell_join(words);
+    task.argv = std::move(words);
+  }
+  task.input = input;
+  return task;
+}
+
 std::vector<TaskSpec> tasks_from_inputs(const std::vector<std::string>& command,
                                         const std::vector<std::string>& inputs, bool shell) {
   std::vector<TaskSpec> tasks;
   tasks.reserve(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const std::string& input = inputs[i];
-    bool used_input = false;
-    std::vector<std::string> words;
-    words.reserve(command.size() + 1);
-    for (const auto& word : command)
-      words.push_back(substitute(word, input, i + 1, shell, &used_input));
-    TaskSpec task;
-    if (shell) {
-      std::string script;
-      for (const auto& word : words) script += (script.empty() ? "" : " ") + word;
-      if (!used_input) script += " " + shell_quote(input);
-      task = shell_task(std::move(script));
-    } else {
-      if (!used_input) words.push_back(input);
-      task.name = shell_join(words);
-      task.argv = std::move(words);
-    }
-    task.input = input;
-    tasks.push_back(std::move(task));
+    tasks.push_back(task_for_input(command, inputs[i], i, shell));
   }
   return tasks;
 }

@@ -75,9 +75,9 @@ RunOptions run_options(std::vector<std::string> words) {
 TEST(BuildTasks, OneTaskPerInputWithTheInputSubstituted) {
   auto tasks = build_tasks(run_options({"echo", "x{}", ":::", "a", "b"}));
   ASSERT_TRUE(tasks) << tasks.error();
-  ASSERT_EQ(tasks->size(), 2u);
-  EXPECT_EQ((*tasks)[1].argv, (std::vector<std::string>{"echo", "xb"}));
-  EXPECT_EQ((*tasks)[1].input, "b");
+  ASSERT_EQ((*tasks)->size(), 2u);
+  EXPECT_EQ((*tasks)->get(1).argv, (std::vector<std::string>{"echo", "xb"}));
+  EXPECT_EQ((*tasks)->get(1).input, "b");
 }
 
 TEST(BuildTasks, ReadsTasksAndArgumentFiles) {
@@ -87,14 +87,14 @@ TEST(BuildTasks, ReadsTasksAndArgumentFiles) {
   from_file.tasks_file = dir.file("tasks");
   auto tasks = build_tasks(from_file);
   ASSERT_TRUE(tasks) << tasks.error();
-  EXPECT_EQ(tasks->size(), 2u);
+  EXPECT_EQ((*tasks)->size(), 2u);
   procpool::testing::write_file(dir.file("inputs"), "one\r\ntwo\n");
   RunOptions from_args = run_options({"echo"});
   from_args.arg_file = dir.file("inputs");
   auto args = build_tasks(from_args);
   ASSERT_TRUE(args) << args.error();
-  ASSERT_EQ(args->size(), 2u);
-  EXPECT_EQ((*args)[0].argv, (std::vector<std::string>{"echo", "one"}));
+  ASSERT_EQ((*args)->size(), 2u);
+  EXPECT_EQ((*args)->get(0).argv, (std::vector<std::string>{"echo", "one"}));
 }
 
 TEST(BuildTasks, NamesWhatIsWrong) {

@@ -52,7 +52,7 @@ int usage_error(const std::string& message) {
 
 }  // namespace
 
-Result<std::vector<TaskSpec>> build_tasks(const RunOptions& o) {
+Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
   const auto& words = o.command_and_inputs;
   const auto separator = std::find(words.begin(), words.end(), ":::");
   const bool has_inputs = separator != words.end();
@@ -73,7 +73,8 @@ Result<std::vector<TaskSpec>> build_tasks(const RunOptions& o) {
     if (!content) return content.failure();
     auto tasks = command::tasks_from_lines(*content, o.shell);
     if (!tasks) return fail("tasks file " + o.tasks_file + ", " + tasks.error());
-    return tasks;
+    return std::unique_ptr<schedule::TaskList>(
+        std::make_unique<schedule::TaskVector>(std::move(*tasks)));
   }
   if (command.empty()) return fail("no command before :::");
   std::vector<std::string> inputs;
@@ -87,7 +88,13 @@ Result<std::vector<TaskSpec>> build_tasks(const RunOptions& o) {
     if (!content) return content.failure();
     inputs = lines_of(*content);
   }
-  return command::tasks_from_inputs(command, inputs, o.shell);
+  // Made when each runs, from the inputs: a long queue costs its inputs, not a TaskSpec each.
+  const std::size_t count = inputs.size();
+  return std::unique_ptr<schedule::TaskList>(std::make_unique<schedule::GeneratedTasks>(
+      count, [command = std::move(command), inputs = std::move(inputs),
+              shell = o.shell](std::size_t index) {
+        return command::task_for_input(command, inputs[index], index, shell);
+      }));
 }
 
 CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
@@ -117,7 +124,11 @@ int run_run_command(const RunOptions& o) {
   if (!tasks) return usage_error(tasks.error());
 
   if (o.dry_run) {
-    for (const auto& task : *tasks) std::printf("%s\n", task.name.c_str());
+    schedule::TaskList& list = **tasks;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      std::printf("%s\n", list.get(i).name.c_str());
+      list.release(i);
+    }
     return exit_ok;
   }
   if (auto prepared = prepare_report_paths(o.common.reports); !prepared) {

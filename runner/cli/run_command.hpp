@@ -1,6 +1,7 @@
 // `procpool run`: many commands in parallel, one isolated process each (xargs -P / GNU parallel).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "common_options.hpp"
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
+#include "procpool/runner/schedule/task_list.hpp"
 
 namespace procpool::cli {
 
@@ -27,6 +29,6 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 int run_run_command(const RunOptions& options);
 
 // The task list the options describe (reading --tasks / --arg-file); fails naming the problem.
-Result<std::vector<TaskSpec>> build_tasks(const RunOptions& options);
+Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& options);
 
 }  // namespace procpool::cli

@@ -31,6 +31,14 @@ void schedule_tick(asio::steady_timer& timer, const std::function<void()>& tick,
 SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
                           const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
                           const SessionReporters& reporters, bool sweep) {
+  return run_session(io, executor, config, std::make_unique<schedule::TaskVector>(std::move(tasks)),
+                     reporters, sweep);
+}
+
+SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
+                          const schedule::SchedulerConfig& config,
+                          std::unique_ptr<schedule::TaskList> tasks,
+                          const SessionReporters& reporters, bool sweep) {
   SessionResult result;
   schedule::Scheduler scheduler(executor, config, reporters.all);
   bool done = false;

@@ -33,6 +33,10 @@ struct SessionResult {
 // executor keeps child processes of its own (a Pool's workers) passes false and sweeps after
 // shutting the executor down, or the sweep would kill workers the pool then replaces.
 SessionResult run_session(boost::asio::io_context& io, schedule::Executor& executor,
+                          const schedule::SchedulerConfig& config,
+                          std::unique_ptr<schedule::TaskList> tasks,
+                          const SessionReporters& reporters, bool sweep_orphans = true);
+SessionResult run_session(boost::asio::io_context& io, schedule::Executor& executor,
                           const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
                           const SessionReporters& reporters, bool sweep_orphans = true);
 

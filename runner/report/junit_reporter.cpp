@@ -61,13 +61,13 @@ Element element_for(const Outcome& outcome, unsigned attempts) {
   return {};
 }
 
-std::string suite_key(const TaskSpec& spec) {
-  if (!spec.test) return "procpool";
-  const std::string group = std::filesystem::path(spec.test->binary).filename().string();
-  return spec.test->suite.empty() ? group : group + ":" + spec.test->suite;
-}
-
 }  // namespace
+
+std::string JunitReporter::suite_key(const Case& c) {
+  if (!c.test) return "procpool";
+  const std::string group = std::filesystem::path(c.test->binary).filename().string();
+  return c.test->suite.empty() ? group : group + ":" + c.test->suite;
+}
 
 std::string JunitReporter::xml_safe(std::string_view text) {
   std::string out;
@@ -114,7 +114,8 @@ void JunitReporter::on_task_retried(const TaskRetried& event) {
 
 void JunitReporter::on_task_finished(const TaskFinished& event) {
   Case c;
-  c.spec = event.spec;
+  c.name = event.spec->name;
+  c.test = event.spec->test;
   c.outcome = event.result->outcome;
   c.seconds = std::chrono::duration<double>(event.result->duration).count();
   c.attempts = event.attempts;
@@ -139,7 +140,7 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
   std::vector<std::string> order;
   std::map<std::string, std::vector<const Case*>> suites;
   for (const Case& c : cases_) {
-    const std::string key = suite_key(*c.spec);
+    const std::string key = suite_key(c);
     if (!suites.count(key)) order.push_back(key);
     suites[key].push_back(&c);
   }
@@ -150,8 +151,8 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
     auto suite = root.append_child("testsuite");
     for (const Case* c : suites[key]) {
       auto testcase = suite.append_child("testcase");
-      const TestIdentity* test = c->spec->test ? &*c->spec->test : nullptr;
-      testcase.append_attribute("name") = xml_safe(test ? test->name : c->spec->name).c_str();
+      const TestIdentity* test = c->test ? &*c->test : nullptr;
+      testcase.append_attribute("name") = xml_safe(test ? test->name : c->name).c_str();
       const std::string group = test ? std::filesystem::path(test->binary).filename().string() : "";
       const std::string classname = !test ? "procpool" : test->suite.empty() ? group : test->suite;
       testcase.append_attribute("classname") = xml_safe(classname).c_str();

@@ -18,18 +18,23 @@ void Scheduler::emit(Method method, const Event& event) {
 
 void Scheduler::start(std::vector<TaskSpec> tasks,
                       std::function<void(const RunSummary&)> on_finished) {
+  start(std::make_unique<TaskVector>(std::move(tasks)), std::move(on_finished));
+}
+
+void Scheduler::start(std::unique_ptr<TaskList> tasks,
+                      std::function<void(const RunSummary&)> on_finished) {
   tasks_ = std::move(tasks);
-  states_.assign(tasks_.size(), {});
+  states_.assign(tasks_->size(), {});
   // Never more slots than tasks: a -j of four billion costs nothing.
   config_.jobs = static_cast<unsigned>(
-      std::min<std::size_t>(config_.jobs, std::max<std::size_t>(1, tasks_.size())));
+      std::min<std::size_t>(config_.jobs, std::max<std::size_t>(1, tasks_->size())));
   slot_busy_.assign(config_.jobs, false);
   on_finished_ = std::move(on_finished);
   summary_ = {};
-  summary_.total = tasks_.size();
+  summary_.total = tasks_->size();
   run_started_ = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < tasks_.size(); ++i) pending_.push_back(i);
-  emit(&Reporter::on_run_started, RunStarted{tasks_.size(), config_.jobs});
+  for (std::size_t i = 0; i < tasks_->size(); ++i) pending_.push_back(i);
+  emit(&Reporter::on_run_started, RunStarted{tasks_->size(), config_.jobs});
   started_ = true;
   if (early_cancel_) halt(true, early_cancel_->first, early_cancel_->second);
   fill_slots();
@@ -46,7 +51,7 @@ bool Scheduler::can_start(const TaskSpec& task) const {
 void Scheduler::fill_slots() {
   for (auto it = pending_.begin();
        !starting_stopped_ && !serial_running_ && running_ < config_.jobs && it != pending_.end();) {
-    const TaskSpec& task = tasks_[*it];
+    const TaskSpec& task = tasks_->get(*it);
     if (task.run_serial) {
       if (running_ > 0) return;  // drain first; later tasks wait so it is not starved
     } else if (!can_start(task)) {
@@ -66,10 +71,10 @@ void Scheduler::launch(std::size_t index) {
   ++running_;
   TaskState& state = states_[index];
   ++state.attempts;
-  const TaskSpec& task = tasks_[index];
+  const TaskSpec& task = tasks_->get(index);
   serial_running_ = serial_running_ || task.run_serial;
   held_locks_.insert(task.resource_locks.begin(), task.resource_locks.end());
-  const Launch launch{index, state.attempts, slot, &tasks_[index]};
+  const Launch launch{index, state.attempts, slot, &task};
   emit(&Reporter::on_task_started, TaskStarted{index, launch.spec, launch.attempt, slot});
 
   AttemptCallbacks callbacks;
@@ -77,7 +82,7 @@ void Scheduler::launch(std::size_t index) {
     on_attempt_done(index, slot, std::move(result));
   };
   callbacks.slow = [this, index](std::chrono::milliseconds elapsed) {
-    emit(&Reporter::on_task_slow, TaskSlow{index, &tasks_[index], elapsed});
+    emit(&Reporter::on_task_slow, TaskSlow{index, &tasks_->get(index), elapsed});
   };
   executor_.start(launch, std::move(callbacks));
 }
@@ -85,7 +90,7 @@ void Scheduler::launch(std::size_t index) {
 void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult result) {
   slot_busy_[slot - 1] = false;
   --running_;
-  const TaskSpec& task = tasks_[index];
+  const TaskSpec& task = tasks_->get(index);
   if (task.run_serial) serial_running_ = false;
   for (const auto& lock : task.resource_locks) held_locks_.erase(held_locks_.find(lock));
   TaskState& state = states_[index];
@@ -93,7 +98,7 @@ void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult 
   if (worth_retrying(kind) && state.attempts <= config_.retries && !starting_stopped_) {
     state.failed_before = true;
     ++summary_.retries;
-    emit(&Reporter::on_task_retried, TaskRetried{index, &tasks_[index], state.attempts, &result});
+    emit(&Reporter::on_task_retried, TaskRetried{index, &task, state.attempts, &result});
     pending_.push_front(index);  // retry next, while its context is fresh
   } else {
     finalize(index, result);
@@ -118,7 +123,8 @@ void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
     ++summary_.not_run;
   if (flaky) ++summary_.flaky;
   emit(&Reporter::on_task_finished,
-       TaskFinished{index, &tasks_[index], state.attempts, flaky, &result});
+       TaskFinished{index, &tasks_->get(index), state.attempts, flaky, &result});
+  tasks_->release(index);  // reported: a generated task's spec is dropped
 
   if (!starting_stopped_ &&
       config_.halt.triggered(summary_.failed, summary_.passed, summary_.total)) {

@@ -1,6 +1,7 @@
 // The scheduling loop against a fake executor: the test decides when and how each attempt ends.
 #include "procpool/runner/schedule/scheduler.hpp"
 
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -221,6 +222,48 @@ TEST(Scheduler, AnEmptyRunFinishesAtOnce) {
   h.start(0);
   EXPECT_TRUE(h.finished);
   EXPECT_EQ(h.summary.total, 0u);
+}
+
+// Counts the specs alive between get() and release().
+class CountingTasks final : public TaskList {
+ public:
+  explicit CountingTasks(std::size_t count) : count_(count) {}
+  std::size_t size() const override { return count_; }
+  const TaskSpec& get(std::size_t index) override {
+    auto [it, made] = live.try_emplace(index);
+    if (made) it->second.name = "t" + std::to_string(index);
+    most = std::max(most, live.size());
+    return it->second;
+  }
+  void release(std::size_t index) override { live.erase(index); }
+  std::map<std::size_t, TaskSpec> live;
+  std::size_t most = 0;
+
+ private:
+  std::size_t count_;
+};
+
+TEST(Scheduler, TasksOfALongQueueExistOnlyWhileTheyRunAndAreReported) {
+  FakeExecutor executor;
+  Recorder recorder;
+  Scheduler scheduler(executor, {.jobs = 2}, {&recorder});
+  auto list = std::make_unique<CountingTasks>(100000);
+  CountingTasks* tasks = list.get();
+  bool finished = false;
+  scheduler.start(std::move(list), [&](const RunSummary&) { finished = true; });
+  for (int done = 0; done < 1000; ++done) {
+    const auto& front = executor.running.front().launch;
+    EXPECT_EQ(front.spec->name, "t" + std::to_string(front.index));
+    executor.finish(front.index, Outcome::exited(0));
+  }
+  EXPECT_LE(tasks->most, 3u) << "the running ones and the one being reported, never the queue";
+  scheduler.cancel(CancelReason::interrupted, true);
+  while (!executor.running.empty()) {
+    executor.finish(executor.running.front().launch.index, Outcome{OutcomeKind::cancelled});
+  }
+  EXPECT_TRUE(finished);
+  EXPECT_TRUE(tasks->live.empty()) << "every task released once reported";
+  EXPECT_LE(tasks->most, 3u);
 }
 
 }  // namespace

@@ -18,6 +18,10 @@ namespace procpool::command {
 // When no input replacement string appears, the input is appended as the last argument
 // (GNU parallel's rule). With `shell`, the words form one /bin/sh -c script and inputs are
 // substituted shell-quoted.
+// The task for the input at `index` (0-based; {#} is index + 1), made when needed: a run with
+// 100,000 inputs keeps the inputs, not 100,000 TaskSpecs.
+TaskSpec task_for_input(const std::vector<std::string>& command, const std::string& input,
+                        std::size_t index, bool shell);
 std::vector<TaskSpec> tasks_from_inputs(const std::vector<std::string>& command,
                                         const std::vector<std::string>& inputs, bool shell);
 

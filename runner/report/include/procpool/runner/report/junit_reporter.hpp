@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,8 @@ class JunitReporter final : public FileReporter {
     std::string output;
   };
   struct Case {
-    const TaskSpec* spec = nullptr;
+    std::string name;  // copied: event specs are valid only during the event
+    std::optional<TestIdentity> test;
     Outcome outcome;
     double seconds = 0;
     unsigned attempts = 0;
@@ -38,6 +40,8 @@ class JunitReporter final : public FileReporter {
     std::string output;
     std::vector<FailedAttempt> failed_attempts;
   };
+
+  static std::string suite_key(const Case& c);
 
   std::string path_;
   std::vector<Case> cases_;

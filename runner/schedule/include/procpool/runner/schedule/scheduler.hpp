@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,7 @@
 #include "procpool/runner/core/events.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 #include "procpool/runner/schedule/halt_policy.hpp"
+#include "procpool/runner/schedule/task_list.hpp"
 
 namespace procpool::schedule {
 
@@ -32,6 +34,8 @@ class Scheduler {
   // Starts the run; tasks start in the order given. `on_finished` is called once, after the
   // last attempt has finished and every reporter has seen RunFinished.
   void start(std::vector<TaskSpec> tasks, std::function<void(const RunSummary&)> on_finished);
+  // The same for tasks made on demand (see task_list.hpp).
+  void start(std::unique_ptr<TaskList> tasks, std::function<void(const RunSummary&)> on_finished);
 
   // Stops the run: no new tasks; running ones are stopped gracefully or at once. A second call
   // with immediate=true escalates. Called before start(), the run starts cancelled: nothing is
@@ -59,7 +63,7 @@ class Scheduler {
   Executor& executor_;
   SchedulerConfig config_;
   std::vector<Reporter*> reporters_;
-  std::vector<TaskSpec> tasks_;
+  std::unique_ptr<TaskList> tasks_;
   std::vector<TaskState> states_;
   std::deque<std::size_t> pending_;
   std::vector<bool> slot_busy_;
