@@ -1,0 +1,117 @@
+#include "fuzz_targets.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "procpool/adapters/bench/workload.hpp"
+#include "procpool/adapters/command/command_source.hpp"
+#include "procpool/adapters/command/shell_words.hpp"
+#include "procpool/adapters/ctest/ctest_source.hpp"
+#include "procpool/adapters/gtest/test_list.hpp"
+#include "procpool/adapters/gtest/verdict.hpp"
+#include "procpool/runner/core/duration.hpp"
+#include "procpool/runner/plan/history.hpp"
+#include "procpool/runner/plan/test_plan.hpp"
+#include "procpool/runner/schedule/halt_policy.hpp"
+
+namespace procpool::fuzz {
+
+void broken(const std::string& what) {
+  std::fprintf(stderr, "fuzz invariant broken: %s\n", what.c_str());
+  std::abort();
+}
+
+namespace {
+
+void expect(bool condition, const std::string& what) {
+  if (!condition) broken(what);
+}
+
+// A failure must say why.
+template <typename T>
+void check_failure_named(const Result<T>& result, const char* parser) {
+  if (!result) expect(!result.error().empty(), std::string(parser) + " failed without a message");
+}
+
+void shell_words(std::string_view data) {
+  const auto words = command::split_shell_words(data);
+  check_failure_named(words, "split_shell_words");
+  const auto tasks = command::tasks_from_lines(data, /*shell=*/false);
+  check_failure_named(tasks, "tasks_from_lines");
+  if (tasks) {
+    for (const auto& task : *tasks) expect(!task.argv.empty(), "a task line without a program");
+  }
+  const auto shell_tasks = command::tasks_from_lines(data, /*shell=*/true);
+  expect(shell_tasks.ok(), "shell lines never fail");
+}
+
+void history(std::string_view data) {
+  const auto parsed = plan::DurationHistory::parse(data, "history.json");
+  check_failure_named(parsed, "history");
+}
+
+void gtest_list(std::string_view data) {
+  const auto tests = gtest::parse_test_list(data);
+  check_failure_named(tests, "parse_test_list");
+  if (tests) {
+    for (const auto& test : *tests) {
+      expect(!test.suite.empty() && !test.name.empty(), "a listed test without a suite or name");
+      (void)test.disabled();
+    }
+  }
+}
+
+void gtest_result(std::string_view data) {
+  const TestIdentity test{"bin", "Suite", "Name"};
+  for (const Outcome& process : {Outcome::exited(0), Outcome::exited(1)}) {
+    const Outcome verdict =
+        gtest::interpret_test_attempt(process, std::string(data), /*premature_exit=*/false, test);
+    // The JSON alone never turns a failing process into a pass.
+    if (process.exit_code != 0) expect(!verdict.succeeded(), "a failed process passed");
+  }
+}
+
+void ctest_json(std::string_view data) {
+  const auto suite = ctest::parse_ctest_json(data, "/build");
+  check_failure_named(suite, "parse_ctest_json");
+  if (suite) {
+    for (const auto& test : suite->tests) {
+      expect(test.task.timeout.count() >= 0, "a negative timeout");
+      expect(!test.task.argv.empty() || !test.task.preset_failure.empty(),
+             "a test with neither a command nor a reason it cannot run");
+    }
+  }
+}
+
+void option_values(std::string_view data) {
+  const auto seconds = parse_seconds(data);
+  check_failure_named(seconds, "parse_seconds");
+  if (seconds) {
+    expect(seconds->count() >= 0 && seconds->count() <= static_cast<long long>(kMaxSeconds) * 1000,
+           "seconds out of range");
+  }
+  check_failure_named(schedule::HaltPolicy::parse(data), "HaltPolicy::parse");
+  const auto shard = plan::Shard::parse(std::string(data));
+  check_failure_named(shard, "Shard::parse");
+  if (shard) expect(shard->index >= 1 && shard->index <= shard->total, "a shard outside 1..N");
+  const std::string text(data);
+  const auto slash = text.find('/');
+  const auto gtest_shard = plan::choose_shard(
+      "", plan::GtestShardVariables{text.substr(0, slash),
+                                    slash == std::string::npos ? "" : text.substr(slash + 1)});
+  check_failure_named(gtest_shard, "choose_shard");
+  check_failure_named(bench::parse_size(data), "parse_size");
+}
+
+}  // namespace
+
+const std::vector<Target>& targets() {
+  static const std::vector<Target> all{
+      {"shell_words", shell_words},   {"history", history},       {"gtest_list", gtest_list},
+      {"gtest_result", gtest_result}, {"ctest_json", ctest_json}, {"option_values", option_values},
+  };
+  return all;
+}
+
+}  // namespace procpool::fuzz
