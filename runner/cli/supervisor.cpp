@@ -1,6 +1,8 @@
 #include "supervisor.hpp"
 
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
@@ -10,35 +12,36 @@
 #include <cstring>
 
 #include "procpool/runner/process/orphans.hpp"
+#include "procpool/runner/process/reap.hpp"
 
 namespace procpool::cli {
 namespace {
 
-volatile sig_atomic_t runner_pid = 0;
-
 constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
-// Async-signal-safe: one kill(2). A terminal's signals (SI_KERNEL) went to the runner as well,
-// since it is in the same foreground group; forwarding them would make one Ctrl-C count twice.
-void forward(int signal, siginfo_t* info, void*) {
-  if (info && info->si_code == SI_KERNEL) return;
-  if (runner_pid > 0) ::kill(runner_pid, signal);
-}
-
+// No signal handlers: the stopping signals stay blocked (as they were across the fork) and are
+// read from a signalfd, the runner's end from its pidfd, both in one poll. (An asynchronous
+// handler would be deferred by sanitizer runtimes while waitpid restarts, and never forward.)
 [[noreturn]] void run_supervisor(pid_t runner) {
-  runner_pid = runner;
-  struct sigaction action {};
-  action.sa_sigaction = forward;
-  action.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&action.sa_mask);
   sigset_t set;
   sigemptyset(&set);
-  for (int signal : kForwarded) {
-    ::sigaction(signal, &action, nullptr);
-    sigaddset(&set, signal);
-  }
-  ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  for (int signal : kForwarded) sigaddset(&set, signal);
+  const int signals = ::signalfd(-1, &set, SFD_CLOEXEC);
+  const int exited = procpool::process::open_pidfd(runner);
   int status = 0;
+  while (true) {
+    pollfd fds[2] = {{signals, POLLIN, 0}, {exited, POLLIN, 0}};
+    const int ready = (signals >= 0 && exited >= 0) ? ::poll(fds, 2, -1) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0 || (fds[1].revents & POLLIN)) break;  // the runner ended (or nothing to poll)
+    signalfd_siginfo info{};
+    if (::read(signals, &info, sizeof info) == static_cast<ssize_t>(sizeof info) &&
+        info.ssi_code != SI_KERNEL) {
+      // A terminal's signals (SI_KERNEL) went to the runner as well, since it is in the same
+      // foreground group; forwarding them would make one Ctrl-C count twice.
+      ::kill(runner, static_cast<int>(info.ssi_signo));
+    }
+  }
   while (::waitpid(runner, &status, 0) < 0 && errno == EINTR) {
   }
   // Whatever the runner's tasks left, should it have died first, is ours now.
@@ -54,8 +57,7 @@ void supervise() {
   if (const char* wanted = std::getenv("PROCPOOL_SUPERVISOR");
       wanted && std::strcmp(wanted, "0") == 0)
     return;
-  // Blocked across the fork: the runner keeps them blocked (its StopSignals read them), the
-  // supervisor unblocks them once its handlers are in place.
+  // Blocked across the fork and after it, in both: each reads them from a signalfd.
   sigset_t set, previous;
   sigemptyset(&set);
   for (int signal : kForwarded) sigaddset(&set, signal);
