@@ -7,6 +7,7 @@
 #include "procpool/adapters/bench/workload.hpp"
 #include "procpool/adapters/command/command_source.hpp"
 #include "procpool/adapters/command/shell_words.hpp"
+#include "procpool/adapters/ctest/cmake_regex.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
 #include "procpool/adapters/gtest/test_list.hpp"
 #include "procpool/adapters/gtest/verdict.hpp"
@@ -84,6 +85,21 @@ void ctest_json(std::string_view data) {
   }
 }
 
+void cmake_regex(std::string_view data) {
+  // The first line is the pattern, the rest the text it is searched in.
+  const auto newline = data.find('\n');
+  const std::string_view pattern = data.substr(0, newline);
+  const std::string_view text = newline == std::string_view::npos ? "" : data.substr(newline + 1);
+  const auto translated = ctest::translate_cmake_regex(pattern);
+  check_failure_named(translated, "translate_cmake_regex");
+  const auto regex = ctest::CmakeRegex::compile(pattern);
+  check_failure_named(regex, "CmakeRegex::compile");
+  if (regex) {
+    (void)regex->search(text);
+    (void)regex->search(pattern);
+  }
+}
+
 void option_values(std::string_view data) {
   const auto seconds = parse_seconds(data);
   check_failure_named(seconds, "parse_seconds");
@@ -110,6 +126,7 @@ const std::vector<Target>& targets() {
   static const std::vector<Target> all{
       {"shell_words", shell_words},   {"history", history},       {"gtest_list", gtest_list},
       {"gtest_result", gtest_result}, {"ctest_json", ctest_json}, {"option_values", option_values},
+      {"cmake_regex", cmake_regex},
   };
   return all;
 }

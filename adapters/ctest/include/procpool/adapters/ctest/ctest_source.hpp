@@ -5,7 +5,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,7 +60,7 @@ Result<CtestSuite> list_ctest(const std::string& build_dir,
 // CTest's rules on a finished attempt: SKIP_RETURN_CODE and SKIP_REGULAR_EXPRESSION skip;
 // PASS_REGULAR_EXPRESSION (if any) replaces the exit-code check; FAIL_REGULAR_EXPRESSION fails;
 // WILL_FAIL inverts the verdict of a test that ran to its end (not crashes or timeouts).
-// Patterns are ECMAScript regular expressions searched in stdout + stderr.
+// Patterns are CMake regular expressions (cmake_regex.hpp) searched in stdout + stderr.
 Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
                           const CtestRules& rules);
 
