@@ -5,17 +5,6 @@
 namespace procpool::command {
 namespace {
 
-std::string basename_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string dirname_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // Drops the extension of the last path component only: "a.b/c.tar.gz" -> "a.b/c.tar".
 std::string without_extension(const std::string& path) {
   const auto dot = path.find_last_of('.');
@@ -52,9 +41,9 @@ std::string substitute(std::string_view word, const std::string& input, std::siz
       const Replacement replacements[] = {
           {"{}", maybe_quote(input), true},
           {"{.}", maybe_quote(without_extension(input)), true},
-          {"{/}", maybe_quote(basename_of(input)), true},
-          {"{//}", maybe_quote(dirname_of(input)), true},
-          {"{/.}", maybe_quote(without_extension(basename_of(input))), true},
+          {"{/}", maybe_quote(base_name(input)), true},
+          {"{//}", maybe_quote(dir_name(input)), true},
+          {"{/.}", maybe_quote(without_extension(base_name(input))), true},
           {"{#}", std::to_string(seq), false},
       };
       for (const auto& r : replacements) {

@@ -9,20 +9,10 @@
 #include <utility>
 
 #include "procpool/runner/core/fd_io.hpp"
+#include "procpool/runner/core/task.hpp"
 
 namespace procpool {
 namespace {
-
-std::string parent_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string base_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 std::string join(const std::string& dir, const std::string& name) {
   return dir.empty() || dir == "." ? name : dir == "/" ? "/" + name : dir + "/" + name;
@@ -89,8 +79,8 @@ Directory::~Directory() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), name_(base_of(path_)) {
-  const std::string parent = parent_of(path_);
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), name_(base_name(path_)) {
+  const std::string parent = dir_name(path_);
   dir_fd_ = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   own_dir_fd_ = dir_fd_ >= 0;
   if (dir_fd_ < 0) {

@@ -26,6 +26,17 @@ std::string shell_quote(const std::string& word) {
   return quoted;
 }
 
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string dir_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
 std::string shell_join(const std::vector<std::string>& argv) {
   std::string line;
   for (const auto& word : argv) {

@@ -5,6 +5,18 @@
 
 namespace procpool::report {
 
+const Directory* FileReporter::report_directory(const std::string& path) {
+  if (!directory_) {
+    auto opened = Directory::open(path);
+    if (!opened) {
+      record_error(opened.failure());
+      return nullptr;
+    }
+    directory_.emplace(std::move(*opened));
+  }
+  return &*directory_;
+}
+
 double epoch_seconds(WallTime time) {
   return std::chrono::duration<double>(time.time_since_epoch()).count();
 }

@@ -26,16 +26,10 @@ void LogDirReporter::on_task_finished(const TaskFinished& event) {
   }
   const Verdict verdict = verdict_of(event);
   if (!gets_log(verdict) || !event.spec->test) return;
-  if (!root_) {
-    auto opened = Directory::open(dir_);
-    if (!opened) {
-      record_error(opened.failure());
-      return;
-    }
-    root_.emplace(std::move(*opened));
-  }
+  const Directory* root = report_directory(dir_);
+  if (!root) return;
   const LogLocation where = test_log_location(*event.spec);
-  auto binary_dir = root_->subdirectory(where.directory);
+  auto binary_dir = root->subdirectory(where.directory);
   if (!binary_dir) {
     record_error(binary_dir.failure());
     return;

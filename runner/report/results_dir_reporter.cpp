@@ -15,16 +15,10 @@ Result<void> write_capture(const Directory& dir, const std::string& name, const 
 
 void ResultsDirReporter::on_task_finished(const TaskFinished& event) {
   if (event.attempts == 0) return;
-  if (!root_) {
-    auto opened = Directory::open(dir_);
-    if (!opened) {
-      record_error(opened.failure());
-      return;
-    }
-    root_.emplace(std::move(*opened));
-  }
+  const Directory* root = report_directory(dir_);
+  if (!root) return;
   // DIR/<seq> is made and entered here; a link planted in its place is refused, not followed.
-  auto task_dir = root_->subdirectory(std::to_string(event.index + 1));
+  auto task_dir = root->subdirectory(std::to_string(event.index + 1));
   if (!task_dir) {
     record_error(task_dir.failure());
     return;

@@ -58,27 +58,21 @@ void spawn_grandchild(bool escape_group) {
   }
 }
 
-// A daemon-like grandchild: a session of its own and no descriptor of ours (so nothing but the
-// process tree ties it to the task); main() records its pid in PP_PIDFILE.
-void spawn_detached_grandchild() {
+// A grandchild that ignores SIGTERM and sleeps long, recorded in PP_PIDFILE by main(). `how`:
+// "group" puts it in a process group of its own (what `set -m` gives a background job);
+// "detached" makes it a daemon: a session of its own and no descriptor of ours, so nothing but
+// the process tree ties it to the task.
+void spawn_moved_grandchild(const std::string& how) {
   pid_t pid = ::fork();
   if (pid < 0) die("fork failed");
   if (pid == 0) {
-    ::setsid();
-    const int null_fd = ::open("/dev/null", O_RDWR);
-    for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
-    ::execl(self_path, self_path, "ignore-term", "sleep", "300", static_cast<char*>(nullptr));
-    std::_Exit(91);
-  }
-}
-
-// A grandchild in a process group of its own (what `set -m` gives a background job), ignoring
-// SIGTERM and sleeping long; main() records its pid in PP_PIDFILE.
-void spawn_group_grandchild() {
-  pid_t pid = ::fork();
-  if (pid < 0) die("fork failed");
-  if (pid == 0) {
-    ::setpgid(0, 0);
+    if (how == "group") {
+      ::setpgid(0, 0);
+    } else {
+      ::setsid();
+      const int null_fd = ::open("/dev/null", O_RDWR);
+      for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
+    }
     ::execl(self_path, self_path, "ignore-term", "sleep", "300", static_cast<char*>(nullptr));
     std::_Exit(91);
   }
@@ -225,9 +219,9 @@ int main(int argc, char** argv) {
     } else if (step == "setsid-grandchild") {
       spawn_grandchild(true);
     } else if (step == "detached-grandchild") {
-      spawn_detached_grandchild();
+      spawn_moved_grandchild("detached");
     } else if (step == "group-grandchild") {
-      spawn_group_grandchild();
+      spawn_moved_grandchild("group");
     } else if (step == "join-parent-group") {
       join_group(::getpgid(::getppid()));
     } else if (step == "join-group-of") {

@@ -43,4 +43,9 @@ std::string shell_join(const std::vector<std::string>& argv);
 // One word quoted for /bin/sh when it holds anything but safe characters.
 std::string shell_quote(const std::string& word);
 
+// The last component of a path ("a/b/c" -> "c"), and what leads to it ("a/b"; "." for a bare
+// name, "/" for "/c"), as basename(1) and dirname(1) without their trailing-slash rules.
+std::string base_name(const std::string& path);
+std::string dir_name(const std::string& path);
+
 }  // namespace procpool

@@ -2,8 +2,10 @@
 // instead of losing a report silently.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/events.hpp"
 #include "procpool/runner/core/result.hpp"
 
@@ -17,9 +19,13 @@ class FileReporter : public Reporter {
   void record_error(const Result<void>& written) {
     if (error_.empty() && !written) error_ = written.error();
   }
+  // The report directory `path`, opened at first use and held (files go inside it, never
+  // through a planted link); null, with the error recorded, when it cannot be opened.
+  const Directory* report_directory(const std::string& path);
 
  private:
   std::string error_;
+  std::optional<Directory> directory_;
 };
 
 // Seconds since the epoch, with fractions: what GNU parallel's joblog and our JSON carry.

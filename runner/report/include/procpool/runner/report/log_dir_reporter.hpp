@@ -27,7 +27,6 @@ class LogDirReporter final : public FileReporter {
   };
   static void write_attempt(AtomicFile& file, const Attempt& attempt);
   std::string dir_;
-  std::optional<Directory> root_;
   std::map<std::size_t, std::vector<Attempt>> earlier_attempts_;  // by task index
 };
 

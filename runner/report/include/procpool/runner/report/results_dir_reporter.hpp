@@ -18,7 +18,6 @@ class ResultsDirReporter final : public FileReporter {
 
  private:
   std::string dir_;
-  std::optional<Directory> root_;  // opened at the first task
 };
 
 }  // namespace procpool::report
