@@ -5,14 +5,22 @@
 namespace procpool::gtest {
 namespace {
 
+// A string field of a JSON object, or "" when it is missing or not a string (json::value would
+// throw on a number: a hostile report must not abort the run).
+std::string text_of(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return "";
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
 // The test's own entry in gtest's JSON report, or null.
 const nlohmann::json* find_entry(const nlohmann::json& doc, const TestIdentity& test) {
   if (!doc.is_object() || !doc.contains("testsuites") || !doc["testsuites"].is_array())
     return nullptr;
   for (const auto& suite : doc["testsuites"]) {
-    if (suite.value("name", "") != test.suite || !suite.contains("testsuite")) continue;
+    if (text_of(suite, "name") != test.suite || !suite.contains("testsuite")) continue;
     for (const auto& entry : suite["testsuite"]) {
-      if (entry.value("name", "") == test.name) return &entry;
+      if (text_of(entry, "name") == test.name) return &entry;
     }
   }
   return nullptr;
@@ -25,7 +33,51 @@ Outcome failed_with(const Outcome& process, std::string message) {
   return outcome;
 }
 
+// What one entry says: failures win, then SKIPPED, else passed.
+Outcome entry_verdict(const nlohmann::json& entry) {
+  Outcome outcome;
+  if (entry.contains("failures") && entry["failures"].is_array() && !entry["failures"].empty()) {
+    outcome.kind = OutcomeKind::failed;
+    for (const auto& failure : entry["failures"]) {
+      if (!outcome.message.empty()) outcome.message += "\n\n";
+      outcome.message += failure.is_object() ? text_of(failure, "failure") : "";
+    }
+  } else if (text_of(entry, "result") == "SKIPPED") {
+    outcome.kind = OutcomeKind::skipped;
+    outcome.message = "skipped by the test (GTEST_SKIP)";
+  } else {
+    outcome.kind = OutcomeKind::passed;
+  }
+  return outcome;
+}
+
 }  // namespace
+
+std::optional<GtestReport> GtestReport::parse(const std::string& json) {
+  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("testsuites") ||
+      !doc["testsuites"].is_array()) {
+    return std::nullopt;
+  }
+  GtestReport report;
+  for (const auto& suite : doc["testsuites"]) {
+    if (!suite.is_object() || !suite.contains("testsuite") || !suite["testsuite"].is_array()) {
+      continue;
+    }
+    const std::string suite_name = text_of(suite, "name");
+    for (const auto& entry : suite["testsuite"]) {
+      if (!entry.is_object()) continue;
+      report.by_name_.emplace(suite_name + "." + text_of(entry, "name"), entry_verdict(entry));
+    }
+  }
+  return report;
+}
+
+std::optional<Outcome> GtestReport::verdict(const std::string& full_name) const {
+  const auto found = by_name_.find(full_name);
+  if (found == by_name_.end()) return std::nullopt;
+  return found->second;
+}
 
 Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::string>& json,
                                bool premature_exit, const TestIdentity& test) {
@@ -58,7 +110,7 @@ Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::
     std::string messages;
     for (const auto& failure : (*entry)["failures"]) {
       if (!messages.empty()) messages += "\n\n";
-      messages += failure.value("failure", "");
+      messages += text_of(failure, "failure");
     }
     return failed_with(process, messages);
   }
@@ -67,7 +119,7 @@ Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::
                                     "): a global set-up or tear-down failure?");
   }
   Outcome outcome = process;
-  if (entry->value("result", "") == "SKIPPED") {
+  if (text_of(*entry, "result") == "SKIPPED") {
     outcome.kind = OutcomeKind::skipped;
     outcome.message = "skipped by the test (GTEST_SKIP)";
   } else {

@@ -185,9 +185,11 @@ TEST(PlanRequest, TakesTheOptionsAndGtestsShardingVariables) {
   o.repeat = 4;
   ::setenv("GTEST_TOTAL_SHARDS", "5", 1);
   ::setenv("GTEST_SHARD_INDEX", "1", 1);
-  const auto request = plan_request(o, {}, std::vector<TaskSpec>(3));
+  const auto planned = plan_request(o, {}, std::vector<TaskSpec>(3));
   ::unsetenv("GTEST_TOTAL_SHARDS");
   ::unsetenv("GTEST_SHARD_INDEX");
+  ASSERT_TRUE(planned) << planned.error();
+  const auto& request = *planned;
   EXPECT_EQ(request.shard, "2/3");
   EXPECT_EQ(request.shard_by, plan::ShardBy::hash);
   EXPECT_EQ(request.repeat, 4u);
@@ -195,7 +197,23 @@ TEST(PlanRequest, TakesTheOptionsAndGtestsShardingVariables) {
   ASSERT_TRUE(request.gtest_shard);
   EXPECT_EQ(request.gtest_shard->total, "5");
   EXPECT_EQ(request.gtest_shard->index, "1");
-  EXPECT_FALSE(plan_request(o, {}, {}).gtest_shard) << "without the variables, none";
+  EXPECT_FALSE(plan_request(o, {}, {})->gtest_shard) << "without the variables, none";
+}
+
+TEST(PlanRequest, TakesTheBatchSizeAndRefusesABadOne) {
+  TestRunOptions o;
+  o.batch = "auto";
+  auto request = plan_request(o, {}, {});
+  ASSERT_TRUE(request);
+  EXPECT_TRUE(request->batch.automatic);
+  o.batch = "12";
+  EXPECT_EQ(plan_request(o, {}, {})->batch.tests, 12u);
+  for (const char* bad : {"0", "-3", "x", "2x", "1e3"}) {
+    o.batch = bad;
+    const auto refused = plan_request(o, {}, {});
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().find("--batch"), std::string::npos) << refused.error();
+  }
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ int run_ctest_command(const CtestOptions& o) {
     std::fprintf(stderr, "procpool ctest: not run (DISABLED): %s\n", disabled.c_str());
   }
   return run_tests("procpool ctest", o.run, {}, std::move(tests),
-                   [&](schedule::Executor& processes) {
+                   [&](boost::asio::io_context&, schedule::Executor& processes) {
                      return std::make_unique<ctest::CtestExecutor>(processes, std::move(rules));
                    });
 }

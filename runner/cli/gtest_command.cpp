@@ -36,6 +36,7 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
   if (o.also_run_disabled) task.argv.push_back("--gtest_also_run_disabled_tests");
   task.argv.insert(task.argv.end(), o.extra_args.begin(), o.extra_args.end());
   task.name = shell_join(task.argv);
+  task.batch_group = binary;  // with --batch, a binary's tests may share a process
   return task;
 }
 
@@ -52,6 +53,13 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
   cmd->add_flag("--also-run-disabled-tests", o.also_run_disabled, "run DISABLED_ tests too");
   cmd->add_flag("--keep-tmp", o.keep_tmp, "keep each test's TEST_TMPDIR");
   add_test_run_options(cmd, o.run);
+  cmd->add_option("--batch", o.run.batch,
+                  "run up to SIZE tests per process (or 'auto': sized from the history); each "
+                  "test keeps its own verdict, a crash costs only the test that ran, failures are "
+                  "confirmed alone")
+      ->type_name("SIZE|auto");
+  cmd->add_flag("--fail-on-order-dependent", o.run.fail_on_order_dependent,
+                "exit 1 when a test failed in a batch but passed alone");
   return cmd;
 }
 
@@ -101,9 +109,11 @@ int run_gtest_command(const GtestOptions& o) {
   }
   const int code =
       run_tests("procpool gtest", o.run, std::move(broken), std::move(tests),
-                [&](schedule::Executor& processes) {
+                [&](boost::asio::io_context& io, schedule::Executor& processes) {
                   return std::make_unique<gtest::GtestExecutor>(
-                      processes, gtest::GtestExecutorOptions{temp_root, results_dir, o.keep_tmp});
+                      io, processes,
+                      gtest::GtestExecutorOptions{temp_root, results_dir, o.keep_tmp,
+                                                  seconds_to_ms(o.run.common.timeout_s)});
                 });
   std::error_code ignored;
   fs::remove_all(results_dir, ignored);

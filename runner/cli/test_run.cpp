@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "exit_codes.hpp"
+#include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/report/test_console_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "reporters.hpp"
@@ -27,9 +28,13 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
   cmd->add_flag("--print-test-times", o.print_test_times, "list the 10 slowest tests at the end");
 }
 
-plan::TestPlanRequest plan_request(const TestRunOptions& o, std::vector<TaskSpec> always,
-                                   std::vector<TaskSpec> tests) {
+Result<plan::TestPlanRequest> plan_request(const TestRunOptions& o, std::vector<TaskSpec> always,
+                                           std::vector<TaskSpec> tests) {
+  auto batch = plan::parse_batch_size(o.batch);
+  if (!batch) return batch.failure();
   plan::TestPlanRequest request;
+  request.batch = *batch;
+  request.jobs = effective_jobs(o.common.jobs);
   request.tests = std::move(tests);
   request.always = std::move(always);
   request.history_path = o.history;
@@ -54,7 +59,9 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   };
   auto config = scheduler_config(o.common);
   if (!config) return fail(config.error());
-  auto plan = plan::plan_tests(plan_request(o, std::move(always), std::move(tests)));
+  auto request = plan_request(o, std::move(always), std::move(tests));
+  if (!request) return fail(request.error());
+  auto plan = plan::plan_tests(std::move(*request));
   if (!plan) return fail(plan.error());
   if (const char* status = std::getenv("GTEST_SHARD_STATUS_FILE")) {
     std::ofstream touch(status, std::ios::app);  // the sharding protocol: "I understood it"
@@ -66,7 +73,7 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
 
   boost::asio::io_context io(1);
   schedule::ProcessExecutor processes(io, process_options(o.common));
-  std::unique_ptr<schedule::Executor> wrapped = wrap ? wrap(processes) : nullptr;
+  std::unique_ptr<schedule::Executor> wrapped = wrap ? wrap(io, processes) : nullptr;
   schedule::Executor& executor = wrapped ? *wrapped : processes;
 
   plan::HistoryRecorder history_recorder(o.history);
@@ -85,6 +92,9 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   if (!history_recorder.error().empty()) warn(history_recorder.error());
   int code = exit_code_for(result);
   if (code == exit_ok && o.fail_on_flaky && result.summary.flaky > 0) code = exit_task_failed;
+  if (code == exit_ok && o.fail_on_order_dependent && result.summary.order_dependent > 0) {
+    code = exit_task_failed;
+  }
   return code;
 }
 

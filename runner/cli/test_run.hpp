@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "common_options.hpp"
 #include "procpool/runner/core/task.hpp"
@@ -27,18 +28,21 @@ struct TestRunOptions {
   std::string shard;              // "K/N"; empty: GTEST_* variables or everything
   std::string shard_by = "auto";  // auto (duration with history, else hash) | hash
   bool print_test_times = false;
+  std::string batch;  // --batch SIZE|auto (gtest); empty: one process per test
+  bool fail_on_order_dependent = false;
 };
 
 void add_test_run_options(CLI::App* command, TestRunOptions& options);
 
 // Wraps the process executor for the duration of the run (e.g. the gtest verdict reader).
-using ExecutorWrapper =
-    std::function<std::unique_ptr<schedule::Executor>(schedule::Executor& processes)>;
+using ExecutorWrapper = std::function<std::unique_ptr<schedule::Executor>(
+    boost::asio::io_context& io, schedule::Executor& processes)>;
 
 // The plan request the options and the environment describe (GTEST_TOTAL_SHARDS and
 // GTEST_SHARD_INDEX, as Bazel and CTest set them, are read here).
-plan::TestPlanRequest plan_request(const TestRunOptions& options, std::vector<TaskSpec> always,
-                                   std::vector<TaskSpec> tests);
+Result<plan::TestPlanRequest> plan_request(const TestRunOptions& options,
+                                           std::vector<TaskSpec> always,
+                                           std::vector<TaskSpec> tests);
 
 // `always` run in every shard (entries that report a broken source); `tests` are planned. Returns
 // the exit status. `name` prefixes messages ("procpool gtest").

@@ -12,8 +12,10 @@ bool worth_retrying(OutcomeKind kind) {
          kind == OutcomeKind::timed_out;
 }
 
-Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky) {
+Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
+                   bool order_dependent) {
   if (flaky) return Verdict::flaky;
+  if (order_dependent && last_attempt.kind == OutcomeKind::passed) return Verdict::order_dependent;
   switch (last_attempt.kind) {
     case OutcomeKind::passed:
       return Verdict::passed;
@@ -37,7 +39,7 @@ std::string_view to_string(Verdict verdict) {
   // In the enum's order.
   static constexpr std::string_view kNames[] = {
       "passed",    "failed",  "crashed", "timed_out", "failed_to_start",
-      "cancelled", "skipped", "not_run", "flaky"};
+      "cancelled", "skipped", "not_run", "flaky",     "order_dependent"};
   return kNames[static_cast<std::size_t>(verdict)];
 }
 

@@ -55,8 +55,19 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
   const std::vector<std::size_t> order = longest_first(chosen_seconds);
 
   plan.tasks = std::move(request.always);
+  std::uint64_t next_batch = 1;
   for (unsigned round = 0; round < request.repeat; ++round) {
-    for (std::size_t i : order) plan.tasks.push_back(request.tests[chosen[i]]);
+    if (!request.batch.enabled()) {
+      for (std::size_t i : order) plan.tasks.push_back(request.tests[chosen[i]]);
+      continue;
+    }
+    std::vector<PlannedTest> tests;
+    for (std::size_t i : order) {
+      tests.push_back({request.tests[chosen[i]], chosen[i], chosen_seconds[i]});
+    }
+    for (auto& task : form_batches(std::move(tests), request.batch, request.jobs, next_batch)) {
+      plan.tasks.push_back(std::move(task));
+    }
   }
   return plan;
 }

@@ -150,7 +150,12 @@ void Child::read_more(Stream& stream) {
   stream.pipe.async_read_some(
       asio::buffer(stream.buffer),
       [self = shared_from_this(), &stream](boost::system::error_code ec, std::size_t n) {
-        if (n > 0) stream.capture.append(std::string_view(stream.buffer.data(), n));
+        if (n > 0) {
+          const std::string_view bytes(stream.buffer.data(), n);
+          if (self->options_.on_output)
+            self->options_.on_output(&stream == &self->out_ ? 1 : 2, bytes);
+          stream.capture.append(bytes);
+        }
         if (!ec) {
           self->read_more(stream);
           return;

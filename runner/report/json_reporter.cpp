@@ -33,6 +33,7 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   }
   r["attempts"] = event.attempts;
   r["flaky"] = event.flaky;
+  if (event.order_dependent && event.ran_before) r["ran_before"] = *event.ran_before;
   r["leaked"] = outcome.leaked;
   if (event.attempts > 0) {
     r["start"] = iso8601_utc(result.started_at);
@@ -61,6 +62,7 @@ void JsonReporter::on_run_finished(const RunFinished& event) {
                     {"cancelled", s.cancelled},
                     {"not_run", s.not_run},
                     {"flaky", s.flaky},
+                    {"order_dependent", s.order_dependent},
                     {"retries", s.retries},
                     {"skipped", s.skipped},
                     {"wall_seconds", seconds(s.wall)},

@@ -40,6 +40,7 @@ Element element_for(const Outcome& outcome, unsigned attempts) {
   switch (verdict_of(outcome, attempts, /*flaky=*/false)) {
     case Verdict::passed:
     case Verdict::flaky:
+    case Verdict::order_dependent:
       return {};
     case Verdict::failed:
       return {"failure", "failure",
@@ -119,7 +120,7 @@ void JunitReporter::on_task_finished(const TaskFinished& event) {
   c.outcome = event.result->outcome;
   c.seconds = std::chrono::duration<double>(event.result->duration).count();
   c.attempts = event.attempts;
-  c.flaky = event.flaky;
+  c.flaky = event.flaky || event.order_dependent;  // its failed attempts reported as flaky ones
   if (!c.outcome.succeeded()) c.output = output_of(*event.result);
   if (auto it = retried_.find(event.index); it != retried_.end()) {
     c.failed_attempts = std::move(it->second);

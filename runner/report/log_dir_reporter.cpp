@@ -38,7 +38,8 @@ void LogDirReporter::on_task_finished(const TaskFinished& event) {
   file.write("test: " + display_name(*event.spec) + "\ncommand: " + event.spec->name +
              "\nverdict: " + std::string(to_string(verdict)) + "\n\n");
   for (const Attempt& attempt : earlier) write_attempt(file, attempt);
-  if (verdict != Verdict::flaky) write_attempt(file, {event.attempts, *event.result});
+  if (verdict != Verdict::flaky && verdict != Verdict::order_dependent)
+    write_attempt(file, {event.attempts, *event.result});
   record_error(file.commit());
 }
 

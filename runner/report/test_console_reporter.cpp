@@ -55,8 +55,14 @@ void TestConsoleReporter::on_task_slow(const TaskSlow& event) {
 void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
   --progress_.running;
   const Outcome& outcome = event.result->outcome;
+  const std::string why = outcome.message.empty() ? describe(outcome) : headline(outcome.message);
+  if (event.confirming) {
+    line("[ CONFIRM  ] " + label(*event.spec) + " (failed in a batch: " + why +
+         "; running it alone)");
+    return;
+  }
   line("[  RETRY   ] " + label(*event.spec) + " (attempt " + std::to_string(event.failed_attempt) +
-       ": " + (outcome.message.empty() ? describe(outcome) : headline(outcome.message)) + ")");
+       ": " + why + ")");
 }
 
 void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
@@ -79,6 +85,16 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
     case Verdict::passed:
       line("[       OK ] " + name + time + leak);
       return;
+    case Verdict::order_dependent: {
+      std::string after;
+      for (const auto& before : *event.ran_before) after += (after.empty() ? "" : ", ") + before;
+      const std::string detail = "failed in its batch" +
+                                 (after.empty() ? std::string() : " after " + after) +
+                                 ", passed alone";
+      order_dependent_.push_back({name, "", detail});
+      line("[ ORDERDEP ] " + name + time + leak + ": " + detail);
+      return;
+    }
     case Verdict::skipped:
       skipped_.push_back({name, "", ""});
       line("[  SKIPPED ] " + name + time);
@@ -150,6 +166,7 @@ void TestConsoleReporter::on_run_finished(const RunFinished& event) {
   };
   list("[  SKIPPED ] ", skipped_);
   list("[  FLAKY   ] ", flaky_);
+  list("[ ORDERDEP ] ", order_dependent_);
   list("[  FAILED  ] ", failed_);
   if (s.not_run > 0) line("[  NOT RUN ] " + plural(s.not_run, "test") + " (the run was stopped)");
   if (options_.slowest > 0 && !times_.empty()) {

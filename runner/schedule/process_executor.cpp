@@ -43,6 +43,7 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
   child_options.capture_memory_cap = options_.capture_memory_cap;
   child_options.slow_after = options_.slow_after;
   child_options.on_slow = attempt->callbacks.slow;
+  child_options.on_output = attempt->callbacks.output;
 
   const std::uint64_t id = next_id_++;
   auto child = process::Child::start(
@@ -67,7 +68,16 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
         done(std::move(result));
         start_waiting();  // it ended: what it held is free again
       });
-  if (child->pid() > 0) starved_ = false;  // it started: resources are there again
+  if (child->pid() > 0) {
+    starved_ = false;  // it started: resources are there again
+    if (attempt->callbacks.started) {
+      std::weak_ptr<process::Child> weak = child;
+      const auto grace = options_.grace;
+      attempt->callbacks.started([weak, grace](OutcomeKind as) {
+        if (auto running = weak.lock()) running->stop(StopPolicy::graceful(grace), as);
+      });
+    }
+  }
   running_.emplace(id, std::move(child));
 }
 

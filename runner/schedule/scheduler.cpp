@@ -60,15 +60,84 @@ void Scheduler::fill_slots() {
     }
     const std::size_t index = *it;
     it = pending_.erase(it);
-    launch(index);
+    if (!batches(index)) {
+      launch(index);
+      continue;
+    }
+    // The rest of its batch still waiting, in queue order (the plan's order: the program's).
+    std::vector<std::size_t> members{index};
+    const std::uint64_t batch = task.batch;
+    for (auto member = it; member != pending_.end();) {
+      if (tasks_->get(*member).batch == batch && batches(*member)) {
+        members.push_back(*member);
+        member = pending_.erase(member);
+      } else {
+        ++member;
+      }
+    }
+    it = pending_.begin();  // erasing may have moved it; restart the scan
+    launch_batch(std::move(members));
   }
 }
 
-void Scheduler::launch(std::size_t index) {
+bool Scheduler::batches(std::size_t index) const {
+  return tasks_->get(index).batch != 0 && !states_[index].alone && executor_.can_batch();
+}
+
+unsigned Scheduler::take_slot() {
   const auto free_slot = std::find(slot_busy_.begin(), slot_busy_.end(), false);
-  const unsigned slot = static_cast<unsigned>(free_slot - slot_busy_.begin()) + 1;
   *free_slot = true;
   ++running_;
+  return static_cast<unsigned>(free_slot - slot_busy_.begin()) + 1;
+}
+
+void Scheduler::release_slot(unsigned slot) {
+  slot_busy_[slot - 1] = false;
+  --running_;
+}
+
+void Scheduler::launch_batch(std::vector<std::size_t> members) {
+  const unsigned slot = take_slot();
+  BatchLaunch batch;
+  batch.slot = slot;
+  for (std::size_t index : members) {
+    batch.members.push_back(Launch{index, states_[index].attempts + 1, slot, &tasks_->get(index)});
+  }
+  // The members that began so far, in order: what ran before a member that fails.
+  auto began = std::make_shared<std::vector<std::string>>();
+  BatchCallbacks callbacks;
+  callbacks.member_started = [this, members, slot, began](std::size_t member) {
+    const std::size_t index = members.at(member);
+    const unsigned attempt = ++states_[index].attempts;
+    const TaskSpec& task = tasks_->get(index);
+    emit(&Reporter::on_task_started, TaskStarted{index, &task, attempt, slot});
+    began->push_back(task.test ? task.test->full_name() : task.name);
+  };
+  callbacks.member_done = [this, members, began](std::size_t member, AttemptResult result) {
+    const std::size_t index = members.at(member);
+    const TaskSpec& task = tasks_->get(index);
+    std::vector<std::string> before = *began;
+    const std::string name = task.test ? task.test->full_name() : task.name;
+    before.erase(std::find(before.begin(), before.end(), name), before.end());
+    settle(index, std::move(result), &before);
+    fill_slots();
+  };
+  callbacks.done = [this, members, slot](std::vector<std::size_t> not_started, bool alone) {
+    release_slot(slot);
+    // Back to the front, in their order, to start again before anything else.
+    for (auto it = not_started.rbegin(); it != not_started.rend(); ++it) {
+      const std::size_t index = members.at(*it);
+      if (alone) states_[index].alone = true;
+      pending_.push_front(index);
+    }
+    fill_slots();
+    maybe_finish_run();
+  };
+  executor_.start_batch(batch, std::move(callbacks));
+}
+
+void Scheduler::launch(std::size_t index) {
+  const unsigned slot = take_slot();
   TaskState& state = states_[index];
   ++state.attempts;
   const TaskSpec& task = tasks_->get(index);
@@ -88,14 +157,40 @@ void Scheduler::launch(std::size_t index) {
 }
 
 void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult result) {
-  slot_busy_[slot - 1] = false;
-  --running_;
+  release_slot(slot);
   const TaskSpec& task = tasks_->get(index);
   if (task.run_serial) serial_running_ = false;
   for (const auto& lock : task.resource_locks) held_locks_.erase(held_locks_.find(lock));
+  settle(index, std::move(result), nullptr);
+  fill_slots();
+  maybe_finish_run();
+}
+
+void Scheduler::settle(std::size_t index, AttemptResult result,
+                       const std::vector<std::string>* ran_before) {
+  const TaskSpec& task = tasks_->get(index);
   TaskState& state = states_[index];
   const OutcomeKind kind = result.outcome.kind;
-  if (worth_retrying(kind) && state.attempts <= config_.retries && !starting_stopped_) {
+  if (ran_before && worth_retrying(kind) && !starting_stopped_) {
+    // Failed in a batch: run it alone before believing it.
+    state.alone = true;
+    state.confirming = true;
+    ++state.confirmations;
+    state.ran_before = *ran_before;
+    emit(&Reporter::on_task_retried, TaskRetried{index, &task, state.attempts, &result, true});
+    pending_.push_front(index);
+    return;
+  }
+  if (state.confirming) {
+    state.confirming = false;
+    if (kind == OutcomeKind::passed && !state.failed_before) {
+      finalize(index, result);  // order-dependent: see finalize
+      return;
+    }
+    state.ran_before.clear();  // failed alone too: the batch is not to blame
+  }
+  const unsigned retries_used = state.attempts - state.confirmations;
+  if (worth_retrying(kind) && retries_used <= config_.retries && !starting_stopped_) {
     state.failed_before = true;
     ++summary_.retries;
     emit(&Reporter::on_task_retried, TaskRetried{index, &task, state.attempts, &result});
@@ -103,14 +198,14 @@ void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult 
   } else {
     finalize(index, result);
   }
-  fill_slots();
-  maybe_finish_run();
 }
 
 void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
-  const TaskState& state = states_[index];
+  TaskState& state = states_[index];
   const OutcomeKind kind = result.outcome.kind;
   const bool flaky = kind == OutcomeKind::passed && state.failed_before;
+  const bool order_dependent = kind == OutcomeKind::passed && !flaky && state.confirmations > 0;
+  if (order_dependent) ++summary_.order_dependent;
   if (kind == OutcomeKind::passed)
     ++summary_.passed;
   else if (counts_as_failure(kind))
@@ -122,8 +217,11 @@ void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
   else
     ++summary_.not_run;
   if (flaky) ++summary_.flaky;
-  emit(&Reporter::on_task_finished,
-       TaskFinished{index, &tasks_->get(index), state.attempts, flaky, &result});
+  TaskFinished finished{index, &tasks_->get(index), state.attempts, flaky, &result};
+  finished.order_dependent = order_dependent;
+  finished.ran_before = &state.ran_before;
+  emit(&Reporter::on_task_finished, finished);
+  state.ran_before = {};
   tasks_->release(index);  // reported: a generated task's spec is dropped
 
   if (!starting_stopped_ &&

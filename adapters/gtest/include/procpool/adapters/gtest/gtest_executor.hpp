@@ -2,32 +2,60 @@
 // private, empty TEST_TMPDIR, a --gtest_output=json: result file and a
 // TEST_PREMATURE_EXIT_FILE, then reads the verdict from them. Sharding variables are removed
 // from the child's environment, since procpool has already chosen the shard.
+//
+// It also runs batches (`--batch`): one process for several tests of one binary, with
+// --gtest_filter naming them all. The console stream tells which test runs (batch_stream.hpp):
+// each test gets its own verdict, duration and output; --timeout applies to each test from its
+// RUN line; when the process dies, the test that was running gets the process's verdict and the
+// tests that never started go back to the scheduler.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+
+#include <boost/asio/io_context.hpp>
 
 #include "procpool/runner/schedule/executor.hpp"
 
 namespace procpool::gtest {
 
+struct BatchRun;
+
 struct GtestExecutorOptions {
   std::string temp_root;    // TEST_TMPDIRs go below it
   std::string results_dir;  // gtest's small per-attempt result files (best on a tmpfs)
   bool keep_tmp = false;    // keep each test's TEST_TMPDIR after it ran
+  std::chrono::milliseconds test_timeout{0};  // in a batch, per test (zero: none)
 };
 
 class GtestExecutor final : public schedule::Executor {
  public:
-  GtestExecutor(schedule::Executor& inner, GtestExecutorOptions options)
-      : inner_(inner), options_(std::move(options)) {}
+  GtestExecutor(boost::asio::io_context& io, schedule::Executor& inner,
+                GtestExecutorOptions options)
+      : io_(io), inner_(inner), options_(std::move(options)) {}
 
   void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
+  bool can_batch() const override { return true; }
+  void start_batch(const schedule::BatchLaunch& launch,
+                   schedule::BatchCallbacks callbacks) override;
 
  private:
+  struct Files {
+    std::filesystem::path tmp, result, premature;
+  };
+  Files files_for(std::size_t index, unsigned attempt, unsigned slot);
+  void prepare(TaskSpec& spec, const Files& files) const;
+  void clean_up(const Files& files) const;
+  void finish_batch(BatchRun& run, const AttemptResult& process,
+                    const std::optional<std::string>& json, bool premature_exit);
+
+  boost::asio::io_context& io_;
   schedule::Executor& inner_;
   GtestExecutorOptions options_;
   std::uint64_t next_id_ = 0;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "procpool/runner/core/outcome.hpp"
 #include "procpool/runner/core/task.hpp"
@@ -13,6 +14,18 @@ namespace procpool::gtest {
 
 // `process` is what the process layer saw; `json` is the --gtest_output=json file's content
 // (nothing if it was not written); `premature_exit` whether TEST_PREMATURE_EXIT_FILE was left.
+// gtest's JSON report of a whole process, parsed once: what it says of each test it ran.
+class GtestReport {
+ public:
+  // Nothing when the text is not a gtest JSON report.
+  static std::optional<GtestReport> parse(const std::string& json);
+  // passed, failed (with the failure messages) or skipped; nothing when the test is not in it.
+  std::optional<Outcome> verdict(const std::string& full_name) const;
+
+ private:
+  std::unordered_map<std::string, Outcome> by_name_;
+};
+
 Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::string>& json,
                                bool premature_exit, const TestIdentity& test);
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "procpool/runner/core/capture.hpp"
 #include "procpool/runner/core/outcome.hpp"
@@ -51,6 +52,7 @@ struct TaskRetried {
   const TaskSpec* spec = nullptr;
   unsigned failed_attempt = 1;
   const AttemptResult* result = nullptr;
+  bool confirming = false;  // it failed in a batch; it runs alone next to confirm that
 };
 
 struct TaskFinished {
@@ -59,6 +61,10 @@ struct TaskFinished {
   unsigned attempts = 0;                  // 0 when it never started
   bool flaky = false;                     // failed at least once, then passed on a retry
   const AttemptResult* result = nullptr;  // the last attempt; never null
+  // Failed in a batch but passed alone: its verdict depends on the tests that ran before it
+  // in its batch, named here (in the order they ran).
+  bool order_dependent = false;
+  const std::vector<std::string>* ran_before = nullptr;  // empty unless order_dependent
 };
 
 enum class CancelReason { interrupted, terminated, halted };
@@ -76,7 +82,8 @@ struct RunSummary {
   std::size_t not_run = 0;    // never started (halt or cancel)
   std::size_t skipped = 0;    // ran and skipped itself
   std::size_t flaky = 0;
-  std::size_t retries = 0;  // attempts beyond the first, over all tasks
+  std::size_t order_dependent = 0;  // passed alone after failing in a batch (also in passed)
+  std::size_t retries = 0;          // attempts beyond the first, over all tasks
   std::chrono::nanoseconds wall{0};
   bool cancelled_run = false;
   CancelReason cancel_reason = CancelReason::interrupted;

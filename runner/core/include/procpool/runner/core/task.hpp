@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,11 @@ struct TaskSpec {
   // When set, the task fails with this message without running: how a source reports an entry
   // it could not turn into a command (a test binary whose tests could not be listed).
   std::string preset_failure;
+  // Tests with the same non-empty group may share one process (`--batch`): same program, same
+  // arguments apart from the test selection, same environment and directory. Set by the source.
+  std::string batch_group;
+  // The batch the plan put this test in (0: none, it runs alone). Set by the plan.
+  std::uint64_t batch = 0;
 };
 
 // The command line as a person would type it: words shell-quoted where needed.

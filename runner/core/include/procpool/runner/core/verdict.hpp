@@ -23,15 +23,23 @@ enum class Verdict {
   crashed,  // killed by a signal it did not ask for
   timed_out,
   failed_to_start,
-  cancelled,  // stopped by a cancel or a halt
-  skipped,    // the test skipped itself
-  not_run,    // never started (the run was stopped first)
-  flaky,      // failed, then passed on a retry
+  cancelled,        // stopped by a cancel or a halt
+  skipped,          // the test skipped itself
+  not_run,          // never started (the run was stopped first)
+  flaky,            // failed, then passed on a retry
+  order_dependent,  // failed in a batch, passed alone: passing, but listed apart
 };
 
-Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky);
+Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
+                   bool order_dependent = false);
 inline Verdict verdict_of(const TaskFinished& event) {
-  return verdict_of(event.result->outcome, event.attempts, event.flaky);
+  return verdict_of(event.result->outcome, event.attempts, event.flaky, event.order_dependent);
+}
+
+// Passed, flaky or order-dependent: a test that in the end passed.
+inline bool passing(Verdict verdict) {
+  return verdict == Verdict::passed || verdict == Verdict::flaky ||
+         verdict == Verdict::order_dependent;
 }
 
 // "passed", "crashed", "not_run", ... as reports write them.

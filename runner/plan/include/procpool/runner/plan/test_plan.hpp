@@ -10,6 +10,7 @@
 
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
+#include "procpool/runner/plan/batches.hpp"
 #include "procpool/runner/plan/history.hpp"
 #include "procpool/runner/plan/partition.hpp"
 
@@ -37,6 +38,8 @@ struct TestPlanRequest {
   std::optional<GtestShardVariables> gtest_shard;
   ShardBy shard_by = ShardBy::duration_when_known;
   unsigned repeat = 1;
+  BatchSize batch;    // --batch: tests sharing a process
+  unsigned jobs = 1;  // for sizing batches automatically
 };
 
 struct TestPlan {

@@ -36,6 +36,9 @@ struct ChildOptions {
   std::chrono::milliseconds leak_wait{100};
   std::chrono::milliseconds slow_after{0};  // zero: never report slowness
   std::function<void(std::chrono::milliseconds elapsed)> on_slow;
+  // Optional: each chunk as it arrives (1 = stdout, 2 = stderr), before it is captured. For a
+  // caller that follows the output live (a batch of tests: which one is running).
+  std::function<void(int stream, std::string_view bytes)> on_output;
 };
 
 class Child : public std::enable_shared_from_this<Child> {

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <string_view>
+#include <vector>
 
 #include "procpool/runner/core/events.hpp"
 #include "procpool/runner/core/task.hpp"
@@ -18,14 +20,38 @@ struct Launch {
   const TaskSpec* spec = nullptr;
 };
 
-struct AttemptCallbacks {
-  std::function<void(AttemptResult)> done;              // exactly once
-  std::function<void(std::chrono::milliseconds)> slow;  // optional, any number of times
-};
-
 enum class StopMode {
   graceful,   // the stop policy: SIGTERM to the group, grace period, SIGKILL
   immediate,  // SIGKILL now
+};
+
+// Stops one running attempt (gracefully); its result will say `as` (timed_out, cancelled).
+using StopAttempt = std::function<void(OutcomeKind as)>;
+
+struct AttemptCallbacks {
+  std::function<void(AttemptResult)> done;              // exactly once
+  std::function<void(std::chrono::milliseconds)> slow;  // optional, any number of times
+  // Optional: the attempt's output as it arrives (1 = stdout, 2 = stderr).
+  std::function<void(int stream, std::string_view bytes)> output;
+  // Optional: called once the attempt runs, with a way to stop it early (a test of a batch over
+  // its own time). Valid until `done`.
+  std::function<void(StopAttempt)> started;
+};
+
+// Several tests of one program run by one process (`--batch`). Each member gets a verdict of its
+// own when it ran; those that never started come back to the scheduler to run again.
+struct BatchLaunch {
+  std::vector<Launch> members;  // in the order the program will run them
+  unsigned slot = 1;
+};
+
+struct BatchCallbacks {
+  std::function<void(std::size_t member)> member_started;              // its test began
+  std::function<void(std::size_t member, AttemptResult)> member_done;  // at most once each
+  std::function<void(std::chrono::milliseconds)> slow;                 // optional
+  // Exactly once, last: the members that never started. `alone`: run each on its own next (the
+  // batch ended without a test to blame, so batching them again could fail the same way).
+  std::function<void(std::vector<std::size_t> not_started, bool alone)> done;
 };
 
 class Executor {
@@ -35,6 +61,10 @@ class Executor {
   virtual void start(const Launch& launch, AttemptCallbacks callbacks) = 0;
   // Stops every running attempt; each still reports through its `done`, as cancelled.
   virtual void stop_all(StopMode mode) = 0;
+  // Runs several tests in one process. Only executors that can tell the tests apart in one
+  // process's output support it; the scheduler forms batches only for those.
+  virtual bool can_batch() const { return false; }
+  virtual void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks);
 };
 
 }  // namespace procpool::schedule

@@ -3,6 +3,12 @@
 // behind it), reaps one finished attempt at a time, retries failures, applies the halt policy and
 // cancellation, and tells reporters what happened through typed events. It knows only the Executor
 // interface.
+//
+// Batches: tests the plan put in one batch (TaskSpec::batch) start together as one attempt when
+// the executor can run batches. Each member reports on its own; members that never started come
+// back to the front of the queue. A member that fails, crashes or times out in a batch runs again
+// alone to confirm it: the same verdict alone stands; a pass alone makes it order-dependent.
+// The confirmation is not a retry: --retries counts on top of it.
 #pragma once
 
 #include <deque>
@@ -48,12 +54,22 @@ class Scheduler {
   struct TaskState {
     unsigned attempts = 0;
     bool failed_before = false;
+    bool alone = false;       // no more batches for it: it runs in a process of its own
+    bool confirming = false;  // failed in a batch; its next attempt (alone) confirms that
+    unsigned confirmations = 0;
+    std::vector<std::string> ran_before;  // its batch's tests that ran before it failed there
   };
 
   void fill_slots();
   bool can_start(const TaskSpec& task) const;
+  bool batches(std::size_t index) const;
+  unsigned take_slot();
+  void release_slot(unsigned slot);
   void launch(std::size_t index);
+  void launch_batch(std::vector<std::size_t> members);
   void on_attempt_done(std::size_t index, unsigned slot, AttemptResult result);
+  // What follows one finished attempt: a confirmation alone, a retry, or the final verdict.
+  void settle(std::size_t index, AttemptResult result, const std::vector<std::string>* ran_before);
   void finalize(std::size_t index, const AttemptResult& result);
   void halt(bool stop_running, CancelReason reason, bool immediate);
   void maybe_finish_run();
