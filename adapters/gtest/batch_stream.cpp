@@ -71,6 +71,23 @@ void BatchStream::feed_stderr(std::string_view bytes) {
 void BatchStream::on_line(std::string_view line, Clock::time_point now,
                           std::vector<Event>& events) {
   if (!running_) {
+    // gtest's own end line is the last one before the next test starts: one printed by the test
+    // itself came earlier and is overruled. (The summary's lines carry no time: not end lines.)
+    if (last_ended_ && line.find(" ms)") != std::string_view::npos) {
+      Test& last = tests_[*last_ended_];
+      for (const auto& [marker, verdict] :
+           {std::pair{kOk, OutcomeKind::passed}, std::pair{kFailed, OutcomeKind::failed},
+            std::pair{kSkipped, OutcomeKind::skipped}}) {
+        auto name = name_after(line, marker);
+        if (!name) continue;
+        const auto found = by_name_.find(std::string(*name));
+        if (found == by_name_.end() || found->second != *last_ended_) continue;
+        last.verdict = verdict;
+        last.finished = now;
+        last.out->append(line);
+        return;
+      }
+    }
     if (auto name = name_after(line, kRun)) {
       const auto found = by_name_.find(std::string(*name));
       if (found != by_name_.end() && !tests_[found->second].started) {
@@ -79,6 +96,7 @@ void BatchStream::on_line(std::string_view line, Clock::time_point now,
         test.began = now;
         any_started_ = true;
         running_ = found->second;
+        last_ended_.reset();
         events.push_back({Event::Kind::started, found->second});
       }
     }
@@ -98,6 +116,7 @@ void BatchStream::on_line(std::string_view line, Clock::time_point now,
     test.verdict = verdict;
     test.finished = now;
     events.push_back({Event::Kind::ended, *running_, verdict});
+    last_ended_ = running_;
     running_.reset();
     return;
   }

@@ -70,3 +70,37 @@ TEST(Verdict, ANonZeroExitAfterAPassFails) {
 
 }  // namespace
 }  // namespace procpool::gtest
+
+namespace procpool::gtest {
+namespace {
+
+TEST(Verdict, FieldsOfTheWrongTypeAreAFailureNotAnException) {
+  for (
+      const char* text :
+      {R"({"testsuites":[{"name":5,"testsuite":[{"name":"T"}]}]})",
+       R"({"testsuites":[{"name":"S","testsuite":[{"name":["T"]}]}]})",
+       R"({"testsuites":[{"name":"S","testsuite":[{"name":"T","result":1,"failures":[{"failure":2}]}]}]})"}) {
+    Outcome v;
+    EXPECT_NO_THROW(v = interpret_test_attempt(Outcome::exited(1), std::string(text), false, kTest))
+        << text;
+    EXPECT_EQ(v.kind, OutcomeKind::failed) << text;
+    EXPECT_NO_THROW(GtestReport::parse(text)) << text;
+  }
+}
+
+TEST(GtestReportOfABatch, GivesEachTestsVerdictByFullName) {
+  const auto report = GtestReport::parse(
+      R"({"testsuites":[{"name":"S","testsuite":[{"name":"a","result":"COMPLETED"},)"
+      R"({"name":"b","result":"COMPLETED","failures":[{"failure":"x.cc:1\nboom"}]},)"
+      R"({"name":"c","result":"SKIPPED"}]}]})");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->verdict("S.a")->kind, OutcomeKind::passed);
+  EXPECT_EQ(report->verdict("S.b")->kind, OutcomeKind::failed);
+  EXPECT_EQ(report->verdict("S.b")->message, "x.cc:1\nboom");
+  EXPECT_EQ(report->verdict("S.c")->kind, OutcomeKind::skipped);
+  EXPECT_FALSE(report->verdict("S.d"));
+  EXPECT_FALSE(GtestReport::parse("[1,2]"));
+}
+
+}  // namespace
+}  // namespace procpool::gtest

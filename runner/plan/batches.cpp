@@ -93,8 +93,8 @@ std::vector<TaskSpec> form_batches(std::vector<PlannedTest> tests, BatchSize siz
         units.push_back({{i}, tests[i].seconds});
         continue;
       }
-      const bool full =
-          fixed > 0 ? current.members.size() >= fixed : current_seconds + seconds > target;
+      const bool full = fixed > 0 ? current.members.size() >= fixed
+                                  : current_seconds + seconds > target * (1 + 1e-9);  // rounding
       if (!current.members.empty() && (full || filter_bytes + bytes > kMaxBatchFilterBytes)) {
         close();
       }

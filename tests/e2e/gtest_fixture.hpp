@@ -18,6 +18,8 @@ inline const std::string kBadEnv = FIXTURE_BAD_ENV;
 inline const std::string kCrashList = FIXTURE_CRASH_LIST;
 inline const std::string kSkewed = FIXTURE_SKEWED;
 inline const std::string kHostile = FIXTURE_HOSTILE;
+inline const std::string kBatch = FIXTURE_BATCH;
+inline const std::string kHuge = FIXTURE_HUGE;
 inline const std::string kSchema = JUNIT_SCHEMA;
 
 class GtestRun : public CliTest {

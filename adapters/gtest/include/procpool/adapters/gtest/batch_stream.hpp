@@ -5,8 +5,10 @@
 // A test can print gtest's markers itself, and threads can put text before them on a line, so
 // a marker counts only where it makes sense: a RUN line names a member that has not started
 // while no other member is running; an end line names the member that is running. Anything
-// else is ordinary output. gtest's JSON result, read when the process ends normally, has the last
-// word on verdicts; this stream matters when the process dies halfway.
+// else is ordinary output, except that a later end line of the test that ended last, before the
+// next RUN line, overrules the earlier one (the earlier was the test's own). gtest's JSON result,
+// read when the process ends normally, has the last word on verdicts; this stream matters when the
+// process dies halfway.
 #pragma once
 
 #include <chrono>
@@ -70,6 +72,7 @@ class BatchStream {
   std::vector<Test> tests_;
   std::unordered_map<std::string, std::size_t> by_name_;
   std::optional<std::size_t> running_;
+  std::optional<std::size_t> last_ended_;  // until the next test starts
   bool any_started_ = false;
   std::string partial_;  // an unfinished line
 };

@@ -1,0 +1,145 @@
+// procpool gtest --batch: several tests per process, yet every test keeps the verdict it has
+// alone (or is order-dependent), crashes split the batch, --timeout applies per test, and the
+// reports name what ran before an order-dependent test. Fixture: tests/fixtures/fixture_batch.cpp.
+#include <csignal>
+#include <set>
+
+#include "gtest_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+using GtestBatch = GtestRun;
+
+// Everything but the brittle pair: a brittle test passes in a batch and fails alone, and only
+// failures are confirmed alone (the order-dependence finder is for those).
+const std::string kAllButBrittle = "-Brittle.*";
+
+TEST_F(GtestBatch, EveryBatchedVerdictIsTheVerdictAloneForSeveralBatchSizes) {
+  auto alone_run = run({"--timeout", "1", kBatch, "--filter", kAllButBrittle});
+  ASSERT_EQ(alone_run.exit_code, 1) << alone_run.err;
+  const auto alone = verdicts();
+  ASSERT_EQ(alone.size(), 17u);
+  EXPECT_EQ(alone.at("Batch.Segv"), "crashed");
+  EXPECT_EQ(alone.at("Batch.ExitZero"), "failed");
+  EXPECT_EQ(alone.at("Hang.Forever"), "timed_out");
+  EXPECT_EQ(alone.at("Batch.FakeMarkers"), "failed");
+  EXPECT_EQ(alone.at("Victim.FailsAfterPolluter"), "passed");
+
+  for (const std::string size : {"1", "3", "5", "1000"}) {
+    auto r = run({"--batch", size, "--timeout", "1", kBatch, "--filter", kAllButBrittle});
+    EXPECT_EQ(r.exit_code, 1) << size << "\n" << r.err;
+    const auto batched = verdicts();
+    ASSERT_EQ(batched.size(), alone.size()) << "size " << size << ": one verdict per test";
+    for (const auto& [name, verdict] : alone) {
+      const std::string got = batched.at(name);
+      if (verdict == "passed" && got == "order_dependent") continue;
+      EXPECT_EQ(got, verdict) << name << " with --batch " << size;
+    }
+    if (size == "1000") {  // the polluter ran before its victim in one process
+      EXPECT_EQ(batched.at("Victim.FailsAfterPolluter"), "order_dependent");
+    }
+  }
+}
+
+TEST_F(GtestBatch, ACrashSplitsTheBatchAndNoTestIsLostOrReportedTwice) {
+  auto r = run({"--batch", "1000", kBatch, "--filter", "Batch.*"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto doc = report();
+  std::multiset<std::string> names;
+  for (const auto& task : doc["tasks"]) names.insert(task["name"].get<std::string>());
+  EXPECT_EQ(names.size(), 12u);
+  for (const auto& name : names) EXPECT_EQ(names.count(name), 1u) << name;
+  for (const auto& task : doc["tasks"]) {
+    if (task["name"] == "Batch.Segv") {
+      EXPECT_EQ(task["verdict"], "crashed");
+      EXPECT_EQ(task["attempts"], 2) << "in the batch, then alone to confirm";
+    }
+    if (task["name"] == "Batch.Pass3") {
+      EXPECT_EQ(task["verdict"], "passed") << "after a crash, the rest ran in a new batch";
+    }
+  }
+  EXPECT_EQ(doc["summary"]["passed"], 6);
+  EXPECT_NE(r.out.find("[ CONFIRM  ] Batch.Segv"), std::string::npos) << r.out;
+}
+
+TEST_F(GtestBatch, AnOrderDependentTestPassesIsListedApartAndNamesWhatRanBefore) {
+  // One job: without history, auto makes two batches per job, [Polluter, FailsAfterPolluter] and
+  // [Pass7].
+  auto r = run({"-j", "1", "--batch", "auto", "--junit", dir_.file("junit.xml"), kBatch, "--filter",
+                "Victim.*"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = report();
+  EXPECT_EQ(doc["summary"]["order_dependent"], 1);
+  bool seen = false;
+  for (const auto& task : doc["tasks"]) {
+    if (task["name"] != "Victim.FailsAfterPolluter") continue;
+    seen = true;
+    EXPECT_EQ(task["verdict"], "order_dependent");
+    EXPECT_EQ(task["ran_before"], nlohmann::json::array({"Victim.Polluter"}));
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_NE(r.out.find("[ ORDERDEP ] 1 test, listed below:"), std::string::npos) << r.out;
+  std::string message;
+  EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
+  EXPECT_NE(read_file(dir_.file("junit.xml")).find("flakyFailure"), std::string::npos)
+      << "its failure in the batch is reported as a flaky test's is";
+
+  auto strict = run({"--batch", "3", "--fail-on-order-dependent", kBatch, "--filter", "Victim.*"});
+  EXPECT_EQ(strict.exit_code, 1) << strict.err;
+}
+
+TEST_F(GtestBatch, TheTimeoutAppliesToEachTestOfABatchFromItsRunLine) {
+  auto r = run({"--batch", "1000", "--timeout", "1", kBatch, "--filter", "Hang.*:Batch.Pass*"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto v = verdicts();
+  EXPECT_EQ(v.at("Hang.Forever"), "timed_out");
+  EXPECT_EQ(v.at("Hang.PassAfter"), "passed") << "requeued after the hang, then run";
+  EXPECT_EQ(v.at("Batch.Pass6"), "passed");
+  EXPECT_LT(r.seconds, 8.0) << "1 s in the batch, 1 s alone, not the sum of the batch";
+}
+
+TEST_F(GtestBatch, ABatchThatHangsBeforeItsFirstTestGivesEveryTestAVerdict) {
+  auto r = run({"--batch", "1000", "--timeout", "1", kBatch, "--filter", "Batch.Pass*"},
+               {.env = {"FIXTURE_SETUP_HANG=1"}});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto v = verdicts();
+  ASSERT_EQ(v.size(), 6u);
+  for (const auto& [name, verdict] : v) EXPECT_EQ(verdict, "timed_out") << name;
+}
+
+TEST_F(GtestBatch, EachTestGetsItsOwnOutputSlice) {
+  auto r = run({"--batch", "1000", "--log-dir", dir_.file("logs"), kBatch, "--filter",
+                "Batch.Pass*:Batch.Fail"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (const auto& task : report()["tasks"]) {
+    if (task["name"] != "Batch.Fail") continue;
+    ASSERT_TRUE(task["log"].is_string());
+    const std::string log = read_file(task["log"]);
+    EXPECT_NE(log.find("marker-batch-failure"), std::string::npos) << log;
+    EXPECT_EQ(log.find("marker-pass3-output"), std::string::npos) << "another test's output";
+  }
+}
+
+TEST_F(GtestBatch, TwentyThousandTestsRunInBatchesUnderTheArgumentLimit) {
+  auto r = run({"--batch", "auto", kHuge}, {.limit = std::chrono::seconds(180)});
+  EXPECT_EQ(r.exit_code, 0) << r.err.substr(0, 2000);
+  EXPECT_EQ(report()["summary"]["passed"], 20000);
+}
+
+TEST_F(GtestBatch, CtrlCDuringABatchWritesReportsExits130AndLeavesNoProcess) {
+  auto r = run({"--batch", "1000", "--junit", dir_.file("junit.xml"), kBatch, "--filter",
+                "Batch.Pass1:Hang.*"},
+               {.send_signal = SIGINT, .signal_after = std::chrono::milliseconds(700)});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(r.seconds, 10.0);
+  const auto v = verdicts();
+  EXPECT_EQ(v.at("Batch.Pass1"), "passed");
+  EXPECT_EQ(v.at("Hang.Forever"), "cancelled");
+  EXPECT_EQ(v.at("Hang.PassAfter"), "not_run");
+  std::string message;
+  EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
+}
+
+}  // namespace
+}  // namespace procpool::testing
