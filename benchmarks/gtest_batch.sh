@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# procpool gtest --batch against one process per test and against the binary alone, in one run,
+# on tests/fixtures/fixture_many (500 fast tests):
+#   - serial: the binary runs all its tests in one process (no isolation),
+#   - the xargs floor: one process per test, 2 at a time,
+#   - procpool gtest -j2 (one process per test) and procpool gtest -j2 --batch auto (history
+#     warmed first),
+#   - the same with one crash every 50 tests (FIXTURE_CRASH_EVERY=50): batched verdicts are
+#     compared with per-test verdicts, test by test.
+# Targets (issue 12): batch auto <= 0.1x the floor and <= 1.0x serial; with crashes <= 0.2x the
+# floor and every verdict as alone; per-test mode <= 0.85x the floor.
+#   benchmarks/gtest_batch.sh [--rounds N] [--build DIR]
+set -euo pipefail
+rounds=5
+build=$(cd "$(dirname "$0")/.." && pwd)/build
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rounds) rounds=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "gtest_batch.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+pp=$build/procpool
+bin=$build/tests/fixture_many
+for f in "$pp" "$bin"; do
+  [ -x "$f" ] || { echo "gtest_batch.sh: missing $f (build first)" >&2; exit 2; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+elapsed() { local s; s=$(now); "$@" > /dev/null 2>&1 || true; echo "$(now) - $s" | bc -l; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { echo "$1 / $2" | bc -l; }
+
+"$bin" --gtest_list_tests | awk '/^[^ ]/ { s = $1; next } /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print s $0 }' \
+  > "$work/tests"
+n=$(wc -l < "$work/tests")
+pp_gtest() { "$pp" gtest -j2 --no-progress "$@"; }
+
+for mode in clean crashing; do
+  if [ $mode = crashing ]; then export FIXTURE_CRASH_EVERY=50; else unset FIXTURE_CRASH_EVERY; fi
+  history=$work/$mode.history.json
+  pp_gtest --history "$history" "$bin" > /dev/null || true  # warm the history
+  declare -A t=([serial]="" [xargs]="" [pertest]="" [batch]="")
+  for round in $(seq "$rounds"); do
+    t[serial]+="$(elapsed "$bin") "
+    [ $mode = clean ] && t[xargs]+="$(elapsed xargs -P2 -I{} "$bin" --gtest_filter={} < "$work/tests") "
+    t[pertest]+="$(elapsed pp_gtest --history "$history" "$bin") "
+    t[batch]+="$(elapsed pp_gtest --history "$history" --batch auto "$bin") "
+  done
+  s=$(echo "${t[serial]}" | median)
+  # xargs gives up at the first command killed by a signal: the floor is the clean suite's.
+  [ $mode = clean ] && x=$(echo "${t[xargs]}" | median)
+  p=$(echo "${t[pertest]}" | median); b=$(echo "${t[batch]}" | median)
+  echo "== fixture_many, $n tests, $mode$([ $mode = crashing ] && echo ' (a crash every 50 tests)')"
+  printf "  serial in one process %.3f s | xargs floor (clean suite) %.3f s | procpool per test %.3f s | procpool --batch auto %.3f s\n" \
+    "$s" "$x" "$p" "$b"
+  printf "  batch/floor %.3fx | batch/serial %.2fx | per-test/floor %.2fx\n" \
+    "$(ratio "$b" "$x")" "$(ratio "$b" "$s")" "$(ratio "$p" "$x")"
+  if [ $mode = crashing ]; then
+    pp_gtest --history "$history" --json "$work/alone.json" "$bin" > /dev/null || true
+    pp_gtest --history "$history" --batch auto --json "$work/batch.json" "$bin" > /dev/null || true
+    python3 - "$work/alone.json" "$work/batch.json" <<'PY'
+import json, sys
+alone = {t["name"]: t["verdict"] for t in json.load(open(sys.argv[1]))["tasks"]}
+batch = {t["name"]: t["verdict"] for t in json.load(open(sys.argv[2]))["tasks"]}
+differ = [n for n in alone if batch.get(n) != alone[n]]
+crashed = sum(v == "crashed" for v in batch.values())
+print(f"  verdicts: {len(batch)} batched, {len(alone)} alone, {crashed} crashed, "
+      f"{len(differ)} differ{': ' + ', '.join(differ[:5]) if differ else ''}")
+PY
+  fi
+done
+echo "machine: $(nproc) cores, $(uname -r); $rounds rounds; medians of wall seconds"
