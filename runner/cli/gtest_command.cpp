@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "exit_codes.hpp"
+#include "order_finder.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 #include "procpool/adapters/gtest/test_list.hpp"
 #include "procpool/runner/core/jobs.hpp"
@@ -58,6 +59,9 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
                   "test keeps its own verdict, a crash costs only the test that ran, failures are "
                   "confirmed alone")
       ->type_name("SIZE|auto");
+  cmd->add_flag("--find-order-dependence", o.find_order_dependence,
+                "instead of a run: find tests whose verdict depends on the tests before them "
+                "(victims and brittle tests) and the minimal set of tests responsible");
   cmd->add_flag("--fail-on-order-dependent", o.run.fail_on_order_dependent,
                 "exit 1 when a test failed in a batch but passed alone");
   return cmd;
@@ -83,8 +87,17 @@ int run_gtest_command(const GtestOptions& o) {
   run_phase(
       io, [&] { return lister.done(); }, [&] { lister.stop(); });
 
+  std::vector<gtest::Listing> listings = lister.take();
+  if (o.find_order_dependence) {
+    const int code = find_order_dependence(
+        listings, OrderFinderOptions{o.extra_args, temp_root, o.run.common.timeout_s,
+                                     o.run.common.reports.json, o.also_run_disabled});
+    std::error_code ignored;
+    fs::remove_all(temp_root, ignored);
+    return code;
+  }
   std::vector<TaskSpec> broken, tests;
-  for (const auto& listing : lister.take()) {
+  for (const auto& listing : listings) {
     if (!listing.tests) {
       broken.push_back(listing_failure(listing));  // fails in every shard: nothing vanishes
       continue;

@@ -17,6 +17,7 @@ struct GtestOptions {
   std::string filter;
   bool also_run_disabled = false;
   bool keep_tmp = false;
+  bool find_order_dependence = false;
   TestRunOptions run;
 };
 

@@ -2,6 +2,7 @@
 // alone (or is order-dependent), crashes split the batch, --timeout applies per test, and the
 // reports name what ran before an order-dependent test. Fixture: tests/fixtures/fixture_batch.cpp.
 #include <csignal>
+#include <map>
 #include <set>
 
 #include "gtest_fixture.hpp"
@@ -19,7 +20,7 @@ TEST_F(GtestBatch, EveryBatchedVerdictIsTheVerdictAloneForSeveralBatchSizes) {
   auto alone_run = run({"--timeout", "1", kBatch, "--filter", kAllButBrittle});
   ASSERT_EQ(alone_run.exit_code, 1) << alone_run.err;
   const auto alone = verdicts();
-  ASSERT_EQ(alone.size(), 17u);
+  ASSERT_EQ(alone.size(), 19u);
   EXPECT_EQ(alone.at("Batch.Segv"), "crashed");
   EXPECT_EQ(alone.at("Batch.ExitZero"), "failed");
   EXPECT_EQ(alone.at("Hang.Forever"), "timed_out");
@@ -139,6 +140,30 @@ TEST_F(GtestBatch, CtrlCDuringABatchWritesReportsExits130AndLeavesNoProcess) {
   EXPECT_EQ(v.at("Hang.PassAfter"), "not_run");
   std::string message;
   EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
+}
+
+TEST_F(GtestBatch, TheFinderNamesVictimsAndBrittleTestsWithTheTestsResponsible) {
+  auto r = run({"--find-order-dependence", kBatch, "--filter",
+                "Victim.*:Brittle.*:Late.*:Batch.Pass*:Batch.Fail:Batch.Segv"});
+  EXPECT_EQ(r.exit_code, 1) << "order-dependent tests found\n" << r.err;
+  const auto found = report()["order_dependence"];
+  std::map<std::string, nlohmann::json> by_test;
+  for (const auto& entry : found) by_test[entry["test"]] = entry;
+  ASSERT_EQ(by_test.size(), 3u) << found.dump(2);
+  EXPECT_EQ(by_test["Victim.FailsAfterPolluter"]["kind"], "victim");
+  EXPECT_EQ(by_test["Victim.FailsAfterPolluter"]["by"], nlohmann::json::array({"Victim.Polluter"}));
+  EXPECT_EQ(by_test["Brittle.NeedsStateSetter"]["kind"], "brittle");
+  EXPECT_EQ(by_test["Brittle.NeedsStateSetter"]["by"],
+            nlohmann::json::array({"Brittle.StateSetter"}));
+  EXPECT_EQ(by_test["Late.VictimOfALaterTest"]["kind"], "victim");
+  EXPECT_EQ(by_test["Late.VictimOfALaterTest"]["by"], nlohmann::json::array({"Late.Polluter"}));
+  EXPECT_NE(r.out.find("[ VICTIM  ] Victim.FailsAfterPolluter"), std::string::npos) << r.out;
+}
+
+TEST_F(GtestBatch, TheFinderFindsNothingInIndependentTests) {
+  auto r = run({"--find-order-dependence", kBatch, "--filter", "Batch.Pass*:Batch.Skip"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(report()["order_dependence"], nlohmann::json::array());
 }
 
 }  // namespace
