@@ -1,14 +1,15 @@
 # procpool_add_gtest(TARGET [JOBS N] [TIMEOUT S] [SHARDS N] [RETRIES N] [FILTER PATTERN]
-#                    [EXTRA_ARGS ...] [LABELS ...])
+#                    [BATCH SIZE|auto] [EXTRA_ARGS ...] [LABELS ...])
 #
 # Registers CTest tests that run the GoogleTest executable TARGET through `procpool gtest`, one
 # isolated process per test case: one CTest test per shard (default 1), named TARGET or
 # TARGET_shard_K_of_N, each writing JUnit to <build dir>/procpool/<name>.xml. A failing gtest
 # case fails its CTest test, and its output shows under `ctest --output-on-failure`.
 # Shards use --shard-by hash (each keeps its own duration history for ordering), so shards that
-# CTest runs at the same time always agree on which tests are theirs.
+# CTest runs at the same time always agree on which tests are theirs. BATCH passes --batch: up to
+# SIZE test cases per process (or auto), each still with its own verdict.
 function(procpool_add_gtest target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "JOBS;TIMEOUT;SHARDS;RETRIES;FILTER" "EXTRA_ARGS;LABELS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "JOBS;TIMEOUT;SHARDS;RETRIES;FILTER;BATCH" "EXTRA_ARGS;LABELS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "procpool_add_gtest(${target}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -23,6 +24,9 @@ function(procpool_add_gtest target)
   endif()
   if(NOT arg_SHARDS MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "procpool_add_gtest(${target}): SHARDS must be a positive number, got '${arg_SHARDS}'")
+  endif()
+  if(DEFINED arg_BATCH AND NOT arg_BATCH MATCHES "^([1-9][0-9]*|auto)$")
+    message(FATAL_ERROR "procpool_add_gtest(${target}): BATCH must be a positive number or auto, got '${arg_BATCH}'")
   endif()
   set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/procpool)
   file(MAKE_DIRECTORY ${out_dir})
@@ -45,6 +49,9 @@ function(procpool_add_gtest target)
     endif()
     if(DEFINED arg_RETRIES)
       list(APPEND command --retries ${arg_RETRIES})
+    endif()
+    if(DEFINED arg_BATCH)
+      list(APPEND command --batch ${arg_BATCH})
     endif()
     if(DEFINED arg_FILTER)
       list(APPEND command --filter ${arg_FILTER})

@@ -74,3 +74,45 @@ TEST(ClampJsonNumbers, OnlyNumbersOutsideStringsThatOverflow) {
 
 }  // namespace
 }  // namespace procpool::ctest
+
+namespace procpool::ctest {
+namespace {
+
+CtestTest discovered(const std::string& filter) {
+  CtestTest test;
+  test.task.argv = {"/b/tests", "--gtest_filter=" + filter, "--gtest_also_run_disabled_tests"};
+  test.task.working_dir = "/b";
+  test.rules.skip_patterns = {"\\[  SKIPPED \\]"};  // as gtest_discover_tests sets it
+  return test;
+}
+
+TEST(BatchableGtest, OneCaseRegisteredByGtestDiscoverTestsIsBatchable) {
+  CtestTest a = discovered("S.a"), b = discovered("S.b");
+  mark_batchable_gtest(a);
+  mark_batchable_gtest(b);
+  EXPECT_EQ(a.task.batch_member, "S.a");
+  EXPECT_FALSE(a.task.batch_group.empty());
+  EXPECT_EQ(a.task.batch_group, b.task.batch_group) << "same program, arguments and directory";
+  CtestTest elsewhere = discovered("S.c");
+  elsewhere.task.env = {{"MODE", "x"}};
+  mark_batchable_gtest(elsewhere);
+  EXPECT_NE(elsewhere.task.batch_group, a.task.batch_group) << "another environment";
+}
+
+TEST(BatchableGtest, TestsThatNeedTheirOwnOutputOrProcessStayAlone) {
+  std::vector<CtestTest> alone(7, discovered("S.a"));
+  alone[0].rules.pass_patterns = {"ok"};
+  alone[1].rules.will_fail = true;
+  alone[2].rules.skip_return_code = 77;
+  alone[3].task.run_serial = true;
+  alone[4].task.resource_locks = {"db"};
+  alone[5] = discovered("S.*");
+  alone[6].task.argv = {"/bin/true"};
+  for (auto& test : alone) {
+    mark_batchable_gtest(test);
+    EXPECT_TRUE(test.task.batch_group.empty()) << test.task.argv[0];
+  }
+}
+
+}  // namespace
+}  // namespace procpool::ctest

@@ -13,7 +13,7 @@ namespace {
 constexpr std::chrono::milliseconds kNoProcessDeadline = std::chrono::hours(24 * 365);
 constexpr std::size_t kMessageTail = 4000;
 
-std::string member_name(const schedule::Launch& member) { return member.spec->test->full_name(); }
+std::string member_name(const schedule::Launch& member) { return member.spec->batch_member; }
 
 // The batch's command: the first member's, with one filter naming every member, and plain
 // console output whatever the terminal (the stream is read for gtest's markers).
@@ -39,9 +39,21 @@ TaskSpec batch_spec(const schedule::BatchLaunch& launch) {
   return spec;
 }
 
-std::string tail_of(const Capture& capture) {
+// A failed test's message when gtest's report is not there (the process died later): what it
+// printed, without its own RUN and end lines.
+std::string failure_text(const Capture& capture) {
   std::string text = capture.tail(kMessageTail);
-  return capture.size() > kMessageTail ? "..." + text : text;
+  if (capture.size() > kMessageTail) text = "..." + text;
+  std::string kept;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    end = end == std::string::npos ? text.size() : end + 1;
+    const std::string_view line(text.data() + at, end - at);
+    if (line.rfind("[ RUN      ] ", 0) != 0 && line.rfind("[  FAILED  ] ", 0) != 0) kept += line;
+    at = end;
+  }
+  return kept.empty() ? "failed (its output shows no reason)" : kept;
 }
 
 }  // namespace
@@ -160,11 +172,13 @@ void GtestExecutor::finish_batch(BatchRun& run, const AttemptResult& process,
       outcome.kind = run.stream.verdict(i);
       if (outcome.kind == OutcomeKind::failed) {
         outcome.exit_code = 1;
-        outcome.message = tail_of(*result.out);
+        outcome.message = failure_text(*result.out);
       }
     } else if (!exited) {
       outcome = ended;  // crashed, timed out or stopped while it ran
       if (ended.kind == OutcomeKind::timed_out) outcome.message = "timed out (in a batch)";
+    } else if (options_.exit_code_decides && ended.exit_code == 0) {
+      outcome = ended;  // exit(0) inside the test: CTest calls that a pass
     } else {
       outcome = ended;
       outcome.kind = OutcomeKind::failed;

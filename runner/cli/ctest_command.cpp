@@ -7,9 +7,35 @@
 #include "exit_codes.hpp"
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
+#include "procpool/adapters/gtest/gtest_executor.hpp"
+#include "procpool/runner/core/temp_dir.hpp"
 #include "stop_signals.hpp"
 
 namespace procpool::cli {
+namespace {
+
+// Single tests to CTest's rules, batches to the gtest executor. Both wrap the same process
+// executor, so stopping one stops every attempt.
+class BatchingCtestExecutor final : public schedule::Executor {
+ public:
+  BatchingCtestExecutor(std::unique_ptr<schedule::Executor> single,
+                        std::unique_ptr<schedule::Executor> batches)
+      : single_(std::move(single)), batches_(std::move(batches)) {}
+  void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override {
+    single_->start(launch, std::move(callbacks));
+  }
+  void stop_all(schedule::StopMode mode) override { single_->stop_all(mode); }
+  bool can_batch() const override { return batches_->can_batch(); }
+  void start_batch(const schedule::BatchLaunch& launch,
+                   schedule::BatchCallbacks callbacks) override {
+    batches_->start_batch(launch, std::move(callbacks));
+  }
+
+ private:
+  std::unique_ptr<schedule::Executor> single_, batches_;
+};
+
+}  // namespace
 
 CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
   CLI::App* cmd = app.add_subcommand(
@@ -64,16 +90,41 @@ int run_ctest_command(const CtestOptions& o) {
       disabled += (disabled.empty() ? "" : ", ") + test.task.test->name;
       continue;
     }
+    ctest::mark_batchable_gtest(test);
     rules[test.task.test->name] = test.rules;
     tests.push_back(std::move(test.task));
   }
   if (!disabled.empty()) {
     std::fprintf(stderr, "procpool ctest: not run (DISABLED): %s\n", disabled.c_str());
   }
-  return run_tests("procpool ctest", o.run, {}, std::move(tests),
-                   [&](boost::asio::io_context&, schedule::Executor& processes) {
-                     return std::make_unique<ctest::CtestExecutor>(processes, std::move(rules));
-                   });
+  if (o.run.batch.empty()) {
+    return run_tests("procpool ctest", o.run, {}, std::move(tests),
+                     [&](boost::asio::io_context&, schedule::Executor& processes) {
+                       return std::make_unique<ctest::CtestExecutor>(processes, std::move(rules));
+                     });
+  }
+  // --batch: GoogleTest cases registered one per CTest test share processes through the gtest
+  // executor; every other test runs as CTest would run it.
+  auto temp = make_temp_directory("procpool-ctest");
+  if (!temp) {
+    std::fprintf(stderr, "procpool ctest: %s\n", temp.failure().text().c_str());
+    return exit_usage;
+  }
+  const std::string results_dir = *temp + "/results";
+  std::filesystem::create_directories(results_dir, ec);
+  const int code =
+      run_tests("procpool ctest", o.run, {}, std::move(tests),
+                [&](boost::asio::io_context& io, schedule::Executor& processes) {
+                  return std::make_unique<BatchingCtestExecutor>(
+                      std::make_unique<ctest::CtestExecutor>(processes, std::move(rules)),
+                      std::make_unique<gtest::GtestExecutor>(
+                          io, processes,
+                          gtest::GtestExecutorOptions{*temp, results_dir, false,
+                                                      seconds_to_ms(o.run.common.timeout_s),
+                                                      /*exit_code_decides=*/true}));
+                });
+  std::filesystem::remove_all(*temp, ec);
+  return code;
 }
 
 }  // namespace procpool::cli

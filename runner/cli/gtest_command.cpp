@@ -38,6 +38,7 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
   task.argv.insert(task.argv.end(), o.extra_args.begin(), o.extra_args.end());
   task.name = shell_join(task.argv);
   task.batch_group = binary;  // with --batch, a binary's tests may share a process
+  task.batch_member = task.test->full_name();
   return task;
 }
 
@@ -54,16 +55,10 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
   cmd->add_flag("--also-run-disabled-tests", o.also_run_disabled, "run DISABLED_ tests too");
   cmd->add_flag("--keep-tmp", o.keep_tmp, "keep each test's TEST_TMPDIR");
   add_test_run_options(cmd, o.run);
-  cmd->add_option("--batch", o.run.batch,
-                  "run up to SIZE tests per process (or 'auto': sized from the history); each "
-                  "test keeps its own verdict, a crash costs only the test that ran, failures are "
-                  "confirmed alone")
-      ->type_name("SIZE|auto");
   cmd->add_flag("--find-order-dependence", o.find_order_dependence,
                 "instead of a run: find tests whose verdict depends on the tests before them "
                 "(victims and brittle tests) and the minimal set of tests responsible");
-  cmd->add_flag("--fail-on-order-dependent", o.run.fail_on_order_dependent,
-                "exit 1 when a test failed in a batch but passed alone");
+
   return cmd;
 }
 

@@ -26,6 +26,13 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
       ->capture_default_str();
   // A flag, not an option with an optional value: that would swallow the argument after it.
   cmd->add_flag("--print-test-times", o.print_test_times, "list the 10 slowest tests at the end");
+  cmd->add_option("--batch", o.batch,
+                  "run up to SIZE GoogleTest cases of one program per process (or 'auto': sized "
+                  "from the history); each keeps its own verdict, a crash costs only the test "
+                  "that ran, failures are confirmed alone")
+      ->type_name("SIZE|auto");
+  cmd->add_flag("--fail-on-order-dependent", o.fail_on_order_dependent,
+                "exit 1 when a test failed in a batch but passed alone");
 }
 
 Result<plan::TestPlanRequest> plan_request(const TestRunOptions& o, std::vector<TaskSpec> always,

@@ -12,8 +12,7 @@ namespace {
 
 // Characters with a meaning in a gtest filter: a test named with one cannot be named in a list.
 bool filter_safe(const TaskSpec& task) {
-  const std::string name = task.test ? task.test->full_name() : task.name;
-  return name.find_first_of("*?:-") == std::string::npos;
+  return !task.batch_member.empty() && task.batch_member.find_first_of("*?:-") == std::string::npos;
 }
 
 struct Unit {
@@ -88,7 +87,7 @@ std::vector<TaskSpec> form_batches(std::vector<PlannedTest> tests, BatchSize siz
     };
     for (std::size_t i : members) {
       const double seconds = seconds_of(i);
-      const std::size_t bytes = tests[i].task.test ? tests[i].task.test->full_name().size() + 1 : 0;
+      const std::size_t bytes = tests[i].task.batch_member.size() + 1;
       if (fixed == 0 && seconds >= target) {  // automatic: a long test runs alone
         units.push_back({{i}, tests[i].seconds});
         continue;

@@ -247,6 +247,7 @@ PlannedTest gtest_case(std::size_t listed, std::optional<double> seconds = std::
   task.test = TestIdentity{binary, "S", "t" + std::to_string(listed)};
   task.name = task.test->full_name();
   task.batch_group = binary;
+  task.batch_member = task.test->full_name();
   return {task, listed, seconds};
 }
 
@@ -291,6 +292,7 @@ TEST(Batches, OnlyTestsOfOneGroupShareABatchAndUngroupedOnesRunAlone) {
 TEST(Batches, NamesWithFilterCharactersRunAlone) {
   std::vector<PlannedTest> tests{gtest_case(0), gtest_case(1), gtest_case(2)};
   tests[1].task.test->name = "odd-name";
+  tests[1].task.batch_member = "S.odd-name";
   std::uint64_t next = 1;
   const auto tasks = form_batches(tests, BatchSize{false, 10}, 1, next);
   for (const auto& task : tasks) {

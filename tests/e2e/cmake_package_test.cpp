@@ -44,6 +44,8 @@ TEST_F(CmakePackage, AConsumerFindsItAndRunsItsGtestsThroughProcpoolUnderCtest) 
   EXPECT_NE(ctest.find("1 tests failed out of 2"), std::string::npos) << ctest;
   EXPECT_NE(ctest.find("consumer-failure-marker"), std::string::npos) << ctest;
   EXPECT_NE(ctest.find("[  FAILED  ] Broken.Fails"), std::string::npos) << ctest;
+  // BATCH 4 reached procpool: the failing case was confirmed alone after failing in its batch.
+  EXPECT_NE(ctest.find("[ CONFIRM  ] Broken.Fails"), std::string::npos) << ctest;
   // Each shard wrote its JUnit report into the build tree.
   EXPECT_TRUE(std::filesystem::exists(build + "/procpool/consumer_tests_shard_1_of_2.xml"));
   EXPECT_TRUE(std::filesystem::exists(build + "/procpool/consumer_tests_shard_2_of_2.xml"));
@@ -64,6 +66,21 @@ TEST_F(CmakePackage, ProcpoolAddGtestRejectsBadArguments) {
              "procpool_add_gtest(no_such_target)\n");
   EXPECT_NE(sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
   EXPECT_NE(read_file(dir_.file("bad.log")).find("no target named 'no_such_target'"),
+            std::string::npos)
+      << read_file(dir_.file("bad.log"));
+}
+
+TEST_F(CmakePackage, ProcpoolAddGtestRejectsABadBatchSize) {
+  const std::string src = dir_.file("bad");
+  std::filesystem::create_directories(src);
+  write_file(src + "/CMakeLists.txt",
+             "cmake_minimum_required(VERSION 3.25)\nproject(bad NONE)\nenable_testing()\n"
+             "add_executable(procpool::cli IMPORTED)\nadd_executable(t IMPORTED)\n"
+             "include(\"" PROCPOOL_SOURCE_DIR
+             "/cmake/ProcpoolGtest.cmake\")\n"
+             "procpool_add_gtest(t BATCH lots)\n");
+  EXPECT_NE(sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
+  EXPECT_NE(read_file(dir_.file("bad.log")).find("BATCH must be a positive number or auto"),
             std::string::npos)
       << read_file(dir_.file("bad.log"));
 }

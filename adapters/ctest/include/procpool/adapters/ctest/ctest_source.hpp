@@ -36,6 +36,13 @@ struct CtestSuite {
   std::vector<std::string> unsupported;  // property names procpool does not honour, sorted
 };
 
+// Marks a test that runs one GoogleTest case (as gtest_discover_tests and gtest_add_tests register
+// them: a single `--gtest_filter=Suite.Name`) and whose verdict CTest decides by exit code alone
+// (or gtest's skip line) as batchable: tests with the same program, other arguments,
+// environment, directory and timeout may share a process under --batch. Tests with their own
+// pass/fail patterns, WILL_FAIL, SKIP_RETURN_CODE, RUN_SERIAL or resource locks stay alone.
+void mark_batchable_gtest(CtestTest& test);
+
 // The properties procpool honours, as CTest does.
 const std::vector<std::string>& supported_properties();
 

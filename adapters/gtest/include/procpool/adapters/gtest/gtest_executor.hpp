@@ -31,6 +31,9 @@ struct GtestExecutorOptions {
   std::string results_dir;  // gtest's small per-attempt result files (best on a tmpfs)
   bool keep_tmp = false;    // keep each test's TEST_TMPDIR after it ran
   std::chrono::milliseconds test_timeout{0};  // in a batch, per test (zero: none)
+  // CTest's judgement for a test that ends the process halfway: its exit code decides (exit(0)
+  // passes, as `ctest` would say running it alone), not gtest's premature-exit file.
+  bool exit_code_decides = false;
 };
 
 class GtestExecutor final : public schedule::Executor {

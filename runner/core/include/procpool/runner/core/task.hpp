@@ -40,6 +40,8 @@ struct TaskSpec {
   // Tests with the same non-empty group may share one process (`--batch`): same program, same
   // arguments apart from the test selection, same environment and directory. Set by the source.
   std::string batch_group;
+  // The name the program knows the test by in a batch (gtest: "Suite.Name" for --gtest_filter).
+  std::string batch_member;
   // The batch the plan put this test in (0: none, it runs alone). Set by the plan.
   std::uint64_t batch = 0;
 };

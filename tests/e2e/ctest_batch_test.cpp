@@ -1,0 +1,70 @@
+// procpool ctest --batch on a tree gtest_discover_tests registered: GoogleTest cases share
+// processes, and every test still gets the verdict real `ctest` gives it (read from ctest's own
+// JUnit output, run here on the same tree).
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+class CtestBatch : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    const std::string configure =
+        "cmake -G Ninja -S '" + std::string(CTEST_GTEST_PROJECT) + "' -B '" + dir_.file("build") +
+        "' -DFIXTURE='" FIXTURE_BATCH "' > '" + dir_.file("cmake.log") + "' 2>&1";
+    ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
+  }
+  std::map<std::string, std::string> procpool_verdicts() {
+    std::map<std::string, std::string> v;
+    const auto doc = nlohmann::json::parse(read_file(dir_.file("report.json")));
+    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
+    return v;
+  }
+  // ctest's own verdicts: passed, failed or skipped per test, from --output-junit.
+  std::map<std::string, std::string> ctest_verdicts() {
+    const std::string command = "cd '" + dir_.file("build") + "' && ctest -j2 --output-junit '" +
+                                dir_.file("ctest.xml") + "' > '" + dir_.file("ctest.log") +
+                                "' 2>&1";
+    (void)std::system(command.c_str());
+    const std::string xml = read_file(dir_.file("ctest.xml"));
+    std::map<std::string, std::string> v;
+    const std::regex testcase(R"re(<testcase name="([^"]+)"[^>]*status="([a-z]+)")re");
+    for (std::sregex_iterator it(xml.begin(), xml.end(), testcase), end; it != end; ++it) {
+      const std::string status = (*it)[2];
+      v[(*it)[1]] = status == "run" ? "passed" : status == "fail" ? "failed" : "skipped";
+    }
+    return v;
+  }
+  TempDir dir_;
+};
+
+TEST_F(CtestBatch, BatchedGtestCasesGetTheVerdictsCtestGivesThem) {
+  const auto expected = ctest_verdicts();
+  ASSERT_EQ(expected.size(), 19u) << read_file(dir_.file("ctest.log"));
+  auto r = run_procpool({"ctest", "--build-dir", dir_.file("build"), "--history",
+                         dir_.file("history.json"), "--json", dir_.file("report.json"), "--batch",
+                         "100"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto got = procpool_verdicts();
+  ASSERT_EQ(got.size(), expected.size());
+  for (const auto& [name, verdict] : expected) {
+    std::string mine = got.at(name);
+    if (mine == "crashed") mine = "failed";  // ctest says "Failed" for a SEGFAULT too
+    if (mine == "order_dependent") mine = "passed";
+    EXPECT_EQ(mine, verdict) << name;
+  }
+  // Batches really ran: a failing case was confirmed alone after failing in one.
+  EXPECT_NE(r.out.find("[ CONFIRM  ] Batch.Segv"), std::string::npos) << r.out;
+  EXPECT_EQ(got.at("Victim.FailsAfterPolluter"), "order_dependent");
+}
+
+}  // namespace
+}  // namespace procpool::testing
