@@ -191,7 +191,8 @@ void GtestExecutor::finish_batch(BatchRun& run, const AttemptResult& process,
   }
   // Every test passed, yet the program failed: a global set-up or tear-down failure, which alone
   // each of them would show too.
-  if (exited && ended.exit_code != 0 && !any_failed) {
+  const bool whole_batch_failed = exited && ended.exit_code != 0 && !any_failed;
+  if (whole_batch_failed) {
     for (auto& [i, result] : results) {
       if (result.outcome.kind != OutcomeKind::passed) continue;
       result.outcome.kind = OutcomeKind::failed;
@@ -200,7 +201,9 @@ void GtestExecutor::finish_batch(BatchRun& run, const AttemptResult& process,
                                "): a global set-up or tear-down failure?";
     }
   }
-  for (auto& [i, result] : results) run.callbacks.member_done(i, std::move(result));
+  for (auto& [i, result] : results) {
+    run.callbacks.member_done(i, std::move(result), whole_batch_failed);
+  }
   // The rest go back: as a batch again when a test took the blame for the end (crash split);
   // alone when nothing did (the batch died before or between tests, or the program skipped
   // them), so no batch can fail the same way for ever. A stopped run does not start them again.

@@ -113,12 +113,14 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
     emit(&Reporter::on_task_started, TaskStarted{index, &task, attempt, slot});
     began->push_back(task.test ? task.test->full_name() : task.name);
   };
-  callbacks.member_done = [this, members, began](std::size_t member, AttemptResult result) {
+  callbacks.member_done = [this, members, began](std::size_t member, AttemptResult result,
+                                                 bool whole_batch_failed) {
     const std::size_t index = members.at(member);
     const TaskSpec& task = tasks_->get(index);
     std::vector<std::string> before = *began;
     const std::string name = task.test ? task.test->full_name() : task.name;
     before.erase(std::find(before.begin(), before.end(), name), before.end());
+    states_[index].order_blamed = !whole_batch_failed;
     settle(index, std::move(result), &before);
     fill_slots();
   };
@@ -204,7 +206,8 @@ void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
   TaskState& state = states_[index];
   const OutcomeKind kind = result.outcome.kind;
   const bool flaky = kind == OutcomeKind::passed && state.failed_before;
-  const bool order_dependent = kind == OutcomeKind::passed && !flaky && state.confirmations > 0;
+  const bool order_dependent =
+      kind == OutcomeKind::passed && !flaky && state.confirmations > 0 && state.order_blamed;
   if (order_dependent) ++summary_.order_dependent;
   if (kind == OutcomeKind::passed)
     ++summary_.passed;

@@ -109,6 +109,20 @@ TEST_F(GtestBatch, ABatchThatHangsBeforeItsFirstTestGivesEveryTestAVerdict) {
   for (const auto& [name, verdict] : v) EXPECT_EQ(verdict, "timed_out") << name;
 }
 
+TEST_F(GtestBatch, AFailingGlobalTearDownIsBlamedOnNoTestsOrder) {
+  // Alone, only Batch.Pass2 makes the program fail; in a batch every test "passed" and the
+  // program failed: each is confirmed alone, and the others are plain passes, not
+  // order-dependent (the tests before them did not make them fail).
+  auto r = run({"--batch", "1000", kBatch, "--filter", "Batch.Pass*"},
+               {.env = {"FIXTURE_TEARDOWN_FAILS_AFTER_PASS2=1"}});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto v = verdicts();
+  ASSERT_EQ(v.size(), 6u);
+  for (const auto& [name, verdict] : v) {
+    EXPECT_EQ(verdict, name == "Batch.Pass2" ? "failed" : "passed") << name;
+  }
+}
+
 TEST_F(GtestBatch, EachTestGetsItsOwnOutputSlice) {
   auto r = run({"--batch", "1000", "--log-dir", dir_.file("logs"), kBatch, "--filter",
                 "Batch.Pass*:Batch.Fail"});

@@ -57,6 +57,7 @@ class Scheduler {
     bool alone = false;       // no more batches for it: it runs in a process of its own
     bool confirming = false;  // failed in a batch; its next attempt (alone) confirms that
     unsigned confirmations = 0;
+    bool order_blamed = true;  // its batch failure came from its own test, not the whole batch
     std::vector<std::string> ran_before;  // its batch's tests that ran before it failed there
   };
 
