@@ -9,7 +9,9 @@
 #     compared with per-test verdicts, test by test.
 # Targets (issue 12): batch auto <= 0.1x the floor and <= 1.0x serial; with crashes <= 0.2x the
 # floor and every verdict as alone; per-test mode <= 0.85x the floor.
-#   benchmarks/gtest_batch.sh [--rounds N] [--build DIR]
+#   benchmarks/gtest_batch.sh [--rounds N] [--build DIR] [--binary GTEST_PROGRAM]
+# --binary measures another suite instead (e.g. googletest's own gtest_unittest, built from
+# /usr/src/googletest with -Dgtest_build_tests=ON); the crashing round needs fixture_many.
 set -euo pipefail
 rounds=5
 build=$(cd "$(dirname "$0")/.." && pwd)/build
@@ -17,11 +19,12 @@ while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
+    --binary) binary=$2; shift 2 ;;
     *) echo "gtest_batch.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 pp=$build/procpool
-bin=$build/tests/fixture_many
+bin=${binary:-$build/tests/fixture_many}
 for f in "$pp" "$bin"; do
   [ -x "$f" ] || { echo "gtest_batch.sh: missing $f (build first)" >&2; exit 2; }
 done
@@ -38,7 +41,8 @@ ratio() { echo "$1 / $2" | bc -l; }
 n=$(wc -l < "$work/tests")
 pp_gtest() { "$pp" gtest -j2 --no-progress "$@"; }
 
-for mode in clean crashing; do
+modes="clean crashing"; [ -n "${binary:-}" ] && modes=clean
+for mode in $modes; do
   if [ $mode = crashing ]; then export FIXTURE_CRASH_EVERY=50; else unset FIXTURE_CRASH_EVERY; fi
   history=$work/$mode.history.json
   pp_gtest --history "$history" "$bin" > /dev/null || true  # warm the history
@@ -53,7 +57,7 @@ for mode in clean crashing; do
   # xargs gives up at the first command killed by a signal: the floor is the clean suite's.
   [ $mode = clean ] && x=$(echo "${t[xargs]}" | median)
   p=$(echo "${t[pertest]}" | median); b=$(echo "${t[batch]}" | median)
-  echo "== fixture_many, $n tests, $mode$([ $mode = crashing ] && echo ' (a crash every 50 tests)')"
+  echo "== ${bin##*/}, $n tests, $mode$([ $mode = crashing ] && echo ' (a crash every 50 tests)')"
   printf "  serial in one process %.3f s | xargs floor (clean suite) %.3f s | procpool per test %.3f s | procpool --batch auto %.3f s\n" \
     "$s" "$x" "$p" "$b"
   printf "  batch/floor %.3fx | batch/serial %.2fx | per-test/floor %.2fx\n" \
