@@ -127,7 +127,8 @@ TEST_F(GtestBatch, EachTestGetsItsOwnOutputSlice) {
   auto r = run({"--batch", "1000", "--log-dir", dir_.file("logs"), kBatch, "--filter",
                 "Batch.Pass*:Batch.Fail"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  for (const auto& task : report()["tasks"]) {
+  const auto doc = report();  // not `: report()["tasks"]`: that would dangle
+  for (const auto& task : doc["tasks"]) {
     if (task["name"] != "Batch.Fail") continue;
     ASSERT_TRUE(task["log"].is_string());
     const std::string log = read_file(task["log"]);
