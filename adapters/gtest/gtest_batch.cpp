@@ -126,8 +126,13 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
     running_specs_.erase(id);
     run->timer.cancel();
     run->stop = nullptr;
-    finish_batch(*run, process, read_file_if_present(files.result), file_exists(files.premature));
+    const auto json = read_file_if_present(files.result);
+    const bool premature = file_exists(files.premature);
+    // Emptied before the scheduler hears of the end: it may start the next batch in this slot
+    // (and so in this TEST_TMPDIR) at once. (Found on leveldb: the next batch's databases were
+    // deleted under it.)
     clean_up(files);
+    finish_batch(*run, process, json, premature);
   };
   inner_.start(inner_launch, std::move(inner));
 }

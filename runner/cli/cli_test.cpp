@@ -8,6 +8,7 @@
 
 #include "app.hpp"
 #include "exit_codes.hpp"
+#include "gtest_command.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
 #include "test_run.hpp"
@@ -214,6 +215,30 @@ TEST(PlanRequest, TakesTheBatchSizeAndRefusesABadOne) {
     ASSERT_FALSE(refused) << bad;
     EXPECT_NE(refused.error().find("--batch"), std::string::npos) << refused.error();
   }
+}
+
+}  // namespace
+}  // namespace procpool::cli
+
+namespace procpool::cli {
+namespace {
+
+TEST(GtestSelectionFlags, AFilterAfterTheDashesBecomesTheFilterNotAnExtraArgument) {
+  GtestOptions o;
+  o.extra_args = {"--gtest_filter=A.*", "--gtest_also_run_disabled_tests", "--gtest_brief=1"};
+  ASSERT_TRUE(absorb_selection_flags(o));
+  EXPECT_EQ(o.filter, "A.*");
+  EXPECT_TRUE(o.also_run_disabled);
+  EXPECT_EQ(o.extra_args, std::vector<std::string>{"--gtest_brief=1"});
+}
+
+TEST(GtestSelectionFlags, TwoDifferentFiltersAreAUsageError) {
+  GtestOptions o;
+  o.filter = "B.*";
+  o.extra_args = {"--gtest_filter=A.*"};
+  const auto absorbed = absorb_selection_flags(o);
+  ASSERT_FALSE(absorbed);
+  EXPECT_NE(absorbed.error().find("two filters"), std::string::npos);
 }
 
 }  // namespace

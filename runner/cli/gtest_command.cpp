@@ -62,7 +62,33 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
   return cmd;
 }
 
-int run_gtest_command(const GtestOptions& o) {
+Result<void> absorb_selection_flags(GtestOptions& o) {
+  std::vector<std::string> kept;
+  for (const auto& arg : o.extra_args) {
+    if (arg.rfind("--gtest_filter=", 0) == 0) {
+      const std::string filter = arg.substr(std::string("--gtest_filter=").size());
+      if (!o.filter.empty() && o.filter != filter) {
+        return fail("two filters: --filter " + o.filter + " and " + arg +
+                    " after --; give one (procpool runs each test with its own filter)");
+      }
+      o.filter = filter;
+    } else if (arg == "--gtest_also_run_disabled_tests" ||
+               arg == "--gtest_also_run_disabled_tests=1") {
+      o.also_run_disabled = true;
+    } else {
+      kept.push_back(arg);
+    }
+  }
+  o.extra_args = std::move(kept);
+  return {};
+}
+
+int run_gtest_command(const GtestOptions& options) {
+  GtestOptions o = options;
+  if (auto absorbed = absorb_selection_flags(o); !absorbed) {
+    std::fprintf(stderr, "procpool gtest: %s\n", absorbed.error().c_str());
+    return exit_usage;
+  }
   auto temp = make_temp_directory("procpool-gtest");
   if (!temp) {
     std::fprintf(stderr, "procpool gtest: %s\n", temp.failure().text().c_str());

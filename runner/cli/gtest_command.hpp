@@ -24,4 +24,9 @@ struct GtestOptions {
 CLI::App* add_gtest_command(CLI::App& app, GtestOptions& options);
 int run_gtest_command(const GtestOptions& options);
 
+// gtest's own selection flags given after `--` (`--gtest_filter=F`,
+// `--gtest_also_run_disabled_tests`) become --filter and --also-run-disabled-tests: passed on as
+// they are, they would override the per-test filter and run every test in every process.
+Result<void> absorb_selection_flags(GtestOptions& options);
+
 }  // namespace procpool::cli

@@ -20,7 +20,7 @@ TEST_F(GtestBatch, EveryBatchedVerdictIsTheVerdictAloneForSeveralBatchSizes) {
   auto alone_run = run({"--timeout", "1", kBatch, "--filter", kAllButBrittle});
   ASSERT_EQ(alone_run.exit_code, 1) << alone_run.err;
   const auto alone = verdicts();
-  ASSERT_EQ(alone.size(), 19u);
+  ASSERT_EQ(alone.size(), 23u);
   EXPECT_EQ(alone.at("Batch.Segv"), "crashed");
   EXPECT_EQ(alone.at("Batch.ExitZero"), "failed");
   EXPECT_EQ(alone.at("Hang.Forever"), "timed_out");
@@ -121,6 +121,14 @@ TEST_F(GtestBatch, AFailingGlobalTearDownIsBlamedOnNoTestsOrder) {
   for (const auto& [name, verdict] : v) {
     EXPECT_EQ(verdict, name == "Batch.Pass2" ? "failed" : "passed") << name;
   }
+}
+
+TEST_F(GtestBatch, TheNextBatchInASlotKeepsItsTemporaryDirectory) {
+  // One job, batches of two: the second batch starts in the slot (and TEST_TMPDIR) the first
+  // just left, which must be emptied before, not while, it runs.
+  auto r = run({"-j", "1", "--batch", "2", kBatch, "--filter", "KeepsTmp.*"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  for (const auto& [name, verdict] : verdicts()) EXPECT_EQ(verdict, "passed") << name;
 }
 
 TEST_F(GtestBatch, EachTestGetsItsOwnOutputSlice) {

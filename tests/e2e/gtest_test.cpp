@@ -247,3 +247,22 @@ TEST_F(GtestRun, BadOptionsAreUsageErrors) {
 
 }  // namespace
 }  // namespace procpool::testing
+
+namespace procpool::testing {
+namespace {
+
+TEST_F(GtestRun, AGtestFilterAfterTheDashesSelectsTestsInsteadOfJoiningEveryProcess) {
+  // Passed on as it was, the filter overrode each process's own: Pass.One's process also ran
+  // Fail.Assertion and failed.
+  auto r = run({kMixed, "--", "--gtest_filter=Pass.One:Fail.Assertion"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto v = verdicts();
+  EXPECT_EQ(v, (std::map<std::string, std::string>{{"Pass.One", "passed"},
+                                                   {"Fail.Assertion", "failed"}}));
+  auto both = run({"--filter", "Pass.*", kMixed, "--", "--gtest_filter=Fail.*"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  EXPECT_NE(both.err.find("two filters"), std::string::npos) << both.err;
+}
+
+}  // namespace
+}  // namespace procpool::testing
