@@ -31,9 +31,8 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-now() { date +%s.%N; }
-elapsed() { local s; s=$(now); "$@" > /dev/null 2>&1 || true; echo "$(now) - $s" | bc -l; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=timing.sh
+source "$(dirname "$0")/timing.sh"
 ratio() { echo "$1 / $2" | bc -l; }
 
 "$bin" --gtest_list_tests | awk '/^[^ ]/ { s = $1; next } /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print s $0 }' \

@@ -53,7 +53,8 @@ for round in $(seq "$rounds"); do
   echo "$line"
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=timing.sh
+source "$(dirname "$0")/timing.sh"
 p=$(echo "${rates[procpool]}" | median)
 x=$(echo "${rates[xargs]}" | median)
 g=$(echo "${rates[parallel]}" | median)

@@ -68,21 +68,27 @@ void BatchStream::feed_stderr(std::string_view bytes) {
   if (running_) tests_[*running_].err->append(bytes);
 }
 
+std::optional<OutcomeKind> BatchStream::ends(std::string_view line, std::size_t member) const {
+  for (const auto& [marker, verdict] :
+       {std::pair{kOk, OutcomeKind::passed}, std::pair{kFailed, OutcomeKind::failed},
+        std::pair{kSkipped, OutcomeKind::skipped}}) {
+    auto name = name_after(line, marker);
+    if (!name) continue;
+    const auto found = by_name_.find(std::string(*name));
+    if (found != by_name_.end() && found->second == member) return verdict;
+  }
+  return std::nullopt;
+}
+
 void BatchStream::on_line(std::string_view line, Clock::time_point now,
                           std::vector<Event>& events) {
   if (!running_) {
     // gtest's own end line is the last one before the next test starts: one printed by the test
     // itself came earlier and is overruled. (The summary's lines carry no time: not end lines.)
     if (last_ended_ && line.find(" ms)") != std::string_view::npos) {
-      Test& last = tests_[*last_ended_];
-      for (const auto& [marker, verdict] :
-           {std::pair{kOk, OutcomeKind::passed}, std::pair{kFailed, OutcomeKind::failed},
-            std::pair{kSkipped, OutcomeKind::skipped}}) {
-        auto name = name_after(line, marker);
-        if (!name) continue;
-        const auto found = by_name_.find(std::string(*name));
-        if (found == by_name_.end() || found->second != *last_ended_) continue;
-        last.verdict = verdict;
+      if (auto verdict = ends(line, *last_ended_)) {
+        Test& last = tests_[*last_ended_];
+        last.verdict = *verdict;
         last.finished = now;
         last.out->append(line);
         return;
@@ -105,20 +111,13 @@ void BatchStream::on_line(std::string_view line, Clock::time_point now,
   }
   Test& test = tests_[*running_];
   test.out->append(line);
-  for (const auto& [marker, verdict] :
-       {std::pair{kOk, OutcomeKind::passed}, std::pair{kFailed, OutcomeKind::failed},
-        std::pair{kSkipped, OutcomeKind::skipped}}) {
-    auto name = name_after(line, marker);
-    if (!name) continue;
-    const auto found = by_name_.find(std::string(*name));
-    if (found == by_name_.end() || found->second != *running_) continue;
+  if (auto verdict = ends(line, *running_)) {
     test.ended = true;
-    test.verdict = verdict;
+    test.verdict = *verdict;
     test.finished = now;
-    events.push_back({Event::Kind::ended, *running_, verdict});
+    events.push_back({Event::Kind::ended, *running_, *verdict});
     last_ended_ = running_;
     running_.reset();
-    return;
   }
 }
 

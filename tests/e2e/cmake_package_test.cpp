@@ -15,6 +15,20 @@ class CmakePackage : public CliTest {
     const int status = std::system(("(" + command + ") > '" + dir_.file(log) + "' 2>&1").c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
+  // Configures a project that calls procpool_add_gtest as `calls` do; expects it to fail with
+  // `message`.
+  void expect_configure_error(const std::string& calls, const std::string& message) {
+    const std::string src = dir_.file("bad");
+    std::filesystem::create_directories(src);
+    write_file(src + "/CMakeLists.txt",
+               "cmake_minimum_required(VERSION 3.25)\nproject(bad NONE)\nenable_testing()\n"
+               "add_executable(procpool::cli IMPORTED)\ninclude(\"" PROCPOOL_SOURCE_DIR
+               "/cmake/ProcpoolGtest.cmake\")\n" +
+                   calls);
+    EXPECT_NE(sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
+    EXPECT_NE(read_file(dir_.file("bad.log")).find(message), std::string::npos)
+        << read_file(dir_.file("bad.log"));
+  }
   TempDir dir_;
 };
 
@@ -56,33 +70,13 @@ TEST_F(CmakePackage, AConsumerFindsItAndRunsItsGtestsThroughProcpoolUnderCtest) 
 }
 
 TEST_F(CmakePackage, ProcpoolAddGtestRejectsBadArguments) {
-  const std::string src = dir_.file("bad");
-  std::filesystem::create_directories(src);
-  write_file(src + "/CMakeLists.txt",
-             "cmake_minimum_required(VERSION 3.25)\nproject(bad NONE)\nenable_testing()\n"
-             "add_executable(procpool::cli IMPORTED)\n"
-             "include(\"" PROCPOOL_SOURCE_DIR
-             "/cmake/ProcpoolGtest.cmake\")\n"
-             "procpool_add_gtest(no_such_target)\n");
-  EXPECT_NE(sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
-  EXPECT_NE(read_file(dir_.file("bad.log")).find("no target named 'no_such_target'"),
-            std::string::npos)
-      << read_file(dir_.file("bad.log"));
+  expect_configure_error("procpool_add_gtest(no_such_target)\n",
+                         "no target named 'no_such_target'");
 }
 
 TEST_F(CmakePackage, ProcpoolAddGtestRejectsABadBatchSize) {
-  const std::string src = dir_.file("bad");
-  std::filesystem::create_directories(src);
-  write_file(src + "/CMakeLists.txt",
-             "cmake_minimum_required(VERSION 3.25)\nproject(bad NONE)\nenable_testing()\n"
-             "add_executable(procpool::cli IMPORTED)\nadd_executable(t IMPORTED)\n"
-             "include(\"" PROCPOOL_SOURCE_DIR
-             "/cmake/ProcpoolGtest.cmake\")\n"
-             "procpool_add_gtest(t BATCH lots)\n");
-  EXPECT_NE(sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b'", "bad.log"), 0);
-  EXPECT_NE(read_file(dir_.file("bad.log")).find("BATCH must be a positive number or auto"),
-            std::string::npos)
-      << read_file(dir_.file("bad.log"));
+  expect_configure_error("add_executable(t IMPORTED)\nprocpool_add_gtest(t BATCH lots)\n",
+                         "BATCH must be a positive number or auto");
 }
 
 }  // namespace

@@ -68,6 +68,8 @@ class BatchStream {
     std::shared_ptr<Capture> err;
   };
   void on_line(std::string_view line, Clock::time_point now, std::vector<Event>& events);
+  // The verdict when `line` is an end line naming `member`.
+  std::optional<OutcomeKind> ends(std::string_view line, std::size_t member) const;
 
   std::vector<Test> tests_;
   std::unordered_map<std::string, std::size_t> by_name_;
