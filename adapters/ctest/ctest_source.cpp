@@ -102,14 +102,41 @@ std::string clamp_json_numbers(std::string_view text) {
   return out;
 }
 
-Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir) {
-  CtestSuite suite;
+namespace {
+
+bool is_test_list(const nlohmann::json& doc) {
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("tests") || !doc["tests"].is_array())
+    return false;
+  const auto kind = doc.find("kind");
+  return kind != doc.end() && kind->is_string() && *kind == "ctestInfo";
+}
+
+// The json-v1 document in ctest's output. Usually the output is just that; a tree whose
+// CTestCustom.cmake sets CTEST_CUSTOM_PRE_TEST prints that command's output first, so the
+// document is looked for at each line that starts with '{'.
+nlohmann::json find_test_list(std::string_view text) {
   // CTest writes an infinite TIMEOUT (1e400 in a CMakeLists) as 1e+9999, which no JSON parser
   // takes: read numbers beyond a double as the largest double.
-  const auto doc =
-      nlohmann::json::parse(clamp_json_numbers(text), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object() || doc.value("kind", "") != "ctestInfo" ||
-      !doc.contains("tests") || !doc["tests"].is_array()) {
+  const std::string clamped = clamp_json_numbers(text);
+  auto doc = nlohmann::json::parse(clamped, nullptr, /*allow_exceptions=*/false);
+  if (is_test_list(doc)) return doc;
+  constexpr int kMostTries = 1000;
+  int tries = 0;
+  for (std::size_t at = clamped.find("\n{"); at != std::string::npos && tries < kMostTries;
+       at = clamped.find("\n{", at + 1), ++tries) {
+    doc = nlohmann::json::parse(clamped.begin() + static_cast<std::ptrdiff_t>(at) + 1,
+                                clamped.end(), nullptr, /*allow_exceptions=*/false);
+    if (is_test_list(doc)) return doc;
+  }
+  return nlohmann::json::value_t::discarded;
+}
+
+}  // namespace
+
+Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir) {
+  CtestSuite suite;
+  const auto doc = find_test_list(text);
+  if (!is_test_list(doc)) {
     return fail("ctest --show-only=json-v1 did not print a test list");
   }
   std::set<std::string> unsupported;

@@ -116,3 +116,25 @@ TEST(BatchableGtest, TestsThatNeedTheirOwnOutputOrProcessStayAlone) {
 
 }  // namespace
 }  // namespace procpool::ctest
+
+namespace procpool::ctest {
+namespace {
+
+TEST(ParseCtestJson, FindsTheTestListAfterOtherOutput) {
+  const std::string list = R"({
+  "kind" : "ctestInfo",
+  "tests" : [ { "name" : "t", "command" : [ "/bin/true" ] } ]
+})";
+  for (const std::string& before :
+       {std::string("pre-test output\n"), std::string("{not json}\nmore\n"),
+        std::string("{\"kind\": \"other\"}\n")}) {
+    const auto suite = parse_ctest_json(before + list, "/b");
+    ASSERT_TRUE(suite) << before << suite.error();
+    ASSERT_EQ(suite->tests.size(), 1u);
+    EXPECT_EQ(suite->tests[0].task.test->name, "t");
+  }
+  EXPECT_FALSE(parse_ctest_json("no list here\n{\"kind\": 5}\n", "/b"));
+}
+
+}  // namespace
+}  // namespace procpool::ctest

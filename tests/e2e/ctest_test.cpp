@@ -85,6 +85,15 @@ TEST_F(CtestRun, SelectionArgumentsArePassedToCtest) {
             (std::map<std::string, std::string>{{"passes", "passed"}, {"pass_regex", "passed"}}));
 }
 
+TEST_F(CtestRun, APreTestCommandPrintingBeforeTheTestListIsNoProblem) {
+  // CTestCustom.cmake's CTEST_CUSTOM_PRE_TEST prints before ctest's json-v1 document.
+  write_file(dir_.file("build/CTestCustom.cmake"),
+             "set(CTEST_CUSTOM_PRE_TEST \"echo {pre-test output}\")\n");
+  auto r = run({"--", "-R", "^passes$"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(verdicts(), (std::map<std::string, std::string>{{"passes", "passed"}}));
+}
+
 TEST_F(CtestRun, ANonBuildDirectoryIsAUsageError) {
   auto r = run_procpool({"ctest", "--build-dir", dir_.path()});
   EXPECT_EQ(r.exit_code, 2);
