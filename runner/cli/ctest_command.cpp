@@ -1,5 +1,6 @@
 #include "ctest_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -8,7 +9,9 @@
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
+#include "procpool/runner/core/fd_io.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
+#include "procpool/runner/process/child.hpp"
 #include "stop_signals.hpp"
 
 namespace procpool::cli {
@@ -48,6 +51,46 @@ CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
   return cmd;
 }
 
+namespace {
+
+// `-N` / `--show-only` among ctest's arguments: list, run nothing. ctest itself prints the list,
+// so it reads exactly as `ctest -N` does.
+bool only_listing(const std::vector<std::string>& args) {
+  return std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+    return arg == "-N" || arg == "--show-only" || arg.rfind("--show-only=", 0) == 0;
+  });
+}
+
+int list_with_ctest(const std::string& build_dir, const std::vector<std::string>& args) {
+  process::SpawnRequest request;
+  request.argv = {"ctest"};
+  request.argv.insert(request.argv.end(), args.begin(), args.end());
+  request.working_dir = build_dir;
+  boost::asio::io_context io(1);
+  AttemptResult ended;
+  bool finished = false;
+  auto child = process::Child::start(io, request, process::ChildOptions{}, [&](AttemptResult r) {
+    ended = std::move(r);
+    finished = true;
+  });
+  run_phase(
+      io, [&] { return finished; },
+      [&] { child->stop(StopPolicy::immediate(), OutcomeKind::cancelled); });
+  while (!finished && io.run_one() > 0) {
+  }
+  ended.out->for_each_chunk([](std::string_view bytes) { write_all(1, bytes); });
+  ended.err->for_each_chunk([](std::string_view bytes) { write_all(2, bytes); });
+  const Outcome& outcome = ended.outcome;
+  if (outcome.kind == OutcomeKind::failed_to_start) {
+    std::fprintf(stderr, "procpool ctest: cannot run ctest: %s\n", outcome.error.c_str());
+    return exit_usage;
+  }
+  if (outcome.kind == OutcomeKind::cancelled) return exit_interrupted;
+  return outcome.kind == OutcomeKind::passed ? exit_ok : exit_task_failed;
+}
+
+}  // namespace
+
 int run_ctest_command(const CtestOptions& o) {
   std::error_code ec;
   const std::string build_dir = std::filesystem::canonical(o.build_dir, ec).string();
@@ -56,6 +99,7 @@ int run_ctest_command(const CtestOptions& o) {
                  o.build_dir.c_str());
     return exit_usage;
   }
+  if (only_listing(o.selection_args)) return list_with_ctest(build_dir, o.selection_args);
   boost::asio::io_context io(1);
   Result<ctest::CtestSuite> listed = fail("the run was interrupted before ctest listed its tests");
   bool listing_done = false;

@@ -94,6 +94,17 @@ TEST_F(CtestRun, APreTestCommandPrintingBeforeTheTestListIsNoProblem) {
   EXPECT_EQ(verdicts(), (std::map<std::string, std::string>{{"passes", "passed"}}));
 }
 
+TEST_F(CtestRun, DashNListsAsCtestDoesAndRunsNothing) {
+  const std::string command = "cd '" + dir_.file("build") + "' && ctest -N -R pass > '" +
+                              dir_.file("ctest-n.txt") + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  auto r = run({"--", "-N", "-R", "pass"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, read_file(dir_.file("ctest-n.txt")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("wd/counter"))) << "nothing ran";
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("report.json"))) << "no run, no report";
+}
+
 TEST_F(CtestRun, ANonBuildDirectoryIsAUsageError) {
   auto r = run_procpool({"ctest", "--build-dir", dir_.path()});
   EXPECT_EQ(r.exit_code, 2);
