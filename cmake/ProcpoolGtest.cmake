@@ -28,7 +28,8 @@ function(procpool_add_gtest target)
   if(DEFINED arg_BATCH AND NOT arg_BATCH MATCHES "^([1-9][0-9]*|auto)$")
     message(FATAL_ERROR "procpool_add_gtest(${target}): BATCH must be a positive number or auto, got '${arg_BATCH}'")
   endif()
-  set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/procpool)
+  # One place for every report, wherever the call is: ${CMAKE_BINARY_DIR}/procpool/<name>.xml.
+  set(out_dir ${CMAKE_BINARY_DIR}/procpool)
   file(MAKE_DIRECTORY ${out_dir})
 
   foreach(k RANGE 1 ${arg_SHARDS})

@@ -69,6 +69,29 @@ TEST_F(CmakePackage, AConsumerFindsItAndRunsItsGtestsThroughProcpoolUnderCtest) 
   EXPECT_NE(read_file(dir_.file("tool.log")).find("echo beta -> exit 0: beta"), std::string::npos);
 }
 
+TEST_F(CmakePackage, JunitGoesToTheTopBuildDirectoryEvenFromASubdirectory) {
+  const std::string src = dir_.file("nested");
+  std::filesystem::create_directories(src + "/sub");
+  write_file(src + "/CMakeLists.txt",
+             "cmake_minimum_required(VERSION 3.25)\nproject(nested NONE)\nenable_testing()\n"
+             "add_executable(procpool::cli IMPORTED GLOBAL)\n"
+             "set_target_properties(procpool::cli PROPERTIES IMPORTED_LOCATION /bin/true)\n"
+             "include(\"" PROCPOOL_SOURCE_DIR
+             "/cmake/ProcpoolGtest.cmake\")\n"
+             "add_subdirectory(sub)\n");
+  write_file(src + "/sub/CMakeLists.txt",
+             "add_executable(t IMPORTED)\n"
+             "set_target_properties(t PROPERTIES IMPORTED_LOCATION /bin/true)\n"
+             "procpool_add_gtest(t)\n");
+  ASSERT_EQ(sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b'", "nested.log"), 0)
+      << read_file(dir_.file("nested.log"));
+  ASSERT_EQ(sh("cd '" + src + "/b' && ctest --show-only=json-v1", "tests.json"), 0);
+  const std::string tests = read_file(dir_.file("tests.json"));
+  EXPECT_NE(tests.find("\"" + src + "/b/procpool/t.xml\""), std::string::npos)
+      << "the README's <build>/procpool/<test>.xml\n"
+      << tests;
+}
+
 TEST_F(CmakePackage, ProcpoolAddGtestRejectsBadArguments) {
   expect_configure_error("procpool_add_gtest(no_such_target)\n",
                          "no target named 'no_such_target'");
