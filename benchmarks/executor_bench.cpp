@@ -42,7 +42,7 @@ void run_batch(benchmark::State& state, const std::string& executor, Workload wo
 }
 
 void register_all() {
-  for (const std::string executor : all_executors()) {
+  for (const std::string& executor : all_executors()) {
     benchmark::RegisterBenchmark(
         ("noop/" + executor).c_str(),
         [executor](benchmark::State& s) { run_batch(s, executor, Workload::noop, "0"); })

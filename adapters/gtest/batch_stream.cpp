@@ -1,25 +1,13 @@
 #include "procpool/adapters/gtest/batch_stream.hpp"
 
+#include "console_markers.hpp"
+
 namespace procpool::gtest {
 namespace {
 
-constexpr std::string_view kRun = "[ RUN      ] ";
-constexpr std::string_view kOk = "[       OK ] ";
-constexpr std::string_view kFailed = "[  FAILED  ] ";
-constexpr std::string_view kSkipped = "[  SKIPPED ] ";
 // A line longer than this without a newline is passed on as it is: no marker is that far in,
 // and holding it would let one endless line cost unbounded memory.
 constexpr std::size_t kLongestLine = 64 * 1024;
-
-// The test name after `marker` in `line`, if the marker is there. Test names hold no spaces or
-// commas: the name ends at " (12 ms)" or ", where GetParam() = ...".
-std::optional<std::string_view> name_after(std::string_view line, std::string_view marker) {
-  const auto at = line.find(marker);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string_view rest = line.substr(at + marker.size());
-  const auto end = rest.find_first_of(" ,\r\n");
-  return rest.substr(0, end);
-}
 
 }  // namespace
 
@@ -70,8 +58,8 @@ void BatchStream::feed_stderr(std::string_view bytes) {
 
 std::optional<OutcomeKind> BatchStream::ends(std::string_view line, std::size_t member) const {
   for (const auto& [marker, verdict] :
-       {std::pair{kOk, OutcomeKind::passed}, std::pair{kFailed, OutcomeKind::failed},
-        std::pair{kSkipped, OutcomeKind::skipped}}) {
+       {std::pair{kOkMarker, OutcomeKind::passed}, std::pair{kFailedMarker, OutcomeKind::failed},
+        std::pair{kSkippedMarker, OutcomeKind::skipped}}) {
     auto name = name_after(line, marker);
     if (!name) continue;
     const auto found = by_name_.find(std::string(*name));
@@ -94,13 +82,12 @@ void BatchStream::on_line(std::string_view line, Clock::time_point now,
         return;
       }
     }
-    if (auto name = name_after(line, kRun)) {
+    if (auto name = name_after(line, kRunMarker)) {
       const auto found = by_name_.find(std::string(*name));
       if (found != by_name_.end() && !tests_[found->second].started) {
         Test& test = tests_[found->second];
         test.started = true;
         test.began = now;
-        any_started_ = true;
         running_ = found->second;
         last_ended_.reset();
         events.push_back({Event::Kind::started, found->second});

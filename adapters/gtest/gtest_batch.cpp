@@ -60,26 +60,27 @@ std::string failure_text(const Capture& capture) {
 
 // One running batch: its stream, its per-test timer, and what to tell the scheduler.
 struct BatchRun {
-  BatchRun(boost::asio::io_context& io, const schedule::BatchLaunch& launch,
-           std::vector<std::string> names, schedule::BatchCallbacks callbacks)
-      : launch(launch), names(names), stream(names), timer(io), callbacks(std::move(callbacks)) {}
+  BatchRun(boost::asio::io_context& io, std::vector<std::string> names,
+           schedule::BatchCallbacks callbacks)
+      : names(std::move(names)),
+        stream(this->names),
+        timer(io),
+        callbacks(std::move(callbacks)),
+        began_wall(this->names.size()) {}
 
-  schedule::BatchLaunch launch;
-  std::vector<std::string> names;
+  std::vector<std::string> names;  // the members' names, as the program knows them
   BatchStream stream;
   boost::asio::steady_timer timer;
   schedule::BatchCallbacks callbacks;
   schedule::StopAttempt stop;
-  std::vector<WallTime> began_wall;
-  bool timed_out = false;
+  std::vector<WallTime> began_wall;  // when each member's RUN line came
 };
 
 void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
                                 schedule::BatchCallbacks callbacks) {
   std::vector<std::string> names;
   for (const auto& member : launch.members) names.push_back(member_name(member));
-  auto run = std::make_shared<BatchRun>(io_, launch, names, std::move(callbacks));
-  run->began_wall.resize(names.size());
+  auto run = std::make_shared<BatchRun>(io_, std::move(names), std::move(callbacks));
 
   const schedule::Launch& first = launch.members.front();
   const Files files = files_for(first.index, first.attempt, launch.slot);
@@ -98,9 +99,7 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
     if (timeout.count() <= 0) return;
     run->timer.expires_after(timeout);
     run->timer.async_wait([run](boost::system::error_code ec) {
-      if (ec || !run->stop) return;
-      run->timed_out = true;
-      run->stop(OutcomeKind::timed_out);
+      if (!ec && run->stop) run->stop(OutcomeKind::timed_out);
     });
   };
 

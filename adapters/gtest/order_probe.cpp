@@ -2,21 +2,12 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "console_markers.hpp"
 #include "procpool/runner/process/child.hpp"
 
 namespace procpool::gtest {
-namespace {
-
-std::string_view name_after(std::string_view line, std::string_view marker) {
-  std::string_view rest = line.substr(marker.size());
-  return rest.substr(0, rest.find_first_of(" ,\r\n"));
-}
-
-}  // namespace
 
 ProbeRounds parse_probe_output(std::string_view out) {
-  constexpr std::string_view kRun = "[ RUN      ] ", kOk = "[       OK ] ",
-                             kFailed = "[  FAILED  ] ", kSkipped = "[  SKIPPED ] ";
   ProbeRounds result;
   result.rounds.emplace_back();
   std::string running;
@@ -31,14 +22,14 @@ ProbeRounds parse_probe_output(std::string_view out) {
       running.clear();
       continue;
     }
-    if (line.rfind(kRun, 0) == 0) {
-      running = std::string(name_after(line, kRun));
+    if (line.rfind(kRunMarker, 0) == 0) {
+      running = std::string(*name_after(line, kRunMarker));
       continue;
     }
     if (running.empty() || line.find(" ms)") == std::string_view::npos) continue;
-    for (auto [marker, passed] :
-         {std::pair{kOk, true}, std::pair{kSkipped, true}, std::pair{kFailed, false}}) {
-      if (line.rfind(marker, 0) == 0 && name_after(line, marker) == running) {
+    for (auto [marker, passed] : {std::pair{kOkMarker, true}, std::pair{kSkippedMarker, true},
+                                  std::pair{kFailedMarker, false}}) {
+      if (line.rfind(marker, 0) == 0 && *name_after(line, marker) == running) {
         result.rounds.back()[running] = passed;
         running.clear();
         break;

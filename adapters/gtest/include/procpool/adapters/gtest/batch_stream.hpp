@@ -50,7 +50,6 @@ class BatchStream {
   std::optional<std::size_t> running() const { return running_; }
   bool started(std::size_t member) const { return tests_[member].started; }
   bool ended(std::size_t member) const { return tests_[member].ended; }
-  bool any_started() const { return any_started_; }
   OutcomeKind verdict(std::size_t member) const { return tests_[member].verdict; }
   std::chrono::nanoseconds duration(std::size_t member, Clock::time_point now) const;
   // What the member printed: stdout from its RUN line to its end line, stderr meanwhile.
@@ -75,8 +74,7 @@ class BatchStream {
   std::unordered_map<std::string, std::size_t> by_name_;
   std::optional<std::size_t> running_;
   std::optional<std::size_t> last_ended_;  // until the next test starts
-  bool any_started_ = false;
-  std::string partial_;  // an unfinished line
+  std::string partial_;                    // an unfinished line
 };
 
 }  // namespace procpool::gtest

@@ -50,7 +50,6 @@ struct BatchCallbacks {
   // At most once each. `whole_batch_failed`: the member's own test passed but the program failed
   // outside any test (a global tear-down): it failed, but not because of the tests before it.
   std::function<void(std::size_t member, AttemptResult, bool whole_batch_failed)> member_done;
-  std::function<void(std::chrono::milliseconds)> slow;  // optional
   // Exactly once, last: the members that never started. `alone`: run each on its own next (the
   // batch ended without a test to blame, so batching them again could fail the same way).
   std::function<void(std::vector<std::size_t> not_started, bool alone)> done;
