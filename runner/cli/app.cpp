@@ -25,6 +25,7 @@ CommandLine::CommandLine()
   gtest_command_ = add_gtest_command(app_, gtest_);
   ctest_command_ = add_ctest_command(app_, ctest_);
   bench_command_ = add_bench_command(app_, bench_);
+  merge_command_ = add_merge_command(app_, merge_);
 }
 
 std::optional<int> CommandLine::parse(std::vector<std::string> args) {
@@ -55,7 +56,8 @@ std::optional<int> CommandLine::parse(std::vector<std::string> args) {
 }
 
 std::string CommandLine::subcommand() const {
-  for (const CLI::App* command : {run_command_, gtest_command_, ctest_command_, bench_command_}) {
+  for (const CLI::App* command :
+       {run_command_, gtest_command_, ctest_command_, bench_command_, merge_command_}) {
     if (command->parsed()) return command->get_name();
   }
   return {};
@@ -66,6 +68,7 @@ int CommandLine::run() const {
   if (gtest_command_->parsed()) return run_gtest_command(gtest_);
   if (ctest_command_->parsed()) return run_ctest_command(ctest_);
   if (bench_command_->parsed()) return run_bench_command(bench_);
+  if (merge_command_->parsed()) return run_merge_command(merge_);
   return exit_usage;
 }
 

@@ -12,6 +12,7 @@
 #include "bench_command.hpp"
 #include "ctest_command.hpp"
 #include "gtest_command.hpp"
+#include "merge_command.hpp"
 #include "run_command.hpp"
 
 namespace procpool::cli {
@@ -26,7 +27,7 @@ class CommandLine {
   // program (--help, --version, or a usage error, whose message it prints); nothing when the
   // chosen subcommand is ready to run().
   std::optional<int> parse(std::vector<std::string> args);
-  // "run", "gtest", "ctest" or "bench" once parsed.
+  // "run", "gtest", "ctest", "bench" or "merge" once parsed.
   std::string subcommand() const;
   int run() const;
 
@@ -41,8 +42,10 @@ class CommandLine {
   GtestOptions gtest_;
   CtestOptions ctest_;
   BenchOptions bench_;
+  MergeOptions merge_;
   CLI::App* run_command_ = nullptr;
   CLI::App* gtest_command_ = nullptr;
+  CLI::App* merge_command_ = nullptr;
   CLI::App* ctest_command_ = nullptr;
   CLI::App* bench_command_ = nullptr;
 };

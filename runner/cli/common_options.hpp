@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "procpool/runner/core/result.hpp"
+#include "procpool/runner/report/run_description.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
 
@@ -15,11 +16,12 @@ namespace procpool::cli {
 
 // The report files a run can write. Which ones a command offers is its own choice.
 struct ReportOptions {
-  std::string json;         // --json FILE (run, gtest, ctest)
-  std::string junit;        // --junit FILE (gtest, ctest)
-  std::string log_dir;      // --log-dir DIR (gtest, ctest)
-  std::string joblog;       // --joblog FILE (run)
-  std::string results_dir;  // --results DIR (run)
+  std::string json;            // --json FILE (run, gtest, ctest)
+  std::string junit;           // --junit FILE (gtest, ctest)
+  std::string log_dir;         // --log-dir DIR (gtest, ctest)
+  std::string joblog;          // --joblog FILE (run)
+  std::string results_dir;     // --results DIR (run)
+  report::RunDescription run;  // what the --json report says the run was
 };
 
 enum class ReportSet {

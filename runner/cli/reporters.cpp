@@ -57,7 +57,7 @@ Reporters build_reporters(const ReportOptions& o, std::unique_ptr<report::LiveCo
     reporters.owned.push_back(std::move(file));
   };
   if (!o.junit.empty()) add_file(std::make_unique<report::JunitReporter>(o.junit));
-  if (!o.json.empty()) add_file(std::make_unique<report::JsonReporter>(o.json, o.log_dir));
+  if (!o.json.empty()) add_file(std::make_unique<report::JsonReporter>(o.json, o.log_dir, o.run));
   if (!o.log_dir.empty()) add_file(std::make_unique<report::LogDirReporter>(o.log_dir));
   if (!o.joblog.empty()) add_file(std::make_unique<report::JoblogReporter>(o.joblog));
   if (!o.results_dir.empty()) add_file(std::make_unique<report::ResultsDirReporter>(o.results_dir));

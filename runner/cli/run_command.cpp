@@ -137,11 +137,13 @@ int run_run_command(const RunOptions& o) {
 
   boost::asio::io_context io(1);
   schedule::ProcessExecutor executor(io, process_options(o.common));
-  Reporters reporters = build_reporters(
-      o.common.reports, std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{
-                            .keep_order = o.keep_order,
-                            .tag = o.tag,
-                            .progress = want_progress(o.common.no_progress)}));
+  ReportOptions reports = o.common.reports;
+  reports.run.command = "run";
+  Reporters reporters =
+      build_reporters(reports, std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{
+                                   .keep_order = o.keep_order,
+                                   .tag = o.tag,
+                                   .progress = want_progress(o.common.no_progress)}));
 
   SessionResult result = run_session(io, executor, *config, std::move(*tasks), reporters.session);
   for (const auto& message : result.report_errors) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include "exit_codes.hpp"
 #include "procpool/runner/core/jobs.hpp"
@@ -17,8 +18,19 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
   add_common_options(cmd, o.common, ReportSet::tests, "test");
   cmd->add_flag("--fail-on-flaky", o.fail_on_flaky, "exit 1 when a test was flaky");
   cmd->add_option("--repeat", o.repeat, "run every test N times")->check(CLI::PositiveNumber);
-  cmd->add_option("--history", o.history, "durations file")->capture_default_str();
-  cmd->add_option("--shard", o.shard, "run shard K of N (1-based, e.g. 2/3)");
+  cmd->add_option("--history", o.history,
+                  "durations file; a sharded run only reads it (its measurements go to its "
+                  "--json report and --history-out, folded in by procpool merge --history)")
+      ->capture_default_str();
+  cmd->add_option("--history-out", o.history_out,
+                  "write the history as read plus this run's measurements to FILE (what a CI "
+                  "shard hands to procpool merge --history-in)");
+  cmd->add_option("--shard", o.shard,
+                  "run shard K of N (1-based, e.g. 2/3), or 'auto': from the CI's variables "
+                  "(GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, GitLab CI_NODE_INDEX/CI_NODE_TOTAL, "
+                  "Buildkite BUILDKITE_PARALLEL_JOB/_COUNT, CircleCI CIRCLE_NODE_INDEX/_TOTAL); "
+                  "none set: no sharding")
+      ->type_name("K/N|auto");
   cmd->add_option("--shard-by", o.shard_by,
                   "auto: by recorded duration when there is history, else by hash; hash: always "
                   "by hash (for shards that do not share one history file)")
@@ -49,10 +61,31 @@ Result<plan::TestPlanRequest> plan_request(const TestRunOptions& o, std::vector<
   const char* total = std::getenv("GTEST_TOTAL_SHARDS");
   const char* index = std::getenv("GTEST_SHARD_INDEX");
   if (total && index) request.gtest_shard = plan::GtestShardVariables{total, index};
+  for (const auto& variable : plan::ci_shard_variable_names()) {
+    if (const char* value = std::getenv(variable.c_str())) request.ci_variables[variable] = value;
+  }
   request.shard_by =
       o.shard_by == "hash" ? plan::ShardBy::hash : plan::ShardBy::duration_when_known;
   request.repeat = o.repeat;
   return request;
+}
+
+report::RunDescription describe_run(const std::string& name, const plan::TestPlan& plan) {
+  report::RunDescription run;
+  run.command = name.substr(name.rfind(' ') + 1);  // "procpool gtest" -> "gtest"
+  if (plan.shard.total > 1) {
+    run.shard = std::to_string(plan.shard.index) + "/" + std::to_string(plan.shard.total);
+  }
+  run.shard_method = plan.shard_method;
+  std::set<std::string> seen;
+  for (const auto& task : plan.tasks) {
+    if (task.test && seen.insert(task.test->binary).second)
+      run.binaries.push_back(task.test->binary);
+  }
+  run.selected = plan.selected;
+  run.suite_tests = plan.suite_tests;
+  run.suite_fingerprint = plan.suite_fingerprint;
+  return run;
 }
 
 int run_tests(const std::string& name, const TestRunOptions& o, std::vector<TaskSpec> always,
@@ -73,8 +106,11 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   if (const char* status = std::getenv("GTEST_SHARD_STATUS_FILE")) {
     std::ofstream touch(status, std::ios::app);  // the sharding protocol: "I understood it"
   }
-  if (auto prepared = prepare_report_paths(o.common.reports); !prepared) {
-    return fail(prepared.error());
+  ReportOptions reports = o.common.reports;
+  reports.run = describe_run(name, *plan);
+  if (auto prepared = prepare_report_paths(reports); !prepared) return fail(prepared.error());
+  if (!o.history_out.empty()) {
+    if (auto checked = check_report_path(o.history_out); !checked) return fail(checked.error());
   }
   for (const auto& warning : plan->warnings) warn(warning);
 
@@ -83,9 +119,16 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   std::unique_ptr<schedule::Executor> wrapped = wrap ? wrap(io, processes) : nullptr;
   schedule::Executor& executor = wrapped ? *wrapped : processes;
 
-  plan::HistoryRecorder history_recorder(o.history);
+  // A shard leaves the shared history as it found it: the shards after it must partition by
+  // the same durations (else tests run twice or never), so its measurements go to its report
+  // and --history-out, for `procpool merge --history`.
+  plan::HistoryRecorder history_recorder(
+      plan::HistoryRecorderOptions{.shared_path = o.history,
+                                   .update_shared = plan->shard.total == 1,
+                                   .out_path = o.history_out,
+                                   .loaded = plan->history});
   Reporters reporters =
-      build_reporters(o.common.reports,
+      build_reporters(reports,
                       std::make_unique<report::TestConsoleReporter>(report::TestConsoleOptions{
                           .progress = want_progress(o.common.no_progress),
                           .slowest = o.print_test_times ? 10u : 0u}),

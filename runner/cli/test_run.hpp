@@ -25,7 +25,8 @@ struct TestRunOptions {
   bool fail_on_flaky = false;
   unsigned repeat = 1;
   std::string history = ".procpool/history.json";
-  std::string shard;              // "K/N"; empty: GTEST_* variables or everything
+  std::string history_out;        // --history-out FILE: the history as read plus this run's
+  std::string shard;              // "K/N" or "auto"; empty: GTEST_* variables or everything
   std::string shard_by = "auto";  // auto (duration with history, else hash) | hash
   bool print_test_times = false;
   std::string batch;  // --batch SIZE|auto (gtest); empty: one process per test
@@ -43,6 +44,9 @@ using ExecutorWrapper = std::function<std::unique_ptr<schedule::Executor>(
 Result<plan::TestPlanRequest> plan_request(const TestRunOptions& options,
                                            std::vector<TaskSpec> always,
                                            std::vector<TaskSpec> tests);
+
+// What the --json report says about the run: the command (from `name`), shard and suite.
+report::RunDescription describe_run(const std::string& name, const plan::TestPlan& plan);
 
 // `always` run in every shard (entries that report a broken source); `tests` are planned. Returns
 // the exit status. `name` prefixes messages ("procpool gtest").

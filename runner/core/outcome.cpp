@@ -46,6 +46,22 @@ std::string_view to_string(OutcomeKind kind) {
   return "unknown";
 }
 
+std::optional<OutcomeKind> outcome_kind_from_string(std::string_view text) {
+  for (OutcomeKind kind :
+       {OutcomeKind::passed, OutcomeKind::failed, OutcomeKind::signalled, OutcomeKind::timed_out,
+        OutcomeKind::failed_to_start, OutcomeKind::cancelled, OutcomeKind::skipped}) {
+    if (to_string(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
+int signal_number(std::string_view name) {
+  for (int signal = 1; signal < 65; ++signal) {
+    if (signal_name(signal) == name) return signal;
+  }
+  return 0;
+}
+
 std::string signal_name(int signal) {
   // sigabbrev_np is glibc >= 2.32; it returns nullptr for numbers without a name.
   if (const char* abbrev = sigabbrev_np(signal)) return std::string("SIG") + abbrev;

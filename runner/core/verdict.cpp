@@ -12,6 +12,22 @@ bool worth_retrying(OutcomeKind kind) {
          kind == OutcomeKind::timed_out;
 }
 
+void count_finished(RunSummary& summary, const TaskFinished& finished) {
+  const OutcomeKind kind = finished.result->outcome.kind;
+  if (finished.order_dependent) ++summary.order_dependent;
+  if (kind == OutcomeKind::passed)
+    ++summary.passed;
+  else if (counts_as_failure(kind))
+    ++summary.failed;
+  else if (kind == OutcomeKind::cancelled)
+    ++summary.cancelled;
+  else if (finished.attempts > 0)
+    ++summary.skipped;
+  else
+    ++summary.not_run;
+  if (finished.flaky) ++summary.flaky;
+}
+
 Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
                    bool order_dependent) {
   if (flaky) return Verdict::flaky;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/core/wall_time.hpp"
 
 namespace procpool::plan {
 namespace {
@@ -81,10 +82,11 @@ Result<DurationHistory> DurationHistory::parse(std::string_view text, const std:
     if (seconds == entry.end() || !seconds->is_number()) continue;
     const double value = seconds->get<double>();
     if (!(value >= 0) || value > 1e9) continue;  // negative, NaN-like or absurd: not a duration
-    const auto outcome = entry.find("last_outcome");
-    history.entries_[id] = {value, outcome != entry.end() && outcome->is_string()
-                                       ? outcome->get<std::string>()
-                                       : std::string()};
+    auto text = [&](const char* key) {
+      const auto found = entry.find(key);
+      return found != entry.end() && found->is_string() ? found->get<std::string>() : std::string();
+    };
+    history.entries_[id] = {value, text("last_outcome"), text("measured_at")};
   }
   return history;
 }
@@ -99,12 +101,16 @@ const HistoryEntry* DurationHistory::find(const std::string& id) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
-void DurationHistory::record(const std::string& id, double seconds, std::string outcome) {
-  entries_[id] = {seconds, std::move(outcome)};
+void DurationHistory::record(const std::string& id, HistoryEntry entry) {
+  entries_[id] = std::move(entry);
 }
 
-void DurationHistory::merge(const DurationHistory& newer) {
-  for (const auto& [id, entry] : newer.entries_) entries_[id] = entry;
+void DurationHistory::merge(const DurationHistory& other) {
+  for (const auto& [id, entry] : other.entries_) {
+    auto [it, inserted] = entries_.try_emplace(id, entry);
+    // ISO 8601 UTC of one fixed width compares as text.
+    if (!inserted && entry.measured_at >= it->second.measured_at) it->second = entry;
+  }
 }
 
 Result<void> DurationHistory::save(const std::string& path) const {
@@ -117,6 +123,7 @@ Result<void> DurationHistory::save(const std::string& path) const {
   nlohmann::json tests = nlohmann::json::object();
   for (const auto& [id, entry] : entries_) {
     tests[id] = {{"seconds", entry.seconds}, {"last_outcome", entry.last_outcome}};
+    if (!entry.measured_at.empty()) tests[id]["measured_at"] = entry.measured_at;
   }
   const nlohmann::json doc = {{"format", kFormat}, {"version", kVersion}, {"tests", tests}};
   return write_file_atomically(
@@ -139,19 +146,30 @@ std::string history_id(const TestIdentity& test) {
   return std::filesystem::path(test.binary).filename().string() + "::" + test.full_name();
 }
 
+bool worth_remembering(OutcomeKind kind, unsigned attempts) {
+  return attempts > 0 && kind != OutcomeKind::cancelled && kind != OutcomeKind::failed_to_start;
+}
+
 void HistoryRecorder::on_task_finished(const TaskFinished& event) {
-  const OutcomeKind kind = event.result->outcome.kind;
-  if (!event.spec->test || event.attempts == 0 || kind == OutcomeKind::cancelled ||
-      kind == OutcomeKind::failed_to_start) {
-    return;
-  }
+  const AttemptResult& result = *event.result;
+  if (!event.spec->test || !worth_remembering(result.outcome.kind, event.attempts)) return;
   measured_.record(history_id(*event.spec->test),
-                   std::chrono::duration<double>(event.result->duration).count(),
-                   std::string(to_string(kind)));
+                   {std::chrono::duration<double>(result.duration).count(),
+                    std::string(to_string(result.outcome.kind)), iso8601_utc(result.started_at)});
 }
 
 void HistoryRecorder::on_run_finished(const RunFinished&) {
-  if (auto saved = update_history_file(path_, measured_); !saved) error_ = saved.error();
+  auto keep_first_error = [&](const Result<void>& saved) {
+    if (!saved && error_.empty()) error_ = saved.error();
+  };
+  if (options_.update_shared && !options_.shared_path.empty()) {
+    keep_first_error(update_history_file(options_.shared_path, measured_));
+  }
+  if (!options_.out_path.empty()) {
+    DurationHistory out = options_.loaded;
+    out.merge(measured_);
+    keep_first_error(out.save(options_.out_path));
+  }
 }
 
 }  // namespace procpool::plan

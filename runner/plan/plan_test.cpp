@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "procpool/runner/core/wall_time.hpp"
 #include "procpool/runner/plan/history.hpp"
 #include "procpool/runner/plan/partition.hpp"
 #include "procpool/runner/plan/test_plan.hpp"
@@ -86,7 +87,7 @@ TEST(History, RoundTripsAndSurvivesCorruptOrForeignFiles) {
   EXPECT_TRUE(empty->empty());
 
   DurationHistory history;
-  history.record("bin::S.T", 1.5, "passed");
+  history.record("bin::S.T", {1.5, "passed"});
   EXPECT_TRUE(history.save(path));
   auto loaded = DurationHistory::load(path);
   ASSERT_TRUE(loaded);
@@ -123,8 +124,8 @@ std::vector<std::string> names_of(const std::vector<TaskSpec>& tasks) {
 TEST(TestPlan, AlwaysEntriesFirstThenLongestFirstRepeated) {
   testing::TempDir dir;
   DurationHistory history;
-  history.record("unit::S.Short", 0.1, "passed");
-  history.record("unit::S.Long", 3.0, "passed");
+  history.record("unit::S.Short", {0.1, "passed"});
+  history.record("unit::S.Long", {3.0, "passed"});
   ASSERT_TRUE(history.save(dir.file("h.json")));
   TestPlanRequest request;
   request.tests = {test_task("Short"), test_task("New"), test_task("Long")};
@@ -174,6 +175,54 @@ TEST(TestPlan, GtestVariablesChooseTheShardUnlessTheFlagDoes) {
   }
 }
 
+TEST(TestPlan, ShardAutoReadsEachCisVariablesWithItsOwnCounting) {
+  auto shard = [](CiVariables ci) { return choose_shard("auto", std::nullopt, ci); };
+  const auto gitlab = shard({{"CI_NODE_INDEX", "1"}, {"CI_NODE_TOTAL", "4"}});
+  ASSERT_TRUE(gitlab) << gitlab.error();
+  EXPECT_EQ(gitlab->index, 1u) << "GitLab counts from 1";
+  EXPECT_EQ(gitlab->total, 4u);
+  const auto buildkite =
+      shard({{"BUILDKITE_PARALLEL_JOB", "0"}, {"BUILDKITE_PARALLEL_JOB_COUNT", "3"}});
+  ASSERT_TRUE(buildkite);
+  EXPECT_EQ(buildkite->index, 1u) << "Buildkite counts from 0";
+  const auto circle = shard({{"CIRCLE_NODE_INDEX", "2"}, {"CIRCLE_NODE_TOTAL", "3"}});
+  ASSERT_TRUE(circle);
+  EXPECT_EQ(circle->index, 3u) << "CircleCI counts from 0";
+  const auto gtest = shard({{"GTEST_SHARD_INDEX", "1"}, {"GTEST_TOTAL_SHARDS", "2"}});
+  ASSERT_TRUE(gtest);
+  EXPECT_EQ(gtest->index, 2u);
+  const auto none = shard({});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->total, 1u) << "no CI parallelism: the whole suite";
+
+  EXPECT_FALSE(shard({{"CI_NODE_INDEX", "0"}, {"CI_NODE_TOTAL", "4"}})) << "GitLab has no 0";
+  EXPECT_FALSE(shard({{"CI_NODE_INDEX", "5"}, {"CI_NODE_TOTAL", "4"}}));
+  const auto half = shard({{"CI_NODE_INDEX", "2"}});
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().find("CI_NODE_TOTAL"), std::string::npos) << half.error();
+  const auto bad = shard({{"CIRCLE_NODE_INDEX", "x"}, {"CIRCLE_NODE_TOTAL", "3"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("CIRCLE_NODE_INDEX=x"), std::string::npos) << bad.error();
+}
+
+TEST(TestPlan, APlanRecordsItsShardMethodSelectionAndSuite) {
+  TestPlanRequest request;
+  for (int i = 0; i < 20; ++i) request.tests.push_back(test_task("T" + std::to_string(i)));
+  request.shard = "2/3";
+  const auto plan = plan_tests(request);
+  ASSERT_TRUE(plan) << plan.error();
+  EXPECT_EQ(plan->shard.index, 2u);
+  EXPECT_EQ(plan->shard_method, "hash") << "no history";
+  EXPECT_EQ(plan->suite_tests, 20u);
+  EXPECT_EQ(plan->selected.size(), plan->tasks.size());
+  request.shard = "3/3";
+  const auto other = plan_tests(request);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->suite_fingerprint, plan->suite_fingerprint) << "same suite, any shard";
+  request.tests.pop_back();
+  EXPECT_NE(plan_tests(request)->suite_fingerprint, plan->suite_fingerprint) << "another suite";
+}
+
 TEST(TestPlan, AnAbsurdRepeatCountIsRefusedBeforeAnythingIsPlanned) {
   TestPlanRequest request;
   request.tests = {test_task("A"), test_task("B")};
@@ -207,8 +256,8 @@ TEST(History, AnUpdateKeepsWhatAnotherRunSavedMeanwhile) {
   testing::TempDir dir;
   const std::string path = dir.file("h.json");
   DurationHistory first, second;
-  first.record("bin::A", 1, "passed");
-  second.record("bin::B", 2, "failed");
+  first.record("bin::A", {1, "passed"});
+  second.record("bin::B", {2, "failed"});
   ASSERT_TRUE(update_history_file(path, first));
   ASSERT_TRUE(update_history_file(path, second));
   const auto both = DurationHistory::load(path);
@@ -218,6 +267,48 @@ TEST(History, AnUpdateKeepsWhatAnotherRunSavedMeanwhile) {
   testing::write_file(path, "{garbage");
   ASSERT_TRUE(update_history_file(path, first)) << "a bad file is replaced";
   EXPECT_EQ(DurationHistory::load(path)->seconds("bin::A"), 1.0);
+}
+
+TEST(History, MergingKeepsTheNewestMeasurementOfEachTestWhateverTheOrder) {
+  DurationHistory cache, shard1, shard2;
+  cache.record("bin::A", {1, "passed", "2026-12-01T10:00:00.000Z"});
+  cache.record("bin::B", {1, "passed", "2026-12-01T10:00:00.000Z"});
+  cache.record("bin::C", {1, "passed", ""});  // written before entries were dated
+  shard1 = cache;
+  shard1.record("bin::A", {5, "failed", "2026-12-02T10:00:00.000Z"});
+  shard2 = cache;
+  shard2.record("bin::B", {7, "passed", "2026-12-02T11:00:00.000Z"});
+  shard2.record("bin::C", {9, "passed", "2026-12-02T11:00:00.000Z"});
+  for (bool reversed : {false, true}) {
+    DurationHistory merged;
+    merged.merge(reversed ? shard2 : shard1);
+    merged.merge(reversed ? shard1 : shard2);
+    EXPECT_EQ(merged.seconds("bin::A"), 5.0) << "shard 1's newer A survives shard 2's copy";
+    EXPECT_EQ(merged.seconds("bin::B"), 7.0) << "shard 2's newer B survives shard 1's copy";
+    EXPECT_EQ(merged.seconds("bin::C"), 9.0) << "a dated entry beats an undated one";
+    EXPECT_EQ(merged.find("bin::A")->last_outcome, "failed");
+  }
+}
+
+TEST(History, MeasurementTimesSurviveASave) {
+  testing::TempDir dir;
+  DurationHistory history;
+  history.record("bin::A", {1.25, "passed", "2026-12-01T10:00:00.123Z"});
+  ASSERT_TRUE(history.save(dir.file("h.json")));
+  const auto loaded = DurationHistory::load(dir.file("h.json"));
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->find("bin::A")->measured_at, "2026-12-01T10:00:00.123Z");
+}
+
+TEST(WallTime, Iso8601RoundTripsAndRejectsOtherText) {
+  const WallTime t = WallTime(std::chrono::milliseconds(1764800123456));
+  EXPECT_EQ(iso8601_utc(t), "2025-12-03T22:15:23.456Z");
+  EXPECT_EQ(parse_iso8601_utc(iso8601_utc(t)), t);
+  EXPECT_EQ(parse_iso8601_utc("2025-12-03T22:15:23Z"), t - std::chrono::milliseconds(456));
+  for (const char* bad : {"", "2025-12-03", "2025-12-03T22:15:23", "2025-12-03T22:15:23.4Z",
+                          "2025-12-03T22:15:23.456Zjunk", "yesterday"}) {
+    EXPECT_FALSE(parse_iso8601_utc(bad)) << bad;
+  }
 }
 
 TEST(TestPlan, ABadShardFailsAndAnUnreadableHistoryOnlyWarns) {

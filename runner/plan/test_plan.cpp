@@ -1,30 +1,91 @@
 #include "procpool/runner/plan/test_plan.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace procpool::plan {
 
-Result<Shard> choose_shard(const std::string& flag,
-                           const std::optional<GtestShardVariables>& gtest) {
-  if (!flag.empty()) return Shard::parse(flag);
-  if (!gtest) return Shard{1, 1};
-  // gtest's index is 0-based; ours is 1-based. Not a number is an error, never shard 1.
+namespace {
+
+struct CiShardPair {
+  const char* index;
+  const char* total;
+  std::size_t first_index;  // 0 or 1: how the CI counts
+};
+
+constexpr CiShardPair kCiShardPairs[] = {
+    {"GTEST_SHARD_INDEX", "GTEST_TOTAL_SHARDS", 0},
+    {"CI_NODE_INDEX", "CI_NODE_TOTAL", 1},  // GitLab's parallel:
+    {"BUILDKITE_PARALLEL_JOB", "BUILDKITE_PARALLEL_JOB_COUNT", 0},
+    {"CIRCLE_NODE_INDEX", "CIRCLE_NODE_TOTAL", 0},
+};
+
+// One pair of variables as a shard. Not a number is an error, never shard 1.
+Result<Shard> shard_from(const CiShardPair& names, const std::string& index_text,
+                         const std::string& total_text) {
   std::size_t index = 0;
-  const char* begin = gtest->index.data();
-  const char* end = begin + gtest->index.size();
+  const char* begin = index_text.data();
+  const char* end = begin + index_text.size();
   const auto parsed = std::from_chars(begin, end, index);
-  const bool number = !gtest->index.empty() && parsed.ec == std::errc() && parsed.ptr == end;
-  auto shard = number ? Shard::parse(std::to_string(index + 1) + "/" + gtest->total)
-                      : Result<Shard>(fail("not a number"));
+  const bool number = !index_text.empty() && parsed.ec == std::errc() && parsed.ptr == end &&
+                      index >= names.first_index;
+  auto shard = number
+                   ? Shard::parse(std::to_string(index + 1 - names.first_index) + "/" + total_text)
+                   : Result<Shard>(fail("not a number"));
   if (!shard) {
-    return fail("GTEST_SHARD_INDEX=" + gtest->index + " / GTEST_TOTAL_SHARDS=" + gtest->total +
-                " are not a valid shard");
+    return fail(std::string(names.index) + "=" + index_text + " / " + names.total + "=" +
+                total_text + " are not a valid shard (" + names.index + " counts from " +
+                std::to_string(names.first_index) + ")");
   }
   return shard;
 }
 
+}  // namespace
+
+const std::vector<std::string>& ci_shard_variable_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const auto& pair : kCiShardPairs) {
+      all.push_back(pair.index);
+      all.push_back(pair.total);
+    }
+    return all;
+  }();
+  return names;
+}
+
+Result<Shard> choose_shard(const std::string& flag, const std::optional<GtestShardVariables>& gtest,
+                           const CiVariables& ci) {
+  if (flag == "auto") {
+    for (const auto& pair : kCiShardPairs) {
+      const auto index = ci.find(pair.index);
+      const auto total = ci.find(pair.total);
+      if (index == ci.end() && total == ci.end()) continue;
+      if (index == ci.end() || total == ci.end()) {
+        return fail(std::string("--shard auto: ") + (index == ci.end() ? pair.total : pair.index) +
+                    " is set but " + (index == ci.end() ? pair.index : pair.total) + " is not");
+      }
+      return shard_from(pair, index->second, total->second);
+    }
+    return Shard{1, 1};  // no CI parallelism: the whole suite
+  }
+  if (!flag.empty()) return Shard::parse(flag);
+  if (!gtest) return Shard{1, 1};
+  return shard_from(kCiShardPairs[0], gtest->index, gtest->total);
+}
+
+std::string suite_fingerprint(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  std::string all;
+  for (const auto& id : ids) all += id + '\n';
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(stable_hash(all)));
+  return text;
+}
+
 Result<TestPlan> plan_tests(TestPlanRequest request) {
-  auto shard = choose_shard(request.shard, request.gtest_shard);
+  auto shard = choose_shard(request.shard, request.gtest_shard, request.ci_variables);
   if (!shard) return shard.failure();
   // Every attempt is planned up front: bound it, or a typo in --repeat exhausts memory.
   if (request.repeat > 0 && request.tests.size() > kMaxPlannedTests / request.repeat) {
@@ -50,6 +111,13 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
   std::vector<std::optional<double>> shard_weights = seconds;
   if (request.shard_by == ShardBy::hash) shard_weights.assign(seconds.size(), std::nullopt);
   std::vector<std::size_t> chosen = select_shard(ids, shard_weights, *shard);
+  plan.shard = *shard;
+  const bool by_duration = std::any_of(shard_weights.begin(), shard_weights.end(),
+                                       [](const auto& s) { return bool(s); });
+  plan.shard_method = by_duration ? "duration" : "hash";
+  plan.suite_tests = ids.size();
+  for (std::size_t i : chosen) plan.selected.push_back(ids[i]);
+  plan.suite_fingerprint = suite_fingerprint(ids);
   std::vector<std::optional<double>> chosen_seconds;
   for (std::size_t i : chosen) chosen_seconds.push_back(seconds[i]);
   const std::vector<std::size_t> order = longest_first(chosen_seconds);

@@ -6,6 +6,40 @@
 #include "procpool/runner/report/test_names.hpp"
 
 namespace procpool::report {
+namespace {
+
+// How one attempt ended, in the keys a record and a failed attempt share.
+void describe_attempt(nlohmann::json& r, const AttemptResult& result) {
+  const Outcome& outcome = result.outcome;
+  r["outcome"] = std::string(to_string(outcome.kind));
+  const bool exited = outcome.kind == OutcomeKind::passed || outcome.kind == OutcomeKind::failed;
+  r["exit_code"] = exited ? nlohmann::json(outcome.exit_code) : nlohmann::json(nullptr);
+  r["signal"] =
+      outcome.signal ? nlohmann::json(signal_name(outcome.signal)) : nlohmann::json(nullptr);
+  if (!outcome.error.empty()) r["error"] = outcome.error;
+  if (!outcome.message.empty()) r["message"] = outcome.message;
+}
+
+// What an attempt that did not pass printed (the end of each stream), for the reports that
+// show it (JUnit's system-out) when a merge rebuilds them.
+void keep_output(nlohmann::json& r, const AttemptResult& result) {
+  if (result.outcome.succeeded()) return;
+  if (!result.out->empty()) r["stdout"] = result.out->tail(JsonReporter::kMaxOutput);
+  if (!result.err->empty()) r["stderr"] = result.err->tail(JsonReporter::kMaxOutput);
+}
+
+}  // namespace
+
+void JsonReporter::on_task_retried(const TaskRetried& event) {
+  nlohmann::json attempt;
+  describe_attempt(attempt, *event.result);
+  attempt["attempt"] = event.failed_attempt;
+  attempt["confirming"] = event.confirming;
+  attempt["start"] = iso8601_utc(event.result->started_at);
+  attempt["duration"] = seconds(event.result->duration);
+  keep_output(attempt, *event.result);
+  failed_attempts_[event.index].push_back(std::move(attempt));
+}
 
 nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string& log_dir) {
   const AttemptResult& result = *event.result;
@@ -15,16 +49,11 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   r["command"] = event.spec->name;
   r["argv"] = event.spec->argv;
   if (!event.spec->input.empty()) r["input"] = event.spec->input;
-  r["outcome"] = std::string(to_string(outcome.kind));
-  const bool exited = outcome.kind == OutcomeKind::passed || outcome.kind == OutcomeKind::failed;
-  r["exit_code"] = exited ? nlohmann::json(outcome.exit_code) : nlohmann::json(nullptr);
-  r["signal"] =
-      outcome.signal ? nlohmann::json(signal_name(outcome.signal)) : nlohmann::json(nullptr);
-  if (!outcome.error.empty()) r["error"] = outcome.error;
-  if (!outcome.message.empty()) r["message"] = outcome.message;
+  describe_attempt(r, result);
   if (const auto& test = event.spec->test) {
     r["binary"] = test->binary;
     r["suite"] = test->suite;
+    r["test_name"] = test->name;
     r["name"] = test->full_name();
     const Verdict verdict = verdict_of(event);
     r["verdict"] = std::string(to_string(verdict));
@@ -35,6 +64,7 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   r["flaky"] = event.flaky;
   if (event.order_dependent && event.ran_before) r["ran_before"] = *event.ran_before;
   r["leaked"] = outcome.leaked;
+  keep_output(r, result);
   if (event.attempts > 0) {
     r["start"] = iso8601_utc(result.started_at);
     r["duration"] = seconds(result.duration);
@@ -46,7 +76,12 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
 }
 
 void JsonReporter::on_task_finished(const TaskFinished& event) {
-  records_.push_back(record(event, log_dir_));
+  nlohmann::json r = record(event, log_dir_);
+  if (auto it = failed_attempts_.find(event.index); it != failed_attempts_.end()) {
+    r["failed_attempts"] = std::move(it->second);
+    failed_attempts_.erase(it);
+  }
+  records_.push_back(std::move(r));
 }
 
 void JsonReporter::on_run_finished(const RunFinished& event) {
@@ -56,6 +91,17 @@ void JsonReporter::on_run_finished(const RunFinished& event) {
   const RunSummary& s = *event.summary;
   nlohmann::json doc;
   doc["version"] = 1;
+  doc["procpool_version"] = PROCPOOL_VERSION;
+  if (!run_.command.empty()) {
+    doc["command"] = run_.command;
+    doc["shard"] = run_.shard.empty() ? nlohmann::json(nullptr) : nlohmann::json(run_.shard);
+    if (!run_.shard_method.empty()) doc["shard_method"] = run_.shard_method;
+    doc["binaries"] = run_.binaries;
+    if (!run_.suite_fingerprint.empty()) {
+      doc["suite"] = {{"tests", run_.suite_tests}, {"fingerprint", run_.suite_fingerprint}};
+      doc["selected"] = run_.selected;
+    }
+  }
   doc["summary"] = {{"total", s.total},
                     {"passed", s.passed},
                     {"failed", s.failed},

@@ -34,10 +34,19 @@ void TestConsoleReporter::line(const std::string& text) {
   write_all(options_.out_fd, text + "\n");
 }
 
+void TestConsoleReporter::test_line(const std::string& text) {
+  if (options_.merged_reports == 0) line(text);
+}
+
 void TestConsoleReporter::on_run_started(const RunStarted& event) {
   progress_.total = event.total_tasks;
   progress_.started = std::chrono::steady_clock::now();
   jobs_ = event.jobs;
+  if (options_.merged_reports > 0) {
+    line("[==========] " + plural(progress_.total, "test") + " from " +
+         plural(options_.merged_reports, "report") + ", merged.");
+    return;
+  }
   line("[==========] Running " + plural(progress_.total, "test") + ", " + std::to_string(jobs_) +
        " at a time, one process each.");
 }
@@ -57,12 +66,12 @@ void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
   const Outcome& outcome = event.result->outcome;
   const std::string why = outcome.message.empty() ? describe(outcome) : headline(outcome.message);
   if (event.confirming) {
-    line("[ CONFIRM  ] " + label(*event.spec) + " (failed in a batch: " + why +
-         "; running it alone)");
+    test_line("[ CONFIRM  ] " + label(*event.spec) + " (failed in a batch: " + why +
+              "; running it alone)");
     return;
   }
-  line("[  RETRY   ] " + label(*event.spec) + " (attempt " + std::to_string(event.failed_attempt) +
-       ": " + why + ")");
+  test_line("[  RETRY   ] " + label(*event.spec) + " (attempt " +
+            std::to_string(event.failed_attempt) + ": " + why + ")");
 }
 
 void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
@@ -80,10 +89,10 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   switch (verdict) {
     case Verdict::flaky:
       flaky_.push_back({name, "", "passed on attempt " + std::to_string(event.attempts)});
-      line("[  FLAKY   ] " + name + time + leak);
+      test_line("[  FLAKY   ] " + name + time + leak);
       return;
     case Verdict::passed:
-      line("[       OK ] " + name + time + leak);
+      test_line("[       OK ] " + name + time + leak);
       return;
     case Verdict::order_dependent: {
       std::string after;
@@ -92,12 +101,12 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
                                  (after.empty() ? std::string() : " after " + after) +
                                  ", passed alone";
       order_dependent_.push_back({name, "", detail});
-      line("[ ORDERDEP ] " + name + time + leak + ": " + detail);
+      test_line("[ ORDERDEP ] " + name + time + leak + ": " + detail);
       return;
     }
     case Verdict::skipped:
       skipped_.push_back({name, "", ""});
-      line("[  SKIPPED ] " + name + time);
+      test_line("[  SKIPPED ] " + name + time);
       return;
     default:
       break;
@@ -105,10 +114,12 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   // A failure: its whole output once, then why.
   ++progress_.failed;
   status_.clear();
-  write_capture(options_.out_fd, *result.out);
-  write_capture(options_.out_fd, *result.err);
+  if (options_.merged_reports == 0) {
+    write_capture(options_.out_fd, *result.out);
+    write_capture(options_.out_fd, *result.err);
+  }
   if (auto truncated = truncation_note(name, *result.out, *result.err); !truncated.empty()) {
-    line(truncated);
+    test_line(truncated);
   }
   std::string why;
   switch (verdict) {
@@ -133,12 +144,12 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
       }
     }
   }
-  if (!why.empty()) line("procpool: " + display_name(*event.spec) + ": " + why);
+  if (!why.empty()) test_line("procpool: " + display_name(*event.spec) + ": " + why);
   const char* tag = verdict == Verdict::timed_out         ? "[  TIMEOUT ] "
                     : verdict == Verdict::crashed         ? "[  CRASHED ] "
                     : verdict == Verdict::failed_to_start ? "[  ERROR   ] "
                                                           : "[  FAILED  ] ";
-  line(tag + name + time + leak);
+  test_line(tag + name + time + leak);
   failed_.push_back({name, "", why.empty() ? "" : first_line(why)});
 }
 

@@ -212,21 +212,10 @@ void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
   const bool flaky = kind == OutcomeKind::passed && state.failed_before;
   const bool order_dependent =
       kind == OutcomeKind::passed && !flaky && state.confirmations > 0 && state.order_blamed;
-  if (order_dependent) ++summary_.order_dependent;
-  if (kind == OutcomeKind::passed)
-    ++summary_.passed;
-  else if (counts_as_failure(kind))
-    ++summary_.failed;
-  else if (kind == OutcomeKind::cancelled)
-    ++summary_.cancelled;
-  else if (state.attempts > 0)
-    ++summary_.skipped;
-  else
-    ++summary_.not_run;
-  if (flaky) ++summary_.flaky;
   TaskFinished finished{index, &tasks_->get(index), state.attempts, flaky, &result};
   finished.order_dependent = order_dependent;
   finished.ran_before = &state.ran_before;
+  count_finished(summary_, finished);
   emit(&Reporter::on_task_finished, finished);
   state.ran_before = {};
   tasks_->release(index);  // reported: a generated task's spec is dropped

@@ -11,11 +11,11 @@
 #include "procpool/runner/core/capture.hpp"
 #include "procpool/runner/core/outcome.hpp"
 #include "procpool/runner/core/task.hpp"
+#include "procpool/runner/core/wall_time.hpp"
 
 namespace procpool {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
-using WallTime = std::chrono::system_clock::time_point;
 
 // Everything known about one finished attempt at a task.
 struct AttemptResult {

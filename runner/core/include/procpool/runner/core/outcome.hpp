@@ -2,6 +2,7 @@
 // this closed set is all that the scheduler and the reporters know.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,11 +38,15 @@ struct Outcome {
 
 // "passed", "failed", "signalled", ... as used in JSON reports.
 std::string_view to_string(OutcomeKind kind);
+// The inverse of to_string; nullopt for any other text.
+std::optional<OutcomeKind> outcome_kind_from_string(std::string_view text);
 
 // One short human phrase: "exit 2", "SIGSEGV (Segmentation fault)", "timed out", ...
 std::string describe(const Outcome& outcome);
 
 // "SIGSEGV" for 11; "SIG42" for numbers without a name.
 std::string signal_name(int signal);
+// The inverse of signal_name; 0 for any other text.
+int signal_number(std::string_view name);
 
 }  // namespace procpool

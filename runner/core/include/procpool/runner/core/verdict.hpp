@@ -42,6 +42,10 @@ inline bool passing(Verdict verdict) {
          verdict == Verdict::order_dependent;
 }
 
+// Counts a finished task in the summary's totals (passed, failed, ...; flaky and order-dependent
+// tests also count as passed): the scheduler and `procpool merge` count the same way.
+void count_finished(RunSummary& summary, const TaskFinished& finished);
+
 // "passed", "crashed", "not_run", ... as reports write them.
 std::string_view to_string(Verdict verdict);
 

@@ -2,7 +2,9 @@
 // longest tests first and balance shards by time. A missing file is an empty history; a corrupt
 // or foreign one (bad JSON, or JSON of the wrong shape or types) is ignored with a warning,
 // never fatal, and replaced by the next save. Saved atomically, under a lock, merged with what
-// is on disk: two runs sharing one file keep both runs' measurements.
+// is on disk: two runs sharing one file keep both runs' measurements. Every entry says when it
+// was measured, so histories merge by "the newest measurement of each test wins" (the CI flow:
+// every shard starts from one cached copy, `procpool merge --history` folds them back).
 #pragma once
 
 #include <map>
@@ -17,6 +19,7 @@ namespace procpool::plan {
 struct HistoryEntry {
   double seconds = 0;        // the last measured duration
   std::string last_outcome;  // "passed", "failed", ...
+  std::string measured_at;   // when the attempt started, ISO 8601 UTC; "" for old entries
 };
 
 class DurationHistory {
@@ -29,9 +32,10 @@ class DurationHistory {
 
   std::optional<double> seconds(const std::string& id) const;
   const HistoryEntry* find(const std::string& id) const;
-  void record(const std::string& id, double seconds, std::string outcome);
-  // Takes every entry of `newer` over this one's.
-  void merge(const DurationHistory& newer);
+  void record(const std::string& id, HistoryEntry entry);
+  // Per test, keeps the newer measurement of the two (by measured_at; an entry without a time
+  // is the oldest, and on a tie `other` wins): merging is order-free for dated entries.
+  void merge(const DurationHistory& other);
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
 
@@ -51,18 +55,33 @@ Result<void> update_history_file(const std::string& path, const DurationHistory&
 // moved build tree or another CI checkout) and the test's full name.
 std::string history_id(const TestIdentity& test);
 
-// Records every test attempt that ran to its end (not cancelled) and adds them to the history
-// file when the run finishes.
+// What a test attempt's measurement is worth remembering as: only attempts that ran to their
+// end (not cancelled, not unable to start). Shared by the recorder and `procpool merge`.
+bool worth_remembering(OutcomeKind kind, unsigned attempts);
+
+struct HistoryRecorderOptions {
+  // The shared durations file. An unsharded run adds its measurements to it; a shard only reads
+  // it (for its partition): writing would move tests between the shards that run after it.
+  std::string shared_path;
+  bool update_shared = true;
+  // --history-out: the history as loaded plus this run's measurements, written atomically
+  // ("" for none). What a CI shard hands to `procpool merge --history`.
+  std::string out_path;
+  DurationHistory loaded;  // the history the plan read
+};
+
+// Records every test attempt worth remembering and writes the history files when the run
+// finishes.
 class HistoryRecorder final : public Reporter {
  public:
-  explicit HistoryRecorder(std::string path) : path_(std::move(path)) {}
+  explicit HistoryRecorder(HistoryRecorderOptions options) : options_(std::move(options)) {}
   void on_task_finished(const TaskFinished& event) override;
   void on_run_finished(const RunFinished& event) override;
   const std::string& error() const { return error_; }
 
  private:
+  HistoryRecorderOptions options_;
   DurationHistory measured_;
-  std::string path_;
   std::string error_;
 };
 

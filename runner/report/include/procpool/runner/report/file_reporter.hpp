@@ -8,6 +8,7 @@
 #include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/events.hpp"
 #include "procpool/runner/core/result.hpp"
+#include "procpool/runner/core/wall_time.hpp"
 
 namespace procpool::report {
 
@@ -28,10 +29,8 @@ class FileReporter : public Reporter {
   std::optional<Directory> directory_;
 };
 
-// Seconds since the epoch, with fractions: what GNU parallel's joblog and our JSON carry.
-double epoch_seconds(WallTime time);
-// "2026-11-26T19:30:28.123Z"
-std::string iso8601_utc(WallTime time);
-double seconds(std::chrono::nanoseconds duration);
+using procpool::epoch_seconds;  // the report layer's time formats live in core/wall_time.hpp
+using procpool::iso8601_utc;
+using procpool::seconds;
 
 }  // namespace procpool::report

@@ -14,6 +14,9 @@ namespace procpool::report {
 struct TestConsoleOptions {
   bool progress = false;    // live status line (terminals only)
   std::size_t slowest = 0;  // --print-test-times: list this many slowest tests
+  // `procpool merge`: the run is replayed from this many reports; say so, and print only the
+  // summary (the shards' own logs have each test's lines).
+  std::size_t merged_reports = 0;
   int out_fd = 1;
   int err_fd = 2;
 };
@@ -37,7 +40,8 @@ class TestConsoleReporter final : public LiveConsole {
     std::string binary;
     std::string detail;
   };
-  void line(const std::string& text);  // to stdout, around the status line
+  void line(const std::string& text);       // to stdout, around the status line
+  void test_line(const std::string& text);  // a line about one test: not in a merge's summary
   std::string label(const TaskSpec& spec) const;
 
   TestConsoleOptions options_;

@@ -1,0 +1,147 @@
+#include "merge_command.hpp"
+
+#include <cstdio>
+#include <set>
+
+#include "exit_codes.hpp"
+#include "procpool/runner/merge/merge.hpp"
+#include "procpool/runner/report/json_reporter.hpp"
+#include "procpool/runner/report/junit_reporter.hpp"
+#include "procpool/runner/report/test_console_reporter.hpp"
+#include "reporters.hpp"
+
+namespace procpool::cli {
+namespace {
+
+void say(const char* level, const std::string& message) {
+  std::fprintf(stderr, "procpool merge: %s%s\n", level, message.c_str());
+}
+
+// The merged run described as one unsharded run of the same suite.
+report::RunDescription merged_description(const std::vector<merge::ShardReport>& reports) {
+  report::RunDescription run;
+  const auto& first = reports.front();
+  run.command = first.command.empty() ? "merge" : first.command;
+  run.shard_method = first.shard_method;
+  std::set<std::string> binaries;
+  for (const auto& report : reports) {
+    for (const auto& binary : report.binaries) {
+      if (binaries.insert(binary).second) run.binaries.push_back(binary);
+    }
+    run.selected.insert(run.selected.end(), report.selected.begin(), report.selected.end());
+  }
+  if (first.suite_tests) {
+    run.suite_tests = *first.suite_tests;
+    run.suite_fingerprint = first.suite_fingerprint;
+  }
+  return run;
+}
+
+// --history OUT: the --history-in files and the reports' own measurements, the newest
+// measurement of each test winning.
+Result<void> write_history(const MergeOptions& o, const std::vector<merge::ShardReport>& reports) {
+  plan::DurationHistory history;
+  for (const auto& path : o.history_in) {
+    std::FILE* exists = std::fopen(path.c_str(), "r");
+    if (!exists) return fail("cannot read --history-in " + path);
+    std::fclose(exists);
+    auto loaded = plan::DurationHistory::load(path);
+    if (!loaded) return loaded.failure();
+    history.merge(*loaded);
+  }
+  history.merge(merge::measured_history(reports));
+  return history.save(o.history);
+}
+
+}  // namespace
+
+CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "merge",
+      "Merge the --json reports of a run's shards into the reports of one run.\n"
+      "  procpool merge [--json OUT] [--junit OUT] [--history OUT] [--history-in FILE...] "
+      "REPORT.json...\n"
+      "Checks first that the reports are exactly the shards of one run (none missing or twice, "
+      "same suite, count and method, no test in two shards). Exit 0: all merged tests passed; "
+      "1: some failed; 2: the reports do not fit together or cannot be read.");
+  cmd->add_option("reports", o.reports, "the shards' --json reports")->required();
+  cmd->add_option("--json", o.json, "write the merged JSON report to FILE");
+  cmd->add_option("--junit", o.junit, "write the merged JUnit XML report to FILE");
+  cmd->add_option("--history", o.history,
+                  "write one history to FILE: the --history-in files and the reports' "
+                  "measurements, the newest of each test winning");
+  cmd->add_option("--history-in", o.history_in,
+                  "history files to merge (each shard's --history-out, or the cached one)")
+      ->expected(1, -1);
+  cmd->add_flag("--allow-partial", o.allow_partial,
+                "merge even when shards are missing, twice, or do not fit together (warnings)");
+  return cmd;
+}
+
+int run_merge_command(const MergeOptions& o) {
+  for (const std::string* path : {&o.json, &o.junit, &o.history}) {
+    if (path->empty()) continue;
+    if (auto checked = check_report_path(*path); !checked) {
+      say("", checked.error());
+      return exit_usage;
+    }
+  }
+  const char* level = o.allow_partial ? "warning: " : "";
+  std::vector<merge::ShardReport> reports;
+  bool unreadable = false;
+  for (const auto& path : o.reports) {
+    auto report = merge::load_shard_report(path);
+    if (!report) {
+      say(level, report.error());
+      unreadable = true;
+      continue;
+    }
+    reports.push_back(std::move(*report));
+  }
+  if (unreadable && !o.allow_partial) return exit_usage;
+  if (reports.empty()) {
+    say("", "no report could be read");
+    return exit_usage;
+  }
+  const auto problems = merge::check_shards(reports);
+  for (const auto& problem : problems) say(level, problem);
+  if (!problems.empty() && !o.allow_partial) {
+    say("", "nothing written (--allow-partial merges anyway)");
+    return exit_usage;
+  }
+
+  const merge::MergedRun run = merge::merge_reports(reports);
+  report::TestConsoleReporter console(report::TestConsoleOptions{.merged_reports = reports.size()});
+  std::vector<Reporter*> all{&console};
+  std::vector<std::unique_ptr<report::FileReporter>> files;
+  if (!o.junit.empty()) files.push_back(std::make_unique<report::JunitReporter>(o.junit));
+  if (!o.json.empty()) {
+    files.push_back(
+        std::make_unique<report::JsonReporter>(o.json, "", merged_description(reports)));
+  }
+  for (const auto& file : files) all.push_back(file.get());
+  merge::replay(run, all);
+
+  int code = exit_ok;
+  for (const auto& file : files) {
+    if (!file->error().empty()) {
+      say("", file->error());
+      code = exit_usage;
+    }
+  }
+  if (!o.history.empty()) {
+    if (auto written = write_history(o, reports); !written) {
+      say("", written.error());
+      code = exit_usage;
+    }
+  }
+  if (code != exit_ok) return code;
+  const RunSummary& s = run.summary;
+  const bool halted = s.cancelled_run && s.cancel_reason == CancelReason::halted;
+  if (s.failed > 0 || (s.cancelled > 0 && !halted) || (s.cancelled_run && !halted)) {
+    return exit_task_failed;
+  }
+  return exit_ok;
+}
+
+}  // namespace procpool::cli
