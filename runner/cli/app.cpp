@@ -1,8 +1,12 @@
 #include "app.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <csignal>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "exit_codes.hpp"
 #include "procpool/runner/process/orphans.hpp"
@@ -72,11 +76,31 @@ int CommandLine::run() const {
   return exit_usage;
 }
 
+namespace {
+
+// `procpool merge` of large reports builds a few hundred MiB of small JSON nodes, and on virtual
+// machines each first touch of a 4 KiB page is slow: with glibc's malloc on transparent huge
+// pages a merge of 8 reports of 5,000 tests took 0.51 s instead of 1.05 s (measured, 2 cores).
+// glibc reads that setting only at start, so merge starts itself once more with it set.
+void restart_with_huge_pages(char** argv) {
+  constexpr const char* kTunable = "glibc.malloc.hugetlb=1";
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  if (current && std::strstr(current, "glibc.malloc.hugetlb")) return;  // set: by us or the user
+  const std::string value = current && *current ? std::string(current) + ":" + kTunable : kTunable;
+  ::setenv("GLIBC_TUNABLES", value.c_str(), 1);
+  ::execv("/proc/self/exe", argv);
+  ::unsetenv("GLIBC_TUNABLES");  // exec failed: go on as we are, without the setting
+  if (current) ::setenv("GLIBC_TUNABLES", current, 1);
+}
+
+}  // namespace
+
 int main_entry(int argc, char** argv) {
   CommandLine command_line;
   if (auto code = command_line.parse(std::vector<std::string>(argv + 1, argv + argc))) {
     return *code;
   }
+  if (command_line.subcommand() == "merge") restart_with_huge_pages(argv);
   // An ignored SIGCHLD inherited from the caller (some CI agents and daemons run so) makes the
   // kernel reap children itself, and every exit status would be lost: back to the default.
   std::signal(SIGCHLD, SIG_DFL);

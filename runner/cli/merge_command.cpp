@@ -1,9 +1,12 @@
 #include "merge_command.hpp"
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <set>
 
 #include "exit_codes.hpp"
+#include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/merge/merge.hpp"
 #include "procpool/runner/report/json_reporter.hpp"
 #include "procpool/runner/report/junit_reporter.hpp"
@@ -71,7 +74,8 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
                   "write one history to FILE: the --history-in files and the reports' "
                   "measurements, the newest of each test winning");
   cmd->add_option("--history-in", o.history_in,
-                  "history files to merge (each shard's --history-out, or the cached one)")
+                  "history files to merge (each shard's --history-out, or the cached one); "
+                  "takes every file up to the next option")
       ->expected(1, -1);
   cmd->add_flag("--allow-partial", o.allow_partial,
                 "merge even when shards are missing, twice, or do not fit together (warnings)");
@@ -79,6 +83,10 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
 }
 
 int run_merge_command(const MergeOptions& o) {
+  // A large merge builds and frees a few hundred MiB of small JSON nodes: grow the heap in
+  // large steps and never hand memory back midway (sbrk and trimming were ~15 % of its time).
+  ::mallopt(M_TOP_PAD, 64 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 512 << 20);
   for (const std::string* path : {&o.json, &o.junit, &o.history}) {
     if (path->empty()) continue;
     if (auto checked = check_report_path(*path); !checked) {
@@ -89,8 +97,8 @@ int run_merge_command(const MergeOptions& o) {
   const char* level = o.allow_partial ? "warning: " : "";
   std::vector<merge::ShardReport> reports;
   bool unreadable = false;
-  for (const auto& path : o.reports) {
-    auto report = merge::load_shard_report(path);
+  auto loaded = merge::load_shard_reports(o.reports, effective_jobs(0));
+  for (auto& report : loaded) {
     if (!report) {
       say(level, report.error());
       unreadable = true;
@@ -110,19 +118,25 @@ int run_merge_command(const MergeOptions& o) {
     return exit_usage;
   }
 
-  const merge::MergedRun run = merge::merge_reports(reports);
+  merge::MergedRun run = merge::merge_reports(reports);
   report::TestConsoleReporter console(report::TestConsoleOptions{.merged_reports = reports.size()});
   std::vector<Reporter*> all{&console};
   std::vector<std::unique_ptr<report::FileReporter>> files;
   if (!o.junit.empty()) files.push_back(std::make_unique<report::JunitReporter>(o.junit));
-  if (!o.json.empty()) {
-    files.push_back(
-        std::make_unique<report::JsonReporter>(o.json, "", merged_description(reports)));
-  }
   for (const auto& file : files) all.push_back(file.get());
   merge::replay(run, all);
 
   int code = exit_ok;
+  if (!o.json.empty()) {
+    // The shards' own records, renumbered: the report a single run would have written.
+    const auto document = report::JsonReporter::document(merged_description(reports), run.summary,
+                                                         merge::take_records(run));
+    if (auto written = write_file_atomically(o.json, report::JsonReporter::text(document));
+        !written) {
+      say("", written.error());
+      code = exit_usage;
+    }
+  }
   for (const auto& file : files) {
     if (!file->error().empty()) {
       say("", file->error());

@@ -128,12 +128,12 @@ std::vector<std::string> check_shards(const std::vector<ShardReport>& reports) {
   return problems;
 }
 
-MergedRun merge_reports(const std::vector<ShardReport>& reports) {
+MergedRun merge_reports(std::vector<ShardReport>& reports) {
   MergedRun run;
   std::set<std::pair<std::string, std::string>> every_shard_entries;
-  for (const auto& report : reports) {
+  for (auto& report : reports) {
     const std::set<std::string> selected(report.selected.begin(), report.selected.end());
-    for (const auto& task : report.tasks) {
+    for (auto& task : report.tasks) {
       // A test the plan gave this shard is its own; anything else (a program whose tests could
       // not be listed fails in every shard) is kept once.
       const bool own = !report.described || report.selected.empty() ||
@@ -160,6 +160,16 @@ MergedRun merge_reports(const std::vector<ShardReport>& reports) {
     for (const auto& attempt : task->failed_attempts) run.summary.retries += !attempt.confirming;
   }
   return run;
+}
+
+nlohmann::json::array_t take_records(MergedRun& run) {
+  nlohmann::json::array_t records;
+  records.reserve(run.tasks.size());
+  for (std::size_t index = 0; index < run.tasks.size(); ++index) {
+    records.push_back(std::move(run.tasks[index]->record));
+    records.back()["index"] = index;
+  }
+  return records;
 }
 
 void replay(const MergedRun& run, const std::vector<Reporter*>& reporters) {

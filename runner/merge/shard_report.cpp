@@ -1,7 +1,12 @@
 #include "procpool/runner/merge/shard_report.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
-#include <sstream>
+#include <iterator>
+#include <optional>
+#include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +75,9 @@ class Reader {
 };
 
 std::shared_ptr<const Capture> capture_of(const std::string& text) {
+  // Most tasks printed nothing worth keeping: they share one empty capture.
+  static const auto empty = std::make_shared<const Capture>();
+  if (text.empty()) return empty;
   auto capture = std::make_shared<Capture>();
   capture->append(text);
   return capture;
@@ -139,17 +147,36 @@ ReplayedTask read_task(Reader& r, const Json& j, const std::string& where) {
 Result<ShardReport> load_shard_report(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return fail("cannot read " + path);
-  std::stringstream text;
-  text << file.rdbuf();
+  std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
   if (file.bad()) return fail("cannot read " + path);
-  return parse_shard_report(text.str(), path);
+  return parse_shard_report(text, path);
+}
+
+std::vector<Result<ShardReport>> load_shard_reports(const std::vector<std::string>& paths,
+                                                    unsigned threads) {
+  std::vector<std::optional<Result<ShardReport>>> loaded(paths.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
+      loaded[i].emplace(load_shard_report(paths[i]));
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < std::min<std::size_t>(threads, paths.size()); ++t)
+    helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  std::vector<Result<ShardReport>> results;
+  results.reserve(paths.size());
+  for (auto& result : loaded) results.push_back(std::move(*result));
+  return results;
 }
 
 Result<ShardReport> parse_shard_report(std::string_view text, const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return fail(path + " is empty: not a procpool --json report");
   }
-  const Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     return fail(path + " is not valid JSON (cut short?): not a procpool --json report");
   }
@@ -182,16 +209,17 @@ Result<ShardReport> parse_shard_report(std::string_view text, const std::string&
       report.suite_fingerprint = r.text(*suite, "fingerprint", "suite.");
     }
   }
-  const Json& summary = doc["summary"];
+  const Json& summary = std::as_const(doc)["summary"];
   report.wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
       std::chrono::duration<double>(r.number(summary, "wall_seconds", "summary.", false)));
   report.interrupted = r.flag(summary, "interrupted", "summary.");
   report.halted = r.flag(summary, "halted", "summary.");
-  const Json& tasks = doc["tasks"];
+  Json& tasks = doc["tasks"];
   if (!tasks.is_array()) return fail(path + ": tasks is not an array");
   report.tasks.reserve(tasks.size());
   for (std::size_t i = 0; i < tasks.size() && r.error.empty(); ++i) {
     report.tasks.push_back(read_task(r, tasks[i], "tasks[" + std::to_string(i) + "]."));
+    report.tasks.back().record = std::move(tasks[i]);
   }
   if (!r.error.empty()) return fail(path + " is not a procpool --json report: " + r.error);
   return report;

@@ -120,12 +120,20 @@ Result<void> DurationHistory::save(const std::string& path) const {
     std::filesystem::create_directories(parent, ec);
     if (ec) return fail("cannot create " + parent.string() + ": " + ec.message());
   }
-  nlohmann::json tests = nlohmann::json::object();
+  // Built node by node, in key order: the initializer-list form took most of a 40,000-test
+  // merge's history time.
+  nlohmann::json::object_t tests;
   for (const auto& [id, entry] : entries_) {
-    tests[id] = {{"seconds", entry.seconds}, {"last_outcome", entry.last_outcome}};
-    if (!entry.measured_at.empty()) tests[id]["measured_at"] = entry.measured_at;
+    nlohmann::json::object_t fields;
+    fields.emplace("seconds", entry.seconds);
+    fields.emplace("last_outcome", entry.last_outcome);
+    if (!entry.measured_at.empty()) fields.emplace("measured_at", entry.measured_at);
+    tests.emplace_hint(tests.end(), id, std::move(fields));
   }
-  const nlohmann::json doc = {{"format", kFormat}, {"version", kVersion}, {"tests", tests}};
+  nlohmann::json doc = nlohmann::json::object();
+  doc["format"] = kFormat;
+  doc["version"] = kVersion;
+  doc["tests"] = std::move(tests);
   return write_file_atomically(
       path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }

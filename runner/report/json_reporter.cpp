@@ -85,21 +85,34 @@ void JsonReporter::on_task_finished(const TaskFinished& event) {
 }
 
 void JsonReporter::on_run_finished(const RunFinished& event) {
-  std::sort(records_.begin(), records_.end(), [](const auto& a, const auto& b) {
-    return a["index"].template get<std::size_t>() < b["index"].template get<std::size_t>();
-  });
-  const RunSummary& s = *event.summary;
+  // By index; read once per record (a lookup per comparison is most of the sort's cost).
+  std::vector<std::pair<std::size_t, std::size_t>> order;  // (task index, position)
+  order.reserve(records_.size());
+  for (std::size_t i = 0; i < records_.size(); ++i) {
+    order.emplace_back(records_[i]["index"].get<std::size_t>(), i);
+  }
+  std::sort(order.begin(), order.end());
+  nlohmann::json::array_t tasks;
+  tasks.reserve(records_.size());
+  for (const auto& [index, position] : order) tasks.push_back(std::move(records_[position]));
+  records_.clear();
+  record_error(
+      write_file_atomically(path_, text(document(run_, *event.summary, std::move(tasks)))));
+}
+
+nlohmann::json JsonReporter::document(const RunDescription& run, const RunSummary& s,
+                                      nlohmann::json::array_t tasks) {
   nlohmann::json doc;
   doc["version"] = 1;
   doc["procpool_version"] = PROCPOOL_VERSION;
-  if (!run_.command.empty()) {
-    doc["command"] = run_.command;
-    doc["shard"] = run_.shard.empty() ? nlohmann::json(nullptr) : nlohmann::json(run_.shard);
-    if (!run_.shard_method.empty()) doc["shard_method"] = run_.shard_method;
-    doc["binaries"] = run_.binaries;
-    if (!run_.suite_fingerprint.empty()) {
-      doc["suite"] = {{"tests", run_.suite_tests}, {"fingerprint", run_.suite_fingerprint}};
-      doc["selected"] = run_.selected;
+  if (!run.command.empty()) {
+    doc["command"] = run.command;
+    doc["shard"] = run.shard.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.shard);
+    if (!run.shard_method.empty()) doc["shard_method"] = run.shard_method;
+    doc["binaries"] = run.binaries;
+    if (!run.suite_fingerprint.empty()) {
+      doc["suite"] = {{"tests", run.suite_tests}, {"fingerprint", run.suite_fingerprint}};
+      doc["selected"] = run.selected;
     }
   }
   doc["summary"] = {{"total", s.total},
@@ -114,10 +127,15 @@ void JsonReporter::on_run_finished(const RunFinished& event) {
                     {"wall_seconds", seconds(s.wall)},
                     {"interrupted", s.cancelled_run && s.cancel_reason != CancelReason::halted},
                     {"halted", s.cancelled_run && s.cancel_reason == CancelReason::halted}};
-  doc["tasks"] = records_;
+  doc["tasks"] = std::move(tasks);  // moved: a copy of 40,000 records cost 0.3 s
+  return doc;
+}
+
+std::string JsonReporter::text(const nlohmann::json& doc) {
   // Replace invalid UTF-8 (commands are bytes) rather than throw.
-  record_error(write_file_atomically(
-      path_, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
+  std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  text += '\n';
+  return text;
 }
 
 }  // namespace procpool::report

@@ -18,14 +18,17 @@ namespace procpool::merge {
 std::vector<std::string> check_shards(const std::vector<ShardReport>& reports);
 
 struct MergedRun {
-  std::vector<const ReplayedTask*> tasks;  // every task once, shard by shard
-  RunSummary summary;                      // recomputed from the tasks
+  std::vector<ReplayedTask*> tasks;  // every task once, shard by shard
+  RunSummary summary;                // recomputed from the tasks
 };
 
 // The tasks of all reports, each once: a test in its shard's report; an entry that every
 // shard runs (a test program that could not list its tests) only the first time it appears.
 // The wall time is the longest shard's (shards run side by side). `reports` must outlive it.
-MergedRun merge_reports(const std::vector<ShardReport>& reports);
+MergedRun merge_reports(std::vector<ShardReport>& reports);
+
+// The tasks' records renumbered in merged order, taken out of the tasks (call it last).
+nlohmann::json::array_t take_records(MergedRun& run);
 
 // Hands the merged tasks to `reporters` as a run's events: RunStarted, then per task its
 // TaskStarted, TaskRetried for each failed attempt and TaskFinished, then RunFinished.

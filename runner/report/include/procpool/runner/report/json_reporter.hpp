@@ -25,6 +25,11 @@ class JsonReporter final : public FileReporter {
   void on_run_finished(const RunFinished& event) override;
 
   static nlohmann::json record(const TaskFinished& event, const std::string& log_dir = {});
+  // The whole report: `run`, the summary, and `tasks` (records, in index order).
+  static nlohmann::json document(const RunDescription& run, const RunSummary& summary,
+                                 nlohmann::json::array_t tasks);
+  // The report as written to the file.
+  static std::string text(const nlohmann::json& document);
 
   // The most output a record keeps per stream (its end), as in JUnit.
   static constexpr std::size_t kMaxOutput = 1 << 20;
