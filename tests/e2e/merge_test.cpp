@@ -20,7 +20,8 @@ const std::string kFilter = "-Hang.*:Flaky.*";
 class Merge : public GtestRun {
  protected:
   // One CI job: its own directory, the cached history copied in, `args` added.
-  CliResult shard(const std::string& job, std::vector<std::string> args) {
+  CliResult shard(const std::string& job, std::vector<std::string> args,
+                  std::vector<std::string> env = {}) {
     const std::string dir = dir_.file(job);
     fs::create_directories(dir);
     if (fs::exists(dir_.file("cache.json"))) {
@@ -31,7 +32,8 @@ class Merge : public GtestRun {
                                   "--history", "history.json", "--json",        "report.json",
                                   "--junit",   "report.xml",   "--history-out", "history-out.json"};
     full.insert(full.end(), args.begin(), args.end());
-    return run_procpool(full, {.env = {marker_env_}, .working_dir = dir});
+    env.push_back(marker_env_);
+    return run_procpool(full, {.env = env, .working_dir = dir});
   }
   CliResult merge(std::vector<std::string> args) {
     std::vector<std::string> full{"merge"};
@@ -84,8 +86,11 @@ TEST_F(Merge, FourShardsInFourDirectoriesMergeIntoWhatAnUnshardedRunReports) {
   std::vector<std::string> args, histories{"--history-in"};
   for (int k = 1; k <= 4; ++k) {
     const std::string job = "shard" + std::to_string(k);
-    auto r = shard(job, {"--shard", std::to_string(k) + "/4"});
+    // As examples/ci/github-actions.yml runs it: the matrix sets gtest's variables.
+    auto r = shard(job, {"--shard", "auto"},
+                   {"GTEST_TOTAL_SHARDS=4", "GTEST_SHARD_INDEX=" + std::to_string(k - 1)});
     ASSERT_NE(r.exit_code, 2) << r.err;
+    EXPECT_EQ(load(report_of(job))["shard"], std::to_string(k) + "/4");
     args.push_back(report_of(job));
     histories.push_back(dir_.file(job + "/history-out.json"));
   }
