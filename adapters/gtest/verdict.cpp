@@ -87,6 +87,7 @@ Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::
     case OutcomeKind::failed_to_start:
     case OutcomeKind::cancelled:
     case OutcomeKind::skipped:
+    case OutcomeKind::aborted:
       return process;  // the process layer already knows best
     default:
       break;

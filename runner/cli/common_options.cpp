@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "executor_choice.hpp"
+
 #include "procpool/runner/core/duration.hpp"
 #include "procpool/runner/core/jobs.hpp"
 
@@ -43,6 +45,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
     cmd->add_option("--log-dir", o.reports.log_dir, "one log per failed, flaky or timed-out test");
   }
   cmd->add_flag("--no-progress", o.no_progress, "no live status line, even on a terminal");
+  add_executor_options(cmd, o);
 }
 
 std::chrono::milliseconds seconds_to_ms(double seconds) {

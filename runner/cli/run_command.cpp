@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "procpool/adapters/command/command_source.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
@@ -136,7 +137,13 @@ int run_run_command(const RunOptions& o) {
   }
 
   boost::asio::io_context io(1);
-  schedule::ProcessExecutor executor(io, process_options(o.common));
+  schedule::ProcessExecutor local(io, process_options(o.common));
+  auto cluster = cluster_executor(o.common, local);
+  if (!cluster) {
+    std::fprintf(stderr, "procpool run: %s\n", cluster.error().c_str());
+    return exit_usage;
+  }
+  schedule::Executor& executor = *cluster ? **cluster : local;
   ReportOptions reports = o.common.reports;
   reports.run.command = "run";
   Reporters reporters =

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/report/test_console_reporter.hpp"
@@ -115,7 +116,10 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   for (const auto& warning : plan->warnings) warn(warning);
 
   boost::asio::io_context io(1);
-  schedule::ProcessExecutor processes(io, process_options(o.common));
+  schedule::ProcessExecutor local(io, process_options(o.common));
+  auto cluster = cluster_executor(o.common, local);
+  if (!cluster) return fail(cluster.error());
+  schedule::Executor& processes = *cluster ? **cluster : local;
   std::unique_ptr<schedule::Executor> wrapped = wrap ? wrap(io, processes) : nullptr;
   schedule::Executor& executor = wrapped ? *wrapped : processes;
 

@@ -42,14 +42,16 @@ std::string_view to_string(OutcomeKind kind) {
       return "cancelled";
     case OutcomeKind::skipped:
       return "skipped";
+    case OutcomeKind::aborted:
+      return "aborted";
   }
   return "unknown";
 }
 
 std::optional<OutcomeKind> outcome_kind_from_string(std::string_view text) {
-  for (OutcomeKind kind :
-       {OutcomeKind::passed, OutcomeKind::failed, OutcomeKind::signalled, OutcomeKind::timed_out,
-        OutcomeKind::failed_to_start, OutcomeKind::cancelled, OutcomeKind::skipped}) {
+  for (OutcomeKind kind : {OutcomeKind::passed, OutcomeKind::failed, OutcomeKind::signalled,
+                           OutcomeKind::timed_out, OutcomeKind::failed_to_start,
+                           OutcomeKind::cancelled, OutcomeKind::skipped, OutcomeKind::aborted}) {
     if (to_string(kind) == text) return kind;
   }
   return std::nullopt;
@@ -93,6 +95,9 @@ std::string describe(const Outcome& outcome) {
       break;
     case OutcomeKind::skipped:
       text = "not run";
+      break;
+    case OutcomeKind::aborted:
+      text = "aborted by the cluster" + (outcome.message.empty() ? "" : ": " + outcome.message);
       break;
   }
   if (outcome.leaked) text += ", leaked processes (killed)";

@@ -4,12 +4,14 @@ namespace procpool {
 
 bool counts_as_failure(OutcomeKind kind) {
   return kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
-         kind == OutcomeKind::timed_out || kind == OutcomeKind::failed_to_start;
+         kind == OutcomeKind::timed_out || kind == OutcomeKind::failed_to_start ||
+         kind == OutcomeKind::aborted;
 }
 
 bool worth_retrying(OutcomeKind kind) {
+  // A node failure or a preemption may well not happen again: aborted is worth another try.
   return kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
-         kind == OutcomeKind::timed_out;
+         kind == OutcomeKind::timed_out || kind == OutcomeKind::aborted;
 }
 
 void count_finished(RunSummary& summary, const TaskFinished& finished) {
@@ -47,6 +49,8 @@ Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
       return Verdict::cancelled;
     case OutcomeKind::skipped:
       return attempts == 0 ? Verdict::not_run : Verdict::skipped;
+    case OutcomeKind::aborted:
+      return Verdict::aborted;
   }
   return Verdict::failed;
 }
@@ -54,8 +58,8 @@ Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
 std::string_view to_string(Verdict verdict) {
   // In the enum's order.
   static constexpr std::string_view kNames[] = {
-      "passed",    "failed",  "crashed", "timed_out", "failed_to_start",
-      "cancelled", "skipped", "not_run", "flaky",     "order_dependent"};
+      "passed",  "failed",  "crashed", "timed_out",       "failed_to_start", "cancelled",
+      "skipped", "not_run", "flaky",   "order_dependent", "aborted"};
   return kNames[static_cast<std::size_t>(verdict)];
 }
 

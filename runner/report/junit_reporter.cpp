@@ -50,6 +50,8 @@ Element element_for(const Outcome& outcome, unsigned attempts) {
       return {"error", "crash", "crashed: " + describe(outcome), ""};
     case Verdict::timed_out:
       return {"error", "timeout", "timed out", ""};
+    case Verdict::aborted:
+      return {"error", "aborted", describe(outcome), ""};
     case Verdict::failed_to_start:
       return {"error", "start", outcome.error, outcome.error};
     case Verdict::cancelled:

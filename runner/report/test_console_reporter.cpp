@@ -129,6 +129,9 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
     case Verdict::timed_out:
       why = "timed out";
       break;
+    case Verdict::aborted:
+      why = describe(outcome);
+      break;
     case Verdict::failed_to_start:
       why = outcome.error;
       break;
@@ -146,6 +149,7 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   }
   if (!why.empty()) test_line("procpool: " + display_name(*event.spec) + ": " + why);
   const char* tag = verdict == Verdict::timed_out         ? "[  TIMEOUT ] "
+                    : verdict == Verdict::aborted         ? "[  ABORTED ] "
                     : verdict == Verdict::crashed         ? "[  CRASHED ] "
                     : verdict == Verdict::failed_to_start ? "[  ERROR   ] "
                                                           : "[  FAILED  ] ";

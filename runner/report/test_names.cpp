@@ -57,7 +57,8 @@ std::string headline(const std::string& message) {
 bool gets_log(Verdict verdict) {
   return verdict == Verdict::failed || verdict == Verdict::crashed ||
          verdict == Verdict::timed_out || verdict == Verdict::failed_to_start ||
-         verdict == Verdict::flaky || verdict == Verdict::order_dependent;
+         verdict == Verdict::flaky || verdict == Verdict::order_dependent ||
+         verdict == Verdict::aborted;
 }
 
 }  // namespace procpool::report

@@ -16,6 +16,7 @@ enum class OutcomeKind {
   failed_to_start,  // could not be spawned at all (missing file, no permission, ...)
   cancelled,        // stopped because the run was interrupted or halted
   skipped,          // never started (halt), or the test skipped itself (GTEST_SKIP)
+  aborted,  // the cluster ended it (Slurm: time limit, node failure, cancelled); `message` says why
 };
 
 struct Outcome {

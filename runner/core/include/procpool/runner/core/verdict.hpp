@@ -28,6 +28,7 @@ enum class Verdict {
   not_run,          // never started (the run was stopped first)
   flaky,            // failed, then passed on a retry
   order_dependent,  // failed in a batch, passed alone: passing, but listed apart
+  aborted,          // the cluster ended it (Slurm's time limit, a node failure, a cancel)
 };
 
 Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,

@@ -1,0 +1,118 @@
+#include "procpool/adapters/slurm/slurm_executor.hpp"
+
+#include <unistd.h>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+
+#include "procpool/adapters/command/shell_words.hpp"
+#include "procpool/adapters/slurm/srun_outcome.hpp"
+
+namespace procpool::slurm {
+namespace {
+
+struct CommandOutput {
+  int status = -1;   // exit code; -1 when it could not run or died of a signal
+  std::string text;  // stdout and stderr together
+};
+
+// Runs a Slurm client command to its end (srun --test-only, squeue, scancel) and returns what
+// it said. Blocking: used before the run and after a stopped attempt only.
+CommandOutput run_command(const std::vector<std::string>& argv) {
+  CommandOutput out;
+  std::FILE* pipe = ::popen((shell_join(argv) + " 2>&1 </dev/null").c_str(), "r");
+  if (!pipe) return out;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
+  const int status = ::pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string last_line(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
+  const auto start = trimmed.rfind('\n');
+  return start == std::string::npos ? trimmed : trimmed.substr(start + 1);
+}
+
+}  // namespace
+
+Result<SlurmOptions> prepare_slurm(const std::string& slurm_args) {
+  SlurmOptions options;
+  auto words = command::split_shell_words(slurm_args);
+  if (!words) return fail("--slurm-args: " + words.error());
+  options.srun_args = std::move(*words);
+  if (const char* job = std::getenv("SLURM_JOB_ID"); job && *job) options.allocation = job;
+  options.run_id = std::to_string(::getpid());
+
+  std::vector<std::string> probe{"srun", "--test-only", "--ntasks=1", "--quiet"};
+  probe.insert(probe.end(), options.srun_args.begin(), options.srun_args.end());
+  probe.push_back("true");
+  const CommandOutput answer = run_command(probe);
+  if (answer.status == 127 || answer.status == -1) {
+    return fail("--executor slurm: cannot run srun (is Slurm's client installed and on PATH?): " +
+                last_line(answer.text));
+  }
+  if (answer.status != 0) {
+    return fail("--executor slurm: srun refused " +
+                (slurm_args.empty() ? std::string("a one-task step")
+                                    : "--slurm-args \"" + slurm_args + "\"") +
+                ": " + last_line(answer.text));
+  }
+  return options;
+}
+
+std::vector<std::string> SlurmExecutor::srun_argv(const std::string& step_name,
+                                                  const std::vector<std::string>& argv) const {
+  std::vector<std::string> full{"srun",    "--ntasks=1",           "--nodes=1",
+                                "--quiet", "--kill-on-bad-exit=1", "--job-name=" + step_name};
+  // In an allocation, a step takes only what it asks for, so -j steps run side by side.
+  if (!options_.allocation.empty()) full.push_back("--exact");
+  full.insert(full.end(), options_.srun_args.begin(), options_.srun_args.end());
+  full.insert(full.end(), argv.begin(), argv.end());
+  return full;
+}
+
+void SlurmExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
+  if (!launch.spec->preset_failure.empty() || launch.spec->argv.empty()) {
+    inner_.start(launch, std::move(callbacks));  // nothing to run: the failure is already known
+    return;
+  }
+  auto spec = std::make_shared<TaskSpec>(*launch.spec);
+  const std::string step_name = "procpool-" + options_.run_id + "-" + std::to_string(launch.index) +
+                                "-" + std::to_string(launch.attempt);
+  spec->argv = srun_argv(step_name, spec->argv);
+  schedule::Launch inner_launch = launch;
+  inner_launch.spec = spec.get();
+  auto done = std::move(callbacks.done);
+  callbacks.done = [this, spec, step_name, done = std::move(done)](AttemptResult result) {
+    const Outcome srun = result.outcome;
+    result.outcome = read_srun_outcome(srun, result.err->tail(64 << 10));
+    // Stopped by us, or srun itself killed: its step may outlive it.
+    if (srun.kind == OutcomeKind::timed_out || srun.kind == OutcomeKind::cancelled ||
+        srun.kind == OutcomeKind::signalled) {
+      cancel_step(step_name);
+    }
+    done(std::move(result));
+  };
+  inner_.start(inner_launch, std::move(callbacks));
+}
+
+void SlurmExecutor::cancel_step(const std::string& step_name) const {
+  if (options_.allocation.empty()) {
+    run_command({"scancel", "--quiet", "--name=" + step_name});
+    return;
+  }
+  // A step has no name scancel can select by: find its id in the allocation.
+  const CommandOutput steps = run_command(
+      {"squeue", "--noheader", "--steps", "--jobs=" + options_.allocation, "--format=%i %j"});
+  std::istringstream lines(steps.text);
+  for (std::string id, name; lines >> id >> name;) {
+    if (name == step_name) run_command({"scancel", "--quiet", id});
+  }
+}
+
+}  // namespace procpool::slurm

@@ -1,0 +1,196 @@
+// --executor slurm against a real single-node Slurm, started and stopped by the CTest fixture
+// (slurm_up / slurm_down run ../shared/tools/slurm-local). Every test checks that no job or step
+// of procpool's and no task process survives it. Skips, saying why, where Slurm cannot be
+// started (no root).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+std::string slurm_conf() {
+  const char* tmp = std::getenv("TMPDIR");
+  return std::string(tmp && *tmp ? tmp : "/tmp") + "/procpool-slurm/slurm.conf";
+}
+
+// What a shell command printed (stdout and stderr).
+std::string output_of(const std::string& command) {
+  std::string text;
+  FILE* pipe = ::popen(("SLURM_CONF=" + slurm_conf() + " " + command + " 2>&1").c_str(), "r");
+  char buffer[512];
+  while (pipe && std::fgets(buffer, sizeof buffer, pipe)) text += buffer;
+  if (pipe) ::pclose(pipe);
+  return text;
+}
+
+class Slurm : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    if (::geteuid() != 0) GTEST_SKIP() << "starting Slurm (slurm-local) needs root";
+    if (!std::ifstream(slurm_conf())) {
+      GTEST_SKIP() << "Slurm was not started: tests/slurm_fixture.sh found no slurm-local";
+    }
+    const std::string state = output_of("sinfo -h -o %T");
+    if (state.find("idle") == std::string::npos && state.find("mix") == std::string::npos &&
+        state.find("alloc") == std::string::npos) {
+      FAIL() << "Slurm is not up (the slurm_up fixture runs slurm-local up): " << state;
+    }
+  }
+  void TearDown() override {
+    if (!IsSkipped()) {
+      EXPECT_EQ(procpool_jobs(), "") << "jobs or steps of procpool's outlived the run";
+      EXPECT_EQ(output_of("pgrep -f slurm-task-[m]arker"), "") << "a task process survived";
+    }
+    CliTest::TearDown();
+  }
+  // procpool's jobs and steps still known to Slurm.
+  static std::string procpool_jobs() {
+    std::string left;
+    for (const char* listing : {"squeue -h -o '%i %j'", "squeue -h -s -o '%i %j'"}) {
+      std::istringstream lines(output_of(listing));
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find("procpool-") != std::string::npos) left += line + "\n";
+      }
+    }
+    return left;
+  }
+  CliResult run(std::vector<std::string> args, CliOptions options = {}) {
+    options.env.push_back("SLURM_CONF=" + slurm_conf());
+    return run_procpool(args, options);
+  }
+  std::map<std::string, nlohmann::json> records(const std::string& path) {
+    std::map<std::string, nlohmann::json> by_input;
+    const auto doc = nlohmann::json::parse(read_file(path));
+    for (const auto& t : doc["tasks"]) by_input[t["input"].get<std::string>()] = t;
+    return by_input;
+  }
+  TempDir dir_;
+};
+
+TEST_F(Slurm, OutcomesAreTheTasksOwnNotSrunsExitStatus) {
+  const std::string json = dir_.file("r.json");
+  auto r = run({"run", "--executor", "slurm", "-j3", "--json", json, "--", "sh", "-c",
+                "case {} in ok) echo out-$PROCPOOL_SLOT;; code) exit 139;; segv) kill -SEGV $$;; "
+                "three) exit 3;; esac",
+                ":::", "ok", "code", "segv", "three"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto tasks = records(json);
+  EXPECT_EQ(tasks["ok"]["outcome"], "passed");
+  EXPECT_EQ(tasks["code"]["outcome"], "failed") << "exit 139 by choice is not a crash";
+  EXPECT_EQ(tasks["code"]["exit_code"], 139);
+  EXPECT_EQ(tasks["segv"]["outcome"], "signalled");
+  EXPECT_EQ(tasks["segv"]["signal"], "SIGSEGV");
+  EXPECT_EQ(tasks["three"]["exit_code"], 3);
+  EXPECT_NE(r.out.find("out-"), std::string::npos) << "output captured, PROCPOOL_SLOT set\n"
+                                                   << r.out;
+}
+
+TEST_F(Slurm, ATimeoutCancelsTheStepEvenWhenTheTaskIgnoresSigterm) {
+  const std::string json = dir_.file("r.json");
+  auto r = run({"run", "--executor", "slurm", "--timeout", "1", "--grace", "0.3", "--json", json,
+                "--", "bash", "-c", "trap '' TERM; exec -a slurm-task-marker sleep 60", ":::", "x"},
+               {.limit = std::chrono::seconds(40)});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(records(json)["x"]["outcome"], "timed_out");
+  EXPECT_LT(r.seconds, 20) << "the timeout, not the task, ended it";
+}
+
+TEST_F(Slurm, CtrlCCancelsTheStepsWritesReportsAndExits130) {
+  const std::string json = dir_.file("r.json");
+  auto r = run({"run", "--executor", "slurm", "-j2", "--json", json, "--", "bash", "-c",
+                "exec -a slurm-task-marker sleep 60", ":::", "a", "b", "c"},
+               {.send_signal = SIGINT,
+                .signal_after = std::chrono::milliseconds(1500),
+                .limit = std::chrono::seconds(40)});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_EQ(records(json).size(), 3u) << "every task reported";
+}
+
+TEST_F(Slurm, ACancelBySlurmIsAbortedNeverAPass) {
+  const std::string json = dir_.file("r.json");
+  // The task cancels its own job: Slurm, not procpool, ends it.
+  auto r =
+      run({"run", "--executor", "slurm", "--json", json, "--", "bash", "-c",
+           "scancel $SLURM_JOB_ID; exec -a slurm-task-marker sleep 30", ":::", "x"},
+          {.env = {"PATH=" + std::string(std::getenv("PATH"))}, .limit = std::chrono::seconds(60)});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto task = records(json)["x"];
+  EXPECT_EQ(task["outcome"], "aborted") << task.dump();
+  EXPECT_NE(task.value("message", "").find("cancelled by Slurm"), std::string::npos) << task.dump();
+}
+
+TEST_F(Slurm, GtestBatchesOnSlurmGiveTheLocalVerdicts) {
+  const std::string filter = "Pass.*:Fail.*:Crash.*:Skip.*:Early.*:Env.*:Inst/*";
+  auto verdicts = [&](const std::vector<std::string>& extra, const std::string& name) {
+    std::vector<std::string> args{"gtest",
+                                  FIXTURE_MIXED,
+                                  "--filter",
+                                  filter,
+                                  "-j2",
+                                  "--batch",
+                                  "auto",
+                                  "--history",
+                                  dir_.file(name + ".history"),
+                                  "--json",
+                                  dir_.file(name + ".json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run(args, {.env = {"FIXTURE_MARKER_DIR=" + dir_.path()}});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    std::map<std::string, std::string> v;
+    const auto doc = nlohmann::json::parse(read_file(dir_.file(name + ".json")));  // kept alive
+    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
+    return v;
+  };
+  const auto local = verdicts({}, "local");
+  EXPECT_EQ(verdicts({"--executor", "slurm"}, "slurm"), local);
+  EXPECT_GE(local.size(), 9u);
+}
+
+TEST_F(Slurm, InsideAnAllocationEveryAttemptIsAStepOfIt) {
+  const std::string granted = output_of("salloc -n2 --no-shell --job-name=procpool-test-alloc");
+  const auto at = granted.find("allocation ");
+  ASSERT_NE(at, std::string::npos) << granted;
+  const std::string job = std::to_string(std::stol(granted.substr(at + 11)));
+  const std::string json = dir_.file("r.json");
+  auto r = run({"run", "--executor", "slurm", "-j2", "--json", json, "--", "sh", "-c",
+                "echo job=$SLURM_JOB_ID step=$SLURM_STEP_ID", ":::", "a", "b"},
+               {.env = {"SLURM_JOB_ID=" + job}});
+  output_of("scancel " + job);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("job=" + job + " step="), std::string::npos) << r.out;
+}
+
+TEST_F(Slurm, BadSetUpIsOneClearErrorBeforeAnythingRuns) {
+  auto partition = run(
+      {"run", "--executor", "slurm", "--slurm-args", "--partition=nope", "--", "true", ":::", "x"});
+  EXPECT_EQ(partition.exit_code, 2);
+  EXPECT_NE(partition.err.find("Invalid partition"), std::string::npos) << partition.err;
+  auto option = run(
+      {"run", "--executor", "slurm", "--slurm-args", "--no-such-option", "--", "true", ":::", "x"});
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_NE(option.err.find("no-such-option"), std::string::npos) << option.err;
+  auto quoting =
+      run({"run", "--executor", "slurm", "--slurm-args", "'unclosed", "--", "true", ":::", "x"});
+  EXPECT_EQ(quoting.exit_code, 2);
+  EXPECT_NE(quoting.err.find("--slurm-args"), std::string::npos) << quoting.err;
+  auto no_srun =
+      run({"run", "--executor", "slurm", "--", "true", ":::", "x"}, {.env = {"PATH=/nonexistent"}});
+  EXPECT_EQ(no_srun.exit_code, 2);
+  EXPECT_NE(no_srun.err.find("cannot run srun"), std::string::npos) << no_srun.err;
+  auto stray = run({"run", "--slurm-args", "-p debug", "--", "true", ":::", "x"});
+  EXPECT_EQ(stray.exit_code, 2);
+  EXPECT_NE(stray.err.find("--slurm-args needs --executor slurm"), std::string::npos) << stray.err;
+}
+
+}  // namespace
+}  // namespace procpool::testing
