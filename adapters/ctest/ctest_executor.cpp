@@ -10,6 +10,7 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   }
   schedule::AttemptCallbacks inner;
   inner.slow = std::move(callbacks.slow);
+  inner.pending = std::move(callbacks.pending);
   inner.done = [&rules = rules->second, done = std::move(callbacks.done)](AttemptResult result) {
     // CTest matches its regular expressions against the test's whole output; keep the last MiB.
     const std::string output = result.out->tail(1 << 20) + result.err->tail(1 << 20);

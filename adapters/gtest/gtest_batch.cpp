@@ -104,6 +104,7 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   };
 
   schedule::AttemptCallbacks inner;
+  inner.pending = run->callbacks.pending;
   inner.started = [run, arm](schedule::StopAttempt stop) {
     run->stop = std::move(stop);
     arm();

@@ -77,6 +77,7 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
 
   schedule::AttemptCallbacks inner_callbacks;
   inner_callbacks.slow = std::move(callbacks.slow);
+  inner_callbacks.pending = std::move(callbacks.pending);
   inner_callbacks.done = [this, id, files, test = *original.test,
                           done = std::move(callbacks.done)](AttemptResult result) {
     running_specs_.erase(id);

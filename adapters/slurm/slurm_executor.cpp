@@ -67,8 +67,9 @@ Result<SlurmOptions> prepare_slurm(const std::string& slurm_args) {
 
 std::vector<std::string> SlurmExecutor::srun_argv(const std::string& step_name,
                                                   const std::vector<std::string>& argv) const {
-  std::vector<std::string> full{"srun",    "--ntasks=1",           "--nodes=1",
-                                "--quiet", "--kill-on-bad-exit=1", "--job-name=" + step_name};
+  // Not --quiet: srun's "queued and waiting for resources" is how a pending step is noticed.
+  std::vector<std::string> full{"srun", "--ntasks=1", "--nodes=1", "--kill-on-bad-exit=1",
+                                "--job-name=" + step_name};
   // In an allocation, a step takes only what it asks for, so -j steps run side by side.
   if (!options_.allocation.empty()) full.push_back("--exact");
   full.insert(full.end(), options_.srun_args.begin(), options_.srun_args.end());
@@ -87,6 +88,24 @@ void SlurmExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   spec->argv = srun_argv(step_name, spec->argv);
   schedule::Launch inner_launch = launch;
   inner_launch.spec = spec.get();
+  if (callbacks.pending) {
+    // srun says so on its stderr when the step cannot start yet: tell the run, once.
+    auto told = std::make_shared<bool>(false);
+    callbacks.output = [told, pending = std::move(callbacks.pending),
+                        output = std::move(callbacks.output)](int stream, std::string_view bytes) {
+      if (stream == 2 && !*told) {
+        for (std::string_view words :
+             {"queued and waiting for resources", "step creation temporarily disabled"}) {
+          if (bytes.find(words) != std::string_view::npos) {
+            *told = true;
+            pending("Slurm: " + std::string(words));
+            break;
+          }
+        }
+      }
+      if (output) output(stream, bytes);
+    };
+  }
   auto done = std::move(callbacks.done);
   callbacks.done = [this, spec, step_name, done = std::move(done)](AttemptResult result) {
     const Outcome srun = result.outcome;

@@ -23,6 +23,10 @@ void ConsoleReporter::on_task_slow(const TaskSlow& event) {
        " s): " + event.spec->name);
 }
 
+void ConsoleReporter::on_task_pending(const TaskPending& event) {
+  note("procpool: PENDING (" + event.reason + "): " + event.spec->name);
+}
+
 void ConsoleReporter::on_task_retried(const TaskRetried& event) {
   --progress_.running;
   note("procpool: RETRY (attempt " + std::to_string(event.failed_attempt) + " " +

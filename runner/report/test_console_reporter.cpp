@@ -61,6 +61,10 @@ void TestConsoleReporter::on_task_slow(const TaskSlow& event) {
        std::to_string(event.elapsed.count() / 1000) + " s)");
 }
 
+void TestConsoleReporter::on_task_pending(const TaskPending& event) {
+  test_line("[ PENDING  ] " + label(*event.spec) + " (" + event.reason + ")");
+}
+
 void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
   --progress_.running;
   const Outcome& outcome = event.result->outcome;

@@ -128,6 +128,9 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
     settle(index, std::move(result), &before);
     fill_slots();
   };
+  callbacks.pending = [this, first = members.front()](std::string reason) {
+    emit(&Reporter::on_task_pending, TaskPending{first, &tasks_->get(first), std::move(reason)});
+  };
   callbacks.done = [this, members, slot](std::vector<std::size_t> not_started, bool alone) {
     release_slot(slot);
     // Back to the front, in their order, to start again before anything else.
@@ -155,6 +158,9 @@ void Scheduler::launch(std::size_t index) {
   AttemptCallbacks callbacks;
   callbacks.done = [this, index, slot](AttemptResult result) {
     on_attempt_done(index, slot, std::move(result));
+  };
+  callbacks.pending = [this, index](std::string reason) {
+    emit(&Reporter::on_task_pending, TaskPending{index, &tasks_->get(index), std::move(reason)});
   };
   callbacks.slow = [this, index](std::chrono::milliseconds elapsed) {
     emit(&Reporter::on_task_slow, TaskSlow{index, &tasks_->get(index), elapsed});

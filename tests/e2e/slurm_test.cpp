@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -37,6 +38,12 @@ class Slurm : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     if (::geteuid() != 0) GTEST_SKIP() << "starting Slurm (slurm-local) needs root";
+    const std::string unavailable =
+        slurm_conf().substr(0, slurm_conf().rfind('/')) + "/unavailable";
+    if (std::ifstream why{unavailable}) {
+      std::string reason((std::istreambuf_iterator<char>(why)), std::istreambuf_iterator<char>());
+      GTEST_SKIP() << reason;
+    }
     if (!std::ifstream(slurm_conf())) {
       GTEST_SKIP() << "Slurm was not started: tests/slurm_fixture.sh found no slurm-local";
     }
@@ -66,6 +73,15 @@ class Slurm : public CliTest {
       }
     }
     return left;
+  }
+  // An allocation of `tasks` CPUs (salloc --no-shell); its job id, or "" (the failure is
+  // reported).
+  static std::string allocate(int tasks) {
+    const std::string granted = output_of("salloc -n" + std::to_string(tasks) +
+                                          " --no-shell --job-name=procpool-test-alloc");
+    const auto at = granted.find("allocation ");
+    EXPECT_NE(at, std::string::npos) << granted;
+    return at == std::string::npos ? "" : std::to_string(std::stol(granted.substr(at + 11)));
   }
   CliResult run(std::vector<std::string> args, CliOptions options = {}) {
     options.env.push_back("SLURM_CONF=" + slurm_conf());
@@ -160,10 +176,8 @@ TEST_F(Slurm, GtestBatchesOnSlurmGiveTheLocalVerdicts) {
 }
 
 TEST_F(Slurm, InsideAnAllocationEveryAttemptIsAStepOfIt) {
-  const std::string granted = output_of("salloc -n2 --no-shell --job-name=procpool-test-alloc");
-  const auto at = granted.find("allocation ");
-  ASSERT_NE(at, std::string::npos) << granted;
-  const std::string job = std::to_string(std::stol(granted.substr(at + 11)));
+  const std::string job = allocate(2);
+  ASSERT_FALSE(job.empty());
   const std::string json = dir_.file("r.json");
   auto r = run({"run", "--executor", "slurm", "-j2", "--json", json, "--", "sh", "-c",
                 "echo job=$SLURM_JOB_ID step=$SLURM_STEP_ID", ":::", "a", "b"},
@@ -171,6 +185,22 @@ TEST_F(Slurm, InsideAnAllocationEveryAttemptIsAStepOfIt) {
   output_of("scancel " + job);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("job=" + job + " step="), std::string::npos) << r.out;
+}
+
+TEST_F(Slurm, AStepWaitingForResourcesIsReportedAndItsTimeoutCounts) {
+  // One CPU allocated, two steps at once: the second waits for the first.
+  const std::string job = allocate(1);
+  ASSERT_FALSE(job.empty());
+  const std::string json = dir_.file("r.json");
+  auto r = run({"run", "--executor", "slurm", "-j2", "--timeout", "1.5", "--json", json, "--",
+                "bash", "-c", "exec -a slurm-task-marker sleep {}", ":::", "1", "1"},
+               {.env = {"SLURM_JOB_ID=" + job}, .limit = std::chrono::seconds(60)});
+  output_of("scancel " + job);
+  EXPECT_NE(r.err.find("procpool: PENDING (Slurm: step creation temporarily disabled)"),
+            std::string::npos)
+      << r.err;
+  // 1 s of waiting + 1 s of sleep > 1.5 s: the wait counted.
+  EXPECT_EQ(r.exit_code, 1) << r.err;
 }
 
 TEST_F(Slurm, BadSetUpIsOneClearErrorBeforeAnythingRuns) {

@@ -46,6 +46,14 @@ struct TaskSlow {
   std::chrono::milliseconds elapsed{0};
 };
 
+// A started attempt waits for the cluster to give it resources (Slurm: queued, or no room in the
+// allocation yet); its time counts against --timeout all the same.
+struct TaskPending {
+  std::size_t index = 0;
+  const TaskSpec* spec = nullptr;
+  std::string reason;  // the cluster's words
+};
+
 // An attempt failed and the task will run again.
 struct TaskRetried {
   std::size_t index = 0;
@@ -99,6 +107,7 @@ class Reporter {
   virtual void on_run_started(const RunStarted&) {}
   virtual void on_task_started(const TaskStarted&) {}
   virtual void on_task_slow(const TaskSlow&) {}
+  virtual void on_task_pending(const TaskPending&) {}
   virtual void on_task_retried(const TaskRetried&) {}
   virtual void on_task_finished(const TaskFinished&) {}
   virtual void on_run_cancelled(const RunCancelled&) {}

@@ -29,6 +29,7 @@ class TestConsoleReporter final : public LiveConsole {
   void on_run_started(const RunStarted& event) override;
   void on_task_started(const TaskStarted& event) override;
   void on_task_slow(const TaskSlow& event) override;
+  void on_task_pending(const TaskPending& event) override;
   void on_task_retried(const TaskRetried& event) override;
   void on_task_finished(const TaskFinished& event) override;
   void on_run_cancelled(const RunCancelled& event) override;

@@ -36,6 +36,8 @@ struct AttemptCallbacks {
   // Optional: called once the attempt runs, with a way to stop it early (a test of a batch over
   // its own time). Valid until `done`.
   std::function<void(StopAttempt)> started;
+  // Optional: the attempt waits for the cluster's resources (`--executor slurm`), and why.
+  std::function<void(std::string reason)> pending;
 };
 
 // Several tests of one program run by one process (`--batch`). Each member gets a verdict of its
@@ -53,6 +55,8 @@ struct BatchCallbacks {
   // Exactly once, last: the members that never started. `alone`: run each on its own next (the
   // batch ended without a test to blame, so batching them again could fail the same way).
   std::function<void(std::vector<std::size_t> not_started, bool alone)> done;
+  // Optional: the batch's process waits for the cluster's resources, and why.
+  std::function<void(std::string reason)> pending;
 };
 
 class Executor {
