@@ -40,11 +40,11 @@ report::RunDescription merged_description(const std::vector<merge::ShardReport>&
   return run;
 }
 
-// --history OUT: the --history-in files and the reports' own measurements, the newest
-// measurement of each test winning.
-Result<void> write_history(const MergeOptions& o, const std::vector<merge::ShardReport>& reports) {
+// The --history-in files merged, the newest measurement of each test winning. Read before
+// anything is written: a bad one must not leave the other outputs half done.
+Result<plan::DurationHistory> read_histories(const std::vector<std::string>& paths) {
   plan::DurationHistory history;
-  for (const auto& path : o.history_in) {
+  for (const auto& path : paths) {
     std::FILE* exists = std::fopen(path.c_str(), "r");
     if (!exists) return fail("cannot read --history-in " + path);
     std::fclose(exists);
@@ -52,8 +52,7 @@ Result<void> write_history(const MergeOptions& o, const std::vector<merge::Shard
     if (!loaded) return loaded.failure();
     history.merge(*loaded);
   }
-  history.merge(merge::measured_history(reports));
-  return history.save(o.history);
+  return history;
 }
 
 }  // namespace
@@ -93,6 +92,11 @@ int run_merge_command(const MergeOptions& o) {
       say("", checked.error());
       return exit_usage;
     }
+  }
+  auto histories = read_histories(o.history_in);
+  if (!histories) {
+    say("", histories.error());
+    return exit_usage;
   }
   const char* level = o.allow_partial ? "warning: " : "";
   std::vector<merge::ShardReport> reports;
@@ -144,7 +148,8 @@ int run_merge_command(const MergeOptions& o) {
     }
   }
   if (!o.history.empty()) {
-    if (auto written = write_history(o, reports); !written) {
+    histories->merge(merge::measured_history(reports));
+    if (auto written = histories->save(o.history); !written) {
       say("", written.error());
       code = exit_usage;
     }

@@ -202,11 +202,11 @@ plan::DurationHistory measured_history(const std::vector<ShardReport>& reports) 
       if (!task.spec.test || !plan::worth_remembering(task.last.outcome.kind, task.attempts)) {
         continue;
       }
-      plan::DurationHistory one;
-      one.record(plan::history_id(*task.spec.test),
-                 {seconds(task.last.duration), std::string(to_string(task.last.outcome.kind)),
-                  iso8601_utc(task.last.started_at)});
-      history.merge(one);  // the newest wins, also between repeats of one test
+      // The newest wins, also between repeats of one test.
+      history.record_if_newer(
+          plan::history_id(*task.spec.test),
+          {seconds(task.last.duration), std::string(to_string(task.last.outcome.kind)),
+           iso8601_utc(task.last.started_at)});
     }
   }
   return history;

@@ -105,12 +105,14 @@ void DurationHistory::record(const std::string& id, HistoryEntry entry) {
   entries_[id] = std::move(entry);
 }
 
+void DurationHistory::record_if_newer(const std::string& id, const HistoryEntry& entry) {
+  auto [it, inserted] = entries_.try_emplace(id, entry);
+  // ISO 8601 UTC of one fixed width compares as text.
+  if (!inserted && entry.measured_at >= it->second.measured_at) it->second = entry;
+}
+
 void DurationHistory::merge(const DurationHistory& other) {
-  for (const auto& [id, entry] : other.entries_) {
-    auto [it, inserted] = entries_.try_emplace(id, entry);
-    // ISO 8601 UTC of one fixed width compares as text.
-    if (!inserted && entry.measured_at >= it->second.measured_at) it->second = entry;
-  }
+  for (const auto& [id, entry] : other.entries_) record_if_newer(id, entry);
 }
 
 Result<void> DurationHistory::save(const std::string& path) const {

@@ -33,6 +33,8 @@ class DurationHistory {
   std::optional<double> seconds(const std::string& id) const;
   const HistoryEntry* find(const std::string& id) const;
   void record(const std::string& id, HistoryEntry entry);
+  // Records `entry` unless the history holds a newer measurement of `id` (see merge).
+  void record_if_newer(const std::string& id, const HistoryEntry& entry);
   // Per test, keeps the newer measurement of the two (by measured_at; an entry without a time
   // is the oldest, and on a tie `other` wins): merging is order-free for dated entries.
   void merge(const DurationHistory& other);
