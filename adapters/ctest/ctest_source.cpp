@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <map>
 #include <set>
 
 #include <boost/asio/io_context.hpp>
@@ -44,11 +46,19 @@ bool search_any(const std::vector<std::string>& patterns, const std::string& tex
 }  // namespace
 
 const std::vector<std::string>& supported_properties() {
-  static const std::vector<std::string> names{"DISABLED",
+  static const std::vector<std::string> names{"COST",
+                                              "DEPENDS",
+                                              "DISABLED",
                                               "ENVIRONMENT",
+                                              "ENVIRONMENT_MODIFICATION",
                                               "FAIL_REGULAR_EXPRESSION",
+                                              "FIXTURES_CLEANUP",
+                                              "FIXTURES_REQUIRED",
+                                              "FIXTURES_SETUP",
                                               "LABELS",
                                               "PASS_REGULAR_EXPRESSION",
+                                              "PROCESSORS",
+                                              "REQUIRED_FILES",
                                               "RESOURCE_LOCK",
                                               "RUN_SERIAL",
                                               "SKIP_REGULAR_EXPRESSION",
@@ -57,6 +67,141 @@ const std::vector<std::string>& supported_properties() {
                                               "WILL_FAIL",
                                               "WORKING_DIRECTORY"};
   return names;
+}
+
+Result<void> apply_environment_modification(TaskSpec& task, const std::vector<std::string>& entries,
+                                            const EnvLookup& getenv) {
+  // Each touched variable: its value before any modification (ENVIRONMENT's, else inherited),
+  // and its current one (nullopt: unset).
+  struct Variable {
+    std::optional<std::string> original, current;
+  };
+  std::map<std::string, Variable> touched;
+  std::vector<std::string> order;
+  auto original_value = [&](const std::string& name) -> std::optional<std::string> {
+    for (auto it = task.env.rbegin(); it != task.env.rend(); ++it) {
+      if (it->name == name) return it->value;
+    }
+    return getenv ? getenv(name) : std::nullopt;
+  };
+  for (const auto& entry : entries) {
+    const auto eq = entry.find('=');
+    const auto colon = entry.find(':', eq == std::string::npos ? 0 : eq);
+    if (eq == std::string::npos || colon == std::string::npos) {
+      return fail("Error: Missing `:` in environment modification: " + entry);
+    }
+    const std::string name = entry.substr(0, eq);
+    const std::string op = entry.substr(eq + 1, colon - eq - 1);
+    const std::string value = entry.substr(colon + 1);
+    auto [it, fresh] = touched.try_emplace(name);
+    if (fresh) {
+      it->second.original = it->second.current = original_value(name);
+      order.push_back(name);
+    }
+    std::optional<std::string>& current = it->second.current;
+    // A list separator only between two non-empty parts (measured with ctest 3.25).
+    auto joined = [](const std::string& a, char sep, const std::string& b) {
+      return a.empty() ? b : b.empty() ? a : a + sep + b;
+    };
+    const std::string now = current.value_or("");
+    if (op == "reset") {
+      current = it->second.original;
+    } else if (op == "set") {
+      current = value;
+    } else if (op == "unset") {
+      current.reset();
+    } else if (op == "string_append") {
+      current = now + value;
+    } else if (op == "string_prepend") {
+      current = value + now;
+    } else if (op == "path_list_append") {
+      current = joined(now, ':', value);
+    } else if (op == "path_list_prepend") {
+      current = joined(value, ':', now);
+    } else if (op == "cmake_list_append") {
+      current = joined(now, ';', value);
+    } else if (op == "cmake_list_prepend") {
+      current = joined(value, ';', now);
+    } else {
+      return fail("Error: Unrecognized environment manipulation argument: " + op);
+    }
+  }
+  for (const auto& name : order) {
+    const auto& variable = touched[name];
+    std::erase_if(task.env, [&](const EnvVar& var) { return var.name == name; });
+    std::erase(task.env_unset, name);
+    if (variable.current) {
+      task.env.push_back({name, *variable.current});
+    } else {
+      task.env_unset.push_back(name);
+    }
+  }
+  return {};
+}
+
+void link_fixtures(std::vector<CtestTest>& tests) {
+  std::map<std::string, std::vector<std::string>> setups, cleanups, users;
+  for (const auto& test : tests) {
+    const std::string name = report_name(test.task);
+    for (const auto& f : test.fixtures_setup) setups[f].push_back(name);
+    for (const auto& f : test.fixtures_cleanup) cleanups[f].push_back(name);
+    for (const auto& f : test.fixtures_required) users[f].push_back(name);
+  }
+  auto add = [](std::vector<std::string>& to, const std::string& name) {
+    if (std::find(to.begin(), to.end(), name) == to.end()) to.push_back(name);
+  };
+  for (auto& test : tests) {
+    TaskSpec& task = test.task;
+    const std::string self = report_name(task);
+    task.helper = !test.fixtures_setup.empty() || !test.fixtures_cleanup.empty();
+    for (const auto& f : test.fixtures_required) {
+      const bool sets_it_up = std::find(test.fixtures_setup.begin(), test.fixtures_setup.end(),
+                                        f) != test.fixtures_setup.end();
+      const bool cleans_it_up =
+          std::find(test.fixtures_cleanup.begin(), test.fixtures_cleanup.end(), f) !=
+          test.fixtures_cleanup.end();
+      for (const auto& setup : setups[f]) {
+        if (setup == self || sets_it_up) continue;
+        add(task.after, setup);
+        // A cleanup runs even when the setup failed: it may have half-made something to undo.
+        if (!cleans_it_up) add(task.after_passing, setup);
+        add(task.companions, setup);
+      }
+      for (const auto& cleanup : cleanups[f]) {
+        if (cleanup != self) add(task.companions, cleanup);
+      }
+    }
+    for (const auto& f : test.fixtures_cleanup) {
+      for (const auto& setup : setups[f]) {
+        if (setup != self) add(task.after, setup);
+      }
+      for (const auto& user : users[f]) {
+        if (user != self) add(task.after, user);
+      }
+    }
+  }
+}
+
+std::optional<NotRun> check_before_start(const TaskSpec& task, const CtestRules& rules) {
+  if (rules.executable_missing) {
+    return NotRun{"Unable to find executable",
+                  "Unable to find executable: ctest --show-only=json-v1 listed no command for " +
+                      report_name(task)};
+  }
+  std::error_code ec;
+  if (!task.working_dir.empty() && !std::filesystem::is_directory(task.working_dir, ec)) {
+    return NotRun{"Failed to change working directory", "Failed to change working directory to " +
+                                                            task.working_dir +
+                                                            " : No such file or directory"};
+  }
+  for (const auto& file : rules.required_files) {
+    std::filesystem::path path(file);
+    if (path.is_relative() && !task.working_dir.empty()) path = task.working_dir / path;
+    if (!std::filesystem::exists(path, ec)) {
+      return NotRun{"Required Files Missing", "Unable to find required file: " + file};
+    }
+  }
+  return std::nullopt;
 }
 
 std::string clamp_json_numbers(std::string_view text) {
@@ -133,7 +278,8 @@ nlohmann::json find_test_list(std::string_view text) {
 
 }  // namespace
 
-Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir) {
+Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir,
+                                    const EnvLookup& getenv) {
   CtestSuite suite;
   const auto doc = find_test_list(text);
   if (!is_test_list(doc)) {
@@ -151,8 +297,9 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
       task.name = shell_join(task.argv);
     } else {
       task.name = name;
-      task.preset_failure = "ctest could not find the executable of test " + name;
+      test.rules.executable_missing = true;
     }
+    std::vector<std::string> environment_modification;
     for (const auto& property : entry.value("properties", nlohmann::json::array())) {
       const std::string key = property.value("name", "");
       const auto& value = property.contains("value") ? property["value"] : nlohmann::json();
@@ -187,10 +334,35 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
         test.rules.fail_patterns = strings_of(value);
       } else if (key == "SKIP_REGULAR_EXPRESSION") {
         test.rules.skip_patterns = strings_of(value);
+      } else if (key == "REQUIRED_FILES") {
+        test.rules.required_files = strings_of(value);
+      } else if (key == "ENVIRONMENT_MODIFICATION") {
+        environment_modification = strings_of(value);
+      } else if (key == "DEPENDS") {
+        for (const auto& dependency : strings_of(value)) task.after.push_back(dependency);
+      } else if (key == "FIXTURES_SETUP") {
+        test.fixtures_setup = strings_of(value);
+      } else if (key == "FIXTURES_REQUIRED") {
+        test.fixtures_required = strings_of(value);
+      } else if (key == "FIXTURES_CLEANUP") {
+        test.fixtures_cleanup = strings_of(value);
+      } else if (key == "PROCESSORS" && value.is_number_integer()) {
+        task.processors =
+            static_cast<unsigned>(std::clamp<long long>(value.get<long long>(), 1, 1 << 20));
+      } else if (key == "COST" && value.is_number()) {
+        task.cost = value.get<double>();
+      }
+    }
+    // After ENVIRONMENT, whatever order the properties came in.
+    if (!environment_modification.empty()) {
+      if (auto applied = apply_environment_modification(task, environment_modification, getenv);
+          !applied) {
+        test.rules.bad_command = applied.error();
       }
     }
     suite.tests.push_back(std::move(test));
   }
+  link_fixtures(suite.tests);
   suite.unsupported.assign(unsupported.begin(), unsupported.end());
   return suite;
 }
@@ -213,7 +385,12 @@ std::shared_ptr<process::Child> start_ctest_listing(boost::asio::io_context& io,
                     describe(result.outcome) + "): " + result.err->tail(2000)));
           return;
         }
-        done(parse_ctest_json(result.out->str(), build_dir));
+        done(parse_ctest_json(result.out->str(), build_dir,
+                              [](const std::string& name) -> std::optional<std::string> {
+                                const char* value = std::getenv(name.c_str());
+                                if (!value) return std::nullopt;
+                                return std::string(value);
+                              }));
       });
 }
 
@@ -270,7 +447,9 @@ void mark_batchable_gtest(CtestTest& test) {
                   [](const std::string& p) { return p == "\\[  SKIPPED \\]"; });
   if (rules.will_fail || rules.skip_return_code || !rules.pass_patterns.empty() ||
       !rules.fail_patterns.empty() || !gtest_skip_only || task.run_serial ||
-      !task.resource_locks.empty() || !task.preset_failure.empty() || task.argv.empty()) {
+      !task.resource_locks.empty() || !task.preset_failure.empty() || task.argv.empty() ||
+      rules.executable_missing || !rules.required_files.empty() || !rules.bad_command.empty() ||
+      !task.after.empty() || !task.companions.empty() || task.helper || task.processors > 1) {
     return;
   }
   std::string member;

@@ -88,6 +88,7 @@ Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::
     case OutcomeKind::cancelled:
     case OutcomeKind::skipped:
     case OutcomeKind::aborted:
+    case OutcomeKind::not_run:
       return process;  // the process layer already knows best
     default:
       break;

@@ -42,6 +42,15 @@ std::optional<int> CommandLine::parse(std::vector<std::string> args) {
       passthrough.assign(dashes + 1, args.end());
       args.erase(dashes, args.end());
     }
+    if (args[0] == "ctest") {
+      std::vector<std::string> rest(args.begin() + 1, args.end());
+      if (auto taken = take_ctest_flags(*ctest_command_, rest, ctest_); !taken) {
+        std::fprintf(stderr, "procpool ctest: %s\n", taken.error().c_str());
+        return exit_usage;
+      }
+      rest.insert(rest.begin(), "ctest");
+      args = std::move(rest);
+    }
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
   try {

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <set>
 
 #include "exit_codes.hpp"
 #include "procpool/adapters/ctest/ctest_executor.hpp"
@@ -12,6 +15,7 @@
 #include "procpool/runner/core/fd_io.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
 #include "procpool/runner/process/child.hpp"
+#include "procpool/runner/schedule/scheduler.hpp"
 #include "stop_signals.hpp"
 
 namespace procpool::cli {
@@ -39,6 +43,77 @@ class BatchingCtestExecutor final : public schedule::Executor {
 };
 
 }  // namespace
+
+std::string exact_name_regex(const std::string& name) {
+  std::string regex = "^";
+  for (char c : name) {
+    if (std::strchr("^$.[]*+?()|\\", c)) regex += '\\';
+    regex += c;
+  }
+  return regex + "$";
+}
+
+Result<void> take_ctest_flags(const CLI::App& command, std::vector<std::string>& args,
+                              CtestOptions& o) {
+  // ctest's selection flags that take a value, and those that do not, as ctest spells them.
+  static const std::set<std::string> selection_with_value{"-R",  "--tests-regex",
+                                                          "-E",  "--exclude-regex",
+                                                          "-L",  "--label-regex",
+                                                          "-LE", "--label-exclude",
+                                                          "-C",  "--build-config",
+                                                          "-I",  "--tests-information",
+                                                          "-FA", "--fixture-exclude-any",
+                                                          "-FS", "--fixture-exclude-setup",
+                                                          "-FC", "--fixture-exclude-cleanup"};
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&]() -> Result<std::string> {
+      if (i + 1 >= args.size()) return fail(arg + " needs a value (as in ctest)");
+      return args[++i];
+    };
+    const auto eq = arg.find('=');
+    const std::string flag = arg.rfind("--", 0) == 0 ? arg.substr(0, eq) : arg;
+    if (selection_with_value.count(arg)) {
+      auto v = value();
+      if (!v) return v.failure();
+      o.selection_args.push_back(arg);
+      o.selection_args.push_back(*v);
+    } else if (flag != arg && selection_with_value.count(flag)) {
+      o.selection_args.push_back(arg);  // --tests-regex=X
+    } else if (arg == "-N" || flag == "--show-only") {
+      o.selection_args.push_back(arg);
+    } else if (flag == "--test-dir") {
+      auto v = flag == arg ? value() : Result<std::string>(arg.substr(eq + 1));
+      if (!v) return v.failure();
+      o.build_dir = *v;
+    } else if (flag == "--output-junit") {
+      auto v = flag == arg ? value() : Result<std::string>(arg.substr(eq + 1));
+      if (!v) return v.failure();
+      o.ctest_junit = *v;
+    } else if (flag == "--parallel") {
+      rest.push_back("--jobs");
+      if (flag != arg) rest.push_back(arg.substr(eq + 1));
+    } else if (arg == "--stop-on-failure") {
+      o.run.common.halt = "now,fail=1";
+    } else if (arg == "--schedule-random") {
+      o.run.schedule_random = true;
+    } else if (arg == "--rerun-failed") {
+      o.rerun_failed = true;
+    } else if (arg == "--output-on-failure") {
+      // procpool prints every failed test's output already.
+    } else {
+      rest.push_back(arg);
+      // A value of procpool's own option stays with it, whatever it looks like.
+      const CLI::Option* own = command.get_option_no_throw(flag);
+      if (own && own->get_type_size() != 0 && flag == arg && i + 1 < args.size()) {
+        rest.push_back(args[++i]);
+      }
+    }
+  }
+  args = std::move(rest);
+  return {};
+}
 
 CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
   CLI::App* cmd = app.add_subcommand(
@@ -89,9 +164,16 @@ int list_with_ctest(const std::string& build_dir, const std::vector<std::string>
   return outcome.kind == OutcomeKind::passed ? exit_ok : exit_task_failed;
 }
 
+// Where procpool ctest records the tests that did not pass, for --rerun-failed (beside ctest's
+// own LastTestsFailed.log, which numbers tests by their place in the whole suite).
+std::string failed_list_path(const std::string& build_dir) {
+  return build_dir + "/Testing/Temporary/procpool-LastTestsFailed.log";
+}
+
 }  // namespace
 
-int run_ctest_command(const CtestOptions& o) {
+int run_ctest_command(const CtestOptions& options) {
+  CtestOptions o = options;
   std::error_code ec;
   const std::string build_dir = std::filesystem::canonical(o.build_dir, ec).string();
   if (ec || !std::filesystem::exists(build_dir + "/CTestTestfile.cmake")) {
@@ -100,6 +182,28 @@ int run_ctest_command(const CtestOptions& o) {
     return exit_usage;
   }
   if (only_listing(o.selection_args)) return list_with_ctest(build_dir, o.selection_args);
+  if (!o.ctest_junit.empty()) {
+    const std::filesystem::path junit(o.ctest_junit);
+    o.run.common.reports.junit = junit.is_relative() ? (build_dir / junit).string() : o.ctest_junit;
+  }
+  o.run.failed_list = failed_list_path(build_dir);
+  if (o.rerun_failed) {
+    // As ctest: no record yet, every test; else the tests that did not pass last time (ctest
+    // adds the fixtures they need).
+    std::ifstream record(o.run.failed_list);
+    if (record) {
+      std::string regex, line;
+      while (std::getline(record, line)) {
+        if (!line.empty()) regex += (regex.empty() ? "" : "|") + exact_name_regex(line);
+      }
+      if (regex.empty()) {
+        std::fprintf(stderr, "procpool ctest: --rerun-failed: no test failed in the last run\n");
+        return exit_ok;
+      }
+      o.selection_args.push_back("-R");
+      o.selection_args.push_back(regex);
+    }
+  }
   boost::asio::io_context io(1);
   Result<ctest::CtestSuite> listed = fail("the run was interrupted before ctest listed its tests");
   bool listing_done = false;
@@ -128,6 +232,20 @@ int run_ctest_command(const CtestOptions& o) {
   }
   std::vector<TaskSpec> tests;
   std::map<std::string, ctest::CtestRules> rules;
+  // Checked on every listed test, as ctest does before running any.
+  {
+    std::vector<TaskSpec> all;
+    for (const auto& test : suite.tests) all.push_back(test.task);
+    if (const auto cycle = schedule::find_dependency_cycle(all); !cycle.empty()) {
+      std::string path;
+      for (const auto& name : cycle) path += (path.empty() ? "" : " -> ") + name;
+      std::fprintf(stderr,
+                   "procpool ctest: a cycle exists in the test dependency graph (DEPENDS or "
+                   "fixtures): %s\n",
+                   path.c_str());
+      return exit_usage;
+    }
+  }
   std::string disabled;
   for (auto& test : suite.tests) {
     if (test.disabled) {
@@ -143,8 +261,9 @@ int run_ctest_command(const CtestOptions& o) {
   }
   if (o.run.batch.empty()) {
     return run_tests("procpool ctest", o.run, {}, std::move(tests),
-                     [&](boost::asio::io_context&, schedule::Executor& processes) {
-                       return std::make_unique<ctest::CtestExecutor>(processes, std::move(rules));
+                     [&](boost::asio::io_context& io, schedule::Executor& processes) {
+                       return std::make_unique<ctest::CtestExecutor>(io, processes,
+                                                                     std::move(rules));
                      });
   }
   // --batch: GoogleTest cases registered one per CTest test share processes through the gtest
@@ -160,7 +279,7 @@ int run_ctest_command(const CtestOptions& o) {
       run_tests("procpool ctest", o.run, {}, std::move(tests),
                 [&](boost::asio::io_context& io, schedule::Executor& processes) {
                   return std::make_unique<BatchingCtestExecutor>(
-                      std::make_unique<ctest::CtestExecutor>(processes, std::move(rules)),
+                      std::make_unique<ctest::CtestExecutor>(io, processes, std::move(rules)),
                       std::make_unique<gtest::GtestExecutor>(
                           io, processes,
                           gtest::GtestExecutorOptions{*temp, results_dir, false,

@@ -13,11 +13,25 @@ namespace procpool::cli {
 
 struct CtestOptions {
   std::string build_dir = ".";
-  std::vector<std::string> selection_args;  // after `--`: passed to ctest (-R/-E/-L/-LE ...)
+  std::vector<std::string> selection_args;  // passed to ctest's listing (-R/-E/-L/-LE ...)
+  bool rerun_failed = false;                // --rerun-failed: the tests that failed last time
+  std::string ctest_junit;                  // --output-junit FILE: relative to the build tree
   TestRunOptions run;
 };
 
 CLI::App* add_ctest_command(CLI::App& app, CtestOptions& options);
+
+// ctest's own flags, written as a ctest user writes them (no `--` needed), taken out of `args`
+// (the words after `procpool ctest`, before any `--`) into `options`: selection (-R -E -L -LE -C
+// -I -FA -FS -FC -N and their long spellings) for ctest's listing; --test-dir, --output-junit
+// (relative to the build tree, as ctest writes it), --stop-on-failure, --schedule-random,
+// --rerun-failed, --parallel and --output-on-failure (procpool always shows a failure's output)
+// as procpool's equivalents. Values of procpool's own options (per `command`) are left alone.
+Result<void> take_ctest_flags(const CLI::App& command, std::vector<std::string>& args,
+                              CtestOptions& options);
+
+// A test name as a CMake regular expression matching exactly it (for --rerun-failed's -R).
+std::string exact_name_regex(const std::string& name);
 int run_ctest_command(const CtestOptions& options);
 
 }  // namespace procpool::cli

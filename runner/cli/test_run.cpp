@@ -2,12 +2,15 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
+#include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/jobs.hpp"
+#include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/report/test_console_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "reporters.hpp"
@@ -68,6 +71,7 @@ Result<plan::TestPlanRequest> plan_request(const TestRunOptions& o, std::vector<
   request.shard_by =
       o.shard_by == "hash" ? plan::ShardBy::hash : plan::ShardBy::duration_when_known;
   request.repeat = o.repeat;
+  request.shuffle = o.schedule_random;
   return request;
 }
 
@@ -88,6 +92,31 @@ report::RunDescription describe_run(const std::string& name, const plan::TestPla
   run.suite_fingerprint = plan.suite_fingerprint;
   return run;
 }
+
+namespace {
+
+// The names of the tests that did not pass (failed, crashed, not run...), written at the end.
+class FailedListRecorder final : public Reporter {
+ public:
+  explicit FailedListRecorder(std::string path) : path_(std::move(path)) {}
+  void on_task_finished(const TaskFinished& event) override {
+    const Verdict verdict = verdict_of(event);
+    if (!passing(verdict) && verdict != Verdict::skipped) names_ += report_name(*event.spec) + '\n';
+  }
+  void on_run_finished(const RunFinished&) override {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    AtomicFile file(path_);
+    file.write(names_);
+    if (auto written = file.commit(); !written) error_ = written.error();
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string path_, names_, error_;
+};
+
+}  // namespace
 
 int run_tests(const std::string& name, const TestRunOptions& o, std::vector<TaskSpec> always,
               std::vector<TaskSpec> tests, const ExecutorWrapper& wrap) {
@@ -131,12 +160,15 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
                                    .update_shared = plan->shard.total == 1,
                                    .out_path = o.history_out,
                                    .loaded = plan->history});
+  FailedListRecorder failed_list(o.failed_list);
+  std::vector<Reporter*> recorders{&history_recorder};
+  if (!o.failed_list.empty()) recorders.push_back(&failed_list);
   Reporters reporters =
       build_reporters(reports,
                       std::make_unique<report::TestConsoleReporter>(report::TestConsoleOptions{
                           .progress = want_progress(o.common.no_progress),
                           .slowest = o.print_test_times ? 10u : 0u}),
-                      {&history_recorder});
+                      std::move(recorders));
 
   SessionResult result =
       run_session(io, executor, *config, std::move(plan->tasks), reporters.session);
@@ -144,6 +176,7 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
     std::fprintf(stderr, "%s: %s\n", name.c_str(), message.c_str());
   }
   if (!history_recorder.error().empty()) warn(history_recorder.error());
+  if (!failed_list.error().empty()) warn(failed_list.error());
   int code = exit_code_for(result);
   if (code == exit_ok && o.fail_on_flaky && result.summary.flaky > 0) code = exit_task_failed;
   if (code == exit_ok && o.fail_on_order_dependent && result.summary.order_dependent > 0) {

@@ -31,6 +31,10 @@ struct TestRunOptions {
   bool print_test_times = false;
   std::string batch;  // --batch SIZE|auto (gtest); empty: one process per test
   bool fail_on_order_dependent = false;
+  bool schedule_random = false;  // start the tests in a random order (ctest --schedule-random)
+  // When set, the names of the tests that did not pass are written to this file at the end,
+  // one per line (procpool ctest's record for --rerun-failed).
+  std::string failed_list;
 };
 
 void add_test_run_options(CLI::App* command, TestRunOptions& options);

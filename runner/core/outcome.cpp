@@ -44,14 +44,17 @@ std::string_view to_string(OutcomeKind kind) {
       return "skipped";
     case OutcomeKind::aborted:
       return "aborted";
+    case OutcomeKind::not_run:
+      return "not_run";
   }
   return "unknown";
 }
 
 std::optional<OutcomeKind> outcome_kind_from_string(std::string_view text) {
-  for (OutcomeKind kind : {OutcomeKind::passed, OutcomeKind::failed, OutcomeKind::signalled,
-                           OutcomeKind::timed_out, OutcomeKind::failed_to_start,
-                           OutcomeKind::cancelled, OutcomeKind::skipped, OutcomeKind::aborted}) {
+  for (OutcomeKind kind :
+       {OutcomeKind::passed, OutcomeKind::failed, OutcomeKind::signalled, OutcomeKind::timed_out,
+        OutcomeKind::failed_to_start, OutcomeKind::cancelled, OutcomeKind::skipped,
+        OutcomeKind::aborted, OutcomeKind::not_run}) {
     if (to_string(kind) == text) return kind;
   }
   return std::nullopt;
@@ -98,6 +101,9 @@ std::string describe(const Outcome& outcome) {
       break;
     case OutcomeKind::aborted:
       text = "aborted by the cluster" + (outcome.message.empty() ? "" : ": " + outcome.message);
+      break;
+    case OutcomeKind::not_run:
+      text = "not run" + (outcome.message.empty() ? "" : ": " + outcome.message);
       break;
   }
   if (outcome.leaked) text += ", leaked processes (killed)";

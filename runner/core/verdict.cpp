@@ -5,7 +5,7 @@ namespace procpool {
 bool counts_as_failure(OutcomeKind kind) {
   return kind == OutcomeKind::failed || kind == OutcomeKind::signalled ||
          kind == OutcomeKind::timed_out || kind == OutcomeKind::failed_to_start ||
-         kind == OutcomeKind::aborted;
+         kind == OutcomeKind::aborted || kind == OutcomeKind::not_run;
 }
 
 bool worth_retrying(OutcomeKind kind) {
@@ -51,6 +51,8 @@ Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
       return attempts == 0 ? Verdict::not_run : Verdict::skipped;
     case OutcomeKind::aborted:
       return Verdict::aborted;
+    case OutcomeKind::not_run:
+      return Verdict::not_run;
   }
   return Verdict::failed;
 }

@@ -68,12 +68,13 @@ std::vector<std::size_t> select_shard(const std::vector<std::string>& ids,
   return selected;
 }
 
-std::vector<std::size_t> longest_first(const std::vector<std::optional<double>>& seconds) {
+std::vector<std::size_t> longest_first(const std::vector<std::optional<double>>& seconds,
+                                       const std::vector<double>& costs) {
   std::vector<std::size_t> order(seconds.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     if (seconds[a].has_value() != seconds[b].has_value()) return !seconds[a].has_value();
-    if (!seconds[a]) return false;
+    if (!seconds[a]) return !costs.empty() && costs[a] > costs[b];
     return *seconds[a] > *seconds[b];
   });
   return order;

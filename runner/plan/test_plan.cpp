@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <random>
+#include <unordered_map>
 
 namespace procpool::plan {
 
@@ -39,6 +41,34 @@ Result<Shard> shard_from(const CiShardPair& names, const std::string& index_text
                 std::to_string(names.first_index) + ")");
   }
   return shard;
+}
+
+// The chosen tests plus, transitively, the companions they need (a fixture's setups and
+// cleanups), in listed order.
+std::vector<std::size_t> with_companions(const std::vector<TaskSpec>& tests,
+                                         std::vector<std::size_t> chosen) {
+  const bool any = std::any_of(chosen.begin(), chosen.end(),
+                               [&](std::size_t i) { return !tests[i].companions.empty(); });
+  if (!any) return chosen;
+  std::unordered_map<std::string, std::size_t> by_name;
+  for (std::size_t i = 0; i < tests.size(); ++i) by_name.emplace(report_name(tests[i]), i);
+  std::vector<bool> taken(tests.size(), false);
+  for (std::size_t i : chosen) taken[i] = true;
+  for (std::vector<std::size_t> todo = chosen; !todo.empty();) {
+    const std::size_t i = todo.back();
+    todo.pop_back();
+    for (const auto& name : tests[i].companions) {
+      const auto found = by_name.find(name);
+      if (found == by_name.end() || taken[found->second]) continue;
+      taken[found->second] = true;
+      todo.push_back(found->second);
+    }
+  }
+  chosen.clear();
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    if (taken[i]) chosen.push_back(i);
+  }
+  return chosen;
 }
 
 }  // namespace
@@ -118,9 +148,18 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
   plan.suite_tests = ids.size();
   for (std::size_t i : chosen) plan.selected.push_back(ids[i]);
   plan.suite_fingerprint = suite_fingerprint(ids);
+  // A shard runs the setups and cleanups its tests need even when another shard owns them (the
+  // owner's verdict is the one `procpool merge` keeps).
+  chosen = with_companions(request.tests, std::move(chosen));
   std::vector<std::optional<double>> chosen_seconds;
-  for (std::size_t i : chosen) chosen_seconds.push_back(seconds[i]);
-  const std::vector<std::size_t> order = longest_first(chosen_seconds);
+  std::vector<double> chosen_costs;
+  for (std::size_t i : chosen) {
+    chosen_seconds.push_back(seconds[i]);
+    chosen_costs.push_back(request.tests[i].cost);
+  }
+  std::vector<std::size_t> order = longest_first(chosen_seconds, chosen_costs);
+  if (request.shuffle)
+    std::shuffle(order.begin(), order.end(), std::mt19937(std::random_device{}()));
 
   plan.tasks = std::move(request.always);
   std::uint64_t next_batch = 1;

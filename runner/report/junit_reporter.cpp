@@ -59,6 +59,8 @@ Element element_for(const Outcome& outcome, unsigned attempts) {
     case Verdict::skipped:
       return {"skipped", "skipped", outcome.message, ""};
     case Verdict::not_run:
+      // CTest's "Not Run" is a skip with its reason, as `ctest --output-junit` writes it.
+      if (outcome.kind == OutcomeKind::not_run) return {"skipped", "notrun", outcome.message, ""};
       return {"skipped", "skipped", "not run: the run was halted or interrupted", ""};
   }
   return {};

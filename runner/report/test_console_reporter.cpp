@@ -85,8 +85,9 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   const std::string time = " (" + millis(result.duration) + ")";
   const std::string leak = outcome.leaked ? " [LEAK: processes it left running were killed]" : "";
   const Verdict verdict = verdict_of(event);
-  if (verdict == Verdict::not_run) return;  // only the summary counts it
-  --progress_.running;
+  // Kept from starting by a halt: only the summary counts it.
+  if (verdict == Verdict::not_run && outcome.kind != OutcomeKind::not_run) return;
+  if (event.attempts > 0) --progress_.running;
   ++progress_.done;
   times_.emplace_back(std::chrono::duration<double>(result.duration).count(), name);
 
@@ -142,6 +143,9 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
     case Verdict::cancelled:
       why = "cancelled";
       break;
+    case Verdict::not_run:
+      why = "not run: " + outcome.message;
+      break;
     default: {
       // gtest already printed assertion failures; say only what its output cannot.
       const std::string output = result.out->tail(1 << 16);
@@ -156,6 +160,7 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
                     : verdict == Verdict::aborted         ? "[  ABORTED ] "
                     : verdict == Verdict::crashed         ? "[  CRASHED ] "
                     : verdict == Verdict::failed_to_start ? "[  ERROR   ] "
+                    : verdict == Verdict::not_run         ? "[  NOT RUN ] "
                                                           : "[  FAILED  ] ";
   test_line(tag + name + time + leak);
   failed_.push_back({name, "", why.empty() ? "" : first_line(why)});

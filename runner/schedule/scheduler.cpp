@@ -1,6 +1,7 @@
 #include "procpool/runner/schedule/scheduler.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "procpool/runner/core/verdict.hpp"
 
@@ -16,14 +17,76 @@ void Scheduler::emit(Method method, const Event& event) {
   for (Reporter* reporter : reporters_) (reporter->*method)(event);
 }
 
+std::vector<std::string> find_dependency_cycle(const std::vector<TaskSpec>& tasks) {
+  std::unordered_map<std::string, std::size_t> by_name;
+  for (std::size_t i = 0; i < tasks.size(); ++i) by_name.emplace(report_name(tasks[i]), i);
+  // Depth-first, iteratively (a chain of 100,000 dependencies must not blow the stack).
+  enum class Mark : unsigned char { unseen, on_path, done };
+  std::vector<Mark> mark(tasks.size(), Mark::unseen);
+  for (std::size_t root = 0; root < tasks.size(); ++root) {
+    if (mark[root] != Mark::unseen) continue;
+    std::vector<std::pair<std::size_t, std::size_t>> path{{root, 0}};  // (task, next `after`)
+    mark[root] = Mark::on_path;
+    while (!path.empty()) {
+      auto& [task, next] = path.back();
+      if (next == tasks[task].after.size()) {
+        mark[task] = Mark::done;
+        path.pop_back();
+        continue;
+      }
+      const auto found = by_name.find(tasks[task].after[next++]);
+      if (found == by_name.end() || mark[found->second] == Mark::done) continue;
+      if (mark[found->second] == Mark::on_path) {
+        std::vector<std::string> cycle;
+        auto from = std::find_if(path.begin(), path.end(),
+                                 [&](const auto& step) { return step.first == found->second; });
+        for (; from != path.end(); ++from) cycle.push_back(report_name(tasks[from->first]));
+        cycle.push_back(report_name(tasks[found->second]));
+        return cycle;
+      }
+      mark[found->second] = Mark::on_path;
+      path.push_back({found->second, 0});
+    }
+  }
+  return {};
+}
+
 void Scheduler::start(std::vector<TaskSpec> tasks,
                       std::function<void(const RunSummary&)> on_finished) {
   start(std::make_unique<TaskVector>(std::move(tasks)), std::move(on_finished));
 }
 
+void Scheduler::link_dependencies(const std::vector<TaskSpec>& tasks) {
+  const bool any = std::any_of(tasks.begin(), tasks.end(),
+                               [](const TaskSpec& task) { return !task.after.empty(); });
+  if (!any) return;
+  if (!find_dependency_cycle(tasks).empty()) return;  // refused by the caller; never wait forever
+  // A name may stand for several tasks (--repeat): a dependant waits for all of them.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_name;
+  for (std::size_t i = 0; i < tasks.size(); ++i) by_name[report_name(tasks[i])].push_back(i);
+  unfinished_prerequisites_.assign(tasks.size(), 0);
+  dependents_.assign(tasks.size(), {});
+  failed_prerequisites_.assign(tasks.size(), {});
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const TaskSpec& task = tasks[i];
+    for (const auto& name : task.after) {
+      const auto found = by_name.find(name);
+      if (found == by_name.end()) continue;
+      const bool must_pass = std::find(task.after_passing.begin(), task.after_passing.end(),
+                                       name) != task.after_passing.end();
+      for (std::size_t prerequisite : found->second) {
+        if (prerequisite == i) continue;
+        dependents_[prerequisite].push_back({i, must_pass});
+        ++unfinished_prerequisites_[i];
+      }
+    }
+  }
+}
+
 void Scheduler::start(std::unique_ptr<TaskList> tasks,
                       std::function<void(const RunSummary&)> on_finished) {
   tasks_ = std::move(tasks);
+  if (const auto* all = tasks_->all()) link_dependencies(*all);
   states_.assign(tasks_->size(), {});
   // Never more slots than tasks: a -j of four billion costs nothing.
   config_.jobs = static_cast<unsigned>(
@@ -42,6 +105,9 @@ void Scheduler::start(std::unique_ptr<TaskList> tasks,
 }
 
 bool Scheduler::can_start(const TaskSpec& task) const {
+  if (load_ > 0 && load_ + std::clamp(task.processors, 1u, config_.jobs) > config_.jobs) {
+    return false;
+  }
   for (const auto& lock : task.resource_locks) {
     if (held_locks_.count(lock)) return false;
   }
@@ -50,7 +116,24 @@ bool Scheduler::can_start(const TaskSpec& task) const {
 
 void Scheduler::fill_slots() {
   for (auto it = pending_.begin();
-       !starting_stopped_ && !serial_running_ && running_ < config_.jobs && it != pending_.end();) {
+       !starting_stopped_ && !serial_running_ && load_ < config_.jobs && it != pending_.end();) {
+    if (!unfinished_prerequisites_.empty()) {
+      if (unfinished_prerequisites_[*it] > 0) {
+        ++it;  // waits for its prerequisites, as for a lock
+        continue;
+      }
+      if (!failed_prerequisites_[*it].empty()) {
+        const std::size_t index = *it;
+        it = pending_.erase(it);
+        std::string names;
+        for (const auto& name : failed_prerequisites_[index])
+          names += (names.empty() ? "" : " ") + name;
+        // CTest's words, so reports read as ctest's do.
+        report_not_run(index, "Fixture dependency failed", "Failed test dependencies: " + names);
+        it = pending_.begin();  // its dependants may have changed; rescan
+        continue;
+      }
+    }
     const TaskSpec& task = tasks_->get(*it);
     if (task.run_serial) {
       if (running_ > 0) return;  // drain first; later tasks wait so it is not starved
@@ -98,6 +181,7 @@ void Scheduler::release_slot(unsigned slot) {
 
 void Scheduler::launch_batch(std::vector<std::size_t> members) {
   const unsigned slot = take_slot();
+  ++load_;
   BatchLaunch batch;
   batch.slot = slot;
   for (std::size_t index : members) {
@@ -133,6 +217,7 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
   };
   callbacks.done = [this, members, slot](std::vector<std::size_t> not_started, bool alone) {
     release_slot(slot);
+    --load_;
     // Back to the front, in their order, to start again before anything else.
     for (auto it = not_started.rbegin(); it != not_started.rend(); ++it) {
       const std::size_t index = members.at(*it);
@@ -150,6 +235,7 @@ void Scheduler::launch(std::size_t index) {
   TaskState& state = states_[index];
   ++state.attempts;
   const TaskSpec& task = tasks_->get(index);
+  load_ += std::clamp(task.processors, 1u, config_.jobs);
   serial_running_ = serial_running_ || task.run_serial;
   held_locks_.insert(task.resource_locks.begin(), task.resource_locks.end());
   const Launch launch{index, state.attempts, slot, &task};
@@ -171,6 +257,7 @@ void Scheduler::launch(std::size_t index) {
 void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult result) {
   release_slot(slot);
   const TaskSpec& task = tasks_->get(index);
+  load_ -= std::clamp(task.processors, 1u, config_.jobs);
   if (task.run_serial) serial_running_ = false;
   for (const auto& lock : task.resource_locks) held_locks_.erase(held_locks_.find(lock));
   settle(index, std::move(result), nullptr);
@@ -224,12 +311,38 @@ void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
   count_finished(summary_, finished);
   emit(&Reporter::on_task_finished, finished);
   state.ran_before = {};
+  release_dependents(index, kind);
   tasks_->release(index);  // reported: a generated task's spec is dropped
 
   if (!starting_stopped_ &&
       config_.halt.triggered(summary_.failed, summary_.passed, summary_.total)) {
     halt(config_.halt.when == HaltPolicy::When::now, CancelReason::halted, false);
   }
+}
+
+void Scheduler::release_dependents(std::size_t index, OutcomeKind kind) {
+  if (dependents_.empty()) return;
+  // Skipping itself is not failing (CTest runs a skipped setup's users).
+  const bool passed = kind == OutcomeKind::passed || kind == OutcomeKind::skipped;
+  for (const auto& [dependent, must_pass] : dependents_[index]) {
+    --unfinished_prerequisites_[dependent];
+    if (must_pass && !passed) {
+      auto& failed = failed_prerequisites_[dependent];
+      const std::string name = report_name(tasks_->get(index));
+      if (std::find(failed.begin(), failed.end(), name) == failed.end()) failed.push_back(name);
+    }
+  }
+}
+
+void Scheduler::report_not_run(std::size_t index, std::string reason, std::string output) {
+  AttemptResult result;
+  result.outcome.kind = OutcomeKind::not_run;
+  result.outcome.message = std::move(reason);
+  auto out = std::make_shared<Capture>();
+  out->append(output + '\n');
+  result.out = std::move(out);
+  result.started_at = std::chrono::system_clock::now();
+  finalize(index, result);
 }
 
 void Scheduler::halt(bool stop_running, CancelReason reason, bool immediate) {

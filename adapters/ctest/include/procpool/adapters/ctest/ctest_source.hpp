@@ -18,17 +18,25 @@
 
 namespace procpool::ctest {
 
-// How CTest decides a finished test's verdict beyond its exit code.
+// How CTest decides whether a test runs, and its verdict beyond its exit code.
 struct CtestRules {
   bool will_fail = false;
   std::optional<int> skip_return_code;
   std::vector<std::string> pass_patterns, fail_patterns, skip_patterns;
+  // Checked when the test is about to start, as CTest does (an earlier test may make them):
+  // missing, the test is "Not Run" with CTest's reason.
+  std::vector<std::string> required_files;  // REQUIRED_FILES; relative to the working directory
+  bool executable_missing = false;          // ctest listed no command: it found no executable
+  std::string bad_command;  // why CTest fails it before it starts (a bad ENVIRONMENT_MODIFICATION)
 };
 
 struct CtestTest {
-  TaskSpec task;  // command, WORKING_DIRECTORY, ENVIRONMENT, TIMEOUT, RUN_SERIAL, RESOURCE_LOCK
+  // command, WORKING_DIRECTORY, ENVIRONMENT (+ ENVIRONMENT_MODIFICATION), TIMEOUT, RUN_SERIAL,
+  // RESOURCE_LOCK, PROCESSORS, COST, DEPENDS and fixtures (after / after_passing / companions)
+  TaskSpec task;
   CtestRules rules;
   bool disabled = false;
+  std::vector<std::string> fixtures_setup, fixtures_required, fixtures_cleanup;
 };
 
 struct CtestSuite {
@@ -50,8 +58,30 @@ const std::vector<std::string>& supported_properties();
 // 1e+9999) replaced by the largest double, so a parser takes it.
 std::string clamp_json_numbers(std::string_view text);
 
-// Parses ctest's json-v1 document. `build_dir` names the tests' group in reports.
-Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir);
+// Parses ctest's json-v1 document. `build_dir` names the tests' group in reports. `getenv`
+// reads the environment the tests would inherit (ENVIRONMENT_MODIFICATION starts from it).
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir,
+                                    const EnvLookup& getenv = nullptr);
+
+// CTest's ENVIRONMENT_MODIFICATION (`VAR=OP:VALUE` entries, in order: reset, set, unset,
+// string_append/prepend, path_list_append/prepend (':'), cmake_list_append/prepend (';')) on top
+// of `task.env` (ENVIRONMENT) and the inherited environment; the result goes to task.env and
+// task.env_unset. An unknown operation fails, naming it.
+Result<void> apply_environment_modification(TaskSpec& task, const std::vector<std::string>& entries,
+                                            const EnvLookup& getenv);
+
+// The fixture relations as run order: a test requiring fixture F starts after F's setups and is
+// not run when one failed; F's cleanups start after F's setups and users. Setups and cleanups are
+// the companions a shard takes with a user, and helpers themselves.
+void link_fixtures(std::vector<CtestTest>& tests);
+
+// Why a test about to start is "Not Run" in CTest's words (its JUnit message, then the line
+// ctest prints), or nullopt when it may run.
+struct NotRun {
+  std::string reason, detail;
+};
+std::optional<NotRun> check_before_start(const TaskSpec& task, const CtestRules& rules);
 
 // Starts `ctest --show-only=json-v1 ARGS...` in `build_dir` on `io`; `done` gets the parsed
 // suite (or why not) from the loop. The child can be stopped (a Ctrl-C while listing).

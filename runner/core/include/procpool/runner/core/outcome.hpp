@@ -17,6 +17,9 @@ enum class OutcomeKind {
   cancelled,        // stopped because the run was interrupted or halted
   skipped,          // never started (halt), or the test skipped itself (GTEST_SKIP)
   aborted,  // the cluster ended it (Slurm: time limit, node failure, cancelled); `message` says why
+  // The source would not run it (CTest's "Not Run": a required file or the program missing, a
+  // fixture's setup failed); `message` gives the source's reason. Counts as a failure, as in CTest.
+  not_run,
 };
 
 struct Outcome {

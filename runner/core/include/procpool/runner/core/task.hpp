@@ -34,6 +34,20 @@ struct TaskSpec {
   std::optional<TestIdentity> test;
   bool run_serial = false;                  // runs only while nothing else runs (CTest RUN_SERIAL)
   std::vector<std::string> resource_locks;  // never two running tasks with a common lock
+  unsigned processors = 1;  // how many of the -j slots it takes while it runs (CTest PROCESSORS)
+  double cost = 0;          // order among tests without history: higher first (CTest COST)
+  // Tasks, by report name (TestIdentity::full_name(), else `name`), that must have finished
+  // before this one starts (CTest DEPENDS, fixtures). Names not in the run are ignored.
+  std::vector<std::string> after;
+  // Those of `after` that must have passed (or skipped themselves): when one did not, this task
+  // is not run (CTest: a failed fixture setup makes its users "Not Run").
+  std::vector<std::string> after_passing;
+  // Other tasks of the source that must run wherever this one runs: a shard that takes it takes
+  // them too (CTest: the setups and cleanups of the fixtures it requires).
+  std::vector<std::string> companions;
+  // Runs only for the sake of others (CTest: a fixture's setup or cleanup): a shard takes it
+  // with the tests that need it, so several shards may run it.
+  bool helper = false;
   // When set, the task fails with this message without running: how a source reports an entry
   // it could not turn into a command (a test binary whose tests could not be listed).
   std::string preset_failure;
@@ -45,6 +59,11 @@ struct TaskSpec {
   // The batch the plan put this test in (0: none, it runs alone). Set by the plan.
   std::uint64_t batch = 0;
 };
+
+// The name a task is known by in reports and dependencies: the test's full name, else `name`.
+inline std::string report_name(const TaskSpec& task) {
+  return task.test ? task.test->full_name() : task.name;
+}
 
 // The command line as a person would type it: words shell-quoted where needed.
 std::string shell_join(const std::vector<std::string>& argv);

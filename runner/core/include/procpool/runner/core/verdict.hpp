@@ -10,7 +10,8 @@
 
 namespace procpool {
 
-// Failed, crashed, timed out or could not start: what makes a run exit 1.
+// Failed, crashed, timed out, could not start or not run for a reason of its source (CTest's
+// "Not Run", which ctest counts as failed): what makes a run exit 1.
 bool counts_as_failure(OutcomeKind kind);
 
 // A failure another attempt may fix. A missing program stays missing: retrying it only hides the
@@ -25,7 +26,7 @@ enum class Verdict {
   failed_to_start,
   cancelled,        // stopped by a cancel or a halt
   skipped,          // the test skipped itself
-  not_run,          // never started (the run was stopped first)
+  not_run,          // never started: the run was stopped first, or the source would not run it
   flaky,            // failed, then passed on a retry
   order_dependent,  // failed in a batch, passed alone: passing, but listed apart
   aborted,          // the cluster ended it (Slurm's time limit, a node failure, a cancel)

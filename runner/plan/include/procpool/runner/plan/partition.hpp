@@ -26,9 +26,11 @@ std::vector<std::size_t> select_shard(const std::vector<std::string>& ids,
                                       const std::vector<std::optional<double>>& seconds,
                                       const Shard& shard);
 
-// The order to start tests in: those without history first (in their listed order), then the
-// rest longest first. Returns positions into `seconds`.
-std::vector<std::size_t> longest_first(const std::vector<std::optional<double>>& seconds);
+// The order to start tests in: those without history first (by `costs` when given, highest
+// first, as CTest orders by COST; else in their listed order), then the rest longest first.
+// Returns positions into `seconds`.
+std::vector<std::size_t> longest_first(const std::vector<std::optional<double>>& seconds,
+                                       const std::vector<double>& costs = {});
 
 // FNV-1a, 64-bit: stable across machines and releases (std::hash is not).
 std::uint64_t stable_hash(const std::string& text);

@@ -45,8 +45,9 @@ struct TestPlanRequest {
   CiVariables ci_variables;  // for --shard auto
   ShardBy shard_by = ShardBy::duration_when_known;
   unsigned repeat = 1;
-  BatchSize batch;    // --batch: tests sharing a process
-  unsigned jobs = 1;  // for sizing batches automatically
+  bool shuffle = false;  // a random start order instead of longest first (ctest --schedule-random)
+  BatchSize batch;       // --batch: tests sharing a process
+  unsigned jobs = 1;     // for sizing batches automatically
 };
 
 struct TestPlan {

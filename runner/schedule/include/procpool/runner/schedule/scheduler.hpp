@@ -9,6 +9,10 @@
 // back to the front of the queue. A member that fails, crashes or times out in a batch runs again
 // alone to confirm it: the same verdict alone stands; a pass alone makes it order-dependent.
 // The confirmation is not a retry: --retries counts on top of it.
+//
+// Dependencies (TaskSpec::after): a task waits in the queue, passed over like a locked one, until
+// every task it names has its final verdict; when one it needs passed (after_passing) did not,
+// it is reported not run without starting. PROCESSORS: a task takes that many of the -j slots.
 #pragma once
 
 #include <deque>
@@ -26,6 +30,10 @@
 #include "procpool/runner/schedule/task_list.hpp"
 
 namespace procpool::schedule {
+
+// A cycle among the tasks' `after` names, as the names around it ("a", "b", "a"); empty when
+// there is none. A run with a cycle would wait forever: callers refuse it first.
+std::vector<std::string> find_dependency_cycle(const std::vector<TaskSpec>& tasks);
 
 struct SchedulerConfig {
   unsigned jobs = 1;     // at most this many attempts at once
@@ -62,7 +70,11 @@ class Scheduler {
   };
 
   void fill_slots();
+  void link_dependencies(const std::vector<TaskSpec>& tasks);
   bool can_start(const TaskSpec& task) const;
+  // Tells the tasks waiting for `index` that it has its verdict.
+  void release_dependents(std::size_t index, OutcomeKind kind);
+  void report_not_run(std::size_t index, std::string reason, std::string output);
   bool batches(std::size_t index) const;
   unsigned take_slot();
   void release_slot(unsigned slot);
@@ -85,6 +97,11 @@ class Scheduler {
   std::deque<std::size_t> pending_;
   std::vector<bool> slot_busy_;
   unsigned running_ = 0;
+  unsigned load_ = 0;  // the processors of the running tasks
+  // Dependencies, by index; empty when no task has any.
+  std::vector<unsigned> unfinished_prerequisites_;
+  std::vector<std::vector<std::pair<std::size_t, bool>>> dependents_;  // (task, must pass)
+  std::vector<std::vector<std::string>> failed_prerequisites_;
   bool serial_running_ = false;
   std::multiset<std::string> held_locks_;
   bool starting_stopped_ = false;

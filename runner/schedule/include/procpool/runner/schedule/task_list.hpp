@@ -23,6 +23,9 @@ class TaskList {
   virtual std::size_t size() const = 0;
   virtual const TaskSpec& get(std::size_t index) = 0;
   virtual void release(std::size_t index) = 0;
+  // Every spec at once when the list holds them anyway (for dependencies between tasks);
+  // nullptr for a generated list (its tasks have none).
+  virtual const std::vector<TaskSpec>* all() const { return nullptr; }
 };
 
 // Tasks made ahead, in a vector: get() is a reference into it, release() does nothing.
@@ -32,6 +35,7 @@ class TaskVector final : public TaskList {
   std::size_t size() const override { return tasks_.size(); }
   const TaskSpec& get(std::size_t index) override { return tasks_[index]; }
   void release(std::size_t) override {}
+  const std::vector<TaskSpec>* all() const override { return &tasks_; }
 
  private:
   std::vector<TaskSpec> tasks_;
