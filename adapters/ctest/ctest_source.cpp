@@ -69,6 +69,16 @@ const std::vector<std::string>& supported_properties() {
   return names;
 }
 
+bool changes_how_ctest_runs(const std::string& property) {
+  // CTest's test properties with a run-time meaning procpool does not give them. The rest
+  // (ATTACHED_FILES, MEASUREMENT, LABELS' dashboard uses, a project's own properties...) change
+  // nothing about how or whether a test runs; ctest ignores unknown ones too.
+  static const std::set<std::string> names{
+      "RESOURCE_GROUPS",    "TIMEOUT_AFTER_MATCH",         "TIMEOUT_SIGNAL_NAME",
+      "PROCESSOR_AFFINITY", "TIMEOUT_SIGNAL_GRACE_PERIOD", "GENERATED_RESOURCE_SPEC_FILE"};
+  return names.count(property) > 0;
+}
+
 Result<void> apply_environment_modification(TaskSpec& task, const std::vector<std::string>& entries,
                                             const EnvLookup& getenv) {
   // Each touched variable: its value before any modification (ENVIRONMENT's, else inherited),
@@ -304,7 +314,7 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
       const std::string key = property.value("name", "");
       const auto& value = property.contains("value") ? property["value"] : nlohmann::json();
       if (std::find(supported.begin(), supported.end(), key) == supported.end()) {
-        unsupported.insert(key);
+        if (changes_how_ctest_runs(key)) unsupported.insert(key);
       } else if (key == "WORKING_DIRECTORY") {
         task.working_dir = value.is_string() ? value.get<std::string>() : "";
       } else if (key == "ENVIRONMENT") {

@@ -1,5 +1,7 @@
 #include "procpool/adapters/ctest/ctest_source.hpp"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 namespace procpool::ctest {
@@ -33,7 +35,8 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
     {"name":"a","command":["/bin/x","1"],"properties":[
       {"name":"WORKING_DIRECTORY","value":"/w"},{"name":"ENVIRONMENT","value":["K=V=W"]},
       {"name":"TIMEOUT","value":2.5},{"name":"RESOURCE_LOCK","value":["db"]},
-      {"name":"RUN_SERIAL","value":true},{"name":"PROCESSORS","value":4}]},
+      {"name":"RUN_SERIAL","value":true},{"name":"PROCESSORS","value":4},
+      {"name":"ATTACHED_FILES","value":["/log"]},{"name":"RESOURCE_GROUPS","value":["gpus:1"]}]},
     {"name":"b","properties":[{"name":"DISABLED","value":true}]}]})",
                                       "/build");
   ASSERT_TRUE(suite) << suite.error();
@@ -48,8 +51,10 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
   EXPECT_TRUE(a.run_serial);
   EXPECT_EQ(a.resource_locks, (std::vector<std::string>{"db"}));
   EXPECT_TRUE(suite->tests[1].disabled);
-  EXPECT_FALSE(suite->tests[1].task.preset_failure.empty()) << "no command: cannot run";
-  EXPECT_EQ(suite->unsupported, (std::vector<std::string>{"PROCESSORS"}));
+  EXPECT_EQ(a.processors, 4u);
+  EXPECT_TRUE(suite->tests[1].rules.executable_missing) << "no command: CTest's Not Run";
+  EXPECT_EQ(suite->unsupported, (std::vector<std::string>{"RESOURCE_GROUPS"}))
+      << "only properties that change how a test runs are worth a warning";
   EXPECT_FALSE(parse_ctest_json("[]", "/b"));
 }
 
@@ -134,6 +139,61 @@ TEST(ParseCtestJson, FindsTheTestListAfterOtherOutput) {
     EXPECT_EQ(suite->tests[0].task.test->name, "t");
   }
   EXPECT_FALSE(parse_ctest_json("no list here\n{\"kind\": 5}\n", "/b"));
+}
+
+TEST(EnvironmentModification, EveryOperationOnTopOfEnvironmentAndTheInheritedValues) {
+  TaskSpec task;
+  task.env = {{"A", "1"}, {"U", "x"}, {"R", "fromenv"}};
+  const EnvLookup inherited = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "PATH") return std::string("/bin");
+    if (name == "R2") return std::string("orig");
+    return std::nullopt;
+  };
+  ASSERT_TRUE(apply_environment_modification(
+      task,
+      {"A=string_append:z", "B=set:b", "P=path_list_prepend:/b", "P=path_list_prepend:/c",
+       "L=cmake_list_append:x", "L=cmake_list_prepend:y", "S=string_prepend:pre", "R=set:changed",
+       "R=reset:", "R2=set:zz", "R2=reset:", "U=unset:", "PATH=path_list_append:/more",
+       "X=set:a=b"},
+      inherited));
+  std::map<std::string, std::string> env;
+  for (const auto& var : task.env) env[var.name] = var.value;
+  EXPECT_EQ(env, (std::map<std::string, std::string>{{"A", "1z"},
+                                                     {"B", "b"},
+                                                     {"P", "/c:/b"},
+                                                     {"L", "y;x"},
+                                                     {"S", "pre"},
+                                                     {"R", "fromenv"},
+                                                     {"R2", "orig"},
+                                                     {"PATH", "/bin:/more"},
+                                                     {"X", "a=b"}}));
+  EXPECT_EQ(task.env_unset, (std::vector<std::string>{"U"}));
+  const auto bad = apply_environment_modification(task, {"A=frobnicate:1"}, inherited);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().find("frobnicate"), std::string::npos);
+}
+
+TEST(LinkFixtures, UsersFollowSetupsAndCleanupsFollowUsers) {
+  std::vector<CtestTest> tests(4);
+  const char* names[] = {"setup", "user", "cleanup", "other"};
+  for (int i = 0; i < 4; ++i) {
+    tests[i].task.name = names[i];
+    tests[i].task.test = TestIdentity{"/b", "", names[i]};
+  }
+  tests[0].fixtures_setup = {"db"};
+  tests[1].fixtures_required = {"db"};
+  tests[2].fixtures_cleanup = {"db"};
+  tests[2].fixtures_required = {"db"};
+  link_fixtures(tests);
+  EXPECT_EQ(tests[1].task.after, (std::vector<std::string>{"setup"}));
+  EXPECT_EQ(tests[1].task.after_passing, (std::vector<std::string>{"setup"}));
+  EXPECT_EQ(tests[1].task.companions, (std::vector<std::string>{"setup", "cleanup"}));
+  EXPECT_TRUE(tests[2].task.after_passing.empty()) << "a cleanup runs after a failed setup";
+  EXPECT_EQ(tests[2].task.after, (std::vector<std::string>{"setup", "user"}));
+  EXPECT_TRUE(tests[0].task.helper);
+  EXPECT_TRUE(tests[2].task.helper);
+  EXPECT_FALSE(tests[1].task.helper);
+  EXPECT_TRUE(tests[3].task.after.empty());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The scheduling loop against a fake executor: the test decides when and how each attempt ends.
 #include "procpool/runner/schedule/scheduler.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -264,6 +265,109 @@ TEST(Scheduler, TasksOfALongQueueExistOnlyWhileTheyRunAndAreReported) {
   EXPECT_TRUE(finished);
   EXPECT_TRUE(tasks->live.empty()) << "every task released once reported";
   EXPECT_LE(tasks->most, 3u);
+}
+
+// Dependencies and PROCESSORS (CTest's DEPENDS, fixtures and PROCESSORS).
+struct DependencyHarness {
+  explicit DependencyHarness(SchedulerConfig config) : scheduler(executor, config, {&recorder}) {}
+  void start(std::vector<TaskSpec> specs) {
+    scheduler.start(std::move(specs), [this](const RunSummary& s) {
+      finished = true;
+      summary = s;
+    });
+  }
+  FakeExecutor executor;
+  Recorder recorder;
+  Scheduler scheduler;
+  bool finished = false;
+  RunSummary summary;
+};
+
+TEST(SchedulerDependencies, ADependantWaitsAndOthersTakeTheSlotMeanwhile) {
+  DependencyHarness h({.jobs = 2});
+  auto specs = tasks(3);
+  specs[0].after = {"t1"};  // first in the queue, but waits for t1
+  h.start(specs);
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{1, 2}));
+  h.executor.finish(2, Outcome::exited(0));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{1})) << "t0 still waits";
+  h.executor.finish(1, Outcome::exited(1));  // a plain dependency may fail: order only
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{0}));
+  h.executor.finish(0, Outcome::exited(0));
+  EXPECT_TRUE(h.finished);
+  EXPECT_EQ(h.summary.passed, 2u);
+}
+
+TEST(SchedulerDependencies, AFailedRequiredTaskMakesItsDependantsNotRunInCascade) {
+  DependencyHarness h({.jobs = 2});
+  auto specs = tasks(4);
+  specs[1].after = specs[1].after_passing = {"t0"};
+  specs[2].after = specs[2].after_passing = {"t1"};
+  specs[3].after = {"t0"};  // order only: runs anyway
+  h.start(specs);
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{0}));
+  h.executor.finish(0, Outcome::exited(1));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{3}));
+  h.executor.finish(3, Outcome::exited(0));
+  EXPECT_TRUE(h.finished);
+  EXPECT_EQ(h.executor.started, 2) << "t1 and t2 never started";
+  EXPECT_NE(std::find(h.recorder.log.begin(), h.recorder.log.end(), "finish 1 not_run"),
+            h.recorder.log.end());
+  EXPECT_NE(std::find(h.recorder.log.begin(), h.recorder.log.end(), "finish 2 not_run"),
+            h.recorder.log.end());
+  EXPECT_EQ(h.summary.failed, 3u) << "a Not Run counts as failed, as in ctest";
+}
+
+TEST(SchedulerDependencies, ASkippedRequiredTaskIsNotAFailure) {
+  DependencyHarness h({.jobs = 1});
+  auto specs = tasks(2);
+  specs[1].after = specs[1].after_passing = {"t0"};
+  h.start(specs);
+  Outcome skipped;
+  skipped.kind = OutcomeKind::skipped;
+  h.executor.finish(0, skipped);
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{1}));
+  h.executor.finish(1, Outcome::exited(0));
+  EXPECT_TRUE(h.finished);
+}
+
+TEST(SchedulerDependencies, ARetriedPrerequisiteReleasesOnlyAtItsFinalVerdict) {
+  DependencyHarness h({.jobs = 2, .retries = 1});
+  auto specs = tasks(2);
+  specs[1].after = specs[1].after_passing = {"t0"};
+  h.start(specs);
+  h.executor.finish(0, Outcome::exited(1));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{0})) << "the retry, alone";
+  h.executor.finish(0, Outcome::exited(0));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{1})) << "flaky is a pass";
+  h.executor.finish(1, Outcome::exited(0));
+  EXPECT_TRUE(h.finished);
+}
+
+TEST(SchedulerDependencies, CyclesAreFoundAndNamed) {
+  auto specs = tasks(4);
+  specs[0].after = {"t1"};
+  specs[1].after = {"t2", "unknown"};
+  EXPECT_TRUE(find_dependency_cycle(specs).empty());
+  specs[2].after = {"t0"};
+  EXPECT_EQ(find_dependency_cycle(specs), (std::vector<std::string>{"t0", "t1", "t2", "t0"}));
+}
+
+TEST(SchedulerProcessors, ATaskTakesAsManySlotsAsItsProcessors) {
+  DependencyHarness h({.jobs = 3});
+  auto specs = tasks(4);
+  specs[1].processors = 2;
+  specs[2].processors = 9;  // more than -j: it runs with nothing beside it
+  h.start(specs);
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{0, 1}));
+  h.executor.finish(0, Outcome::exited(0));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{1, 3}))
+      << "t2 needs every slot; t3 fits beside t1";
+  h.executor.finish(1, Outcome::exited(0));
+  h.executor.finish(3, Outcome::exited(0));
+  EXPECT_EQ(h.executor.running_indices(), (std::vector<std::size_t>{2}));
+  h.executor.finish(2, Outcome::exited(0));
+  EXPECT_TRUE(h.finished);
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ void ctest_json(std::string_view data) {
   if (suite) {
     for (const auto& test : suite->tests) {
       expect(test.task.timeout.count() >= 0, "a negative timeout");
-      expect(!test.task.argv.empty() || !test.task.preset_failure.empty(),
+      expect(!test.task.argv.empty() || test.rules.executable_missing,
              "a test with neither a command nor a reason it cannot run");
     }
   }

@@ -53,6 +53,8 @@ void mark_batchable_gtest(CtestTest& test);
 
 // The properties procpool honours, as CTest does.
 const std::vector<std::string>& supported_properties();
+// Whether `property` is one CTest gives a run-time meaning (so ignoring it is worth a warning).
+bool changes_how_ctest_runs(const std::string& property);
 
 // The JSON text with every number too large for a double (CTest writes an infinite TIMEOUT as
 // 1e+9999) replaced by the largest double, so a parser takes it.
