@@ -1,8 +1,92 @@
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "procpool/adapters/ctest/cmake_regex.hpp"
+#include "procpool/runner/core/duration.hpp"
 
 namespace procpool::ctest {
+namespace {
+
+// One attempt under TIMEOUT_AFTER_MATCH. As CTest, each time output arrives the patterns are
+// searched in the whole output so far, stdout and stderr as they came (measured with ctest 3.25:
+// "begin.*ready" matches across lines, "^ready" does not after a first line, "ready$" does not
+// before the newline).
+struct MatchWatch : std::enable_shared_from_this<MatchWatch> {
+  explicit MatchWatch(boost::asio::io_context& io) : timer(io) {}
+  std::shared_ptr<TaskSpec> spec;  // the task with the process layer's own deadline lifted
+  boost::asio::steady_timer timer;
+  std::vector<CmakeRegex> patterns;
+  double seconds = 0;
+  std::string output;  // the last kKept bytes of both streams
+  static constexpr std::size_t kKept = 1u << 20;
+  bool matched = false;
+  bool over = false;
+  schedule::StopAttempt stop;
+
+  void arm(std::chrono::milliseconds after) {
+    timer.expires_after(after);
+    // The handler keeps the watch alive: it may run after the attempt is gone.
+    timer.async_wait([this, self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec || over) return;
+      over = true;
+      if (stop) stop(OutcomeKind::timed_out);
+    });
+  }
+  void on_output(int, std::string_view bytes) {
+    if (matched) return;
+    output.append(bytes);
+    if (output.size() > kKept) output.erase(0, output.size() - kKept);
+    check(output);
+  }
+  bool check(const std::string& text) {
+    for (const auto& pattern : patterns) {
+      if (!pattern.search(text)) continue;
+      matched = true;
+      timer.cancel();
+      arm(std::chrono::milliseconds(std::llround(seconds * 1000)));
+      return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+void CtestExecutor::start_watched(const schedule::Launch& launch, const CtestRules& rules,
+                                  schedule::AttemptCallbacks callbacks) {
+  auto watch = std::make_shared<MatchWatch>(io_);
+  watch->seconds = rules.timeout_after_match->seconds;
+  for (const auto& text : rules.timeout_after_match->patterns) {
+    if (auto regex = CmakeRegex::compile(text)) watch->patterns.push_back(std::move(*regex));
+  }
+  const std::chrono::milliseconds deadline =
+      launch.spec->timeout.count() > 0 ? launch.spec->timeout : default_timeout_;
+  watch->spec = std::make_shared<TaskSpec>(*launch.spec);
+  watch->spec->timeout = std::chrono::milliseconds(std::llround(kMaxSeconds * 1000));
+  schedule::Launch watched = launch;
+  watched.spec = watch->spec.get();
+
+  auto started = std::move(callbacks.started);
+  callbacks.started = [watch, started = std::move(started)](schedule::StopAttempt stop) {
+    watch->stop = stop;
+    if (started) started(std::move(stop));
+  };
+  auto output = std::move(callbacks.output);
+  callbacks.output = [watch, output = std::move(output)](int stream, std::string_view bytes) {
+    watch->on_output(stream, bytes);
+    if (output) output(stream, bytes);
+  };
+  auto done = std::move(callbacks.done);
+  callbacks.done = [watch, done = std::move(done)](AttemptResult result) {
+    watch->over = true;
+    watch->timer.cancel();
+    done(std::move(result));
+  };
+  if (deadline.count() > 0) watch->arm(deadline);
+  inner_.start(watched, std::move(callbacks));
+}
 
 void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
   const auto rules = launch.spec->test ? rules_.find(launch.spec->test->name) : rules_.end();
@@ -39,12 +123,18 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   schedule::AttemptCallbacks inner;
   inner.slow = std::move(callbacks.slow);
   inner.pending = std::move(callbacks.pending);
+  inner.output = std::move(callbacks.output);
+  inner.started = std::move(callbacks.started);
   inner.done = [&rules = rules->second, done = std::move(callbacks.done)](AttemptResult result) {
     // CTest matches its regular expressions against the test's whole output; keep the last MiB.
     const std::string output = result.out->tail(1 << 20) + result.err->tail(1 << 20);
     result.outcome = apply_ctest_rules(result.outcome, output, rules);
     done(std::move(result));
   };
+  if (rules->second.timeout_after_match) {
+    start_watched(launch, rules->second, std::move(inner));
+    return;
+  }
   inner_.start(launch, std::move(inner));
 }
 

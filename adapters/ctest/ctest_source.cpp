@@ -64,6 +64,7 @@ const std::vector<std::string>& supported_properties() {
                                               "SKIP_REGULAR_EXPRESSION",
                                               "SKIP_RETURN_CODE",
                                               "TIMEOUT",
+                                              "TIMEOUT_AFTER_MATCH",
                                               "WILL_FAIL",
                                               "WORKING_DIRECTORY"};
   return names;
@@ -73,9 +74,9 @@ bool changes_how_ctest_runs(const std::string& property) {
   // CTest's test properties with a run-time meaning procpool does not give them. The rest
   // (ATTACHED_FILES, MEASUREMENT, LABELS' dashboard uses, a project's own properties...) change
   // nothing about how or whether a test runs; ctest ignores unknown ones too.
-  static const std::set<std::string> names{
-      "RESOURCE_GROUPS",    "TIMEOUT_AFTER_MATCH",         "TIMEOUT_SIGNAL_NAME",
-      "PROCESSOR_AFFINITY", "TIMEOUT_SIGNAL_GRACE_PERIOD", "GENERATED_RESOURCE_SPEC_FILE"};
+  static const std::set<std::string> names{"RESOURCE_GROUPS", "TIMEOUT_SIGNAL_NAME",
+                                           "PROCESSOR_AFFINITY", "TIMEOUT_SIGNAL_GRACE_PERIOD",
+                                           "GENERATED_RESOURCE_SPEC_FILE"};
   return names.count(property) > 0;
 }
 
@@ -361,6 +362,13 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
             static_cast<unsigned>(std::clamp<long long>(value.get<long long>(), 1, 1 << 20));
       } else if (key == "COST" && value.is_number()) {
         task.cost = value.get<double>();
+      } else if (key == "TIMEOUT_AFTER_MATCH" && value.is_object()) {
+        // json-v1: {"regex": [...], "timeout": seconds}
+        const auto seconds = value.find("timeout");
+        if (seconds != value.end() && seconds->is_number() && value.contains("regex")) {
+          test.rules.timeout_after_match = CtestRules::TimeoutAfterMatch{
+              std::clamp(seconds->get<double>(), 0.0, kMaxSeconds), strings_of(value["regex"])};
+        }
       }
     }
     // After ENVIRONMENT, whatever order the properties came in.
@@ -459,7 +467,8 @@ void mark_batchable_gtest(CtestTest& test) {
       !rules.fail_patterns.empty() || !gtest_skip_only || task.run_serial ||
       !task.resource_locks.empty() || !task.preset_failure.empty() || task.argv.empty() ||
       rules.executable_missing || !rules.required_files.empty() || !rules.bad_command.empty() ||
-      !task.after.empty() || !task.companions.empty() || task.helper || task.processors > 1) {
+      rules.timeout_after_match || !task.after.empty() || !task.companions.empty() || task.helper ||
+      task.processors > 1) {
     return;
   }
   std::string member;

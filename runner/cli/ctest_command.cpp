@@ -119,9 +119,14 @@ CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "ctest",
       "Run a CTest suite with procpool's scheduler, history, shards, retries and reports.\n"
-      "  procpool ctest [OPTIONS] [--build-dir DIR] [-- CTEST_SELECTION_ARGS...]\n"
-      "Tests come from `ctest --show-only=json-v1` (selection such as -R/-E/-L/-LE after --).");
-  cmd->add_option("--build-dir", o.build_dir, "the CTest build tree")->capture_default_str();
+      "  procpool ctest [OPTIONS] [--test-dir DIR] [CTEST_FLAGS...] [-- CTEST_SELECTION_ARGS...]\n"
+      "Tests come from `ctest --show-only=json-v1`. ctest's own flags work as in ctest:\n"
+      "  selection -R -E -L -LE -C -I -FA -FS -FC (and long spellings), -N (list only);\n"
+      "  --test-dir DIR, --output-junit FILE (relative to DIR), --stop-on-failure,\n"
+      "  --schedule-random, --rerun-failed (procpool's own record), --parallel N,\n"
+      "  --output-on-failure (always on).");
+  cmd->add_option("--build-dir", o.build_dir, "the CTest build tree (ctest: --test-dir)")
+      ->capture_default_str();
   add_test_run_options(cmd, o.run);
   return cmd;
 }
@@ -262,8 +267,8 @@ int run_ctest_command(const CtestOptions& options) {
   if (o.run.batch.empty()) {
     return run_tests("procpool ctest", o.run, {}, std::move(tests),
                      [&](boost::asio::io_context& io, schedule::Executor& processes) {
-                       return std::make_unique<ctest::CtestExecutor>(io, processes,
-                                                                     std::move(rules));
+                       return std::make_unique<ctest::CtestExecutor>(
+                           io, processes, std::move(rules), seconds_to_ms(o.run.common.timeout_s));
                      });
   }
   // --batch: GoogleTest cases registered one per CTest test share processes through the gtest
@@ -279,7 +284,8 @@ int run_ctest_command(const CtestOptions& options) {
       run_tests("procpool ctest", o.run, {}, std::move(tests),
                 [&](boost::asio::io_context& io, schedule::Executor& processes) {
                   return std::make_unique<BatchingCtestExecutor>(
-                      std::make_unique<ctest::CtestExecutor>(io, processes, std::move(rules)),
+                      std::make_unique<ctest::CtestExecutor>(io, processes, std::move(rules),
+                                                             seconds_to_ms(o.run.common.timeout_s)),
                       std::make_unique<gtest::GtestExecutor>(
                           io, processes,
                           gtest::GtestExecutorOptions{*temp, results_dir, false,

@@ -84,11 +84,13 @@ class CtestParity : public CliTest {
 
 TEST_F(CtestParity, EveryVerdictAndNotRunReasonIsCtests) {
   const Verdicts expected = run_ctest(configure("ctest"), "-j2");
-  ASSERT_EQ(expected.size(), 27u);
+  ASSERT_EQ(expected.size(), 31u);
   // The project is what it claims to be: ctest itself sees each case.
   EXPECT_EQ(expected.at("net_user"), "not_run: Fixture dependency failed");
   EXPECT_EQ(expected.at("dep_second"), "passed");
   EXPECT_EQ(expected.at("two_processors"), "passed");
+  EXPECT_EQ(expected.at("timeout_extended"), "passed");
+  EXPECT_EQ(expected.at("timeout_shortened"), "failed");
   CliResult r;
   EXPECT_EQ(run_procpool_ctest(configure("procpool"), {"-j2"}, &r), expected) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 1) << "Not Run and failed tests fail the run, as in ctest";

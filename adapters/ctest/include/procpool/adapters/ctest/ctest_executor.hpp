@@ -16,9 +16,11 @@ namespace procpool::ctest {
 class CtestExecutor final : public schedule::Executor {
  public:
   // `rules` by test name (CTest names are unique in a build tree).
+  // `default_timeout`: the run's --timeout (zero: none), a test's deadline when it has no TIMEOUT.
   CtestExecutor(boost::asio::io_context& io, schedule::Executor& inner,
-                std::map<std::string, CtestRules> rules)
-      : io_(io), inner_(inner), rules_(std::move(rules)) {}
+                std::map<std::string, CtestRules> rules,
+                std::chrono::milliseconds default_timeout = {})
+      : io_(io), inner_(inner), rules_(std::move(rules)), default_timeout_(default_timeout) {}
   void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
 
@@ -26,6 +28,11 @@ class CtestExecutor final : public schedule::Executor {
   boost::asio::io_context& io_;
   schedule::Executor& inner_;
   std::map<std::string, CtestRules> rules_;
+  std::chrono::milliseconds default_timeout_;
+
+  // TIMEOUT_AFTER_MATCH: the deadline is kept here, so a match can move it either way.
+  void start_watched(const schedule::Launch& launch, const CtestRules& rules,
+                     schedule::AttemptCallbacks callbacks);
 };
 
 }  // namespace procpool::ctest

@@ -28,6 +28,13 @@ struct CtestRules {
   std::vector<std::string> required_files;  // REQUIRED_FILES; relative to the working directory
   bool executable_missing = false;          // ctest listed no command: it found no executable
   std::string bad_command;  // why CTest fails it before it starts (a bad ENVIRONMENT_MODIFICATION)
+  // TIMEOUT_AFTER_MATCH: once a line of its output matches one of `patterns`, the test's deadline
+  // becomes `seconds` from then (longer or shorter than its TIMEOUT), as CTest does.
+  struct TimeoutAfterMatch {
+    double seconds = 0;
+    std::vector<std::string> patterns;
+  };
+  std::optional<TimeoutAfterMatch> timeout_after_match;
 };
 
 struct CtestTest {
