@@ -114,6 +114,15 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
     refuse(std::move(outcome), not_run->detail);
     return;
   }
+  if (resources_) {
+    if (auto why = resources_->insufficient(rules->first)) {
+      Outcome outcome;
+      outcome.kind = OutcomeKind::not_run;
+      outcome.message = "Insufficient resources";
+      refuse(std::move(outcome), *why);
+      return;
+    }
+  }
   if (!rules->second.bad_command.empty()) {
     Outcome outcome = Outcome::exited(1);
     outcome.message = rules->second.bad_command;
@@ -131,11 +140,21 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
     result.outcome = apply_ctest_rules(result.outcome, output, rules);
     done(std::move(result));
   };
+  schedule::Launch own = launch;
+  if (resources_) {
+    // What the allocator gave this attempt, as CTest's variables on top of the test's own.
+    auto spec = std::make_shared<TaskSpec>(*launch.spec);
+    for (auto& var : resources_->environment(launch.index)) spec->env.push_back(std::move(var));
+    own.spec = spec.get();
+    inner.done = [spec, done = std::move(inner.done)](AttemptResult result) {
+      done(std::move(result));
+    };
+  }
   if (rules->second.timeout_after_match) {
-    start_watched(launch, rules->second, std::move(inner));
+    start_watched(own, rules->second, std::move(inner));
     return;
   }
-  inner_.start(launch, std::move(inner));
+  inner_.start(own, std::move(inner));
 }
 
 }  // namespace procpool::ctest

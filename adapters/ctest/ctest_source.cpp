@@ -59,6 +59,7 @@ const std::vector<std::string>& supported_properties() {
                                               "PASS_REGULAR_EXPRESSION",
                                               "PROCESSORS",
                                               "REQUIRED_FILES",
+                                              "RESOURCE_GROUPS",
                                               "RESOURCE_LOCK",
                                               "RUN_SERIAL",
                                               "SKIP_REGULAR_EXPRESSION",
@@ -74,8 +75,8 @@ bool changes_how_ctest_runs(const std::string& property) {
   // CTest's test properties with a run-time meaning procpool does not give them. The rest
   // (ATTACHED_FILES, MEASUREMENT, LABELS' dashboard uses, a project's own properties...) change
   // nothing about how or whether a test runs; ctest ignores unknown ones too.
-  static const std::set<std::string> names{"RESOURCE_GROUPS", "TIMEOUT_SIGNAL_NAME",
-                                           "PROCESSOR_AFFINITY", "TIMEOUT_SIGNAL_GRACE_PERIOD",
+  static const std::set<std::string> names{"TIMEOUT_SIGNAL_NAME", "PROCESSOR_AFFINITY",
+                                           "TIMEOUT_SIGNAL_GRACE_PERIOD",
                                            "GENERATED_RESOURCE_SPEC_FILE"};
   return names.count(property) > 0;
 }
@@ -362,6 +363,22 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
             static_cast<unsigned>(std::clamp<long long>(value.get<long long>(), 1, 1 << 20));
       } else if (key == "COST" && value.is_number()) {
         task.cost = value.get<double>();
+      } else if (key == "RESOURCE_GROUPS" && value.is_array()) {
+        // json-v1: [{"requirements": [{".type": "gpus", "slots": 2}, ...]}, ...], one entry per
+        // group (a count prefix already expanded).
+        for (const auto& group : value) {
+          ResourceGroup requirements;
+          if (group.is_object() && group.contains("requirements") &&
+              group["requirements"].is_array()) {
+            for (const auto& r : group["requirements"]) {
+              if (!r.is_object() || !r.contains(".type") || !r[".type"].is_string()) continue;
+              const auto& slots = r.contains("slots") ? r["slots"] : nlohmann::json(1);
+              requirements.push_back({r[".type"].get<std::string>(),
+                                      slots.is_number_unsigned() ? slots.get<unsigned>() : 1u});
+            }
+          }
+          test.resource_groups.push_back(std::move(requirements));
+        }
       } else if (key == "TIMEOUT_AFTER_MATCH" && value.is_object()) {
         // json-v1: {"regex": [...], "timeout": seconds}
         const auto seconds = value.find("timeout");
@@ -456,6 +473,7 @@ Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
 }
 
 void mark_batchable_gtest(CtestTest& test) {
+  if (!test.resource_groups.empty()) return;  // resources are held per process, per test
   TaskSpec& task = test.task;
   const CtestRules& rules = test.rules;
   // gtest_discover_tests adds SKIP_REGULAR_EXPRESSION for gtest's own skip line; a batch reads

@@ -127,6 +127,9 @@ CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
       "  --output-on-failure (always on).");
   cmd->add_option("--build-dir", o.build_dir, "the CTest build tree (ctest: --test-dir)")
       ->capture_default_str();
+  cmd->add_option("--resource-spec-file", o.resource_spec_file,
+                  "CTest's resource spec (JSON): tests with RESOURCE_GROUPS start when their "
+                  "slots are free and get CTEST_RESOURCE_GROUP_* variables");
   add_test_run_options(cmd, o.run);
   return cmd;
 }
@@ -192,6 +195,15 @@ int run_ctest_command(const CtestOptions& options) {
     o.run.common.reports.junit = junit.is_relative() ? (build_dir / junit).string() : o.ctest_junit;
   }
   o.run.failed_list = failed_list_path(build_dir);
+  std::optional<ctest::ResourceSpec> resource_spec;
+  if (!o.resource_spec_file.empty()) {
+    auto loaded = ctest::load_resource_spec(o.resource_spec_file);
+    if (!loaded) {
+      std::fprintf(stderr, "procpool ctest: %s\n", loaded.error().c_str());
+      return exit_usage;
+    }
+    resource_spec = std::move(*loaded);
+  }
   if (o.rerun_failed) {
     // As ctest: no record yet, every test; else the tests that did not pass last time (ctest
     // adds the fixtures they need).
@@ -252,10 +264,15 @@ int run_ctest_command(const CtestOptions& options) {
     }
   }
   std::string disabled;
+  std::map<std::string, std::vector<ctest::ResourceGroup>> resource_groups;
   for (auto& test : suite.tests) {
     if (test.disabled) {
       disabled += (disabled.empty() ? "" : ", ") + test.task.test->name;
       continue;
+    }
+    // Without a resource spec file CTest ignores RESOURCE_GROUPS; so does procpool.
+    if (resource_spec && !test.resource_groups.empty()) {
+      resource_groups[report_name(test.task)] = test.resource_groups;
     }
     ctest::mark_batchable_gtest(test);
     rules[test.task.test->name] = test.rules;
@@ -264,12 +281,18 @@ int run_ctest_command(const CtestOptions& options) {
   if (!disabled.empty()) {
     std::fprintf(stderr, "procpool ctest: not run (DISABLED): %s\n", disabled.c_str());
   }
+  std::optional<ctest::ResourceAllocator> resources;
+  if (resource_spec) resources.emplace(std::move(*resource_spec), std::move(resource_groups));
+  const ctest::ResourceAllocator* allocator = resources ? &*resources : nullptr;
+  schedule::Admission* admission = resources ? &*resources : nullptr;
   if (o.run.batch.empty()) {
-    return run_tests("procpool ctest", o.run, {}, std::move(tests),
-                     [&](boost::asio::io_context& io, schedule::Executor& processes) {
-                       return std::make_unique<ctest::CtestExecutor>(
-                           io, processes, std::move(rules), seconds_to_ms(o.run.common.timeout_s));
-                     });
+    return run_tests(
+        "procpool ctest", o.run, {}, std::move(tests),
+        [&](boost::asio::io_context& io, schedule::Executor& processes) {
+          return std::make_unique<ctest::CtestExecutor>(
+              io, processes, std::move(rules), seconds_to_ms(o.run.common.timeout_s), allocator);
+        },
+        admission);
   }
   // --batch: GoogleTest cases registered one per CTest test share processes through the gtest
   // executor; every other test runs as CTest would run it.
@@ -280,18 +303,19 @@ int run_ctest_command(const CtestOptions& options) {
   }
   const std::string results_dir = *temp + "/results";
   std::filesystem::create_directories(results_dir, ec);
-  const int code =
-      run_tests("procpool ctest", o.run, {}, std::move(tests),
-                [&](boost::asio::io_context& io, schedule::Executor& processes) {
-                  return std::make_unique<BatchingCtestExecutor>(
-                      std::make_unique<ctest::CtestExecutor>(io, processes, std::move(rules),
-                                                             seconds_to_ms(o.run.common.timeout_s)),
-                      std::make_unique<gtest::GtestExecutor>(
-                          io, processes,
-                          gtest::GtestExecutorOptions{*temp, results_dir, false,
-                                                      seconds_to_ms(o.run.common.timeout_s),
-                                                      /*exit_code_decides=*/true}));
-                });
+  const int code = run_tests(
+      "procpool ctest", o.run, {}, std::move(tests),
+      [&](boost::asio::io_context& io, schedule::Executor& processes) {
+        return std::make_unique<BatchingCtestExecutor>(
+            std::make_unique<ctest::CtestExecutor>(
+                io, processes, std::move(rules), seconds_to_ms(o.run.common.timeout_s), allocator),
+            std::make_unique<gtest::GtestExecutor>(
+                io, processes,
+                gtest::GtestExecutorOptions{*temp, results_dir, false,
+                                            seconds_to_ms(o.run.common.timeout_s),
+                                            /*exit_code_decides=*/true}));
+      },
+      admission);
   std::filesystem::remove_all(*temp, ec);
   return code;
 }

@@ -16,6 +16,7 @@ struct CtestOptions {
   std::vector<std::string> selection_args;  // passed to ctest's listing (-R/-E/-L/-LE ...)
   bool rerun_failed = false;                // --rerun-failed: the tests that failed last time
   std::string ctest_junit;                  // --output-junit FILE: relative to the build tree
+  std::string resource_spec_file;           // --resource-spec-file: CTest's resources (JSON)
   TestRunOptions run;
 };
 

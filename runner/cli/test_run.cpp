@@ -119,7 +119,8 @@ class FailedListRecorder final : public Reporter {
 }  // namespace
 
 int run_tests(const std::string& name, const TestRunOptions& o, std::vector<TaskSpec> always,
-              std::vector<TaskSpec> tests, const ExecutorWrapper& wrap) {
+              std::vector<TaskSpec> tests, const ExecutorWrapper& wrap,
+              schedule::Admission* admission) {
   auto fail = [&](const std::string& message) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), message.c_str());
     return exit_usage;
@@ -129,6 +130,7 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   };
   auto config = scheduler_config(o.common);
   if (!config) return fail(config.error());
+  config->admission = admission;
   auto request = plan_request(o, std::move(always), std::move(tests));
   if (!request) return fail(request.error());
   auto plan = plan::plan_tests(std::move(*request));

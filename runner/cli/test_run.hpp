@@ -17,6 +17,7 @@
 #include "procpool/runner/core/task.hpp"
 #include "procpool/runner/plan/test_plan.hpp"
 #include "procpool/runner/schedule/executor.hpp"
+#include "procpool/runner/schedule/scheduler.hpp"
 
 namespace procpool::cli {
 
@@ -54,7 +55,9 @@ report::RunDescription describe_run(const std::string& name, const plan::TestPla
 
 // `always` run in every shard (entries that report a broken source); `tests` are planned. Returns
 // the exit status. `name` prefixes messages ("procpool gtest").
+// `admission`: what else a test needs to start, kept by the source (CTest's resources); optional.
 int run_tests(const std::string& name, const TestRunOptions& options, std::vector<TaskSpec> always,
-              std::vector<TaskSpec> tests, const ExecutorWrapper& wrap);
+              std::vector<TaskSpec> tests, const ExecutorWrapper& wrap,
+              schedule::Admission* admission = nullptr);
 
 }  // namespace procpool::cli

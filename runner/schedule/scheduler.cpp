@@ -142,6 +142,10 @@ void Scheduler::fill_slots() {
       continue;
     }
     const std::size_t index = *it;
+    if (!batches(index) && config_.admission && !config_.admission->admit(index, task)) {
+      ++it;  // what it needs is taken: a later task may use the slot meanwhile
+      continue;
+    }
     it = pending_.erase(it);
     if (!batches(index)) {
       launch(index);
@@ -258,6 +262,7 @@ void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult 
   release_slot(slot);
   const TaskSpec& task = tasks_->get(index);
   load_ -= std::clamp(task.processors, 1u, config_.jobs);
+  if (config_.admission) config_.admission->release(index);
   if (task.run_serial) serial_running_ = false;
   for (const auto& lock : task.resource_locks) held_locks_.erase(held_locks_.find(lock));
   settle(index, std::move(result), nullptr);

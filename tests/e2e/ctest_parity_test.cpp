@@ -84,7 +84,7 @@ class CtestParity : public CliTest {
 
 TEST_F(CtestParity, EveryVerdictAndNotRunReasonIsCtests) {
   const Verdicts expected = run_ctest(configure("ctest"), "-j2");
-  ASSERT_EQ(expected.size(), 31u);
+  ASSERT_EQ(expected.size(), 37u);
   // The project is what it claims to be: ctest itself sees each case.
   EXPECT_EQ(expected.at("net_user"), "not_run: Fixture dependency failed");
   EXPECT_EQ(expected.at("dep_second"), "passed");
@@ -95,6 +95,29 @@ TEST_F(CtestParity, EveryVerdictAndNotRunReasonIsCtests) {
   EXPECT_EQ(run_procpool_ctest(configure("procpool"), {"-j2"}, &r), expected) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 1) << "Not Run and failed tests fail the run, as in ctest";
   EXPECT_EQ(r.err.find("not honoured"), std::string::npos) << r.err;
+}
+
+TEST_F(CtestParity, ResourceGroupsAreAllocatedAsCtestAllocatesThem) {
+  const std::string spec = dir_.file("resources.json");
+  write_file(spec, R"({"version": {"major": 1, "minor": 0}, "local": [{
+      "gpus": [{"id": "0", "slots": 2}, {"id": "1", "slots": 2}],
+      "crypto_chips": [{"id": "card0", "slots": 4}]}]})");
+  const Verdicts expected =
+      run_ctest(configure("ctest"), "-j4 -R ^res_ --resource-spec-file " + spec);
+  ASSERT_EQ(expected.size(), 6u);
+  EXPECT_EQ(expected.at("res_variables"), "passed");
+  EXPECT_EQ(expected.at("res_hold_1"), "passed");
+  EXPECT_EQ(expected.at("res_too_big"), "not_run: Insufficient resources");
+  CliResult r;
+  EXPECT_EQ(run_procpool_ctest(configure("procpool"),
+                               {"-j4", "-R", "^res_", "--resource-spec-file", spec}, &r),
+            expected)
+      << r.out << r.err;
+  // A spec that is not one is refused, naming the file.
+  write_file(spec, R"({"version": {"major": 1}, "local": [{"gpus": [{"slots": 2}]}]})");
+  run_procpool_ctest(dir_.file("procpool-build"), {"--resource-spec-file", spec}, &r);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(spec), std::string::npos) << r.err;
 }
 
 TEST_F(CtestParity, TheOrderHoldsWhateverTheHistorySays) {

@@ -11,6 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "procpool/adapters/ctest/resource_groups.hpp"
 #include "procpool/runner/core/outcome.hpp"
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
@@ -44,6 +45,7 @@ struct CtestTest {
   CtestRules rules;
   bool disabled = false;
   std::vector<std::string> fixtures_setup, fixtures_required, fixtures_cleanup;
+  std::vector<ResourceGroup> resource_groups;  // RESOURCE_GROUPS, as ctest expanded them
 };
 
 struct CtestSuite {

@@ -35,10 +35,21 @@ namespace procpool::schedule {
 // there is none. A run with a cycle would wait forever: callers refuse it first.
 std::vector<std::string> find_dependency_cycle(const std::vector<TaskSpec>& tasks);
 
+// What a task may need besides a slot while it runs, kept by its source (CTest's resource
+// groups): a task starts only once admitted, and holds what it was given until released.
+class Admission {
+ public:
+  virtual ~Admission() = default;
+  // Whether task `index` may start now; when true, it holds its share until release(index).
+  virtual bool admit(std::size_t index, const TaskSpec& task) = 0;
+  virtual void release(std::size_t index) = 0;
+};
+
 struct SchedulerConfig {
   unsigned jobs = 1;     // at most this many attempts at once
   unsigned retries = 0;  // extra attempts for a task that failed, crashed or timed out
   HaltPolicy halt;
+  Admission* admission = nullptr;  // optional; single attempts only (batches need none)
 };
 
 class Scheduler {
