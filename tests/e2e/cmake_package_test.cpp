@@ -69,6 +69,40 @@ TEST_F(CmakePackage, AConsumerFindsItAndRunsItsGtestsThroughProcpoolUnderCtest) 
   EXPECT_NE(read_file(dir_.file("tool.log")).find("echo beta -> exit 0: beta"), std::string::npos);
 }
 
+TEST_F(CmakePackage, TheCliComponentNeedsNoBoostOrCereal) {
+  const std::string prefix = dir_.file("prefix");
+  ASSERT_EQ(sh("cmake --install '" PROCPOOL_BUILD_DIR "' --prefix '" + prefix + "'", "install.log"),
+            0)
+      << read_file(dir_.file("install.log"));
+  const std::string src = dir_.file("cli-only");
+  std::filesystem::create_directories(src);
+  // Boost and cereal made unfindable, as on a machine without their development files.
+  auto configure = [&](const std::string& components, const std::string& log) {
+    write_file(
+        src + "/CMakeLists.txt",
+        "cmake_minimum_required(VERSION 3.25)\nproject(cli_only NONE)\nenable_testing()\n"
+        "find_package(procpool CONFIG REQUIRED COMPONENTS " +
+            components +
+            ")\n"
+            "if(TARGET procpool::procpool)\n  message(FATAL_ERROR \"library loaded\")\nendif()\n"
+            "if(NOT COMMAND procpool_add_gtest)\n  message(FATAL_ERROR \"no "
+            "procpool_add_gtest\")\nendif()\n"
+            "add_test(NAME version COMMAND procpool::cli --version)\n");
+    std::filesystem::remove_all(src + "/b");
+    return sh("cmake -G Ninja -S '" + src + "' -B '" + src + "/b' -DCMAKE_PREFIX_PATH='" + prefix +
+                  "' -DCMAKE_DISABLE_FIND_PACKAGE_Boost=ON -DCMAKE_DISABLE_FIND_PACKAGE_cereal=ON",
+              log);
+  };
+  ASSERT_EQ(configure("cli", "cli.log"), 0) << read_file(dir_.file("cli.log"));
+  EXPECT_EQ(sh("ctest --test-dir '" + src + "/b' --output-on-failure", "ctest.log"), 0)
+      << read_file(dir_.file("ctest.log"));
+  // The library does need them: the same machine cannot have it (so the check above means it).
+  EXPECT_NE(configure("library", "library.log"), 0) << read_file(dir_.file("library.log"));
+  EXPECT_NE(configure("nope", "nope.log"), 0);
+  EXPECT_NE(read_file(dir_.file("nope.log")).find("no component 'nope'"), std::string::npos)
+      << read_file(dir_.file("nope.log"));
+}
+
 TEST_F(CmakePackage, JunitGoesToTheTopBuildDirectoryEvenFromASubdirectory) {
   const std::string src = dir_.file("nested");
   std::filesystem::create_directories(src + "/sub");
