@@ -473,7 +473,8 @@ Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
 }
 
 void mark_batchable_gtest(CtestTest& test) {
-  if (!test.resource_groups.empty()) return;  // resources are held per process, per test
+  // Resources are held per process, per test; a disabled test never runs.
+  if (!test.resource_groups.empty() || test.disabled) return;
   TaskSpec& task = test.task;
   const CtestRules& rules = test.rules;
   // gtest_discover_tests adds SKIP_REGULAR_EXPRESSION for gtest's own skip line; a batch reads

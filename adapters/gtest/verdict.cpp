@@ -89,6 +89,7 @@ Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::
     case OutcomeKind::skipped:
     case OutcomeKind::aborted:
     case OutcomeKind::not_run:
+    case OutcomeKind::disabled:
       return process;  // the process layer already knows best
     default:
       break;

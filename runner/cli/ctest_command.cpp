@@ -263,13 +263,9 @@ int run_ctest_command(const CtestOptions& options) {
       return exit_usage;
     }
   }
-  std::string disabled;
   std::map<std::string, std::vector<ctest::ResourceGroup>> resource_groups;
   for (auto& test : suite.tests) {
-    if (test.disabled) {
-      disabled += (disabled.empty() ? "" : ", ") + test.task.test->name;
-      continue;
-    }
+    test.task.disabled = test.disabled;  // listed and reported as disabled, never run
     // Without a resource spec file CTest ignores RESOURCE_GROUPS; so does procpool.
     if (resource_spec && !test.resource_groups.empty()) {
       resource_groups[report_name(test.task)] = test.resource_groups;
@@ -277,9 +273,6 @@ int run_ctest_command(const CtestOptions& options) {
     ctest::mark_batchable_gtest(test);
     rules[test.task.test->name] = test.rules;
     tests.push_back(std::move(test.task));
-  }
-  if (!disabled.empty()) {
-    std::fprintf(stderr, "procpool ctest: not run (DISABLED): %s\n", disabled.c_str());
   }
   std::optional<ctest::ResourceAllocator> resources;
   if (resource_spec) resources.emplace(std::move(*resource_spec), std::move(resource_groups));

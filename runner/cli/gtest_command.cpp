@@ -124,8 +124,12 @@ int run_gtest_command(const GtestOptions& options) {
       continue;
     }
     for (const auto& test : *listing.tests) {
-      if (test.disabled() && !o.also_run_disabled) continue;
       tests.push_back(test_task(listing.binary, test, o));
+      if (test.disabled() && !o.also_run_disabled) {
+        // Listed and reported as disabled (as CI servers show them), never run or batched.
+        tests.back().disabled = true;
+        tests.back().batch_group.clear();
+      }
     }
     if (listing.tests->empty()) {
       std::fprintf(stderr, "procpool gtest: warning: %s has no tests%s\n", listing.binary.c_str(),

@@ -46,6 +46,8 @@ std::string_view to_string(OutcomeKind kind) {
       return "aborted";
     case OutcomeKind::not_run:
       return "not_run";
+    case OutcomeKind::disabled:
+      return "disabled";
   }
   return "unknown";
 }
@@ -54,7 +56,7 @@ std::optional<OutcomeKind> outcome_kind_from_string(std::string_view text) {
   for (OutcomeKind kind :
        {OutcomeKind::passed, OutcomeKind::failed, OutcomeKind::signalled, OutcomeKind::timed_out,
         OutcomeKind::failed_to_start, OutcomeKind::cancelled, OutcomeKind::skipped,
-        OutcomeKind::aborted, OutcomeKind::not_run}) {
+        OutcomeKind::aborted, OutcomeKind::not_run, OutcomeKind::disabled}) {
     if (to_string(kind) == text) return kind;
   }
   return std::nullopt;
@@ -104,6 +106,9 @@ std::string describe(const Outcome& outcome) {
       break;
     case OutcomeKind::not_run:
       text = "not run" + (outcome.message.empty() ? "" : ": " + outcome.message);
+      break;
+    case OutcomeKind::disabled:
+      text = "disabled";
       break;
   }
   if (outcome.leaked) text += ", leaked processes (killed)";

@@ -23,6 +23,8 @@ void count_finished(RunSummary& summary, const TaskFinished& finished) {
     ++summary.failed;
   else if (kind == OutcomeKind::cancelled)
     ++summary.cancelled;
+  else if (kind == OutcomeKind::disabled)
+    ++summary.disabled;
   else if (finished.attempts > 0)
     ++summary.skipped;
   else
@@ -53,6 +55,8 @@ Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
       return Verdict::aborted;
     case OutcomeKind::not_run:
       return Verdict::not_run;
+    case OutcomeKind::disabled:
+      return Verdict::disabled;
   }
   return Verdict::failed;
 }
@@ -61,7 +65,7 @@ std::string_view to_string(Verdict verdict) {
   // In the enum's order.
   static constexpr std::string_view kNames[] = {
       "passed",  "failed",  "crashed", "timed_out",       "failed_to_start", "cancelled",
-      "skipped", "not_run", "flaky",   "order_dependent", "aborted"};
+      "skipped", "not_run", "flaky",   "order_dependent", "aborted",         "disabled"};
   return kNames[static_cast<std::size_t>(verdict)];
 }
 

@@ -124,6 +124,7 @@ nlohmann::json JsonReporter::document(const RunDescription& run, const RunSummar
                     {"order_dependent", s.order_dependent},
                     {"retries", s.retries},
                     {"skipped", s.skipped},
+                    {"disabled", s.disabled},
                     {"wall_seconds", seconds(s.wall)},
                     {"interrupted", s.cancelled_run && s.cancel_reason != CancelReason::halted},
                     {"halted", s.cancelled_run && s.cancel_reason == CancelReason::halted}};

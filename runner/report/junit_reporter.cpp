@@ -58,6 +58,8 @@ Element element_for(const Outcome& outcome, unsigned attempts) {
       return {"skipped", "cancelled", "stopped: the run was cancelled", ""};
     case Verdict::skipped:
       return {"skipped", "skipped", outcome.message, ""};
+    case Verdict::disabled:
+      return {"skipped", "disabled", "Disabled", ""};
     case Verdict::not_run:
       // CTest's "Not Run" is a skip with its reason, as `ctest --output-junit` writes it.
       if (outcome.kind == OutcomeKind::not_run) return {"skipped", "notrun", outcome.message, ""};

@@ -87,6 +87,11 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   const Verdict verdict = verdict_of(event);
   // Kept from starting by a halt: only the summary counts it.
   if (verdict == Verdict::not_run && outcome.kind != OutcomeKind::not_run) return;
+  if (verdict == Verdict::disabled) {  // listed, as gtest's "YOU HAVE N DISABLED TESTS"
+    disabled_.push_back({name, "", ""});
+    test_line("[ DISABLED ] " + name);
+    return;
+  }
   if (event.attempts > 0) --progress_.running;
   ++progress_.done;
   times_.emplace_back(std::chrono::duration<double>(result.duration).count(), name);
@@ -189,6 +194,7 @@ void TestConsoleReporter::on_run_finished(const RunFinished& event) {
     }
   };
   list("[  SKIPPED ] ", skipped_);
+  list("[ DISABLED ] ", disabled_);
   list("[  FLAKY   ] ", flaky_);
   list("[ ORDERDEP ] ", order_dependent_);
   list("[  FAILED  ] ", failed_);

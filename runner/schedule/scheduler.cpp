@@ -135,6 +135,16 @@ void Scheduler::fill_slots() {
       }
     }
     const TaskSpec& task = tasks_->get(*it);
+    if (task.disabled) {
+      const std::size_t index = *it;
+      it = pending_.erase(it);
+      AttemptResult result;
+      result.outcome.kind = OutcomeKind::disabled;
+      result.started_at = std::chrono::system_clock::now();
+      finalize(index, result);
+      it = pending_.begin();
+      continue;
+    }
     if (task.run_serial) {
       if (running_ > 0) return;  // drain first; later tasks wait so it is not starved
     } else if (!can_start(task)) {

@@ -70,11 +70,12 @@ TEST_F(CtestRun, EveryPropertyIsHonouredAsCtestDoes) {
       {"busy_4", "passed"},
       {"serial", "passed"},
       {"labelled", "passed"},
+      {"disabled", "disabled"},
   };
   EXPECT_EQ(verdicts(), expected) << r.out;
   EXPECT_TRUE(std::filesystem::exists(dir_.file("wd/counter"))) << "ran in WORKING_DIRECTORY";
   EXPECT_NE(r.err.find("not honoured: PROCESSOR_AFFINITY\n"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("not run (DISABLED): disabled"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("[ DISABLED ] disabled"), std::string::npos) << r.out;
 }
 
 TEST_F(CtestRun, SelectionArgumentsArePassedToCtest) {

@@ -176,7 +176,7 @@ TEST_F(Merge, ShardsThatDoNotFitTogetherAreRefusedAndAllowPartialMergesThem) {
     shard("s" + std::to_string(k), {"--shard", std::to_string(k) + "/3"});
   }
   shard("other-n", {"--shard", "1/2"});
-  shard("other-suite", {"--shard", "3/3", "--also-run-disabled-tests"});  // one test more
+  shard("other-suite", {"--shard", "3/3", kBadEnv});  // one binary more
   auto refused = [&](std::vector<std::string> reports, const std::string& says) {
     reports.insert(reports.end(), {"--json", dir_.file("m.json")});
     auto r = merge(reports);

@@ -89,6 +89,7 @@ struct RunSummary {
   std::size_t cancelled = 0;  // stopped by a cancel
   std::size_t not_run = 0;    // never started (halt or cancel)
   std::size_t skipped = 0;    // ran and skipped itself
+  std::size_t disabled = 0;   // listed as disabled, never started
   std::size_t flaky = 0;
   std::size_t order_dependent = 0;  // passed alone after failing in a batch (also in passed)
   std::size_t retries = 0;          // attempts beyond the first, over all tasks

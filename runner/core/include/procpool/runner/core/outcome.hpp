@@ -20,6 +20,9 @@ enum class OutcomeKind {
   // The source would not run it (CTest's "Not Run": a required file or the program missing, a
   // fixture's setup failed); `message` gives the source's reason. Counts as a failure, as in CTest.
   not_run,
+  // Not run because it is disabled (CTest's DISABLED, GoogleTest's DISABLED_ prefix): listed,
+  // never started, never a failure.
+  disabled,
 };
 
 struct Outcome {

@@ -48,6 +48,8 @@ struct TaskSpec {
   // Runs only for the sake of others (CTest: a fixture's setup or cleanup): a shard takes it
   // with the tests that need it, so several shards may run it.
   bool helper = false;
+  // Listed but disabled (CTest DISABLED, GoogleTest DISABLED_): reported as such, never run.
+  bool disabled = false;
   // When set, the task fails with this message without running: how a source reports an entry
   // it could not turn into a command (a test binary whose tests could not be listed).
   std::string preset_failure;

@@ -30,6 +30,7 @@ enum class Verdict {
   flaky,            // failed, then passed on a retry
   order_dependent,  // failed in a batch, passed alone: passing, but listed apart
   aborted,          // the cluster ended it (Slurm's time limit, a node failure, a cancel)
+  disabled,         // listed but disabled: never started, never a failure
 };
 
 Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,

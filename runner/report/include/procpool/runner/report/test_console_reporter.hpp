@@ -47,7 +47,7 @@ class TestConsoleReporter final : public LiveConsole {
 
   TestConsoleOptions options_;
   unsigned jobs_ = 0;
-  std::vector<Listed> failed_, flaky_, skipped_, order_dependent_;
+  std::vector<Listed> failed_, flaky_, skipped_, order_dependent_, disabled_;
   std::vector<std::pair<double, std::string>> times_;
   std::set<std::string> binaries_;
 };
