@@ -295,7 +295,9 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
   CtestSuite suite;
   const auto doc = find_test_list(text);
   if (!is_test_list(doc)) {
-    return fail("ctest --show-only=json-v1 did not print a test list");
+    return fail(
+        "ctest --show-only=json-v1 did not print a test list (procpool ctest needs CTest 3.14 or "
+        "newer, the first with json-v1; check `ctest --version`)");
   }
   std::set<std::string> unsupported;
   const auto& supported = supported_properties();

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -79,6 +80,12 @@ TEST(LongestFirst, UnknownTestsFirstThenByDurationDescending) {
   EXPECT_EQ(longest_first(seconds), (std::vector<std::size_t>{1, 4, 2, 0, 3}));
 }
 
+TEST(LongestFirst, WithoutHistoryTheHigherCostStartsFirst) {
+  const std::vector<std::optional<double>> seconds{std::nullopt, std::nullopt, 5.0, std::nullopt};
+  EXPECT_EQ(longest_first(seconds, {0, 7, 0, 3}), (std::vector<std::size_t>{1, 3, 0, 2}))
+      << "COST orders the tests without history; measured ones follow";
+}
+
 TEST(History, RoundTripsAndSurvivesCorruptOrForeignFiles) {
   testing::TempDir dir;
   const std::string path = dir.file("sub/history.json");
@@ -141,6 +148,40 @@ TEST(TestPlan, AlwaysEntriesFirstThenLongestFirstRepeated) {
                                       "S.New", "S.Long", "S.Short"}));
   EXPECT_TRUE(plan->warnings.empty());
   EXPECT_EQ(plan->history.seconds("unit::S.Long"), 3.0);
+}
+
+TEST(TestPlan, AShardTakesTheCompanionsOfItsTestsButSelectsOnlyItsOwn) {
+  TestPlanRequest request;
+  for (int i = 0; i < 12; ++i) request.tests.push_back(test_task("T" + std::to_string(i)));
+  request.tests.push_back(test_task("Setup"));
+  request.tests.back().helper = true;
+  for (auto& task : request.tests) {
+    if (!task.helper) task.companions = {"S.Setup"};
+  }
+  std::size_t owners = 0;
+  for (int k = 1; k <= 3; ++k) {
+    request.shard = std::to_string(k) + "/3";
+    auto plan = plan_tests(request);
+    ASSERT_TRUE(plan) << plan.error();
+    const auto names = names_of(plan->tasks);
+    EXPECT_NE(std::find(names.begin(), names.end(), "S.Setup"), names.end()) << "shard " << k;
+    owners += std::count(plan->selected.begin(), plan->selected.end(), "unit::S.Setup");
+  }
+  EXPECT_EQ(owners, 1u) << "one shard owns it; the others run it for their tests";
+}
+
+TEST(TestPlan, ScheduleRandomShufflesTheStartOrder) {
+  TestPlanRequest request;
+  for (int i = 0; i < 40; ++i) request.tests.push_back(test_task("T" + std::to_string(i)));
+  request.shuffle = true;
+  auto first = plan_tests(request);
+  auto second = plan_tests(request);
+  ASSERT_TRUE(first && second);
+  auto a = names_of(first->tasks), b = names_of(second->tasks);
+  EXPECT_NE(a, b) << "two random orders of 40 tests (equal with odds 1 in 40!)";
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_EQ(a, b) << "the same tests, once each";
 }
 
 TEST(TestPlan, ShardsSplitTheTestsButEveryShardKeepsTheAlwaysEntries) {

@@ -186,6 +186,19 @@ TEST_F(CtestParity, EachShardTakesTheSetupsAndCleanupsItsTestsNeed) {
             (std::multiset<std::string>{"db_cleanup", "db_setup", "db_user_1", "db_user_2"}));
 }
 
+TEST_F(CtestParity, ACtestTooOldForJsonV1IsAClearError) {
+  const std::string build = configure("procpool");
+  // What a ctest before 3.14 does with --show-only=json-v1: lists as -N would, exit 0.
+  const std::string bin = dir_.file("old-ctest");
+  std::filesystem::create_directories(bin);
+  write_file(bin + "/ctest", "#!/bin/sh\necho 'Test project /b'\necho '  Test #1: a'\n");
+  std::filesystem::permissions(bin + "/ctest", std::filesystem::perms::owner_all);
+  auto r = run_procpool({"ctest", "--test-dir", build},
+                        {.env = {"PATH=" + bin + ":" + std::getenv("PATH")}});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("needs CTest 3.14 or newer"), std::string::npos) << r.err;
+}
+
 TEST_F(CtestParity, ADependencyCycleIsRefusedNamingIt) {
   const std::string build = configure("procpool");
   write_file(build + "/CTestTestfile.cmake",

@@ -95,7 +95,17 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
   for (auto& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  // A variable given in options replaces the inherited one (getenv finds the first of two).
+  auto given = [&](std::string_view entry) {
+    const std::string_view name = entry.substr(0, entry.find('='));
+    for (const auto& e : options.env) {
+      if (std::string_view(e).substr(0, e.find('=')) == name) return true;
+    }
+    return false;
+  };
+  for (char** e = environ; *e; ++e) {
+    if (!given(*e)) env_strings.emplace_back(*e);
+  }
   env_strings.insert(env_strings.end(), options.env.begin(), options.env.end());
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
