@@ -68,7 +68,7 @@ for fixture in fixture_many fixture_skewed; do
     "$fixture" "$n" "$p" "$x" "$c" "$s"
   printf "  procpool/xargs-floor %.2fx (target <= 1.0x), procpool/ctest %.2fx\n" \
     "$(echo "$p / $x" | bc -l)" "$(echo "$p / $c" | bc -l)"
-  printf "  procpool ctest -j2 %.3f s: procpool-ctest/ctest %.2fx (target <= 0.75x)\n" \
+  printf "  procpool ctest -j2 %.3f s: procpool-ctest/ctest %.2fx (target <= 0.8x)\n" \
     "$pc" "$(echo "$pc / $c" | bc -l)"
   if [ "$fixture" = fixture_skewed ]; then
     # The ideal for 2 slots: max(total/2, longest), from the recorded durations.

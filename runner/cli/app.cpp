@@ -11,6 +11,7 @@
 #include "exit_codes.hpp"
 #include "procpool/runner/process/orphans.hpp"
 #include "stop_signals.hpp"
+#include "suggest.hpp"
 #include "supervisor.hpp"
 
 #ifndef PROCPOOL_VERSION
@@ -30,6 +31,10 @@ CommandLine::CommandLine()
   ctest_command_ = add_ctest_command(app_, ctest_);
   bench_command_ = add_bench_command(app_, bench_);
   merge_command_ = add_merge_command(app_, merge_);
+  for (CLI::App* command :
+       {run_command_, gtest_command_, ctest_command_, bench_command_, merge_command_}) {
+    command->set_version_flag("--version", "procpool " PROCPOOL_VERSION);
+  }
 }
 
 std::optional<int> CommandLine::parse(std::vector<std::string> args) {
@@ -52,6 +57,15 @@ std::optional<int> CommandLine::parse(std::vector<std::string> args) {
       args = std::move(rest);
     }
   }
+  const std::vector<std::string> as_given = args;
+  if (!as_given.empty() && !as_given[0].empty() && as_given[0][0] != '-') {
+    // Not a subcommand: say so before CLI11 says "A subcommand is required".
+    if (auto why = explain_bad_arguments(app_, as_given);
+        why && why->rfind("unknown command", 0) == 0) {
+      std::fprintf(stderr, "procpool: %s\n", why->c_str());
+      return exit_usage;
+    }
+  }
   std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
   try {
     app_.parse(args);
@@ -62,6 +76,11 @@ std::optional<int> CommandLine::parse(std::vector<std::string> args) {
   } catch (const CLI::CallForVersion& e) {
     return app_.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 names the symptom ("binaries is required"); say which argument is wrong when we can.
+    if (auto why = explain_bad_arguments(app_, as_given)) {
+      std::fprintf(stderr, "%s\nRun with --help for more information.\n", why->c_str());
+      return exit_usage;
+    }
     app_.exit(e);
     return exit_usage;
   }

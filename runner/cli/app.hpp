@@ -35,6 +35,7 @@ class CommandLine {
   const GtestOptions& gtest_options() const { return gtest_; }
   const CtestOptions& ctest_options() const { return ctest_; }
   const BenchOptions& bench_options() const { return bench_; }
+  const CLI::App& app() const { return app_; }
 
  private:
   CLI::App app_;

@@ -16,6 +16,7 @@
 #include "procpool/runner/report/status_line.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
+#include "suggest.hpp"
 
 #ifndef PROCPOOL_SOURCE_DIR
 #define PROCPOOL_SOURCE_DIR ""
@@ -98,16 +99,16 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       ->delimiter(',');
   // Bounded: every task of a cell is planned up front (~200 bytes each).
   cmd->add_option("--tasks", o.grid.tasks, "tasks per cell (default: about 0.5 s of work)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+      ->check(whole_number(1, 10'000'000));
   // Bounded: each worker is a thread or a process.
   cmd->add_option("-j,--jobs", o.grid.jobs, "workers per executor (default: number of cores)")
-      ->check(CLI::Range(1u, 1024u));
+      ->check(whole_number(1, 1024));
   cmd->add_option("--crash-every", o.grid.crash_every,
                   "crash workload: one task in K segfaults (default 50)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 4'294'967'295));
   cmd->add_option("--rounds", o.rounds,
                   "run the grid N times and keep each cell's median (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 4'294'967'295));
   cmd->add_option("--csv", o.csv, "write the results as CSV");
   cmd->add_option("--json", o.json, "write the results as JSON");
   cmd->add_option(

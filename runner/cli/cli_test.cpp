@@ -11,6 +11,7 @@
 #include "gtest_command.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
+#include "suggest.hpp"
 #include "test_run.hpp"
 #include "test_support.hpp"
 
@@ -54,6 +55,46 @@ TEST(CommandLine, UsageErrorsExitTwoAndHelpAndVersionExitZero) {
   EXPECT_EQ(CommandLine().parse({}), exit_usage) << "a subcommand is required";
   EXPECT_EQ(CommandLine().parse({"--version"}), exit_ok);
   EXPECT_EQ(CommandLine().parse({"gtest", "--help"}), exit_ok);
+}
+
+TEST(FriendlyErrors, ATypoNamesTheWordAndTheClosestValidOne) {
+  CommandLine line;
+  auto explain = [&](std::vector<std::string> args) {
+    return explain_bad_arguments(line.app(), args).value_or("(nothing)");
+  };
+  EXPECT_EQ(explain({"rn"}),
+            "unknown command 'rn' (did you mean 'run'?); the commands are run, gtest, ctest, "
+            "bench, merge");
+  EXPECT_EQ(explain({"run", "--jbos", "2", "--", "echo", ":::", "a"}),
+            "procpool run: unknown option '--jbos' (did you mean '--jobs'?)");
+  EXPECT_EQ(explain({"gtest", "--versoin"}),
+            "procpool gtest: unknown option '--versoin' (did you mean '--version'?)");
+  EXPECT_EQ(explain({"ctest", "--zzzzzz"}), "procpool ctest: unknown option '--zzzzzz'");
+  // Not mistaken for typos: a run's command's own flags, and values that look like flags.
+  EXPECT_EQ(explain({"run", "-j2", "echo", "-n", ":::", "a"}), "(nothing)");
+  EXPECT_EQ(explain({"gtest", "--timeout", "5", "--slurm-args", "-N", "x"}), "(nothing)");
+  // The parse itself says it, and exits 2.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(CommandLine().parse({"run", "--jbos", "2", "--", "echo", ":::", "a"}), exit_usage);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("did you mean '--jobs'?"),
+            std::string::npos);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(CommandLine().parse({"rn"}), exit_usage);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("did you mean 'run'?"),
+            std::string::npos);
+}
+
+TEST(FriendlyErrors, NumbersAreQuotedAsWrittenAndEveryCommandHasVersion) {
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(CommandLine().parse({"gtest", "--repeat", "0", "x"}), exit_usage);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("'0' is not a whole number from 1 to 4294967295"), std::string::npos) << err;
+  EXPECT_EQ(err.find("000000"), std::string::npos) << "no 310-digit float: " << err;
+  for (const char* command : {"run", "gtest", "ctest", "bench", "merge"}) {
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(CommandLine().parse({command, "--version"}), exit_ok) << command;
+    EXPECT_NE(::testing::internal::GetCapturedStdout().find("procpool "), std::string::npos);
+  }
 }
 
 TEST(CommandLine, BenchTakesItsGridAndResolvesNoJobsLater) {

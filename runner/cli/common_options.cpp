@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "executor_choice.hpp"
+#include "suggest.hpp"
 
 #include "procpool/runner/core/duration.hpp"
 #include "procpool/runner/core/jobs.hpp"
@@ -21,7 +22,7 @@ CLI::Validator seconds() {
 void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
                         const std::string& noun) {
   cmd->add_option("-j,--jobs", o.jobs, noun + "s at once (default: number of cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 4'294'967'295));
   cmd->add_option("--timeout", o.timeout_s, "seconds before a " + noun + " is stopped (0: none)")
       ->check(seconds());
   cmd->add_option("--grace", o.grace_s, "seconds between SIGTERM and SIGKILL when stopping")

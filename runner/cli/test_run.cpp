@@ -15,13 +15,15 @@
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
+#include "suggest.hpp"
 
 namespace procpool::cli {
 
 void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
   add_common_options(cmd, o.common, ReportSet::tests, "test");
   cmd->add_flag("--fail-on-flaky", o.fail_on_flaky, "exit 1 when a test was flaky");
-  cmd->add_option("--repeat", o.repeat, "run every test N times")->check(CLI::PositiveNumber);
+  cmd->add_option("--repeat", o.repeat, "run every test N times")
+      ->check(whole_number(1, 4'294'967'295));
   cmd->add_option("--history", o.history,
                   "durations file; a sharded run only reads it (its measurements go to its "
                   "--json report and --history-out, folded in by procpool merge --history)")
