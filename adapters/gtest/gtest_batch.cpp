@@ -191,6 +191,7 @@ void GtestExecutor::finish_batch(BatchRun& run, const AttemptResult& process,
                                              ") before the test finished: did it call exit()?"
                                        : "the program ended (" + code + ") while the test ran";
     }
+    add_skip_message(outcome, *result.out);
     any_failed = any_failed || outcome.kind == OutcomeKind::failed;
     results.emplace_back(i, std::move(result));
   }

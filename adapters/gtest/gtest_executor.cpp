@@ -83,6 +83,7 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
     running_specs_.erase(id);
     result.outcome = interpret_test_attempt(result.outcome, read_file_if_present(files.result),
                                             file_exists(files.premature), test);
+    add_skip_message(result.outcome, *result.out);
     clean_up(files);
     done(std::move(result));
   };

@@ -79,6 +79,25 @@ std::optional<Outcome> GtestReport::verdict(const std::string& full_name) const 
   return found->second;
 }
 
+std::string skip_message(std::string_view output) {
+  const std::size_t skipped = output.rfind(": Skipped\n");
+  if (skipped == std::string_view::npos) return {};
+  const std::size_t line_start = output.rfind('\n', skipped);
+  const std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
+  const std::string_view location = output.substr(from, skipped - from);
+  std::string_view message = output.substr(skipped + std::string_view(": Skipped\n").size());
+  message = message.substr(0, message.find("[  SKIPPED ]"));
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+    message.remove_suffix(1);
+  }
+  return std::string(location) + (message.empty() ? "" : ": " + std::string(message));
+}
+
+void add_skip_message(Outcome& outcome, const Capture& output) {
+  if (outcome.kind != OutcomeKind::skipped) return;
+  if (auto why = skip_message(output.tail(1 << 16)); !why.empty()) outcome.message = why;
+}
+
 Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::string>& json,
                                bool premature_exit, const TestIdentity& test) {
   switch (process.kind) {

@@ -102,5 +102,13 @@ TEST(GtestReportOfABatch, GivesEachTestsVerdictByFullName) {
   EXPECT_FALSE(GtestReport::parse("[1,2]"));
 }
 
+TEST(SkipMessage, IsGtestsSkipLinesOwnMessage) {
+  EXPECT_EQ(skip_message("[ RUN      ] S.T\n/src/t.cpp:40: Skipped\nnot today\n\n"
+                         "[  SKIPPED ] S.T (0 ms)\n"),
+            "/src/t.cpp:40: not today");
+  EXPECT_EQ(skip_message("/src/t.cpp:7: Skipped\n[  SKIPPED ] S.T (0 ms)\n"), "/src/t.cpp:7");
+  EXPECT_EQ(skip_message("[ RUN      ] S.T\n[       OK ] S.T (0 ms)\n"), "");
+}
+
 }  // namespace
 }  // namespace procpool::gtest

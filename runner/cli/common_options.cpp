@@ -43,6 +43,11 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
                     "write DIR/<seq>/{stdout,stderr,cmd} per task");
   } else {
     cmd->add_option("--junit", o.reports.junit, "write JUnit XML to FILE");
+    cmd->add_option("--junit-output", o.reports.junit_output,
+                    "whose stdout/stderr the JUnit report keeps (system-out, system-err): all, "
+                    "failed or none")
+        ->check(CLI::IsMember({"all", "failed", "none"}))
+        ->capture_default_str();
     cmd->add_option("--log-dir", o.reports.log_dir, "one log per failed, flaky or timed-out test");
   }
   cmd->add_flag("--no-progress", o.no_progress, "no live status line, even on a terminal");

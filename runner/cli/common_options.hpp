@@ -18,6 +18,7 @@ namespace procpool::cli {
 struct ReportOptions {
   std::string json;            // --json FILE (run, gtest, ctest)
   std::string junit;           // --junit FILE (gtest, ctest)
+  std::string junit_output = "failed";  // --junit-output all|failed|none: whose output it keeps
   std::string log_dir;         // --log-dir DIR (gtest, ctest)
   std::string joblog;          // --joblog FILE (run)
   std::string results_dir;     // --results DIR (run)

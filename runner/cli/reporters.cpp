@@ -56,7 +56,12 @@ Reporters build_reporters(const ReportOptions& o, std::unique_ptr<report::LiveCo
     reporters.session.files.push_back(file.get());
     reporters.owned.push_back(std::move(file));
   };
-  if (!o.junit.empty()) add_file(std::make_unique<report::JunitReporter>(o.junit));
+  if (!o.junit.empty()) {
+    const auto output = o.junit_output == "all"    ? report::JunitOutput::all
+                        : o.junit_output == "none" ? report::JunitOutput::none
+                                                   : report::JunitOutput::failed;
+    add_file(std::make_unique<report::JunitReporter>(o.junit, output));
+  }
   if (!o.json.empty()) add_file(std::make_unique<report::JsonReporter>(o.json, o.log_dir, o.run));
   if (!o.log_dir.empty()) add_file(std::make_unique<report::LogDirReporter>(o.log_dir));
   if (!o.joblog.empty()) add_file(std::make_unique<report::JoblogReporter>(o.joblog));

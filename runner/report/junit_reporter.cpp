@@ -1,5 +1,6 @@
 #include "procpool/runner/report/junit_reporter.hpp"
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -8,12 +9,29 @@
 
 #include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/verdict.hpp"
+#include "procpool/runner/core/wall_time.hpp"
 #include "procpool/runner/report/test_names.hpp"  // headline()
 
 namespace procpool::report {
 namespace {
 
 constexpr std::size_t kMaxOutput = 1 << 20;  // keep reports readable: the last 1 MiB of output
+
+// A CTest test's directory relative to the build tree (its WORKING_DIRECTORY defaults to the
+// directory that added it): how `ctest --output-junit` users find it. "" for other tests.
+std::string ctest_group(const TaskSpec& spec) {
+  if (!spec.test || !spec.test->suite.empty() || spec.working_dir.empty()) return {};
+  const std::filesystem::path dir(spec.working_dir), build(spec.test->binary);
+  const auto relative = dir.lexically_relative(build);
+  if (relative.empty() || *relative.begin() == "..") return {};
+  return relative == "." ? std::string() : relative.string();
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return {};
+  return name;
+}
 
 std::string output_of(const AttemptResult& result) {
   std::string text = result.out->tail(kMaxOutput);
@@ -72,8 +90,16 @@ Element element_for(const Outcome& outcome, unsigned attempts) {
 
 std::string JunitReporter::suite_key(const Case& c) {
   if (!c.test) return "procpool";
-  const std::string group = std::filesystem::path(c.test->binary).filename().string();
-  return c.test->suite.empty() ? group : group + ":" + c.test->suite;
+  const std::string binary = std::filesystem::path(c.test->binary).filename().string();
+  if (!c.test->suite.empty()) return binary + ":" + c.test->suite;
+  return c.group.empty() ? binary : binary + "/" + c.group;
+}
+
+std::string JunitReporter::classname(const Case& c) {
+  if (!c.test) return "procpool";
+  const std::string binary = std::filesystem::path(c.test->binary).filename().string();
+  if (!c.test->suite.empty()) return binary + "." + c.test->suite;
+  return c.group.empty() ? binary : binary + "/" + c.group;
 }
 
 std::string JunitReporter::xml_safe(std::string_view text) {
@@ -123,11 +149,18 @@ void JunitReporter::on_task_finished(const TaskFinished& event) {
   Case c;
   c.name = event.spec->name;
   c.test = event.spec->test;
+  c.group = ctest_group(*event.spec);
   c.outcome = event.result->outcome;
   c.seconds = std::chrono::duration<double>(event.result->duration).count();
+  c.started = event.result->started_at;
   c.attempts = event.attempts;
   c.flaky = event.flaky || event.order_dependent;  // its failed attempts reported as flaky ones
-  if (!c.outcome.succeeded()) c.output = output_of(*event.result);
+  const bool failed = !passing(verdict_of(event)) && c.outcome.kind != OutcomeKind::skipped &&
+                      c.outcome.kind != OutcomeKind::disabled;
+  if (output_ == JunitOutput::all || (output_ == JunitOutput::failed && failed)) {
+    c.out = event.result->out->tail(kMaxOutput);
+    c.err = event.result->err->tail(kMaxOutput);
+  }
   if (auto it = retried_.find(event.index); it != retried_.end()) {
     c.failed_attempts = std::move(it->second);
     retried_.erase(it);
@@ -152,17 +185,20 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
     suites[key].push_back(&c);
   }
   std::size_t all_tests = 0, all_failures = 0, all_errors = 0;
+  const std::string host = host_name();
   for (const std::string& key : order) {
     std::size_t failures = 0, errors = 0, skipped = 0;
     double time = 0;
+    WallTime first_start{};
     auto suite = root.append_child("testsuite");
     for (const Case* c : suites[key]) {
+      if (c->started != WallTime{} && (first_start == WallTime{} || c->started < first_start)) {
+        first_start = c->started;
+      }
       auto testcase = suite.append_child("testcase");
       const TestIdentity* test = c->test ? &*c->test : nullptr;
       testcase.append_attribute("name") = xml_safe(test ? test->name : c->name).c_str();
-      const std::string group = test ? std::filesystem::path(test->binary).filename().string() : "";
-      const std::string classname = !test ? "procpool" : test->suite.empty() ? group : test->suite;
-      testcase.append_attribute("classname") = xml_safe(classname).c_str();
+      testcase.append_attribute("classname") = xml_safe(classname(*c)).c_str();
       testcase.append_attribute("time") = seconds_text(c->seconds).c_str();
       time += c->seconds;
       const Element v = element_for(c->outcome, c->attempts);
@@ -187,8 +223,13 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
           flaky.append_child("system-out").text().set(xml_safe(attempt.output).c_str());
         }
       }
-      if (!c->output.empty())
-        testcase.append_child("system-out").text().set(xml_safe(c->output).c_str());
+      if (!c->out.empty()) testcase.append_child("system-out").text().set(xml_safe(c->out).c_str());
+      if (!c->err.empty()) testcase.append_child("system-err").text().set(xml_safe(c->err).c_str());
+    }
+    // When the suite began and where, as CI servers show it.
+    if (!host.empty()) suite.prepend_attribute("hostname") = xml_safe(host).c_str();
+    if (first_start != WallTime{}) {
+      suite.prepend_attribute("timestamp") = iso8601_utc(first_start).c_str();
     }
     suite.prepend_attribute("time") = seconds_text(time).c_str();
     suite.prepend_attribute("skipped") = std::to_string(skipped).c_str();

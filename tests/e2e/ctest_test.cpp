@@ -78,6 +78,14 @@ TEST_F(CtestRun, EveryPropertyIsHonouredAsCtestDoes) {
   EXPECT_NE(r.out.find("[ DISABLED ] disabled"), std::string::npos) << r.out;
 }
 
+TEST_F(CtestRun, JunitKeepsStderrApartAndNamesTheDirectory) {
+  auto r = run({"--junit", dir_.file("ctest.xml"), "--", "-R", "^fail_regex$"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string xml = read_file(dir_.file("ctest.xml"));
+  EXPECT_NE(xml.find("<system-err>ERROR: broken"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("classname=\"build\""), std::string::npos) << "the build tree's top\n" << xml;
+}
+
 TEST_F(CtestRun, SelectionArgumentsArePassedToCtest) {
   auto by_label = run({"--", "-L", "smoke"});
   EXPECT_EQ(by_label.exit_code, 0) << by_label.out << by_label.err;

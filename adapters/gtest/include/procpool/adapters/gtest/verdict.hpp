@@ -5,8 +5,10 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
+#include "procpool/runner/core/capture.hpp"
 #include "procpool/runner/core/outcome.hpp"
 #include "procpool/runner/core/task.hpp"
 
@@ -28,5 +30,13 @@ class GtestReport {
 
 Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::string>& json,
                                bool premature_exit, const TestIdentity& test);
+
+// Why a test skipped itself, from its output: gtest prints "<file>:<line>: Skipped" and then
+// the GTEST_SKIP() << message before its "[  SKIPPED ]" line (its JSON report does not carry the
+// message). "<file>:<line>: <message>", or empty when the output has no such lines.
+std::string skip_message(std::string_view output);
+
+// The outcome with a skip's own message, when the output has one.
+void add_skip_message(Outcome& outcome, const Capture& output);
 
 }  // namespace procpool::gtest
