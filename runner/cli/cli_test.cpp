@@ -242,6 +242,36 @@ TEST(PlanRequest, TakesTheOptionsAndGtestsShardingVariables) {
   EXPECT_FALSE(plan_request(o, {}, {})->gtest_shard) << "without the variables, none";
 }
 
+TEST(HabitSpellings, GtestParallelAndNextestFlagsMeanProcpoolsOwn) {
+  CommandLine line;
+  ASSERT_FALSE(line.parse({"gtest", "-w", "3", "--print_test_times", "--output_dir", "logs",
+                           "--gtest_also_run_disabled_tests", "--serialize_test_cases",
+                           "--fail-fast", "--partition", "count:2/3", "a.bin"}));
+  const GtestOptions& o = line.gtest_options();
+  EXPECT_EQ(o.run.common.jobs, 3u);
+  EXPECT_TRUE(o.run.print_test_times);
+  EXPECT_EQ(o.run.common.reports.log_dir, "logs");
+  EXPECT_TRUE(o.also_run_disabled);
+  EXPECT_TRUE(o.serialize_suites);
+  EXPECT_EQ(o.run.common.halt, "soon,fail=1");
+  const auto request = plan_request(o.run, {}, {});
+  ASSERT_TRUE(request) << request.error();
+  EXPECT_EQ(request->shard, "2/3");
+  EXPECT_EQ(request->shard_by, plan::ShardBy::count);
+
+  CommandLine nextest;
+  ASSERT_FALSE(
+      nextest.parse({"ctest", "--fail-fast", "--no-fail-fast", "--partition", "hash:1/2"}));
+  EXPECT_EQ(nextest.ctest_options().run.common.halt, "never") << "the last one given wins";
+  EXPECT_EQ(plan_request(nextest.ctest_options().run, {}, {})->shard_by, plan::ShardBy::hash);
+  TestRunOptions bad;
+  bad.partition = "slice:1/2";
+  EXPECT_FALSE(plan_request(bad, {}, {}));
+  bad.partition = "hash:1/2";
+  bad.shard = "1/2";
+  EXPECT_FALSE(plan_request(bad, {}, {})) << "two ways to choose the shard";
+}
+
 TEST(PlanRequest, TakesTheBatchSizeAndRefusesABadOne) {
   TestRunOptions o;
   o.batch = "auto";

@@ -16,13 +16,13 @@ namespace procpool::cli {
 
 // The report files a run can write. Which ones a command offers is its own choice.
 struct ReportOptions {
-  std::string json;            // --json FILE (run, gtest, ctest)
-  std::string junit;           // --junit FILE (gtest, ctest)
+  std::string json;                     // --json FILE (run, gtest, ctest)
+  std::string junit;                    // --junit FILE (gtest, ctest)
   std::string junit_output = "failed";  // --junit-output all|failed|none: whose output it keeps
-  std::string log_dir;         // --log-dir DIR (gtest, ctest)
-  std::string joblog;          // --joblog FILE (run)
-  std::string results_dir;     // --results DIR (run)
-  report::RunDescription run;  // what the --json report says the run was
+  std::string log_dir;                  // --log-dir DIR (gtest, ctest)
+  std::string joblog;                   // --joblog FILE (run)
+  std::string results_dir;              // --results DIR (run)
+  report::RunDescription run;           // what the --json report says the run was
 };
 
 enum class ReportSet {

@@ -11,6 +11,7 @@
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
 #include "stop_signals.hpp"
+#include "suggest.hpp"
 
 namespace procpool::cli {
 namespace fs = std::filesystem;
@@ -39,6 +40,8 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
   task.name = shell_join(task.argv);
   task.batch_group = binary;  // with --batch, a binary's tests may share a process
   task.batch_member = task.test->full_name();
+  // Never two tests of one suite at once (they may share fixtures' files).
+  if (o.serialize_suites) task.resource_locks.push_back(binary + '\n' + test.suite);
   return task;
 }
 
@@ -55,6 +58,17 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
   cmd->add_flag("--also-run-disabled-tests", o.also_run_disabled, "run DISABLED_ tests too");
   cmd->add_flag("--keep-tmp", o.keep_tmp, "keep each test's TEST_TMPDIR");
   add_test_run_options(cmd, o.run);
+  // gtest-parallel's spellings, so its users' scripts and habits work unchanged.
+  cmd->add_option("-w,--workers", o.run.common.jobs, "gtest-parallel's spelling of --jobs")
+      ->check(whole_number(1, 4'294'967'295));
+  cmd->add_flag("--print_test_times", o.run.print_test_times,
+                "gtest-parallel's spelling of --print-test-times");
+  cmd->add_option("--output_dir", o.run.common.reports.log_dir,
+                  "gtest-parallel's spelling: logs go to DIR (= --log-dir)");
+  cmd->add_flag("--gtest_also_run_disabled_tests", o.also_run_disabled,
+                "gtest's spelling of --also-run-disabled-tests");
+  cmd->add_flag("--serialize_test_cases", o.serialize_suites,
+                "gtest-parallel's: never run two tests of one suite at the same time");
   cmd->add_flag("--find-order-dependence", o.find_order_dependence,
                 "instead of a run: find tests whose verdict depends on the tests before them "
                 "(victims and brittle tests) and the minimal set of tests responsible");

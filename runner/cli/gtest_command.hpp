@@ -18,6 +18,7 @@ struct GtestOptions {
   bool also_run_disabled = false;
   bool keep_tmp = false;
   bool find_order_dependence = false;
+  bool serialize_suites = false;  // gtest-parallel's --serialize_test_cases
   TestRunOptions run;
 };
 

@@ -39,9 +39,19 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
       ->type_name("K/N|auto");
   cmd->add_option("--shard-by", o.shard_by,
                   "auto: by recorded duration when there is history, else by hash; hash: always "
-                  "by hash (for shards that do not share one history file)")
-      ->check(CLI::IsMember({"auto", "hash"}))
+                  "by hash (for shards that do not share one history file); count: round robin "
+                  "in listed order")
+      ->check(CLI::IsMember({"auto", "hash", "count"}))
       ->capture_default_str();
+  cmd->add_option("--partition", o.partition,
+                  "nextest's spelling of a shard: hash:K/N (by hash) or count:K/N (round robin)")
+      ->type_name("hash:K/N|count:K/N");
+  cmd->add_flag_callback(
+      "--fail-fast", [&o] { o.common.halt = "soon,fail=1"; },
+      "nextest's: start no new test after the first failure (= --halt soon,fail=1)");
+  cmd->add_flag_callback(
+      "--no-fail-fast", [&o] { o.common.halt = "never"; },
+      "nextest's: run every test whatever fails (= --halt never, the default)");
   // A flag, not an option with an optional value: that would swallow the argument after it.
   cmd->add_flag("--print-test-times", o.print_test_times, "list the 10 slowest tests at the end");
   cmd->add_option("--batch", o.batch,
@@ -70,8 +80,21 @@ Result<plan::TestPlanRequest> plan_request(const TestRunOptions& o, std::vector<
   for (const auto& variable : plan::ci_shard_variable_names()) {
     if (const char* value = std::getenv(variable.c_str())) request.ci_variables[variable] = value;
   }
-  request.shard_by =
-      o.shard_by == "hash" ? plan::ShardBy::hash : plan::ShardBy::duration_when_known;
+  request.shard_by = o.shard_by == "hash"    ? plan::ShardBy::hash
+                     : o.shard_by == "count" ? plan::ShardBy::count
+                                             : plan::ShardBy::duration_when_known;
+  if (!o.partition.empty()) {
+    // nextest's spelling: hash:K/N or count:K/N.
+    const auto colon = o.partition.find(':');
+    const std::string kind = o.partition.substr(0, colon);
+    if (colon == std::string::npos || (kind != "hash" && kind != "count")) {
+      return fail("--partition takes hash:K/N or count:K/N (as nextest), got '" + o.partition +
+                  "'");
+    }
+    if (!o.shard.empty()) return fail("--partition and --shard both choose the shard: give one");
+    request.shard = o.partition.substr(colon + 1);
+    request.shard_by = kind == "hash" ? plan::ShardBy::hash : plan::ShardBy::count;
+  }
   request.repeat = o.repeat;
   request.shuffle = o.schedule_random;
   return request;

@@ -28,7 +28,8 @@ struct TestRunOptions {
   std::string history = ".procpool/history.json";
   std::string history_out;        // --history-out FILE: the history as read plus this run's
   std::string shard;              // "K/N" or "auto"; empty: GTEST_* variables or everything
-  std::string shard_by = "auto";  // auto (duration with history, else hash) | hash
+  std::string shard_by = "auto";  // auto (duration with history, else hash) | hash | count
+  std::string partition;          // nextest's --partition hash:K/N | count:K/N
   bool print_test_times = false;
   std::string batch;  // --batch SIZE|auto (gtest); empty: one process per test
   bool fail_on_order_dependent = false;

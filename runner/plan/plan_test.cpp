@@ -170,6 +170,17 @@ TEST(TestPlan, AShardTakesTheCompanionsOfItsTestsButSelectsOnlyItsOwn) {
   EXPECT_EQ(owners, 1u) << "one shard owns it; the others run it for their tests";
 }
 
+TEST(TestPlan, CountPartitionsRoundRobinInListedOrderAsNextestDoes) {
+  TestPlanRequest request;
+  for (int i = 0; i < 7; ++i) request.tests.push_back(test_task("T" + std::to_string(i)));
+  request.shard = "2/3";
+  request.shard_by = ShardBy::count;
+  auto plan = plan_tests(request);
+  ASSERT_TRUE(plan) << plan.error();
+  EXPECT_EQ(plan->selected, (std::vector<std::string>{"unit::S.T1", "unit::S.T4"}));
+  EXPECT_EQ(plan->shard_method, "count");
+}
+
 TEST(TestPlan, ScheduleRandomShufflesTheStartOrder) {
   TestPlanRequest request;
   for (int i = 0; i < 40; ++i) request.tests.push_back(test_task("T" + std::to_string(i)));

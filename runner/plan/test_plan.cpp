@@ -139,12 +139,21 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
     seconds.push_back(plan.history.seconds(ids.back()));
   }
   std::vector<std::optional<double>> shard_weights = seconds;
-  if (request.shard_by == ShardBy::hash) shard_weights.assign(seconds.size(), std::nullopt);
-  std::vector<std::size_t> chosen = select_shard(ids, shard_weights, *shard);
+  if (request.shard_by != ShardBy::duration_when_known) {
+    shard_weights.assign(seconds.size(), std::nullopt);
+  }
+  std::vector<std::size_t> chosen;
+  if (request.shard_by == ShardBy::count) {
+    for (std::size_t i = shard->index - 1; i < ids.size(); i += shard->total) chosen.push_back(i);
+  } else {
+    chosen = select_shard(ids, shard_weights, *shard);
+  }
   plan.shard = *shard;
   const bool by_duration = std::any_of(shard_weights.begin(), shard_weights.end(),
                                        [](const auto& s) { return bool(s); });
-  plan.shard_method = by_duration ? "duration" : "hash";
+  plan.shard_method = request.shard_by == ShardBy::count ? "count"
+                      : by_duration                      ? "duration"
+                                                         : "hash";
   plan.suite_tests = ids.size();
   for (std::size_t i : chosen) plan.selected.push_back(ids[i]);
   plan.suite_fingerprint = suite_fingerprint(ids);

@@ -20,6 +20,7 @@ namespace procpool::plan {
 enum class ShardBy {
   duration_when_known,  // LPT packing by recorded duration when there is history, else hash
   hash,                 // always the stable hash (shards that do not share one history file)
+  count,                // round robin in listed order: test i goes to shard i mod N (nextest)
 };
 
 // GoogleTest's sharding variables as Bazel and CTest set them, as the CLI read them.
