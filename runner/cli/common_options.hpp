@@ -38,6 +38,7 @@ struct CommonOptions {
   unsigned retries = 0;
   std::string halt = "never";
   bool no_progress = false;
+  std::string color = "auto";      // --color auto|always|never (test consoles)
   std::string executor = "local";  // --executor local|slurm
   std::string slurm_args;          // --slurm-args "ARGS" for srun
   ReportOptions reports;

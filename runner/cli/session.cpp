@@ -96,6 +96,21 @@ int exit_code_for(const SessionResult& result) {
   return exit_ok;
 }
 
+bool want_color(const std::string& flag, int fd) {
+  if (flag == "always") return true;
+  if (flag == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");  // https://no-color.org: any non-empty value
+  if (no_color && *no_color) return false;
+  // gtest's own variable, as its users set it.
+  if (const char* gtest = std::getenv("GTEST_COLOR")) {
+    const std::string value = gtest;
+    if (value == "yes" || value == "true" || value == "t" || value == "1") return true;
+    if (value == "no" || value == "false" || value == "f" || value == "0") return false;
+  }
+  const char* term = std::getenv("TERM");
+  return ::isatty(fd) && !(term && std::strcmp(term, "dumb") == 0);
+}
+
 bool want_progress(bool disabled_by_flag) {
   if (disabled_by_flag || !::isatty(STDERR_FILENO)) return false;
   const char* no_color = std::getenv("NO_COLOR");

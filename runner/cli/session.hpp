@@ -46,6 +46,10 @@ void sweep_orphans();
 // 0, 1, 2 (a report could not be written), or 128 + the stopping signal: see exit_codes.hpp.
 int exit_code_for(const SessionResult& result);
 
+// Colour on the console: --color always|never, or auto: never with NO_COLOR set; else gtest's
+// GTEST_COLOR (yes/no) when set; else when `fd` is a terminal that is not TERM=dumb.
+bool want_color(const std::string& flag, int fd);
+
 // True when stderr is a terminal that should get the live status line.
 bool want_progress(bool disabled_by_flag);
 

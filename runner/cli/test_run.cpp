@@ -1,5 +1,7 @@
 #include "test_run.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +24,11 @@ namespace procpool::cli {
 void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
   add_common_options(cmd, o.common, ReportSet::tests, "test");
   cmd->add_flag("--fail-on-flaky", o.fail_on_flaky, "exit 1 when a test was flaky");
+  cmd->add_option("--color", o.common.color,
+                  "gtest's colours on the console: auto (a terminal, unless NO_COLOR is set; "
+                  "GTEST_COLOR=yes|no decides when set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->add_option("--repeat", o.repeat, "run every test N times")
       ->check(whole_number(1, 4'294'967'295));
   cmd->add_option("--history", o.history,
@@ -194,7 +201,8 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
       build_reporters(reports,
                       std::make_unique<report::TestConsoleReporter>(report::TestConsoleOptions{
                           .progress = want_progress(o.common.no_progress),
-                          .slowest = o.print_test_times ? 10u : 0u}),
+                          .slowest = o.print_test_times ? 10u : 0u,
+                          .color = want_color(o.common.color, STDOUT_FILENO)}),
                       std::move(recorders));
 
   SessionResult result =

@@ -29,9 +29,33 @@ std::string TestConsoleReporter::label(const TaskSpec& spec) const {
   return name;
 }
 
+namespace {
+
+// gtest's colours for a line's "[ TAG ]": red for what failed, yellow for what needs a look,
+// green for the rest; nullptr when the line has no tag.
+const char* tag_color(const std::string& text) {
+  if (text.size() < 12 || text[0] != '[' || text[11] != ']') return nullptr;
+  const std::string tag = text.substr(1, 10);
+  for (const char* red : {"FAILED", "CRASHED", "TIMEOUT", "ERROR", "NOT RUN", "ABORTED"}) {
+    if (tag.find(red) != std::string::npos) return "\033[0;31m";
+  }
+  for (const char* yellow :
+       {"SKIPPED", "FLAKY", "ORDERDEP", "DISABLED", "RETRY", "CONFIRM", "SLOW", "PENDING"}) {
+    if (tag.find(yellow) != std::string::npos) return "\033[0;33m";
+  }
+  return "\033[0;32m";
+}
+
+}  // namespace
+
 void TestConsoleReporter::line(const std::string& text) {
   status_.clear();
-  write_all(options_.out_fd, text + "\n");
+  const char* color = options_.color ? tag_color(text) : nullptr;
+  if (!color) {
+    write_all(options_.out_fd, text + "\n");
+    return;
+  }
+  write_all(options_.out_fd, color + text.substr(0, 12) + "\033[m" + text.substr(12) + "\n");
 }
 
 void TestConsoleReporter::test_line(const std::string& text) {

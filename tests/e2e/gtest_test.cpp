@@ -107,6 +107,24 @@ TEST_F(GtestRun, DisabledTestsRunOnlyWhenAsked) {
   EXPECT_EQ(verdicts()["DISABLED_Off.Never"], "failed");
 }
 
+TEST_F(GtestRun, ColoursAreGtestsAndFollowColorNoColorAndGtestColor) {
+  const std::string green_ok = "\033[0;32m[       OK ]\033[m Pass.One";
+  const std::string red_failed = "\033[0;31m[  FAILED  ]\033[m Fail.Assertion";
+  auto always = run({"--color", "always", kMixed, "--filter", "Pass.One:Fail.*"});
+  EXPECT_NE(always.out.find(green_ok), std::string::npos) << always.out;
+  EXPECT_NE(always.out.find(red_failed), std::string::npos) << always.out;
+  // Not a terminal here: auto means none, unless gtest's own variable asks.
+  auto plain = run({kMixed, "--filter", "Pass.One"});
+  EXPECT_EQ(plain.out.find("\033["), std::string::npos) << plain.out;
+  auto gtest_says = run({kMixed, "--filter", "Pass.One"}, {.env = {"GTEST_COLOR=yes"}});
+  EXPECT_NE(gtest_says.out.find(green_ok), std::string::npos) << gtest_says.out;
+  auto no_color = run({kMixed, "--filter", "Pass.One"}, {.env = {"GTEST_COLOR=yes", "NO_COLOR=1"}});
+  EXPECT_EQ(no_color.out.find("\033["), std::string::npos) << "NO_COLOR wins\n" << no_color.out;
+  auto never =
+      run({"--color", "never", kMixed, "--filter", "Pass.One"}, {.env = {"GTEST_COLOR=yes"}});
+  EXPECT_EQ(never.out.find("\033["), std::string::npos) << never.out;
+}
+
 TEST_F(GtestRun, JunitCarriesWhatCiServersShow) {
   run({"--junit", dir_.file("all.xml"), "--junit-output", "all", kMixed, "--filter",
        "Pass.One:Skip.*:DISABLED_Off.*"});

@@ -17,6 +17,7 @@ struct TestConsoleOptions {
   // `procpool merge`: the run is replayed from this many reports; say so, and print only the
   // summary (the shards' own logs have each test's lines).
   std::size_t merged_reports = 0;
+  bool color = false;  // gtest's colours on the [ TAG ]s: green, red, yellow (--color)
   int out_fd = 1;
   int err_fd = 2;
 };
