@@ -69,6 +69,26 @@ TEST_F(CmakePackage, AConsumerFindsItAndRunsItsGtestsThroughProcpoolUnderCtest) 
   EXPECT_NE(read_file(dir_.file("tool.log")).find("echo beta -> exit 0: beta"), std::string::npos);
 }
 
+TEST_F(CmakePackage, InstallsShellCompletionThatCompletesCommandsAndFlags) {
+  const std::string prefix = dir_.file("prefix");
+  ASSERT_EQ(sh("cmake --install '" PROCPOOL_BUILD_DIR "' --prefix '" + prefix + "'", "install.log"),
+            0)
+      << read_file(dir_.file("install.log"));
+  const std::string bash = prefix + "/share/bash-completion/completions/procpool";
+  ASSERT_TRUE(std::filesystem::exists(bash));
+  EXPECT_TRUE(std::filesystem::exists(prefix + "/share/zsh/site-functions/_procpool"));
+  // What bash does on TAB: COMP_WORDS/COMP_CWORD set, the function called, COMPREPLY read.
+  auto complete = [&](const std::string& words, int cword) {
+    sh("bash -c 'source \"" + bash + "\"; COMP_WORDS=(" + words +
+           "); COMP_CWORD=" + std::to_string(cword) + "; _procpool; echo \"${COMPREPLY[*]}\"'",
+       "complete.log");
+    return read_file(dir_.file("complete.log"));
+  };
+  EXPECT_EQ(complete(prefix + "/bin/procpool r", 1), "run\n");
+  EXPECT_EQ(complete(prefix + "/bin/procpool run --jo", 2), "--joblog --jobs\n");
+  EXPECT_EQ(complete(prefix + "/bin/procpool ctest --resource-s", 2), "--resource-spec-file\n");
+}
+
 TEST_F(CmakePackage, TheCliComponentNeedsNoBoostOrCereal) {
   const std::string prefix = dir_.file("prefix");
   ASSERT_EQ(sh("cmake --install '" PROCPOOL_BUILD_DIR "' --prefix '" + prefix + "'", "install.log"),

@@ -1,0 +1,20 @@
+# bash completion for procpool: subcommands, then the chosen subcommand's flags as its own
+# --help lists them (asked at completion time, so it never falls out of date), else file names.
+# Installed to share/bash-completion/completions/procpool by `cmake --install`.
+_procpool() {
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    mapfile -t COMPREPLY < <(compgen -W "run gtest ctest bench merge --help --version" -- "$cur")
+    return
+  fi
+  local sub=${COMP_WORDS[1]}
+  if [[ $cur == -* ]]; then
+    local flags
+    flags=$("${COMP_WORDS[0]}" "$sub" --help 2>/dev/null |
+      grep -oE -- '(^|[ ,])--?[A-Za-z][-A-Za-z_0-9]*' | tr -d ' ,' | sort -u)
+    mapfile -t COMPREPLY < <(compgen -W "$flags" -- "$cur")
+    return
+  fi
+  mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+}
+complete -o filenames -F _procpool procpool
