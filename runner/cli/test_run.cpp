@@ -50,6 +50,15 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
                   "in listed order")
       ->check(CLI::IsMember({"auto", "hash", "count"}))
       ->capture_default_str();
+  cmd->add_option("--failure-output", o.failure_output,
+                  "nextest's: a failed test's output immediate (as it ends), final (at the end "
+                  "of the run) or never")
+      ->check(CLI::IsMember({"immediate", "final", "never"}))
+      ->capture_default_str();
+  cmd->add_option("--success-output", o.success_output,
+                  "nextest's: a passing test's output immediate, final or never")
+      ->check(CLI::IsMember({"immediate", "final", "never"}))
+      ->capture_default_str();
   cmd->add_option("--partition", o.partition,
                   "nextest's spelling of a shard: hash:K/N (by hash) or count:K/N (round robin)")
       ->type_name("hash:K/N|count:K/N");
@@ -127,6 +136,12 @@ report::RunDescription describe_run(const std::string& name, const plan::TestPla
 
 namespace {
 
+report::ShowOutput show_output(const std::string& when) {
+  return when == "final"   ? report::ShowOutput::final
+         : when == "never" ? report::ShowOutput::never
+                           : report::ShowOutput::immediate;
+}
+
 // The names of the tests that did not pass (failed, crashed, not run...), written at the end.
 class FailedListRecorder final : public Reporter {
  public:
@@ -202,7 +217,9 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
                       std::make_unique<report::TestConsoleReporter>(report::TestConsoleOptions{
                           .progress = want_progress(o.common.no_progress),
                           .slowest = o.print_test_times ? 10u : 0u,
-                          .color = want_color(o.common.color, STDOUT_FILENO)}),
+                          .color = want_color(o.common.color, STDOUT_FILENO),
+                          .failure_output = show_output(o.failure_output),
+                          .success_output = show_output(o.success_output)}),
                       std::move(recorders));
 
   SessionResult result =

@@ -33,6 +33,8 @@ struct TestRunOptions {
   bool print_test_times = false;
   std::string batch;  // --batch SIZE|auto (gtest); empty: one process per test
   bool fail_on_order_dependent = false;
+  std::string failure_output = "immediate";  // nextest's --failure-output
+  std::string success_output = "never";      // nextest's --success-output
   bool schedule_random = false;  // start the tests in a random order (ctest --schedule-random)
   // When set, the names of the tests that did not pass are written to this file at the end,
   // one per line (procpool ctest's record for --rerun-failed).

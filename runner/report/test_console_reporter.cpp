@@ -102,6 +102,18 @@ void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
             std::to_string(event.failed_attempt) + ": " + why + ")");
 }
 
+void TestConsoleReporter::show_output(ShowOutput when, const std::string& name,
+                                      const AttemptResult& result) {
+  if (options_.merged_reports > 0 || when == ShowOutput::never) return;
+  if (when == ShowOutput::final) {
+    held_.push_back({name, result.out, result.err});
+    return;
+  }
+  status_.clear();
+  write_capture(options_.out_fd, *result.out);
+  write_capture(options_.out_fd, *result.err);
+}
+
 void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   const AttemptResult& result = *event.result;
   const Outcome& outcome = result.outcome;
@@ -119,6 +131,7 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   if (event.attempts > 0) --progress_.running;
   ++progress_.done;
   times_.emplace_back(std::chrono::duration<double>(result.duration).count(), name);
+  if (passing(verdict)) show_output(options_.success_output, name, result);
 
   switch (verdict) {
     case Verdict::flaky:
@@ -147,11 +160,7 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   }
   // A failure: its whole output once, then why.
   ++progress_.failed;
-  status_.clear();
-  if (options_.merged_reports == 0) {
-    write_capture(options_.out_fd, *result.out);
-    write_capture(options_.out_fd, *result.err);
-  }
+  show_output(options_.failure_output, name, result);
   if (auto truncated = truncation_note(name, *result.out, *result.err); !truncated.empty()) {
     test_line(truncated);
   }
@@ -208,6 +217,11 @@ void TestConsoleReporter::on_run_finished(const RunFinished& event) {
   const RunSummary& s = *event.summary;
   char wall[48];
   std::snprintf(wall, sizeof wall, "%.2f s total", std::chrono::duration<double>(s.wall).count());
+  for (const auto& held : held_) {  // --failure-output/--success-output final
+    line("[  OUTPUT  ] " + held.name);
+    write_capture(options_.out_fd, *held.out);
+    write_capture(options_.out_fd, *held.err);
+  }
   line("[==========] " + plural(progress_.done, "test") + " ran. (" + wall + ")");
   line("[  PASSED  ] " + plural(s.passed, "test") + ".");
   auto list = [&](const char* tag, const std::vector<Listed>& items) {

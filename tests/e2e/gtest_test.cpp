@@ -125,6 +125,26 @@ TEST_F(GtestRun, ColoursAreGtestsAndFollowColorNoColorAndGtestColor) {
   EXPECT_EQ(never.out.find("\033["), std::string::npos) << never.out;
 }
 
+TEST_F(GtestRun, FailureAndSuccessOutputAreShownWhenAsked) {
+  const std::string filter = "Pass.One:Fail.*";
+  auto never = run({"--failure-output", "never", kMixed, "--filter", filter});
+  EXPECT_EQ(never.out.find("marker-assertion"), std::string::npos) << never.out;
+  EXPECT_NE(never.out.find("[  FAILED  ] Fail.Assertion"), std::string::npos) << never.out;
+  auto final = run({"--failure-output", "final", kMixed, "--filter", filter});
+  const auto marker = final.out.find("marker-assertion");
+  const auto ran = final.out.find("[==========] 2 tests ran.");
+  const auto failed = final.out.find("[  FAILED  ] Fail.Assertion");
+  ASSERT_NE(marker, std::string::npos) << final.out;
+  EXPECT_LT(failed, marker) << "at the end, after the test's own line\n" << final.out;
+  EXPECT_LT(marker, ran) << final.out;
+  auto success = run({"--success-output", "immediate", kMixed, "--filter", "Pass.One"});
+  EXPECT_NE(success.out.find("[ RUN      ] Pass.One"), std::string::npos)
+      << "a passing test's own output\n"
+      << success.out;
+  auto quiet = run({kMixed, "--filter", "Pass.One"});
+  EXPECT_EQ(quiet.out.find("[ RUN      ] Pass.One"), std::string::npos) << quiet.out;
+}
+
 TEST_F(GtestRun, JunitCarriesWhatCiServersShow) {
   run({"--junit", dir_.file("all.xml"), "--junit-output", "all", kMixed, "--filter",
        "Pass.One:Skip.*:DISABLED_Off.*"});

@@ -11,6 +11,10 @@
 
 namespace procpool::report {
 
+// When a test's output is shown (nextest's --failure-output / --success-output): as the test
+// ends, all together at the end of the run, or not at all.
+enum class ShowOutput { immediate, final, never };
+
 struct TestConsoleOptions {
   bool progress = false;    // live status line (terminals only)
   std::size_t slowest = 0;  // --print-test-times: list this many slowest tests
@@ -18,6 +22,8 @@ struct TestConsoleOptions {
   // summary (the shards' own logs have each test's lines).
   std::size_t merged_reports = 0;
   bool color = false;  // gtest's colours on the [ TAG ]s: green, red, yellow (--color)
+  ShowOutput failure_output = ShowOutput::immediate;
+  ShowOutput success_output = ShowOutput::never;
   int out_fd = 1;
   int err_fd = 2;
 };
@@ -51,6 +57,14 @@ class TestConsoleReporter final : public LiveConsole {
   std::vector<Listed> failed_, flaky_, skipped_, order_dependent_, disabled_;
   std::vector<std::pair<double, std::string>> times_;
   std::set<std::string> binaries_;
+  // Output held for the end of the run (ShowOutput::final), in the order the tests ended.
+  struct HeldOutput {
+    std::string name;
+    std::shared_ptr<const Capture> out, err;
+  };
+  std::vector<HeldOutput> held_;
+  // Shows a finished test's output now, at the end or never, as `when` says.
+  void show_output(ShowOutput when, const std::string& name, const AttemptResult& result);
 };
 
 }  // namespace procpool::report
