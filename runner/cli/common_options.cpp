@@ -21,8 +21,11 @@ CLI::Validator seconds() {
 
 void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
                         const std::string& noun) {
-  cmd->add_option("-j,--jobs", o.jobs, noun + "s at once (default: number of cores)")
-      ->check(whole_number(1, 4'294'967'295));
+  cmd->add_option("-j,--jobs", o.jobs,
+                  noun +
+                      "s at once (default: number of cores): N, N% of the cores, +N / -N "
+                      "(cores plus or minus N), 0 (all at once), as GNU parallel")
+      ->transform(job_count(effective_jobs(0)));
   cmd->add_option("--timeout", o.timeout_s, "seconds before a " + noun + " is stopped (0: none)")
       ->check(seconds());
   cmd->add_option("--grace", o.grace_s, "seconds between SIGTERM and SIGKILL when stopping")

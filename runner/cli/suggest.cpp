@@ -132,4 +132,34 @@ CLI::Validator whole_number(unsigned long long min, unsigned long long max) {
       "N");
 }
 
+CLI::Validator job_count(unsigned cores) {
+  return CLI::Validator(
+      [cores](std::string& text) -> std::string {
+        const std::string bad = "'" + text +
+                                "' is not a number of jobs: N, N% of the cores, +N or -N (cores "
+                                "plus or minus N), or 0 (as many as there are tasks)";
+        if (text.empty()) return bad;
+        std::string_view digits = text;
+        const char sign = digits.front() == '+' || digits.front() == '-' ? digits.front() : 0;
+        const bool percent = digits.back() == '%';
+        if (sign) digits.remove_prefix(1);
+        if (percent) digits.remove_suffix(1);
+        unsigned long long n = 0;
+        const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() ||
+            (sign && percent) || n > 4'294'967'295ull) {
+          return bad;
+        }
+        unsigned long long jobs = n;
+        if (percent) jobs = std::max(1ull, cores * n / 100);
+        if (sign == '+') jobs = cores + n;
+        if (sign == '-') jobs = n >= cores ? 1 : cores - n;
+        // 0: as many as there are tasks (the scheduler never starts more than that).
+        if (!sign && !percent && n == 0) jobs = 4'294'967'295ull;
+        text = std::to_string(std::min(jobs, 4'294'967'295ull));
+        return {};
+      },
+      "N|N%|+N|-N|0");
+}
+
 }  // namespace procpool::cli

@@ -24,4 +24,8 @@ std::optional<std::string> explain_bad_arguments(const CLI::App& app,
 // A whole number from `min` to `max`; the error quotes the text as the user wrote it.
 CLI::Validator whole_number(unsigned long long min, unsigned long long max);
 
+// GNU parallel's -j: N, N% of the cores, +N / -N cores plus or minus N (at least 1), or 0: as
+// many as there are tasks. Turns the text into the number of jobs for `cores` cores.
+CLI::Validator job_count(unsigned cores);
+
 }  // namespace procpool::cli

@@ -133,7 +133,7 @@ TEST_F(RunBasics, UsageErrorsExitTwoWithAMessage) {
   auto halt = run_procpool({"run", "--halt", "later", "--", "true", ":::", "1"});
   EXPECT_EQ(halt.exit_code, 2);
   EXPECT_NE(halt.err.find("--halt"), std::string::npos) << halt.err;
-  auto jobs = run_procpool({"run", "-j", "0", "--", "true", ":::", "1"});
+  auto jobs = run_procpool({"run", "-j", "many", "--", "true", ":::", "1"});
   EXPECT_EQ(jobs.exit_code, 2);
   auto unknown = run_procpool({"frobnicate"});
   EXPECT_EQ(unknown.exit_code, 2);

@@ -1,4 +1,6 @@
 // procpool run: slots, -j, retries, --halt, --keep-order and the report files.
+#include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +25,33 @@ TEST_F(RunScheduling, JobsLimitIsNeverExceededAndSlotsAreNeverShared) {
   for (auto& i : inputs(30)) args.push_back(i);
   auto r = run_procpool(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// -j as GNU parallel reads it: the most tasks at once, from GNU parallel's own {%} (its slot)
+// and procpool's PROCPOOL_SLOT, on 6 tasks that each hold their slot a moment.
+TEST_F(RunScheduling, JobsAreReadAsGnuParallelReadsThem) {
+  TempDir dir;
+  auto most = [&](const std::string& output) {
+    int top = 0;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) top = std::max(top, std::atoi(line.c_str()));
+    return top;
+  };
+  for (const std::string jobs : {"+1", "-1", "50%", "150%", "0", "3"}) {
+    const std::string out = dir.file("parallel.txt");
+    const std::string command =
+        "parallel -j" + jobs + " 'sleep 0.3; echo {%}' ::: $(seq 6) > '" + out + "' 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << read_file(out);
+    std::vector<std::string> args{
+        "run", "-j", jobs, "--", "sh", "-c", "sleep 0.3; echo $PROCPOOL_SLOT", "sh", ":::"};
+    for (auto& i : inputs(6)) args.push_back(i);
+    auto r = run_procpool(args);
+    ASSERT_EQ(r.exit_code, 0) << jobs << "\n" << r.err;
+    EXPECT_EQ(most(r.out), most(read_file(out))) << "-j " << jobs;
+  }
+  auto bad = run_procpool({"run", "-j", "+5%", "--", "true", ":::", "1"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("'+5%' is not a number of jobs"), std::string::npos) << bad.err;
 }
 
 TEST_F(RunScheduling, SlotCheckCatchesAnOverfullRun) {
