@@ -36,7 +36,8 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
       {"name":"WORKING_DIRECTORY","value":"/w"},{"name":"ENVIRONMENT","value":["K=V=W"]},
       {"name":"TIMEOUT","value":2.5},{"name":"RESOURCE_LOCK","value":["db"]},
       {"name":"RUN_SERIAL","value":true},{"name":"PROCESSORS","value":4},
-      {"name":"ATTACHED_FILES","value":["/log"]},{"name":"PROCESSOR_AFFINITY","value":true}]},
+      {"name":"ATTACHED_FILES","value":["/log"]},{"name":"PROCESSOR_AFFINITY","value":true},
+      {"name":"TIMEOUT_SIGNAL_NAME","value":"SIGINT"}]},
     {"name":"b","properties":[{"name":"DISABLED","value":true}]}]})",
                                       "/build");
   ASSERT_TRUE(suite) << suite.error();
@@ -53,7 +54,7 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
   EXPECT_TRUE(suite->tests[1].disabled);
   EXPECT_EQ(a.processors, 4u);
   EXPECT_TRUE(suite->tests[1].rules.executable_missing) << "no command: CTest's Not Run";
-  EXPECT_EQ(suite->unsupported, (std::vector<std::string>{"PROCESSOR_AFFINITY"}))
+  EXPECT_EQ(suite->unsupported, (std::vector<std::string>{"TIMEOUT_SIGNAL_NAME"}))
       << "only properties that change how a test runs are worth a warning";
   EXPECT_FALSE(parse_ctest_json("[]", "/b"));
 }

@@ -74,7 +74,9 @@ TEST_F(CtestRun, EveryPropertyIsHonouredAsCtestDoes) {
   };
   EXPECT_EQ(verdicts(), expected) << r.out;
   EXPECT_TRUE(std::filesystem::exists(dir_.file("wd/counter"))) << "ran in WORKING_DIRECTORY";
-  EXPECT_NE(r.err.find("not honoured: PROCESSOR_AFFINITY\n"), std::string::npos) << r.err;
+  // ctest 3.25 does not list 3.27's TIMEOUT_SIGNAL_NAME; everything it lists is honoured (the
+  // warning for newer properties: ParseCtestJson.ReadsCommandsAndPropertiesAndNamesTheUnsupported).
+  EXPECT_EQ(r.err.find("not honoured"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("[ DISABLED ] disabled"), std::string::npos) << r.out;
 }
 
