@@ -84,6 +84,19 @@ TEST(FriendlyErrors, ATypoNamesTheWordAndTheClosestValidOne) {
             std::string::npos);
 }
 
+TEST(FriendlyErrors, HelpIsGroupedAndShowsExamples) {
+  for (const char* command : {"run", "gtest", "ctest", "merge"}) {
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(CommandLine().parse({command, "--help"}), exit_ok);
+    const std::string help = ::testing::internal::GetCapturedStdout();
+    EXPECT_NE(help.find("Example"), std::string::npos) << command << "\n" << help;
+    if (std::string(command) != "merge") {
+      EXPECT_NE(help.find("Scheduling:"), std::string::npos) << command << "\n" << help;
+      EXPECT_NE(help.find("Reports:"), std::string::npos) << command << "\n" << help;
+    }
+  }
+}
+
 TEST(FriendlyErrors, NumbersAreQuotedAsWrittenAndEveryCommandHasVersion) {
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(CommandLine().parse({"gtest", "--repeat", "0", "x"}), exit_usage);

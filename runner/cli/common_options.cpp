@@ -21,6 +21,8 @@ CLI::Validator seconds() {
 
 void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
                         const std::string& noun) {
+  // --help lists options by what they are for (CLI11 groups, set for what follows).
+  cmd->option_defaults()->group("Scheduling");
   cmd->add_option("-j,--jobs", o.jobs,
                   noun +
                       "s at once (default: number of cores): N, N% of the cores, +N / -N "
@@ -39,6 +41,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
                   "extra attempts for a " + noun + " that fails; a late pass is flaky");
   cmd->add_option("--halt", o.halt, "never | soon,fail=N | now,fail=N (also success=N, done=N, N%)")
       ->capture_default_str();
+  cmd->option_defaults()->group("Reports");
   cmd->add_option("--json", o.reports.json, "write one JSON record per " + noun + " to FILE");
   if (reports == ReportSet::tasks) {
     cmd->add_option("--joblog", o.reports.joblog, "write GNU parallel's joblog to FILE");
@@ -53,8 +56,11 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
         ->capture_default_str();
     cmd->add_option("--log-dir", o.reports.log_dir, "one log per failed, flaky or timed-out test");
   }
+  cmd->option_defaults()->group("Console");
   cmd->add_flag("--no-progress", o.no_progress, "no live status line, even on a terminal");
+  cmd->option_defaults()->group("Where " + noun + "s run");
   add_executor_options(cmd, o);
+  cmd->option_defaults()->group("Options");
 }
 
 std::chrono::milliseconds seconds_to_ms(double seconds) {

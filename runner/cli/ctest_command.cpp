@@ -131,6 +131,12 @@ CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
                   "CTest's resource spec (JSON): tests with RESOURCE_GROUPS start when their "
                   "slots are free and get CTEST_RESOURCE_GROUP_* variables");
   add_test_run_options(cmd, o.run);
+  cmd->footer(
+      "Examples:\n"
+      "  procpool ctest -j4 --test-dir build\n"
+      "  procpool ctest --test-dir build -R net -LE slow --output-junit results.xml\n"
+      "  procpool ctest --test-dir build --rerun-failed\n"
+      "  procpool ctest --test-dir build --resource-spec-file resources.json");
   return cmd;
 }
 

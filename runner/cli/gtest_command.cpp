@@ -73,6 +73,12 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
                 "instead of a run: find tests whose verdict depends on the tests before them "
                 "(victims and brittle tests) and the minimal set of tests responsible");
 
+  cmd->footer(
+      "Examples:\n"
+      "  procpool gtest -j8 build/unit_tests build/integration_tests\n"
+      "  procpool gtest --filter 'Net.*-Net.Slow*' --retries 2 --junit junit.xml build/tests\n"
+      "  procpool gtest --shard auto --json shard.json build/tests   # one CI matrix job\n"
+      "  procpool gtest --batch auto build/tests                     # several tests per process");
   return cmd;
 }
 

@@ -78,6 +78,10 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
       ->expected(1, -1);
   cmd->add_flag("--allow-partial", o.allow_partial,
                 "merge even when shards are missing, twice, or do not fit together (warnings)");
+  cmd->footer(
+      "Example (a CI job after 4 shards uploaded their reports):\n"
+      "  procpool merge --json all.json --junit all.xml --history .procpool/history.json \\\n"
+      "      --history-in shard-*/history-out.json -- shard-*/report.json");
   return cmd;
 }
 

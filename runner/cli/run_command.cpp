@@ -115,6 +115,12 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   run->add_flag("--keep-order", o.keep_order, "print output blocks in input order");
   run->add_flag("--tag", o.tag, "prefix each output line with the task's input and a tab");
   run->add_flag("--dry-run", o.dry_run, "print the commands, run nothing");
+  run->footer(
+      "Examples:\n"
+      "  procpool run -j4 gzip -9 ::: *.log            one gzip per file, 4 at a time\n"
+      "  procpool run --shell -- 'convert {} {.}.png' ::: *.jpg\n"
+      "  procpool run -j 50% --joblog jobs.tsv --retries 2 -- ./job {} :::: inputs.txt\n"
+      "  procpool run --tasks commands.txt --halt soon,fail=1");
   return run;
 }
 

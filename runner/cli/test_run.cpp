@@ -23,12 +23,15 @@ namespace procpool::cli {
 
 void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
   add_common_options(cmd, o.common, ReportSet::tests, "test");
-  cmd->add_flag("--fail-on-flaky", o.fail_on_flaky, "exit 1 when a test was flaky");
+  cmd->option_defaults()->group("Tests: history, order, shards, batches");
+  cmd->add_flag("--fail-on-flaky", o.fail_on_flaky, "exit 1 when a test was flaky")
+      ->group("Exit status");
   cmd->add_option("--color", o.common.color,
                   "gtest's colours on the console: auto (a terminal, unless NO_COLOR is set; "
                   "GTEST_COLOR=yes|no decides when set), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->group("Console");
   cmd->add_option("--repeat", o.repeat, "run every test N times")
       ->check(whole_number(1, 4'294'967'295));
   cmd->add_option("--history", o.history,
@@ -50,6 +53,7 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
                   "in listed order")
       ->check(CLI::IsMember({"auto", "hash", "count"}))
       ->capture_default_str();
+  cmd->option_defaults()->group("Console");
   cmd->add_option("--failure-output", o.failure_output,
                   "nextest's: a failed test's output immediate (as it ends), final (at the end "
                   "of the run) or never")
@@ -59,24 +63,30 @@ void add_test_run_options(CLI::App* cmd, TestRunOptions& o) {
                   "nextest's: a passing test's output immediate, final or never")
       ->check(CLI::IsMember({"immediate", "final", "never"}))
       ->capture_default_str();
+  cmd->option_defaults()->group("Tests: history, order, shards, batches");
   cmd->add_option("--partition", o.partition,
                   "nextest's spelling of a shard: hash:K/N (by hash) or count:K/N (round robin)")
       ->type_name("hash:K/N|count:K/N");
   cmd->add_flag_callback(
-      "--fail-fast", [&o] { o.common.halt = "soon,fail=1"; },
-      "nextest's: start no new test after the first failure (= --halt soon,fail=1)");
+         "--fail-fast", [&o] { o.common.halt = "soon,fail=1"; },
+         "nextest's: start no new test after the first failure (= --halt soon,fail=1)")
+      ->group("Scheduling");
   cmd->add_flag_callback(
-      "--no-fail-fast", [&o] { o.common.halt = "never"; },
-      "nextest's: run every test whatever fails (= --halt never, the default)");
+         "--no-fail-fast", [&o] { o.common.halt = "never"; },
+         "nextest's: run every test whatever fails (= --halt never, the default)")
+      ->group("Scheduling");
   // A flag, not an option with an optional value: that would swallow the argument after it.
-  cmd->add_flag("--print-test-times", o.print_test_times, "list the 10 slowest tests at the end");
+  cmd->add_flag("--print-test-times", o.print_test_times, "list the 10 slowest tests at the end")
+      ->group("Console");
   cmd->add_option("--batch", o.batch,
                   "run up to SIZE GoogleTest cases of one program per process (or 'auto': sized "
                   "from the history); each keeps its own verdict, a crash costs only the test "
                   "that ran, failures are confirmed alone")
       ->type_name("SIZE|auto");
   cmd->add_flag("--fail-on-order-dependent", o.fail_on_order_dependent,
-                "exit 1 when a test failed in a batch but passed alone");
+                "exit 1 when a test failed in a batch but passed alone")
+      ->group("Exit status");
+  cmd->option_defaults()->group("Options");
 }
 
 Result<plan::TestPlanRequest> plan_request(const TestRunOptions& o, std::vector<TaskSpec> always,
