@@ -78,8 +78,7 @@ bool changes_how_ctest_runs(const std::string& property) {
   // MEASUREMENT, a project's own properties...) change nothing about how or whether a test runs;
   // ctest ignores them too. PROCESSOR_AFFINITY is one of those here: measured, ctest 3.25 on
   // Debian 12 leaves a test's CPU set as it is (tests/ctest_parity_project checks it).
-  static const std::set<std::string> names{"TIMEOUT_SIGNAL_NAME",
-                                           "TIMEOUT_SIGNAL_GRACE_PERIOD",
+  static const std::set<std::string> names{"TIMEOUT_SIGNAL_NAME", "TIMEOUT_SIGNAL_GRACE_PERIOD",
                                            "GENERATED_RESOURCE_SPEC_FILE"};
   return names.count(property) > 0;
 }

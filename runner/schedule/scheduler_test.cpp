@@ -75,8 +75,9 @@ std::vector<TaskSpec> tasks(int n) {
 
 struct Harness {
   explicit Harness(SchedulerConfig config) : scheduler(executor, config, {&recorder}) {}
-  void start(int n) {
-    scheduler.start(tasks(n), [this](const RunSummary& s) {
+  void start(int n) { start(tasks(n)); }
+  void start(std::vector<TaskSpec> specs) {
+    scheduler.start(std::move(specs), [this](const RunSummary& s) {
       finished = true;
       summary = s;
     });
@@ -268,23 +269,9 @@ TEST(Scheduler, TasksOfALongQueueExistOnlyWhileTheyRunAndAreReported) {
 }
 
 // Dependencies and PROCESSORS (CTest's DEPENDS, fixtures and PROCESSORS).
-struct DependencyHarness {
-  explicit DependencyHarness(SchedulerConfig config) : scheduler(executor, config, {&recorder}) {}
-  void start(std::vector<TaskSpec> specs) {
-    scheduler.start(std::move(specs), [this](const RunSummary& s) {
-      finished = true;
-      summary = s;
-    });
-  }
-  FakeExecutor executor;
-  Recorder recorder;
-  Scheduler scheduler;
-  bool finished = false;
-  RunSummary summary;
-};
 
 TEST(SchedulerDependencies, ADependantWaitsAndOthersTakeTheSlotMeanwhile) {
-  DependencyHarness h({.jobs = 2});
+  Harness h({.jobs = 2});
   auto specs = tasks(3);
   specs[0].after = {"t1"};  // first in the queue, but waits for t1
   h.start(specs);
@@ -299,7 +286,7 @@ TEST(SchedulerDependencies, ADependantWaitsAndOthersTakeTheSlotMeanwhile) {
 }
 
 TEST(SchedulerDependencies, AFailedRequiredTaskMakesItsDependantsNotRunInCascade) {
-  DependencyHarness h({.jobs = 2});
+  Harness h({.jobs = 2});
   auto specs = tasks(4);
   specs[1].after = specs[1].after_passing = {"t0"};
   specs[2].after = specs[2].after_passing = {"t1"};
@@ -319,7 +306,7 @@ TEST(SchedulerDependencies, AFailedRequiredTaskMakesItsDependantsNotRunInCascade
 }
 
 TEST(SchedulerDependencies, ASkippedRequiredTaskIsNotAFailure) {
-  DependencyHarness h({.jobs = 1});
+  Harness h({.jobs = 1});
   auto specs = tasks(2);
   specs[1].after = specs[1].after_passing = {"t0"};
   h.start(specs);
@@ -332,7 +319,7 @@ TEST(SchedulerDependencies, ASkippedRequiredTaskIsNotAFailure) {
 }
 
 TEST(SchedulerDependencies, ARetriedPrerequisiteReleasesOnlyAtItsFinalVerdict) {
-  DependencyHarness h({.jobs = 2, .retries = 1});
+  Harness h({.jobs = 2, .retries = 1});
   auto specs = tasks(2);
   specs[1].after = specs[1].after_passing = {"t0"};
   h.start(specs);
@@ -354,7 +341,7 @@ TEST(SchedulerDependencies, CyclesAreFoundAndNamed) {
 }
 
 TEST(SchedulerProcessors, ATaskTakesAsManySlotsAsItsProcessors) {
-  DependencyHarness h({.jobs = 3});
+  Harness h({.jobs = 3});
   auto specs = tasks(4);
   specs[1].processors = 2;
   specs[2].processors = 9;  // more than -j: it runs with nothing beside it

@@ -118,6 +118,38 @@ TEST_F(CtestRun, DashNListsAsCtestDoesAndRunsNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir_.file("report.json"))) << "no run, no report";
 }
 
+// Our own test registration (tests/discover_gtests.cmake): a failing test whose output holds
+// "[  SKIPPED ]" (procpool's console does) is Failed, not Skipped as gtest_discover_tests made it;
+// a test that gtest itself skipped is still Skipped.
+TEST(OwnTestRegistration, OnlyGtestsOwnSummaryMarksATestSkipped) {
+  TempDir dir;
+  write_file(dir.file("fake_gtest"),
+             "#!/bin/sh\n"
+             "case \"$1\" in\n"
+             "  --gtest_list_tests) printf 'S.\\n  Fails\\n  Skips\\n' ;;\n"
+             "  *Fails) echo '[  SKIPPED ] printed by the code under test'; exit 1 ;;\n"
+             "  *Skips) printf '[  PASSED  ] 0 tests.\\n[  SKIPPED ] 1 test, listed below:\\n"
+             "[  SKIPPED ] S.Skips\\n' ;;\n"
+             "esac\n");
+  std::filesystem::permissions(dir.file("fake_gtest"), std::filesystem::perms::owner_all);
+  const std::string discover =
+      std::filesystem::path(CTEST_PROJECT).parent_path().string() + "/discover_gtests.cmake";
+  write_file(dir.file("CTestTestfile.cmake"),
+             "set(binary \"" + dir.file("fake_gtest") + "\")\nset(workdir \"" + dir.path() +
+                 "\")\nset(properties \"\")\ninclude(\"" + discover + "\")\n");
+  const std::string command =
+      "ctest --test-dir '" + dir.path() + "' > '" + dir.file("ctest.log") + "' 2>&1";
+  (void)std::system(command.c_str());
+  const std::string log = read_file(dir.file("ctest.log"));
+  // ctest's result line for a test: "1/2 Test #1: S.Fails .....***Failed    0.01 sec".
+  auto result_of = [&](const std::string& name) {
+    const auto at = log.find("Test #", log.find(": " + name + " ") - 12);
+    return at == std::string::npos ? std::string() : log.substr(at, log.find('\n', at) - at);
+  };
+  EXPECT_NE(result_of("S.Fails").find("***Failed"), std::string::npos) << log;
+  EXPECT_NE(result_of("S.Skips").find("***Skipped"), std::string::npos) << log;
+}
+
 TEST_F(CtestRun, ANonBuildDirectoryIsAUsageError) {
   auto r = run_procpool({"ctest", "--build-dir", dir_.path()});
   EXPECT_EQ(r.exit_code, 2);
