@@ -71,6 +71,10 @@ std::vector<TaskSpec> form_batches(std::vector<PlannedTest> tests, BatchSize siz
     std::size_t fixed = size.tests;
     if (size.automatic && !have_history) {
       fixed = std::max<std::size_t>(1, (members.size() + 2 * jobs - 1) / (2 * jobs));
+    } else if (size.automatic && target <= 0) {
+      // Every test measured at 0 s (gtest reports whole milliseconds): a process costs more than
+      // all of them together, so one batch per job. Sizing by time would put each test alone.
+      fixed = std::max<std::size_t>(1, (members.size() + jobs - 1) / jobs);
     }
     Unit current;
     double current_seconds = 0;

@@ -478,6 +478,17 @@ TEST(Batches, AutomaticSizingOfTinyTestsMakesOneBatchPerJobAtLeast) {
   EXPECT_EQ(batches.size(), 2u) << "a process costs more than these tests: one batch per job";
 }
 
+TEST(Batches, AutomaticSizingOfTestsMeasuredAtZeroSecondsMakesOneBatchPerJob) {
+  // gtest reports whole milliseconds, so a fast suite's history says 0 s for every test; this
+  // once put every test in a process of its own (30x slower than batches, and silently).
+  std::vector<PlannedTest> tests;
+  for (std::size_t i = 0; i < 500; ++i) tests.push_back(gtest_case(i, 0.0));
+  std::uint64_t next = 1;
+  const auto batches = batches_of(form_batches(tests, BatchSize{true, 0}, 2, next));
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0].size() + batches[1].size(), 500u);
+}
+
 TEST(Batches, AutomaticSizingWithoutHistoryMakesTwoBatchesPerJob) {
   std::vector<PlannedTest> tests;
   for (std::size_t i = 0; i < 100; ++i) tests.push_back(gtest_case(i));
