@@ -2,8 +2,11 @@
 // the batch stream and the order-dependence probe.
 #pragma once
 
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace procpool::gtest {
 
@@ -19,6 +22,21 @@ inline std::optional<std::string_view> name_after(std::string_view line, std::st
   if (at == std::string_view::npos) return std::nullopt;
   std::string_view rest = line.substr(at + marker.size());
   return rest.substr(0, rest.find_first_of(" ,\r\n"));
+}
+
+// Makes a gtest command's console readable for the markers above, whatever the user passed:
+// plain (--gtest_color=no, last so it wins), and without what would hide lines or times
+// (--gtest_brief drops a passing test's RUN and OK lines; --gtest_print_time=0 the times that
+// tell gtest's own end line from one a test printed). Flags go from argv, variables from the
+// environment the child gets.
+inline void keep_console_readable(std::vector<std::string>& argv,
+                                  std::vector<std::string>& env_unset) {
+  std::erase_if(argv, [](const std::string& arg) {
+    return arg.rfind("--gtest_brief", 0) == 0 || arg.rfind("--gtest_print_time", 0) == 0 ||
+           arg.rfind("--gtest_color", 0) == 0;
+  });
+  argv.push_back("--gtest_color=no");
+  env_unset.insert(env_unset.end(), {"GTEST_BRIEF", "GTEST_PRINT_TIME"});
 }
 
 }  // namespace procpool::gtest

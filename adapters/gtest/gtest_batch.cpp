@@ -15,8 +15,8 @@ constexpr std::size_t kMessageTail = 4000;
 
 std::string member_name(const schedule::Launch& member) { return member.spec->batch_member; }
 
-// The batch's command: the first member's, with one filter naming every member, and plain
-// console output whatever the terminal (the stream is read for gtest's markers).
+// The batch's command: the first member's, with one filter naming every member (prepare() adds
+// --gtest_color=no: the stream is read for gtest's markers).
 TaskSpec batch_spec(const schedule::BatchLaunch& launch) {
   TaskSpec spec = *launch.members.front().spec;
   std::string filter = "--gtest_filter=";
@@ -33,7 +33,6 @@ TaskSpec batch_spec(const schedule::BatchLaunch& launch) {
     }
   }
   if (!replaced) spec.argv.insert(spec.argv.begin() + 1, filter);
-  spec.argv.push_back("--gtest_color=no");
   spec.timeout = kNoProcessDeadline;
   spec.name = shell_join(spec.argv);
   return spec;
@@ -86,6 +85,8 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   const Files files = files_for(first.index, first.attempt, launch.slot);
   auto spec = std::make_unique<TaskSpec>(batch_spec(launch));
   prepare(*spec, files);
+  // A batch's report names every member's failures when the process ends normally.
+  spec->argv.insert(spec->argv.begin() + 1, "--gtest_output=json:" + files.result.string());
   const std::uint64_t id = next_id_++;
   schedule::Launch inner_launch = first;
   inner_launch.spec = spec.get();

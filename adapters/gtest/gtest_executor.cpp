@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <filesystem>
 
+#include "console_markers.hpp"
 #include "procpool/adapters/gtest/verdict.hpp"
 #include "small_files.hpp"
 
@@ -47,7 +48,8 @@ GtestExecutor::Files GtestExecutor::files_for(std::size_t index, unsigned attemp
 }
 
 void GtestExecutor::prepare(TaskSpec& spec, const Files& files) const {
-  spec.argv.insert(spec.argv.begin() + 1, "--gtest_output=json:" + files.result.string());
+  // No --gtest_output=json: the verdict comes from the console lines (verdict.hpp).
+  keep_console_readable(spec.argv, spec.env_unset);
   spec.env.push_back({"TEST_TMPDIR", files.tmp.string()});
   spec.env.push_back({"TEST_PREMATURE_EXIT_FILE", files.premature.string()});
   spec.env_unset.insert(spec.env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
@@ -81,8 +83,8 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   inner_callbacks.done = [this, id, files, test = *original.test,
                           done = std::move(callbacks.done)](AttemptResult result) {
     running_specs_.erase(id);
-    result.outcome = interpret_test_attempt(result.outcome, read_file_if_present(files.result),
-                                            file_exists(files.premature), test);
+    result.outcome =
+        interpret_test_attempt(result.outcome, *result.out, file_exists(files.premature), test);
     add_skip_message(result.outcome, *result.out);
     clean_up(files);
     done(std::move(result));

@@ -48,12 +48,12 @@ Probe make_process_probe(ProbeOptions options) {
     std::string filter = "--gtest_filter=";
     for (std::size_t i = 0; i < tests.size(); ++i) filter += (i ? ":" : "") + tests[i];
     process::SpawnRequest request;
-    request.argv = {options.binary, filter, "--gtest_color=no",
-                    "--gtest_repeat=" + std::to_string(repeat)};
+    request.argv = {options.binary, filter, "--gtest_repeat=" + std::to_string(repeat)};
     request.argv.insert(request.argv.end(), options.extra_args.begin(), options.extra_args.end());
     request.env = {{"TEST_TMPDIR", options.temp_dir}};
     request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE",
                          "GTEST_OUTPUT"};
+    keep_console_readable(request.argv, request.env_unset);
     process::ChildOptions child_options;
     child_options.timeout = options.timeout;
     child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));

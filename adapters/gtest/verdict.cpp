@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "console_markers.hpp"
+#include "procpool/adapters/gtest/batch_stream.hpp"
+
 namespace procpool::gtest {
 namespace {
 
@@ -13,18 +16,8 @@ std::string text_of(const nlohmann::json& object, const char* key) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : "";
 }
 
-// The test's own entry in gtest's JSON report, or null.
-const nlohmann::json* find_entry(const nlohmann::json& doc, const TestIdentity& test) {
-  if (!doc.is_object() || !doc.contains("testsuites") || !doc["testsuites"].is_array())
-    return nullptr;
-  for (const auto& suite : doc["testsuites"]) {
-    if (text_of(suite, "name") != test.suite || !suite.contains("testsuite")) continue;
-    for (const auto& entry : suite["testsuite"]) {
-      if (text_of(entry, "name") == test.name) return &entry;
-    }
-  }
-  return nullptr;
-}
+// How much of a failed test's output is searched for gtest's failure messages.
+constexpr std::size_t kMessageScan = 1 << 20;
 
 Outcome failed_with(const Outcome& process, std::string message) {
   Outcome outcome = process;
@@ -98,8 +91,44 @@ void add_skip_message(Outcome& outcome, const Capture& output) {
   if (auto why = skip_message(output.tail(1 << 16)); !why.empty()) outcome.message = why;
 }
 
-Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::string>& json,
-                               bool premature_exit, const TestIdentity& test) {
+std::string failure_messages(std::string_view output) {
+  std::string messages;
+  std::string current;
+  bool in_failure = false;
+  auto close = [&] {
+    if (!in_failure) return;
+    while (!current.empty() && (current.back() == '\n' || current.back() == ' ')) {
+      current.pop_back();
+    }
+    if (!messages.empty()) messages += "\n\n";
+    messages += current;
+    current.clear();
+    in_failure = false;
+  };
+  while (!output.empty()) {
+    const std::size_t newline = output.find('\n');
+    const std::string_view line = output.substr(0, newline);
+    output.remove_prefix(newline == std::string_view::npos ? output.size() : newline + 1);
+    constexpr std::string_view kFailure = ": Failure";
+    const bool header =
+        line.size() > kFailure.size() && line.substr(line.size() - kFailure.size()) == kFailure;
+    if (header) {  // "<file>:<line>: Failure" (or "unknown file: Failure"): gtest's JSON says
+      close();     // "<file>:<line>" and the message on the lines after it
+      in_failure = true;
+      current = std::string(line.substr(0, line.size() - kFailure.size())) + "\n";
+    } else if (line.rfind(kFailedMarker, 0) == 0 || line.rfind(kOkMarker, 0) == 0 ||
+               line.rfind(kSkippedMarker, 0) == 0 || line.rfind(kRunMarker, 0) == 0) {
+      close();
+    } else if (in_failure) {
+      current.append(line).push_back('\n');
+    }
+  }
+  close();
+  return messages;
+}
+
+Outcome interpret_test_attempt(const Outcome& process, const Capture& out, bool premature_exit,
+                               const TestIdentity& test) {
   switch (process.kind) {
     case OutcomeKind::signalled:
     case OutcomeKind::timed_out:
@@ -118,30 +147,33 @@ Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::
     return failed_with(process,
                        "exited early (" + code + ") before the test finished: did it call exit()?");
   }
-  if (!json) {
-    return failed_with(process, "exited (" + code + ") without writing its gtest result");
+  // gtest's own RUN and end lines, as a batch of one reads them: a marker the test prints itself
+  // is overruled by gtest's later one.
+  BatchStream stream({test.full_name()});
+  out.for_each_chunk([&](std::string_view chunk) { stream.feed_stdout(chunk); });
+  stream.finish();
+  if (!stream.started(0)) {
+    return failed_with(process, "the test did not run (" + code + "): no \"" +
+                                    std::string(kRunMarker) + test.full_name() +
+                                    "\" line in its output (not found by --gtest_filter=" +
+                                    test.full_name() + ", or not a gtest program?)");
   }
-  const auto doc = nlohmann::json::parse(*json, nullptr, /*allow_exceptions=*/false);
-  const nlohmann::json* entry = doc.is_discarded() ? nullptr : find_entry(doc, test);
-  if (!entry) {
-    return failed_with(process, "the test did not run (" + code +
-                                    "): not found by --gtest_filter=" + test.full_name());
+  if (!stream.ended(0)) {
+    return failed_with(process, "the program ended (" + code + ") while the test was running");
   }
-  if (entry->contains("failures") && (*entry)["failures"].is_array() &&
-      !(*entry)["failures"].empty()) {
-    std::string messages;
-    for (const auto& failure : (*entry)["failures"]) {
-      if (!messages.empty()) messages += "\n\n";
-      messages += text_of(failure, "failure");
-    }
-    return failed_with(process, messages);
+  if (stream.verdict(0) == OutcomeKind::failed) {
+    // From the whole output, not only the test's slice: a failure printed after a fake end line
+    // the test wrote itself, or in a global set-up, is still the reason.
+    std::string messages = failure_messages(out.tail(kMessageScan));
+    return failed_with(process,
+                       messages.empty() ? "failed (its output shows no reason)" : messages);
   }
   if (process.exit_code != 0) {
     return failed_with(process, "the test passed but the program then failed (" + code +
                                     "): a global set-up or tear-down failure?");
   }
   Outcome outcome = process;
-  if (text_of(*entry, "result") == "SKIPPED") {
+  if (stream.verdict(0) == OutcomeKind::skipped) {
     outcome.kind = OutcomeKind::skipped;
     outcome.message = "skipped by the test (GTEST_SKIP)";
   } else {

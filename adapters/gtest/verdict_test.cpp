@@ -9,63 +9,88 @@ namespace {
 
 const TestIdentity kTest{"bin", "S", "T"};
 
-std::string report(const std::string& entry) {
-  return R"({"testsuites":[{"name":"S","testsuite":[)" + entry + "]}]}";
+// A test process's stdout, as gtest prints it with --gtest_color=no.
+Capture console(std::string_view text) {
+  Capture capture;
+  capture.append(text);
+  return capture;
 }
 
+constexpr std::string_view kRun = "Running main() from gtest_main.cc\n[ RUN      ] S.T\n";
+
 TEST(Verdict, PassedWhenGtestSaysSoAndTheProcessExitedZero) {
-  auto v = interpret_test_attempt(Outcome::exited(0),
-                                  report(R"({"name":"T","result":"COMPLETED"})"), false, kTest);
+  auto v = interpret_test_attempt(
+      Outcome::exited(0), console(std::string(kRun) + "[       OK ] S.T (0 ms)\n"), false, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::passed);
 }
 
-TEST(Verdict, FailuresCarryGtestsMessages) {
+TEST(Verdict, FailuresCarryGtestsMessagesWordedAsItsJsonReport) {
   auto v = interpret_test_attempt(
       Outcome::exited(1),
-      report(
-          R"({"name":"T","result":"COMPLETED","failures":[{"failure":"a.cpp:3\nboom"},{"failure":"b"}]})"),
+      console(std::string(kRun) + "a.cpp:3: Failure\nboom\n"
+                                  "unknown file: Failure\nC++ exception\nthrown\n"
+                                  "[  FAILED  ] S.T (0 ms)\n"
+                                  "[  FAILED  ] 1 test, listed below:\n[  FAILED  ] S.T\n"),
       false, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::failed);
-  EXPECT_EQ(v.message, "a.cpp:3\nboom\n\nb");
+  EXPECT_EQ(v.message, "a.cpp:3\nboom\n\nunknown file\nC++ exception\nthrown");
 }
 
 TEST(Verdict, SkippedTestsAreSkipped) {
-  auto v = interpret_test_attempt(Outcome::exited(0), report(R"({"name":"T","result":"SKIPPED"})"),
-                                  false, kTest);
+  auto v = interpret_test_attempt(
+      Outcome::exited(0), console(std::string(kRun) + "[  SKIPPED ] S.T (0 ms)\n"), false, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::skipped);
 }
 
 TEST(Verdict, APrematureExitFailsEvenWithExitZero) {
-  auto v = interpret_test_attempt(Outcome::exited(0), std::nullopt, true, kTest);
+  auto v = interpret_test_attempt(Outcome::exited(0), console(kRun), true, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::failed);
   EXPECT_NE(v.message.find("exited early"), std::string::npos);
 }
 
 TEST(Verdict, CrashesAndTimeoutsComeFromTheProcessLayer) {
-  EXPECT_EQ(interpret_test_attempt(Outcome::killed_by(SIGSEGV), std::nullopt, true, kTest).kind,
+  EXPECT_EQ(interpret_test_attempt(Outcome::killed_by(SIGSEGV), console(kRun), true, kTest).kind,
             OutcomeKind::signalled);
   Outcome timed_out;
   timed_out.kind = OutcomeKind::timed_out;
-  EXPECT_EQ(interpret_test_attempt(timed_out, std::nullopt, false, kTest).kind,
+  EXPECT_EQ(interpret_test_attempt(timed_out, console(kRun), false, kTest).kind,
             OutcomeKind::timed_out);
 }
 
-TEST(Verdict, MissingOrForeignResultsFail) {
-  EXPECT_EQ(interpret_test_attempt(Outcome::exited(0), std::nullopt, false, kTest).kind,
-            OutcomeKind::failed);
-  auto not_found =
-      interpret_test_attempt(Outcome::exited(0), report(R"({"name":"Other"})"), false, kTest);
-  EXPECT_EQ(not_found.kind, OutcomeKind::failed);
-  EXPECT_NE(not_found.message.find("did not run"), std::string::npos);
-  EXPECT_EQ(interpret_test_attempt(Outcome::exited(0), std::string("garbage"), false, kTest).kind,
-            OutcomeKind::failed);
+TEST(Verdict, ATestThatNeverRanOrNeverEndedFails) {
+  auto nothing = interpret_test_attempt(Outcome::exited(0), console(""), false, kTest);
+  EXPECT_EQ(nothing.kind, OutcomeKind::failed);
+  EXPECT_NE(nothing.message.find("did not run"), std::string::npos);
+  auto other = interpret_test_attempt(
+      Outcome::exited(0), console("[ RUN      ] S.Other\n[       OK ] S.Other (0 ms)\n"), false,
+      kTest);
+  EXPECT_EQ(other.kind, OutcomeKind::failed);
+  EXPECT_NE(other.message.find("did not run"), std::string::npos);
+  auto unfinished = interpret_test_attempt(Outcome::exited(0), console(kRun), false, kTest);
+  EXPECT_EQ(unfinished.kind, OutcomeKind::failed);
+  EXPECT_NE(unfinished.message.find("while the test was running"), std::string::npos);
 }
 
 TEST(Verdict, ANonZeroExitAfterAPassFails) {
-  auto v = interpret_test_attempt(Outcome::exited(1),
-                                  report(R"({"name":"T","result":"COMPLETED"})"), false, kTest);
+  auto v = interpret_test_attempt(
+      Outcome::exited(1), console(std::string(kRun) + "[       OK ] S.T (0 ms)\n"), false, kTest);
   EXPECT_EQ(v.kind, OutcomeKind::failed);
   EXPECT_NE(v.message.find("global set-up"), std::string::npos);
+}
+
+TEST(Verdict, AnEndLineTheTestPrintsItselfIsOverruledByGtests) {
+  auto faked_pass = interpret_test_attempt(
+      Outcome::exited(1),
+      console(std::string(kRun) + "[       OK ] S.T (0 ms)\nx.cpp:9: Failure\nreal\n" +
+              "[  FAILED  ] S.T (1 ms)\n"),
+      false, kTest);
+  EXPECT_EQ(faked_pass.kind, OutcomeKind::failed);
+  EXPECT_EQ(faked_pass.message, "x.cpp:9\nreal");
+  auto faked_failure = interpret_test_attempt(
+      Outcome::exited(0),
+      console(std::string(kRun) + "[  FAILED  ] S.T (0 ms)\n[       OK ] S.T (0 ms)\n"), false,
+      kTest);
+  EXPECT_EQ(faked_failure.kind, OutcomeKind::passed);
 }
 
 }  // namespace
@@ -74,17 +99,18 @@ TEST(Verdict, ANonZeroExitAfterAPassFails) {
 namespace procpool::gtest {
 namespace {
 
-TEST(Verdict, FieldsOfTheWrongTypeAreAFailureNotAnException) {
+TEST(GtestReportOfABatch, FieldsOfTheWrongTypeAreSkippedNotAnException) {
   for (
       const char* text :
       {R"({"testsuites":[{"name":5,"testsuite":[{"name":"T"}]}]})",
        R"({"testsuites":[{"name":"S","testsuite":[{"name":["T"]}]}]})",
        R"({"testsuites":[{"name":"S","testsuite":[{"name":"T","result":1,"failures":[{"failure":2}]}]}]})"}) {
-    Outcome v;
-    EXPECT_NO_THROW(v = interpret_test_attempt(Outcome::exited(1), std::string(text), false, kTest))
-        << text;
-    EXPECT_EQ(v.kind, OutcomeKind::failed) << text;
-    EXPECT_NO_THROW(GtestReport::parse(text)) << text;
+    std::optional<GtestReport> parsed;
+    EXPECT_NO_THROW(parsed = GtestReport::parse(text)) << text;
+    if (parsed) {
+      const auto v = parsed->verdict("S.T");
+      EXPECT_TRUE(!v || v->kind == OutcomeKind::failed) << text;
+    }
   }
 }
 

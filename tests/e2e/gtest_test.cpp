@@ -42,6 +42,26 @@ TEST_F(GtestRun, EveryTestGetsItsExactVerdict) {
   EXPECT_NE(r.out.find("marker-assertion"), std::string::npos) << "failed test output is shown";
 }
 
+TEST_F(GtestRun, FlagsAndVariablesThatQuietGtestsConsoleDoNotHideAVerdict) {
+  // Verdicts are read from gtest's console lines: --gtest_brief=1 (no RUN/OK lines for a
+  // passing test) and --gtest_print_time=0 (no times) must not change one, in either mode.
+  const std::map<std::string, std::string> expected{
+      {"Pass.One", "passed"}, {"Fail.Assertion", "failed"}, {"Skip.Skipped", "skipped"}};
+  const std::string filter = "Pass.One:Fail.Assertion:Skip.Skipped";
+  for (const std::string batch : {"", "3"}) {
+    std::vector<std::string> args{kMixed, "--filter", filter};
+    if (!batch.empty()) args.insert(args.begin(), {"--batch", batch});
+    auto flags = args;
+    flags.insert(flags.end(), {"--", "--gtest_brief=1", "--gtest_print_time=0"});
+    auto r = run(flags);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(verdicts(), expected) << "flags, batch " << batch << r.out;
+    r = run(args, {.env = {"GTEST_BRIEF=1", "GTEST_PRINT_TIME=0"}});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_EQ(verdicts(), expected) << "variables, batch " << batch << r.out;
+  }
+}
+
 TEST_F(GtestRun, AHangingTestTimesOut) {
   auto r = run({"--timeout", "0.5", "--grace", "0.2", kMixed, "--filter", "Hang.*"});
   EXPECT_EQ(r.exit_code, 1);

@@ -65,10 +65,17 @@ void gtest_list(std::string_view data) {
 
 void gtest_result(std::string_view data) {
   const TestIdentity test{"bin", "Suite", "Name"};
+  // As a batch's JSON report: never an exception, whatever the types.
+  if (const auto report = gtest::GtestReport::parse(std::string(data))) {
+    (void)report->verdict(test.full_name());
+  }
+  // As a test process's console output.
+  Capture output;
+  output.append(data);
   for (const Outcome& process : {Outcome::exited(0), Outcome::exited(1)}) {
     const Outcome verdict =
-        gtest::interpret_test_attempt(process, std::string(data), /*premature_exit=*/false, test);
-    // The JSON alone never turns a failing process into a pass.
+        gtest::interpret_test_attempt(process, output, /*premature_exit=*/false, test);
+    // The output alone never turns a failing process into a pass.
     if (process.exit_code != 0) expect(!verdict.succeeded(), "a failed process passed");
   }
 }

@@ -1,6 +1,6 @@
 // Runs one GoogleTest test per process: wraps the process executor, giving each attempt a
-// private, empty TEST_TMPDIR, a --gtest_output=json: result file and a
-// TEST_PREMATURE_EXIT_FILE, then reads the verdict from them. Sharding variables are removed
+// private, empty TEST_TMPDIR and a TEST_PREMATURE_EXIT_FILE, then reads the verdict from gtest's
+// console lines and that file (verdict.hpp). Sharding variables are removed
 // from the child's environment, since procpool has already chosen the shard.
 //
 // It also runs batches (`--batch`): one process for several tests of one binary, with

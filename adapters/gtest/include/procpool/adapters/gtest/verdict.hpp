@@ -1,6 +1,9 @@
-// Turning one finished test process into a verdict. gtest's own per-test result (its JSON
-// output) is the authority; the exit status is the fallback, and the premature-exit file catches
-// a test that called exit(0) halfway.
+// Turning one finished test process into a verdict. gtest's own console lines for the test
+// (RUN, then OK / FAILED / SKIPPED, with --gtest_color=no) are the authority; the exit status is
+// the fallback, and the premature-exit file catches a test that called exit(0) halfway.
+// A per-test process writes no JSON report: measured, the report cost each test process ~4 % of
+// a one-process-per-test run's wall time (benchmarks/gtest_batch.sh). A batch's process still
+// writes one (GtestReport), read when the process exits normally.
 #pragma once
 
 #include <optional>
@@ -14,8 +17,6 @@
 
 namespace procpool::gtest {
 
-// `process` is what the process layer saw; `json` is the --gtest_output=json file's content
-// (nothing if it was not written); `premature_exit` whether TEST_PREMATURE_EXIT_FILE was left.
 // gtest's JSON report of a whole process, parsed once: what it says of each test it ran.
 class GtestReport {
  public:
@@ -28,8 +29,15 @@ class GtestReport {
   std::unordered_map<std::string, Outcome> by_name_;
 };
 
-Outcome interpret_test_attempt(const Outcome& process, const std::optional<std::string>& json,
-                               bool premature_exit, const TestIdentity& test);
+// `process` is what the process layer saw; `out` the test process's stdout (run with
+// --gtest_color=no); `premature_exit` whether TEST_PREMATURE_EXIT_FILE was left.
+Outcome interpret_test_attempt(const Outcome& process, const Capture& out, bool premature_exit,
+                               const TestIdentity& test);
+
+// gtest's failure messages in a test's output, worded as its JSON report words them: each
+// "<file>:<line>: Failure" line and the lines after it (up to the next such line or gtest's
+// next marker) become "<file>:<line>\n<message>"; several are separated by a blank line.
+std::string failure_messages(std::string_view output);
 
 // Why a test skipped itself, from its output: gtest prints "<file>:<line>: Skipped" and then
 // the GTEST_SKIP() << message before its "[  SKIPPED ]" line (its JSON report does not carry the
