@@ -10,6 +10,7 @@
 #include "procpool/adapters/gtest/test_list.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
+#include "reporters.hpp"
 #include "stop_signals.hpp"
 #include "suggest.hpp"
 
@@ -108,6 +109,13 @@ int run_gtest_command(const GtestOptions& options) {
   if (auto absorbed = absorb_selection_flags(o); !absorbed) {
     std::fprintf(stderr, "procpool gtest: %s\n", absorbed.error().c_str());
     return exit_usage;
+  }
+  if (o.find_order_dependence && !o.run.common.reports.json.empty()) {
+    // The finder runs for minutes: a report it could not write must be refused now, not after.
+    if (auto writable = check_report_path(o.run.common.reports.json); !writable) {
+      std::fprintf(stderr, "procpool gtest: %s\n", writable.error().c_str());
+      return exit_usage;
+    }
   }
   auto temp = make_temp_directory("procpool-gtest");
   if (!temp) {

@@ -184,6 +184,23 @@ TEST_F(GtestBatch, TheFinderNamesVictimsAndBrittleTestsWithTheTestsResponsible) 
   EXPECT_NE(r.out.find("[ VICTIM  ] Victim.FailsAfterPolluter"), std::string::npos) << r.out;
 }
 
+TEST_F(GtestBatch, TheFinderRefusesAReportItCannotWriteBeforeRunningAnything) {
+  auto r = run_procpool({"gtest", "--find-order-dependence", "--json",
+                         "/nonexistent/dir/order.json", kBatch, "--filter", "Victim.*:Brittle.*"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/dir/order.json"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("tests alone"), std::string::npos) << "nothing ran first:\n" << r.err;
+}
+
+TEST_F(GtestBatch, CtrlCDuringTheFinderExits130WritesNoHalfReportAndLeavesNoProcess) {
+  auto r = run({"--find-order-dependence", kBatch, "--filter", "Batch.Pass1:Hang.*"},
+               {.send_signal = SIGINT, .signal_after = std::chrono::milliseconds(700)});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(r.seconds, 10.0);
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("report.json"))) << "no half-found report";
+}
+
 TEST_F(GtestBatch, TheFinderFindsNothingInIndependentTests) {
   auto r = run({"--find-order-dependence", kBatch, "--filter", "Batch.Pass*:Batch.Skip"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
