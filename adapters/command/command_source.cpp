@@ -2,6 +2,9 @@
 
 #include "procpool/adapters/command/shell_words.hpp"
 
+#include <algorithm>
+#include <optional>
+
 namespace procpool::command {
 namespace {
 
@@ -25,61 +28,171 @@ TaskSpec shell_task(std::string script) {
 
 }  // namespace
 
-std::string substitute(std::string_view word, const std::string& input, std::size_t seq,
-                       bool quote_input, bool* used_input) {
-  auto maybe_quote = [&](const std::string& s) { return quote_input ? shell_quote(s) : s; };
-  std::string out;
+namespace {
+
+enum class Modifier { none, no_extension, base, dir, base_no_extension };
+
+std::string modified(const std::string& value, Modifier modifier) {
+  switch (modifier) {
+    case Modifier::none:
+      return value;
+    case Modifier::no_extension:
+      return without_extension(value);
+    case Modifier::base:
+      return base_name(value);
+    case Modifier::dir:
+      return dir_name(value);
+    case Modifier::base_no_extension:
+      return without_extension(base_name(value));
+  }
+  return value;
+}
+
+// A replacement string at the start of `text`: its length and what it stands for.
+struct Token {
+  enum class Kind { all, positional, seq, slot } kind;
+  std::size_t length;
+  Modifier modifier = Modifier::none;
+  long position = 0;  // Kind::positional: 1-based, or negative from the end
+};
+
+std::optional<Token> token_at(std::string_view text) {
+  if (text.empty() || text[0] != '{') return std::nullopt;
+  const auto close = text.find('}');
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view inside = text.substr(1, close - 1);
+  const std::size_t length = close + 1;
+  if (inside == "#") return Token{Token::Kind::seq, length};
+  if (inside == "%") return Token{Token::Kind::slot, length};
+  // An optional position (-?digits), then an optional modifier.
+  std::size_t digits = 0;
+  if (!inside.empty() && inside[0] == '-') digits = 1;
+  const std::size_t first_digit = digits;
+  while (digits < inside.size() && inside[digits] >= '0' && inside[digits] <= '9') ++digits;
+  const bool has_position = digits > first_digit;
+  if (!has_position) digits = 0;
+  const std::string_view rest = inside.substr(digits);
+  Modifier modifier;
+  if (rest.empty()) {
+    modifier = Modifier::none;
+  } else if (rest == ".") {
+    modifier = Modifier::no_extension;
+  } else if (rest == "/") {
+    modifier = Modifier::base;
+  } else if (rest == "//") {
+    modifier = Modifier::dir;
+  } else if (rest == "/.") {
+    modifier = Modifier::base_no_extension;
+  } else {
+    return std::nullopt;
+  }
+  if (!has_position) return Token{Token::Kind::all, length, modifier};
+  long position = 0;
+  for (std::size_t i = first_digit; i < digits; ++i) {
+    position = std::min(position * 10 + (inside[i] - '0'), 1000000000L);
+  }
+  if (position == 0) return std::nullopt;  // {0} is not a replacement string
+  return Token{Token::Kind::positional, length, modifier, first_digit ? -position : position};
+}
+
+}  // namespace
+
+Rendered render_word(std::string_view word, const std::vector<std::string>& args, std::size_t seq,
+                     bool quote_args) {
+  auto value = [&](const std::string& s) { return quote_args ? shell_quote(s) : s; };
+  Rendered out;
+  out.words.emplace_back();
   std::size_t i = 0;
   while (i < word.size()) {
-    struct Replacement {
-      std::string_view token;
-      std::string value;
-      bool is_input;
-    };
-    bool replaced = false;
-    if (word[i] == '{') {
-      const Replacement replacements[] = {
-          {"{}", maybe_quote(input), true},
-          {"{.}", maybe_quote(without_extension(input)), true},
-          {"{/}", maybe_quote(base_name(input)), true},
-          {"{//}", maybe_quote(dir_name(input)), true},
-          {"{/.}", maybe_quote(without_extension(base_name(input))), true},
-          {"{#}", std::to_string(seq), false},
-      };
-      for (const auto& r : replacements) {
-        if (word.substr(i, r.token.size()) == r.token) {
-          out += r.value;
-          i += r.token.size();
-          if (r.is_input && used_input) *used_input = true;
-          replaced = true;
-          break;
-        }
-      }
+    const auto token = token_at(word.substr(i));
+    if (!token) {
+      out.words.back() += word[i++];
+      continue;
     }
-    if (!replaced) out += word[i++];
+    i += token->length;
+    switch (token->kind) {
+      // Any replacement string, {#} and {%} too, keeps the arguments from being appended
+      // (GNU parallel: `parallel echo {#} ::: a` prints 1).
+      case Token::Kind::seq:
+        out.used_args = true;
+        out.words.back() += std::to_string(seq);
+        break;
+      case Token::Kind::slot:
+        out.used_args = true;
+        out.slot_marks.push_back({out.words.size() - 1, out.words.back().size()});
+        break;
+      case Token::Kind::positional: {
+        out.used_args = true;
+        const long n = static_cast<long>(args.size());
+        const long at = token->position > 0 ? token->position - 1 : n + token->position;
+        if (at >= 0 && at < n) out.words.back() += value(modified(args[at], token->modifier));
+        break;
+      }
+      case Token::Kind::all:
+        // Every argument, each its own word: text before the token joins the first, text after
+        // it the last (GNU parallel: 'x{}y' with a and 1 gives 'xa' '1y').
+        out.used_args = true;
+        for (std::size_t a = 0; a < args.size(); ++a) {
+          if (a > 0) out.words.emplace_back();
+          out.words.back() += value(modified(args[a], token->modifier));
+        }
+        break;
+    }
   }
   return out;
 }
 
-TaskSpec task_for_input(const std::vector<std::string>& command, const std::string& input,
-                        std::size_t index, bool shell) {
-  bool used_input = false;
+std::string render_text(std::string_view text, const std::vector<std::string>& args,
+                        std::size_t seq) {
+  std::string joined;
+  for (const auto& word : render_word(text, args, seq, false).words) {
+    joined += (joined.empty() ? "" : " ") + word;
+  }
+  return joined;
+}
+
+TaskSpec task_for_arguments(const std::vector<std::string>& command,
+                            const std::vector<std::string>& args, std::size_t index, bool shell) {
+  if (command.empty()) {  // GNU parallel: without a command, each input is a command line
+    std::string script;
+    for (const auto& arg : args) script += (script.empty() ? "" : " ") + arg;
+    TaskSpec task = shell_task(script);
+    task.input = std::move(script);
+    return task;
+  }
+  bool used_args = false;
   std::vector<std::string> words;
-  words.reserve(command.size() + 1);
-  for (const auto& word : command)
-    words.push_back(substitute(word, input, index + 1, shell, &used_input));
+  std::vector<std::pair<std::size_t, std::size_t>> slot_marks;  // (word, offset)
+  words.reserve(command.size() + args.size());
+  for (const auto& word : command) {
+    Rendered rendered = render_word(word, args, index + 1, shell);
+    used_args = used_args || rendered.used_args;
+    for (const auto& [w, offset] : rendered.slot_marks) {
+      slot_marks.push_back({words.size() + w, offset});
+    }
+    for (auto& piece : rendered.words) words.push_back(std::move(piece));
+  }
+  if (!used_args) {  // no replacement string takes the arguments: they go at the end
+    for (const auto& arg : args) words.push_back(shell ? shell_quote(arg) : arg);
+  }
   TaskSpec task;
   if (shell) {
     std::string script;
-    for (const auto& word : words) script += (script.empty() ? "" : " ") + word;
-    if (!used_input) script += " " + shell_quote(input);
-    task = shell_task(std::move(script));
+    std::vector<std::size_t> starts;
+    for (const auto& word : words) {
+      if (!script.empty()) script += ' ';
+      starts.push_back(script.size());
+      script += word;
+    }
+    for (const auto& [w, offset] : slot_marks) task.slot_marks.push_back({2, starts[w] + offset});
+    task.argv = {"/bin/sh", "-c", script};
+    task.name = std::move(script);
   } else {
-    if (!used_input) words.push_back(input);
+    task.slot_marks = std::move(slot_marks);
     task.name = shell_join(words);
     task.argv = std::move(words);
   }
-  task.input = input;
+  for (const auto& arg : args) task.input += (task.input.empty() ? "" : " ") + arg;
   return task;
 }
 
@@ -88,7 +201,7 @@ std::vector<TaskSpec> tasks_from_inputs(const std::vector<std::string>& command,
   std::vector<TaskSpec> tasks;
   tasks.reserve(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    tasks.push_back(task_for_input(command, inputs[i], i, shell));
+    tasks.push_back(task_for_arguments(command, {inputs[i]}, i, shell));
   }
   return tasks;
 }

@@ -19,9 +19,10 @@ TEST(TasksFromInputs, AppendsTheInputWhenNoReplacementStringIsUsed) {
   ASSERT_EQ(tasks.size(), 2u);
   EXPECT_EQ(tasks[0].argv, (std::vector<std::string>{"gzip", "-9", "x y"}));
   EXPECT_EQ(tasks[0].name, "gzip -9 'x y'");
-  // {#} alone is not the input: the input is still appended.
+  // Any replacement string, {#} too, means nothing is appended (GNU parallel: `parallel echo {#}
+  // ::: in` prints 1; compared in RunParallelInputs).
   auto numbered = tasks_from_inputs({"echo", "{#}"}, {"in"}, false);
-  EXPECT_EQ(numbered[0].argv, (std::vector<std::string>{"echo", "1", "in"}));
+  EXPECT_EQ(numbered[0].argv, (std::vector<std::string>{"echo", "1"}));
 }
 
 TEST(TasksFromInputs, ShellModeQuotesInputs) {
@@ -33,9 +34,43 @@ TEST(TasksFromInputs, ShellModeQuotesInputs) {
 }
 
 TEST(TasksFromInputs, ExtensionRulesOnlyTouchTheLastComponent) {
-  EXPECT_EQ(substitute("{.}", "dir.d/file", 1, false, nullptr), "dir.d/file");
-  EXPECT_EQ(substitute("{.}", ".hidden", 1, false, nullptr), ".hidden");
-  EXPECT_EQ(substitute("{//}", "file", 1, false, nullptr), ".");
+  auto one = [](const char* word, const char* input) {
+    return render_word(word, {input}, 1, false).words;
+  };
+  EXPECT_EQ(one("{.}", "dir.d/file"), std::vector<std::string>{"dir.d/file"});
+  EXPECT_EQ(one("{.}", ".hidden"), std::vector<std::string>{".hidden"});
+  EXPECT_EQ(one("{//}", "file"), std::vector<std::string>{"."});
+}
+
+TEST(TasksFromArguments, SeveralArgumentsFollowGnuParallelsWordRules) {
+  // Expected values: GNU parallel 20221122 on the same templates (printf '<%s>').
+  EXPECT_EQ(render_word("x{}y", {"a", "1"}, 1, false).words,
+            (std::vector<std::string>{"xa", "1y"}));
+  EXPECT_EQ(render_word("{2}-{1}", {"a", "1"}, 1, false).words, std::vector<std::string>{"1-a"});
+  EXPECT_EQ(render_word("[{3}]", {"a", "b"}, 1, false).words, std::vector<std::string>{"[]"});
+  EXPECT_EQ(render_word("{-1}", {"a", "b"}, 1, false).words, std::vector<std::string>{"b"});
+  EXPECT_EQ(render_word("{1.} {2/} {2//} {1/.}", {"d/x.tar.gz", "/u/v/w.c"}, 1, false).words,
+            std::vector<std::string>{"d/x.tar w.c /u/v x.tar"});
+  EXPECT_EQ(render_word("{.}", {"a.x", "b.y"}, 1, false).words,
+            (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(render_word("{0}{x}{", {"a"}, 1, false).words, std::vector<std::string>{"{0}{x}{"})
+      << "not replacement strings: kept as they are";
+  auto appended = task_for_arguments({"echo"}, {"a b", "1"}, 0, false);
+  EXPECT_EQ(appended.argv, (std::vector<std::string>{"echo", "a b", "1"}));
+  EXPECT_EQ(appended.input, "a b 1");
+}
+
+TEST(TasksFromArguments, TheSlotGoesWhereTheCommandHadIt) {
+  auto task = task_for_arguments({"run", "--slot={%}", "{}"}, {"in{%}put"}, 0, false);
+  EXPECT_EQ(argv_for_slot(task, 3), (std::vector<std::string>{"run", "--slot=3", "in{%}put"}))
+      << "an input's own {%} is no replacement string";
+  auto shell = task_for_arguments({"echo {%} {}"}, {"x"}, 0, true);
+  EXPECT_EQ(argv_for_slot(shell, 2)[2], "echo 2 x");
+}
+
+TEST(TasksFromArguments, WithoutACommandEachInputIsACommandLine) {
+  auto task = task_for_arguments({}, {"echo a | wc -c"}, 0, false);
+  EXPECT_EQ(task.argv, (std::vector<std::string>{"/bin/sh", "-c", "echo a | wc -c"}));
 }
 
 TEST(TasksFromLines, SkipsBlanksAndCommentsAndReportsBadLines) {

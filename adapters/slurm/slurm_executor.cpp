@@ -85,7 +85,8 @@ void SlurmExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   auto spec = std::make_shared<TaskSpec>(*launch.spec);
   const std::string step_name = "procpool-" + options_.run_id + "-" + std::to_string(launch.index) +
                                 "-" + std::to_string(launch.attempt);
-  spec->argv = srun_argv(step_name, spec->argv);
+  spec->argv = srun_argv(step_name, argv_for_slot(*spec, launch.slot));
+  spec->slot_marks.clear();  // done: srun's words come first now
   schedule::Launch inner_launch = launch;
   inner_launch.spec = spec.get();
   if (callbacks.pending) {

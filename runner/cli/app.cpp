@@ -37,6 +37,17 @@ CommandLine::CommandLine()
   }
 }
 
+namespace {
+
+// Put before a word CLI11 must not read as a list ("[a,b]"), and taken off after parsing.
+constexpr std::string_view kShield = "\x01procpool-word:";
+
+void unshield(std::string& word) {
+  if (word.rfind(kShield, 0) == 0) word.erase(0, kShield.size());
+}
+
+}  // namespace
+
 std::optional<int> CommandLine::parse(std::vector<std::string> args) {
   // `procpool gtest BIN... -- ARGS` and `procpool ctest -- ARGS`: what follows `--` belongs to
   // the test binaries or to ctest, not to CLI11 (which would treat it as positionals).
@@ -55,6 +66,24 @@ std::optional<int> CommandLine::parse(std::vector<std::string> args) {
       }
       rest.insert(rest.begin(), "ctest");
       args = std::move(rest);
+    }
+  }
+  // `procpool run ... -- COMMAND`: the command and its inputs are the user's words, not CLI11's
+  // (which would read "[{}]" as a list and split it at commas). Without `--`, such words are
+  // shielded from CLI11 and unshielded after it.
+  std::vector<std::string> run_words;
+  bool run_shielded = false;
+  if (!args.empty() && args[0] == "run") {
+    const auto dashes = std::find(args.begin(), args.end(), "--");
+    if (dashes != args.end()) {
+      run_words.assign(dashes + 1, args.end());
+      args.erase(dashes, args.end());
+    }
+    for (auto& arg : args) {
+      if (arg.size() >= 2 && arg.front() == '[' && arg.back() == ']') {
+        arg.insert(0, kShield);
+        run_shielded = true;
+      }
     }
   }
   const std::vector<std::string> as_given = args;
@@ -84,6 +113,12 @@ std::optional<int> CommandLine::parse(std::vector<std::string> args) {
     app_.exit(e);
     return exit_usage;
   }
+  if (run_shielded) {
+    for (std::string* value : {&run_.tagstring, &run_.colsep, &run_.tasks_file}) unshield(*value);
+    for (auto& word : run_.command_and_inputs) unshield(word);
+    for (auto& file : run_.arg_files) unshield(file);
+  }
+  run_.command_and_inputs.insert(run_.command_and_inputs.end(), run_words.begin(), run_words.end());
   return std::nullopt;
 }
 

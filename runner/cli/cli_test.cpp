@@ -145,19 +145,26 @@ TEST(BuildTasks, ReadsTasksAndArgumentFiles) {
   EXPECT_EQ((*tasks)->size(), 2u);
   procpool::testing::write_file(dir.file("inputs"), "one\r\ntwo\n");
   RunOptions from_args = run_options({"echo"});
-  from_args.arg_file = dir.file("inputs");
+  from_args.arg_files = {dir.file("inputs")};
   auto args = build_tasks(from_args);
   ASSERT_TRUE(args) << args.error();
   ASSERT_EQ((*args)->size(), 2u);
-  EXPECT_EQ((*args)->get(0).argv, (std::vector<std::string>{"echo", "one"}));
+  // GNU parallel keeps a line's '\r' (printf 'a\r\n' | parallel printf '<%s>' gives <a\r>).
+  EXPECT_EQ((*args)->get(0).argv, (std::vector<std::string>{"echo", "one\r"}));
 }
 
 TEST(BuildTasks, NamesWhatIsWrong) {
-  EXPECT_NE(build_tasks(run_options({"echo"})).error().find("nothing to run"), std::string::npos);
+  EXPECT_NE(build_tasks(run_options({"echo", "::::"})).error().find(":::: needs at least one file"),
+            std::string::npos);
   RunOptions both = run_options({"echo", ":::", "a"});
   both.tasks_file = "x";
-  EXPECT_NE(build_tasks(both).error().find("only one of"), std::string::npos);
-  EXPECT_NE(build_tasks(run_options({":::", "a"})).error().find("no command"), std::string::npos);
+  EXPECT_NE(build_tasks(both).error().find("not both"), std::string::npos);
+  EXPECT_NE(
+      build_tasks(run_options({"echo", "::::", "/nonexistent/in"})).error().find("/nonexistent/in"),
+      std::string::npos);
+  RunOptions bad_colsep = run_options({"echo", ":::", "a"});
+  bad_colsep.colsep = "(";
+  EXPECT_NE(build_tasks(bad_colsep).error().find("--colsep ("), std::string::npos);
   RunOptions missing;
   missing.tasks_file = "/nonexistent/tasks";
   EXPECT_NE(build_tasks(missing).error().find("/nonexistent/tasks"), std::string::npos);

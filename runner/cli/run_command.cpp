@@ -1,5 +1,7 @@
 #include "run_command.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +13,7 @@
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "procpool/adapters/command/command_source.hpp"
+#include "procpool/adapters/command/parallel_inputs.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "reporters.hpp"
@@ -36,16 +39,6 @@ Result<std::string> read_input(const std::string& path) {
   return buffer.str();
 }
 
-std::vector<std::string> lines_of(const std::string& content) {
-  std::vector<std::string> lines;
-  std::istringstream stream(content);
-  for (std::string line; std::getline(stream, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
-}
-
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "procpool run: %s\n", message.c_str());
   return exit_usage;
@@ -54,18 +47,17 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
-  const auto& words = o.command_and_inputs;
-  const auto separator = std::find(words.begin(), words.end(), ":::");
-  const bool has_inputs = separator != words.end();
-  std::vector<std::string> command(words.begin(), separator);
-  const int sources = int(has_inputs) + int(!o.tasks_file.empty()) + int(!o.arg_file.empty());
-  if (sources == 0) {
-    return fail(
-        "nothing to run: give `-- COMMAND ::: INPUT...`, `--arg-file FILE -- COMMAND` or `--tasks "
-        "FILE`");
+  auto split = command::split_command_and_sources(o.command_and_inputs);
+  if (!split) return split.failure();
+  std::vector<std::string> command = std::move(split->command);
+  std::vector<command::SourceSpec> sources;
+  for (const auto& file : o.arg_files) {  // -a sources come first, as GNU parallel puts them
+    sources.push_back({command::SourceSpec::Kind::file, {}, file, false});
   }
-  if (sources > 1) return fail("use only one of `::: INPUT...`, --arg-file and --tasks");
+  sources.insert(sources.end(), split->sources.begin(), split->sources.end());
+
   if (!o.tasks_file.empty()) {
+    if (!sources.empty()) return fail("use either --tasks or inputs (::: :::: -a), not both");
     if (!command.empty()) {
       return fail("--tasks takes its commands from the file; remove the command '" + command[0] +
                   "'");
@@ -77,24 +69,28 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
     return std::unique_ptr<schedule::TaskList>(
         std::make_unique<schedule::TaskVector>(std::move(*tasks)));
   }
-  if (command.empty()) return fail("no command before :::");
-  std::vector<std::string> inputs;
-  if (has_inputs) {
-    inputs.assign(separator + 1, words.end());
-    if (std::find(inputs.begin(), inputs.end(), ":::") != inputs.end()) {
-      return fail("only one ::: group is supported");
+  if (sources.empty()) {  // GNU parallel's default: the inputs come from standard input
+    if (::isatty(STDIN_FILENO)) {
+      std::fprintf(stderr,
+                   "procpool run: reading inputs from the terminal (end with Ctrl-D; give inputs "
+                   "with ::: or -a)\n");
     }
-  } else {
-    auto content = read_input(o.arg_file);
-    if (!content) return content.failure();
-    inputs = lines_of(*content);
+    sources.push_back({command::SourceSpec::Kind::file, {}, "-", false});
   }
-  // Made when each runs, from the inputs: a long queue costs its inputs, not a TaskSpec each.
-  const std::size_t count = inputs.size();
+  command::InputOptions input_options;
+  input_options.separator = o.null ? '\0' : '\n';
+  input_options.colsep = o.colsep;
+  input_options.max_args = o.max_args.value_or(1);
+  auto sets = command::argument_sets(sources, input_options, &read_input);
+  if (!sets) return sets.failure();
+  // Made when each runs, from the arguments: a long queue costs its inputs, not a TaskSpec each.
+  const std::size_t count = sets->size();
   return std::unique_ptr<schedule::TaskList>(std::make_unique<schedule::GeneratedTasks>(
-      count, [command = std::move(command), inputs = std::move(inputs),
-              shell = o.shell](std::size_t index) {
-        return command::task_for_input(command, inputs[index], index, shell);
+      count, [command = std::move(command), sets = std::move(*sets), shell = o.shell,
+              tagstring = o.tagstring](std::size_t index) {
+        TaskSpec task = command::task_for_arguments(command, sets[index], index, shell);
+        if (!tagstring.empty()) task.tag = command::render_text(tagstring, sets[index], index + 1);
+        return task;
       }));
 }
 
@@ -102,24 +98,40 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   CLI::App* run = app.add_subcommand(
       "run",
       "Run many commands in parallel, one isolated process each.\n"
-      "  procpool run [OPTIONS] -- COMMAND [ARG...] ::: INPUT...\n"
+      "  procpool run [OPTIONS] -- COMMAND [ARG...] ::: INPUT... [::: INPUT...] [:::: FILE...]\n"
+      "  procpool run [OPTIONS] -- COMMAND < inputs.txt\n"
       "  procpool run [OPTIONS] --tasks FILE\n"
-      "In COMMAND, {} is the input ({.} {/} {//} {/.} {#} as in GNU parallel); without {} the\n"
-      "input is appended. Each task gets PROCPOOL_TASK_INDEX, PROCPOOL_SLOT, PROCPOOL_ATTEMPT.");
+      "Inputs as GNU parallel reads them: every ::: group and :::: file (and -a FILE) is a\n"
+      "source; several sources give every combination, :::+ / ::::+ pair a source with the one\n"
+      "before; with no source, standard input is read. In COMMAND, {} is every argument, {1}\n"
+      "{2}... one ({.} {/} {//} {/.} and {1.} ... modify them), {#} the sequence number, {%} the\n"
+      "slot; without {} or {N} the arguments are appended. Without a COMMAND, each input is a\n"
+      "command line. Each task gets PROCPOOL_TASK_INDEX, PROCPOOL_SLOT, PROCPOOL_ATTEMPT.");
   run->add_option("command", o.command_and_inputs, "COMMAND [ARG...] ::: INPUT...");
   run->add_option("--tasks", o.tasks_file,
                   "one command line per line, shell-like quoting, no shell ('-' = stdin)");
-  run->add_option("-a,--arg-file", o.arg_file, "inputs, one per line ('-' = stdin)");
+  run->add_option("-a,--arg-file", o.arg_files,
+                  "a source of inputs, one per line ('-' = stdin); repeat for more sources")
+      ->allow_extra_args(false);
+  run->add_flag("-0,--null", o.null, "inputs in files and stdin end with NUL, not newline");
+  run->add_option("--colsep", o.colsep,
+                  "split every input into columns at this regular expression: {1} {2} ...");
+  run->add_option("-N,-n,--max-args", o.max_args,
+                  "arguments (input sets) per command; -N0 runs a command per input with none");
   run->add_flag("--shell", o.shell, "run each command with /bin/sh -c");
   add_common_options(run, o.common, ReportSet::tasks, "task");
-  run->add_flag("--keep-order", o.keep_order, "print output blocks in input order");
+  run->add_flag("-k,--keep-order", o.keep_order, "print output blocks in input order");
   run->add_flag("--tag", o.tag, "prefix each output line with the task's input and a tab");
+  run->add_option("--tagstring", o.tagstring,
+                  "prefix each output line with this (replacement strings allowed) and a tab");
   run->add_flag("--dry-run", o.dry_run, "print the commands, run nothing");
   run->footer(
       "Examples:\n"
       "  procpool run -j4 gzip -9 ::: *.log            one gzip per file, 4 at a time\n"
       "  procpool run --shell -- 'convert {} {.}.png' ::: *.jpg\n"
       "  procpool run -j 50% --joblog jobs.tsv --retries 2 -- ./job {} :::: inputs.txt\n"
+      "  procpool run -k -- echo {1}-{2} ::: a b ::: 1 2      a-1 a-2 b-1 b-2\n"
+      "  find . -name '*.c' | procpool run -- cc -c {}\n"
       "  procpool run --tasks commands.txt --halt soon,fail=1");
   return run;
 }
@@ -155,7 +167,7 @@ int run_run_command(const RunOptions& o) {
   Reporters reporters =
       build_reporters(reports, std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{
                                    .keep_order = o.keep_order,
-                                   .tag = o.tag,
+                                   .tag = o.tag || !o.tagstring.empty(),
                                    .progress = want_progress(o.common.no_progress)}));
 
   SessionResult result = run_session(io, executor, *config, std::move(*tasks), reporters.session);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,14 @@ namespace procpool::cli {
 struct RunOptions {
   std::vector<std::string> command_and_inputs;  // COMMAND [ARG...] ::: INPUT...
   std::string tasks_file;
-  std::string arg_file;
+  std::vector<std::string> arg_files;  // -a, repeatable: each file a source
+  bool null = false;                   // -0: values end with NUL
+  std::string colsep;
+  std::optional<std::size_t> max_args;  // -N / -n
   bool shell = false;
   bool keep_order = false;
   bool tag = false;
+  std::string tagstring;
   bool dry_run = false;
   CommonOptions common;
 };
@@ -28,7 +33,8 @@ struct RunOptions {
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 int run_run_command(const RunOptions& options);
 
-// The task list the options describe (reading --tasks / --arg-file); fails naming the problem.
+// The task list the options describe (reading --tasks, -a files or stdin); fails naming the
+// problem.
 Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& options);
 
 }  // namespace procpool::cli

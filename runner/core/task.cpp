@@ -37,6 +37,18 @@ std::string dir_name(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+std::vector<std::string> argv_for_slot(const TaskSpec& task, unsigned slot) {
+  std::vector<std::string> argv = task.argv;
+  const std::string number = std::to_string(slot);
+  // From the last mark back, so earlier offsets stay right.
+  for (auto mark = task.slot_marks.rbegin(); mark != task.slot_marks.rend(); ++mark) {
+    if (mark->first < argv.size() && mark->second <= argv[mark->first].size()) {
+      argv[mark->first].insert(mark->second, number);
+    }
+  }
+  return argv;
+}
+
 std::string shell_join(const std::vector<std::string>& argv) {
   std::string line;
   for (const auto& word : argv) {

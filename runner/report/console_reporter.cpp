@@ -41,7 +41,9 @@ void ConsoleReporter::on_task_finished(const TaskFinished& event) {
     ++progress_.done;
     block.out = event.result->out;
     block.err = event.result->err;
-    if (options_.tag) block.tag = event.spec->input + "\t";
+    if (options_.tag) {
+      block.tag = (event.spec->tag.empty() ? event.spec->input : event.spec->tag) + "\t";
+    }
     if (event.result->outcome.kind != OutcomeKind::passed) {
       ++progress_.failed;
       block.note = failure_note(event);

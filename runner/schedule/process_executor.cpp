@@ -29,7 +29,7 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
   const Launch& launch = attempt->launch;
   const TaskSpec& spec = *launch.spec;
   process::SpawnRequest request;
-  request.argv = spec.argv;
+  request.argv = spec.slot_marks.empty() ? spec.argv : argv_for_slot(spec, launch.slot);
   request.working_dir = spec.working_dir;
   request.env = spec.env;
   request.env_unset = spec.env_unset;

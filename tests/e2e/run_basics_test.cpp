@@ -127,9 +127,9 @@ TEST_F(RunBasics, BadTasksFileIsAUsageErrorNamingTheLine) {
 }
 
 TEST_F(RunBasics, UsageErrorsExitTwoWithAMessage) {
-  auto nothing = run_procpool({"run"});
-  EXPECT_EQ(nothing.exit_code, 2);
-  EXPECT_NE(nothing.err.find("nothing to run"), std::string::npos) << nothing.err;
+  auto missing = run_procpool({"run", "--", "echo", "::::", "/nonexistent/inputs"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/inputs"), std::string::npos) << missing.err;
   auto halt = run_procpool({"run", "--halt", "later", "--", "true", ":::", "1"});
   EXPECT_EQ(halt.exit_code, 2);
   EXPECT_NE(halt.err.find("--halt"), std::string::npos) << halt.err;

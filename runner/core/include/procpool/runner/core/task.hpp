@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace procpool {
@@ -24,12 +25,16 @@ struct TestIdentity {
 };
 
 struct TaskSpec {
-  std::vector<std::string> argv;         // argv[0] is looked up in PATH when it has no '/'
-  std::vector<EnvVar> env;               // set on top of the runner's own environment
-  std::vector<std::string> env_unset;    // removed from the runner's environment
-  std::string working_dir;               // empty: the runner's
-  std::string name;                      // how reports name it: the command line, a test name, ...
-  std::string input;                     // `procpool run`: the input it was made from (for --tag)
+  std::vector<std::string> argv;       // argv[0] is looked up in PATH when it has no '/'
+  std::vector<EnvVar> env;             // set on top of the runner's own environment
+  std::vector<std::string> env_unset;  // removed from the runner's environment
+  std::string working_dir;             // empty: the runner's
+  std::string name;                    // how reports name it: the command line, a test name, ...
+  std::string input;                   // `procpool run`: the input it was made from (for --tag)
+  std::string tag;  // `procpool run --tagstring`: its output lines' prefix (else `input`)
+  // `procpool run`'s {%}: where the slot number goes, as (argv index, byte offset), in order;
+  // filled in at launch (argv_for_slot), when the slot is known.
+  std::vector<std::pair<std::size_t, std::size_t>> slot_marks;
   std::chrono::milliseconds timeout{0};  // zero: the run's default
   std::optional<TestIdentity> test;
   bool run_serial = false;                  // runs only while nothing else runs (CTest RUN_SERIAL)
@@ -69,6 +74,9 @@ inline std::string report_name(const TaskSpec& task) {
 
 // The command line as a person would type it: words shell-quoted where needed.
 std::string shell_join(const std::vector<std::string>& argv);
+
+// The task's argv with the slot number (1..jobs) put where its command had {%}.
+std::vector<std::string> argv_for_slot(const TaskSpec& task, unsigned slot);
 // One word quoted for /bin/sh when it holds anything but safe characters.
 std::string shell_quote(const std::string& word);
 

@@ -1,0 +1,57 @@
+// GNU parallel's input model for `procpool run` (its manual is the reference; tests compare with
+// GNU parallel itself):
+//   COMMAND ::: a b ::: 1 2      two sources: every combination, the first source slowest
+//   COMMAND :::: f1 f2           each file is a source (one value per line)
+//   COMMAND ::: a b :::+ 1 2     :::+ / ::::+ link a source to the one before: values side by
+//                                side (a 1, b 2), as many as the shortest has
+//   -a FILE (repeatable)         a file source before any on the command line; '-' = stdin
+//   (no source at all)           standard input is the source
+//   -0 / --null                  values in files and stdin end with NUL instead of newline
+//   --colsep REGEX               every value splits into columns: each column is an argument
+//   -N / -n N                    N argument sets per command (the last may have fewer)
+// The result is the argument sets, one per command, in order; replacement strings turn them
+// into commands (command_source.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "procpool/runner/core/result.hpp"
+
+namespace procpool::command {
+
+// One source as written: values (:::), or a file to read (::::, -a; "-" is stdin).
+struct SourceSpec {
+  enum class Kind { values, file } kind = Kind::values;
+  std::vector<std::string> values;  // Kind::values
+  std::string file;                 // Kind::file
+  bool linked = false;              // :::+ / ::::+: side by side with the source before
+};
+
+// The command's words and the sources after it. `words` is everything after the options: the
+// command, then groups each opened by ::: :::: :::+ or ::::+. Errors name the problem (a ::::
+// without a file, a :::+ with nothing before it).
+struct CommandAndSources {
+  std::vector<std::string> command;
+  std::vector<SourceSpec> sources;
+};
+Result<CommandAndSources> split_command_and_sources(const std::vector<std::string>& words);
+
+struct InputOptions {
+  char separator = '\n';     // '\0' with -0/--null
+  std::string colsep;        // a regular expression (RE2), or empty: no columns
+  std::size_t max_args = 1;  // -N/-n: argument sets per command; 0 = -N0 (none inserted)
+};
+
+// Reads files (and stdin, at most once) and combines the sources into argument sets, one per
+// command. `read` gives a file's whole content ("-" is stdin).
+using ReadFile = Result<std::string> (*)(const std::string& path);
+Result<std::vector<std::vector<std::string>>> argument_sets(const std::vector<SourceSpec>& sources,
+                                                            const InputOptions& options,
+                                                            ReadFile read);
+
+// Values of one file's content: lines (a final line without its separator counts; "\r\n" ends a
+// line too), or NUL-terminated values.
+std::vector<std::string> values_of(const std::string& content, char separator);
+
+}  // namespace procpool::command

@@ -1,0 +1,128 @@
+// `procpool run` reads inputs as GNU parallel does: every case runs GNU parallel itself (installed
+// by scripts/setup) and procpool on the same words and inputs, and compares their output, in
+// input order (-k on both). The expected output is GNU parallel's, never written down here.
+#include <cstdlib>
+
+#include "cli_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+std::string quoted(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct Case {
+  std::vector<std::string> options;  // before the command (GNU parallel's and procpool's alike)
+  std::vector<std::string> words;    // the command, then ::: / :::: groups
+  std::string stdin_text;            // standard input for both
+};
+
+class RunParallelInputs : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    write_file(dir_.file("fa"), "f1\nf2\n");
+    write_file(dir_.file("fb"), "g1\ng2\ng3\n");
+    write_file(dir_.file("cs"), "a,1\nb,2\n");
+  }
+
+  // GNU parallel's stdout for the case.
+  std::string gnu_parallel(const Case& c) {
+    write_file(dir_.file("stdin"), c.stdin_text);
+    // -q: GNU parallel passes the command's words as they are (no shell reading them), which is
+    // what procpool does without --shell. Without a command the inputs are shell command lines.
+    const bool has_command = !c.words.empty() && c.words[0] != ":::" && c.words[0] != "::::";
+    std::string command =
+        "cd " + quoted(dir_.path()) + " && parallel -k" + (has_command ? " -q" : "");
+    for (const auto& w : c.options) command += " " + quoted(w);
+    for (const auto& w : c.words) command += " " + quoted(w);
+    command += " < stdin > gnu.out 2> gnu.err";
+    EXPECT_EQ(std::system(command.c_str()), 0) << command << "\n"
+                                               << read_file(dir_.file("gnu.err"));
+    return read_file(dir_.file("gnu.out"));
+  }
+
+  CliResult procpool(const Case& c) {
+    std::vector<std::string> args{"run", "-k", "--no-progress"};
+    args.insert(args.end(), c.options.begin(), c.options.end());
+    args.push_back("--");
+    args.insert(args.end(), c.words.begin(), c.words.end());
+    return run_procpool(args, {.stdin_text = c.stdin_text, .working_dir = dir_.path()});
+  }
+
+  void expect_same(const Case& c) {
+    std::string described;
+    for (const auto& w : c.options) described += w + " ";
+    for (const auto& w : c.words) described += w + " ";
+    const std::string expected = gnu_parallel(c);
+    const auto r = procpool(c);
+    EXPECT_EQ(r.exit_code, 0) << described << "\n" << r.err;
+    EXPECT_EQ(r.out, expected) << described;
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(RunParallelInputs, SeveralSourcesGiveEveryCombinationFirstSourceSlowest) {
+  expect_same({{}, {"echo", ":::", "a", "b", ":::", "1", "2"}});
+  expect_same({{}, {"echo", ":::", "a", "b", "::::", "fa"}});
+  expect_same({{}, {"echo", "::::", "fa", "fb"}});  // each file is a source
+  expect_same({{"-a", "fa", "-a", "fb"}, {"echo"}});
+  expect_same({{"-a", "fa"}, {"echo", ":::", "x", "y"}});  // -a sources come first
+}
+
+TEST_F(RunParallelInputs, LinkedSourcesPairUpToTheShortest) {
+  expect_same({{}, {"echo", ":::", "a", "b", "c", ":::+", "1", "2"}});
+  expect_same({{}, {"echo", "::::", "fa", "::::+", "fb"}});
+}
+
+TEST_F(RunParallelInputs, ReplacementStringsTakeOneArgumentOrAllOfThem) {
+  expect_same({{}, {"echo", "{2}", "{1}", ":::", "a", "b", ":::", "1", "2"}});
+  expect_same({{}, {"echo", "[{}]", ":::", "a", "b", ":::", "1", "2"}});
+  expect_same({{}, {"printf", "<%s>", "{}", ":::", "a", ":::", "1"}});  // one word each
+  expect_same({{}, {"printf", "<%s>", "x{}y", ":::", "a", ":::", "1"}});
+  expect_same({{}, {"printf", "<%s>", ":::", "a b", ":::", "1"}});  // appended, one word each
+  expect_same(
+      {{}, {"echo", "{1.}", "{2/}", "{2//}", "{1/.}", ":::", "d/x.tar.gz", ":::", "/u/v/w.c"}});
+  expect_same({{}, {"echo", "{.}", ":::", "a.x", ":::", "b.y"}});
+  expect_same({{}, {"echo", "[{3}]", "{-1}", ":::", "a", ":::", "b"}});
+  expect_same({{"-j1"}, {"echo", "{#}", "{%}", ":::", "a", "b", ":::", "1"}});
+  expect_same({{}, {"echo", "{#}", ":::", "a", "b"}});  // a replacement string: nothing appended
+}
+
+TEST_F(RunParallelInputs, StandardInputIsTheDefaultSourceEmptyLinesAndCarriageReturnsKept) {
+  expect_same({{}, {"echo"}, "p\nq\n"});
+  expect_same({{}, {"printf", "<%s>"}, "a\n\nb\r\nc"});
+  expect_same({{"-0"}, {"printf", "<%s>"}, std::string("a b\0c\0", 7)});
+  expect_same({{"--null"}, {"printf", "<%s>", "::::", "-"}, std::string("x\0y", 3)});
+}
+
+TEST_F(RunParallelInputs, ColumnsSplitEveryInputAtTheSeparator) {
+  expect_same({{"--colsep", ","}, {"echo", "{2}", "{1}", "::::", "cs"}});
+  expect_same({{"--colsep", ","}, {"echo", "{1}", "{2}", "{3}", "::::", "cs", ":::", "z"}});
+  expect_same({{"--colsep", ","}, {"echo", "{2}", "{1}", ":::", "a,1", "b,2"}});
+  expect_same({{"--colsep", " +"}, {"echo", "{2}{1}"}, "a  1\nb 2\n"});
+}
+
+TEST_F(RunParallelInputs, MaxArgsPutsSeveralInputsInOneCommand) {
+  expect_same({{"-N2"}, {"echo", "{1}-{2}", ":::", "a", "b", "c", "d", "e"}});
+  expect_same({{"-n2"}, {"echo", ":::", "a", "b", "c", "d", "e"}});
+  expect_same({{"-N0"}, {"echo", "hi", ":::", "a", "b"}});
+  expect_same({{"-N2"}, {"echo", "{1}/{2}/{3}/{4}", ":::", "a", "b", ":::", "1", "2"}});
+}
+
+TEST_F(RunParallelInputs, TagsNameTheInputsOrFollowTheTagstring) {
+  expect_same({{"--tag"}, {"echo", "x", ":::", "a", "b", ":::", "1", "2"}});
+  expect_same({{"--tagstring", "<{1}|{#}>"}, {"echo", "hi", ":::", "a", "b", ":::", "1"}});
+}
+
+TEST_F(RunParallelInputs, WithoutACommandEachInputIsACommandLine) {
+  expect_same({{}, {":::", "echo a", "echo b | tr b c"}});
+  expect_same({{}, {}, "echo one\necho two\n"});
+}
+
+}  // namespace
+}  // namespace procpool::testing
