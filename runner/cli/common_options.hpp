@@ -21,6 +21,7 @@ struct ReportOptions {
   std::string junit_output = "failed";  // --junit-output all|failed|none: whose output it keeps
   std::string log_dir;                  // --log-dir DIR (gtest, ctest)
   std::string joblog;                   // --joblog FILE (run)
+  std::string joblog_earlier;           // what the joblog held already, kept (--resume*)
   std::string results_dir;              // --results DIR (run)
   report::RunDescription run;           // what the --json report says the run was
 };

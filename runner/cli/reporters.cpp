@@ -64,7 +64,9 @@ Reporters build_reporters(const ReportOptions& o, std::unique_ptr<report::LiveCo
   }
   if (!o.json.empty()) add_file(std::make_unique<report::JsonReporter>(o.json, o.log_dir, o.run));
   if (!o.log_dir.empty()) add_file(std::make_unique<report::LogDirReporter>(o.log_dir));
-  if (!o.joblog.empty()) add_file(std::make_unique<report::JoblogReporter>(o.joblog));
+  if (!o.joblog.empty()) {
+    add_file(std::make_unique<report::JoblogReporter>(o.joblog, o.joblog_earlier));
+  }
   if (!o.results_dir.empty()) add_file(std::make_unique<report::ResultsDirReporter>(o.results_dir));
   return reporters;
 }

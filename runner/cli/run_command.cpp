@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "procpool/adapters/command/command_source.hpp"
+#include "procpool/adapters/command/joblog_file.hpp"
 #include "procpool/adapters/command/parallel_inputs.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
@@ -46,7 +48,49 @@ int usage_error(const std::string& message) {
 
 }  // namespace
 
+namespace {
+
+// What a --resume / --resume-failed / --retry-failed run reads from its --joblog: Seq -> entry
+// (empty when the joblog does not exist yet: nothing ran, so everything runs).
+Result<std::map<std::size_t, command::JoblogEntry>> earlier_jobs(const RunOptions& o) {
+  const int modes = int(o.resume) + int(o.resume_failed) + int(o.retry_failed);
+  if (modes == 0) return std::map<std::size_t, command::JoblogEntry>{};
+  if (modes > 1) return fail("use only one of --resume, --resume-failed and --retry-failed");
+  const std::string& joblog = o.common.reports.joblog;
+  if (joblog.empty()) {
+    return fail(std::string(o.resume ? "--resume" : o.resume_failed ? "--resume-failed"
+                                                                      : "--retry-failed") +
+                " needs --joblog FILE: the joblog of the run to go on with");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(joblog, ec)) return std::map<std::size_t, command::JoblogEntry>{};
+  auto content = read_input(joblog);
+  if (!content) return content.failure();
+  auto entries = command::read_joblog(*content);
+  if (!entries) return fail("joblog " + joblog + ": " + entries.error());
+  return entries;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
+  auto earlier = earlier_jobs(o);
+  if (!earlier) return earlier.failure();
+  if (o.retry_failed) {
+    // GNU parallel: only the joblog counts; the command and inputs given are not looked at.
+    std::vector<TaskSpec> tasks;
+    for (const auto& [seq, entry] : *earlier) {
+      if (entry.succeeded) continue;
+      TaskSpec task;
+      task.argv = {"/bin/sh", "-c", entry.command};
+      task.name = entry.command;
+      task.input = entry.command;
+      task.seq = seq;
+      tasks.push_back(std::move(task));
+    }
+    return std::unique_ptr<schedule::TaskList>(
+        std::make_unique<schedule::TaskVector>(std::move(tasks)));
+  }
   auto split = command::split_command_and_sources(o.command_and_inputs);
   if (!split) return split.failure();
   std::vector<std::string> command = std::move(split->command);
@@ -83,13 +127,26 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
   input_options.max_args = o.max_args.value_or(1);
   auto sets = command::argument_sets(sources, input_options, &read_input);
   if (!sets) return sets.failure();
+  // --resume leaves out every job the joblog lists; --resume-failed those that succeeded. The
+  // rest keep their sequence numbers ({#}, the joblog's Seq), as in GNU parallel.
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0; i < sets->size(); ++i) {
+    const auto found = earlier->find(i + 1);
+    const bool listed = found != earlier->end();
+    if ((o.resume && listed) || (o.resume_failed && listed && found->second.succeeded)) continue;
+    kept.push_back(i);
+  }
   // Made when each runs, from the arguments: a long queue costs its inputs, not a TaskSpec each.
-  const std::size_t count = sets->size();
+  const std::size_t count = kept.size();
   return std::unique_ptr<schedule::TaskList>(std::make_unique<schedule::GeneratedTasks>(
-      count, [command = std::move(command), sets = std::move(*sets), shell = o.shell,
-              tagstring = o.tagstring](std::size_t index) {
-        TaskSpec task = command::task_for_arguments(command, sets[index], index, shell);
-        if (!tagstring.empty()) task.tag = command::render_text(tagstring, sets[index], index + 1);
+      count, [command = std::move(command), sets = std::move(*sets), kept = std::move(kept),
+              shell = o.shell, tagstring = o.tagstring](std::size_t index) {
+        const std::size_t original = kept[index];
+        TaskSpec task = command::task_for_arguments(command, sets[original], original, shell);
+        if (!tagstring.empty()) {
+          task.tag = command::render_text(tagstring, sets[original], original + 1);
+        }
+        if (original != index) task.seq = original + 1;
         return task;
       }));
 }
@@ -125,6 +182,14 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--tagstring", o.tagstring,
                   "prefix each output line with this (replacement strings allowed) and a tab");
   run->add_flag("--dry-run", o.dry_run, "print the commands, run nothing");
+  run->add_flag("--resume", o.resume,
+                "with --joblog FILE: run only the jobs FILE does not list (by sequence number), "
+                "adding their rows to it");
+  run->add_flag("--resume-failed", o.resume_failed,
+                "with --joblog FILE: as --resume, and run again the jobs FILE lists as failed");
+  run->add_flag("--retry-failed", o.retry_failed,
+                "with --joblog FILE: run again the failed commands FILE lists, nothing else "
+                "(the command line's command and inputs are not used)");
   run->footer(
       "Examples:\n"
       "  procpool run -j4 gzip -9 ::: *.log            one gzip per file, 4 at a time\n"
@@ -154,6 +219,10 @@ int run_run_command(const RunOptions& o) {
     return usage_error(prepared.error());
   }
 
+  ReportOptions reports = o.common.reports;
+  if (o.resume || o.resume_failed || o.retry_failed) {  // the joblog grows, as GNU parallel's
+    if (auto earlier = read_input(reports.joblog); earlier) reports.joblog_earlier = *earlier;
+  }
   boost::asio::io_context io(1);
   schedule::ProcessExecutor local(io, process_options(o.common));
   auto cluster = cluster_executor(o.common, local);
@@ -162,7 +231,6 @@ int run_run_command(const RunOptions& o) {
     return exit_usage;
   }
   schedule::Executor& executor = *cluster ? **cluster : local;
-  ReportOptions reports = o.common.reports;
   reports.run.command = "run";
   Reporters reporters =
       build_reporters(reports, std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{

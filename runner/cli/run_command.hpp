@@ -26,6 +26,9 @@ struct RunOptions {
   bool keep_order = false;
   bool tag = false;
   std::string tagstring;
+  bool resume = false;         // skip what the --joblog lists
+  bool resume_failed = false;  // skip what the --joblog lists as succeeded
+  bool retry_failed = false;   // run again the --joblog's failed commands, nothing else
   bool dry_run = false;
   CommonOptions common;
 };

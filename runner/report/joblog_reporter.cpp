@@ -21,7 +21,8 @@ std::string JoblogReporter::row(const TaskFinished& event) {
   if (outcome.kind == OutcomeKind::timed_out || outcome.kind == OutcomeKind::cancelled)
     exitval = -1;
   char numbers[160];
-  std::snprintf(numbers, sizeof numbers, "%zu\t:\t%.3f\t%.3f\t0\t%zu\t%d\t%d\t", event.index + 1,
+  const std::size_t seq = event.spec->seq != 0 ? event.spec->seq : event.index + 1;
+  std::snprintf(numbers, sizeof numbers, "%zu\t:\t%.3f\t%.3f\t0\t%zu\t%d\t%d\t", seq,
                 epoch_seconds(result.started_at), seconds(result.duration), result.out->size(),
                 exitval, outcome.signal);
   return numbers + event.spec->name;
@@ -34,7 +35,9 @@ void JoblogReporter::on_task_finished(const TaskFinished& event) {
 }
 
 void JoblogReporter::on_run_finished(const RunFinished&) {
-  record_error(write_file_atomically(path_, std::string(header()) + "\n" + rows_));
+  std::string content = earlier_.empty() ? std::string(header()) + "\n" : earlier_;
+  if (content.back() != '\n') content += '\n';
+  record_error(write_file_atomically(path_, content + rows_));
 }
 
 }  // namespace procpool::report

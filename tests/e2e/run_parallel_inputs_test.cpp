@@ -2,6 +2,7 @@
 // by scripts/setup) and procpool on the same words and inputs, and compares their output, in
 // input order (-k on both). The expected output is GNU parallel's, never written down here.
 #include <cstdlib>
+#include <sstream>
 
 #include "cli_fixture.hpp"
 
@@ -117,6 +118,62 @@ TEST_F(RunParallelInputs, MaxArgsPutsSeveralInputsInOneCommand) {
 TEST_F(RunParallelInputs, TagsNameTheInputsOrFollowTheTagstring) {
   expect_same({{"--tag"}, {"echo", "x", ":::", "a", "b", ":::", "1", "2"}});
   expect_same({{"--tagstring", "<{1}|{#}>"}, {"echo", "hi", ":::", "a", "b", ":::", "1"}});
+}
+
+// Seq and Exitval of every joblog row, in order: what --resume* read and write.
+std::string seq_and_exitval(const std::string& joblog) {
+  std::istringstream lines(joblog);
+  std::string out;
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> columns;
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, '\t');) columns.push_back(field);
+    if (columns.size() >= 7) out += columns[0] + ":" + columns[6] + " ";
+  }
+  return out;
+}
+
+TEST_F(RunParallelInputs, ResumeResumeFailedAndRetryFailedFollowTheJoblogAsGnuParallel) {
+  // The same four steps with GNU parallel and with procpool (--shell: GNU parallel's commands
+  // are shell command lines), each on its own joblog; after each step, both printed the same and
+  // their joblogs hold the same Seq:Exitval rows.
+  struct Step {
+    std::vector<std::string> options;
+    std::vector<std::string> words;
+  };
+  const std::vector<Step> steps{
+      {{"-j1", "--halt", "now,fail=1"}, {"test {} != b && echo {}", ":::", "a", "b", "c", "d"}},
+      {{"--resume"}, {"echo {}", ":::", "a", "b", "c", "d", "e"}},
+      {{"--resume-failed"}, {"test {} != f && echo {}", ":::", "a", "b", "c", "d", "e", "f"}},
+      {{"--retry-failed"}, {}},
+  };
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    const Step& step = steps[s];
+    std::string gnu = "cd " + quoted(dir_.path()) + " && parallel -k --joblog gnu.log";
+    for (const auto& w : step.options) gnu += " " + quoted(w);
+    for (const auto& w : step.words) gnu += " " + quoted(w);
+    gnu += " < /dev/null > gnu.out 2> gnu.err";
+    const int gnu_status = std::system(gnu.c_str());
+    std::vector<std::string> args{"run", "-k", "--no-progress", "--shell", "--joblog",
+                                  dir_.file("pp.log")};
+    args.insert(args.end(), step.options.begin(), step.options.end());
+    args.push_back("--");
+    args.insert(args.end(), step.words.begin(), step.words.end());
+    const auto r = run_procpool(args);
+    EXPECT_EQ(r.exit_code != 0, gnu_status != 0) << "step " << s << "\n" << r.err;
+    EXPECT_EQ(r.out, read_file(dir_.file("gnu.out"))) << "step " << s;
+    EXPECT_EQ(seq_and_exitval(read_file(dir_.file("pp.log"))),
+              seq_and_exitval(read_file(dir_.file("gnu.log"))))
+        << "step " << s;
+  }
+  auto no_joblog = run_procpool({"run", "--resume", "--", "echo", ":::", "a"});
+  EXPECT_EQ(no_joblog.exit_code, 2);
+  EXPECT_NE(no_joblog.err.find("--resume needs --joblog"), std::string::npos) << no_joblog.err;
+  write_file(dir_.file("foreign.log"), "not a joblog\n");
+  auto foreign =
+      run_procpool({"run", "--resume", "--joblog", dir_.file("foreign.log"), "--", "echo", ":::", "a"});
+  EXPECT_EQ(foreign.exit_code, 2);
+  EXPECT_NE(foreign.err.find("foreign.log: line 1"), std::string::npos) << foreign.err;
 }
 
 TEST_F(RunParallelInputs, WithoutACommandEachInputIsACommandLine) {

@@ -10,7 +10,9 @@ namespace procpool::report {
 
 class JoblogReporter final : public FileReporter {
  public:
-  explicit JoblogReporter(std::string path) : path_(std::move(path)) {}
+  // `earlier`: a joblog's content to keep, header included, and add rows to (--resume runs).
+  explicit JoblogReporter(std::string path, std::string earlier = {})
+      : path_(std::move(path)), earlier_(std::move(earlier)) {}
   void on_task_finished(const TaskFinished& event) override;
   void on_run_finished(const RunFinished& event) override;
 
@@ -20,6 +22,7 @@ class JoblogReporter final : public FileReporter {
 
  private:
   std::string path_;
+  std::string earlier_;
   std::string rows_;
 };
 
