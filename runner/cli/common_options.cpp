@@ -38,7 +38,9 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
       ->capture_default_str()
       ->check(seconds());
   cmd->add_option("--retries", o.retries,
-                  "extra attempts for a " + noun + " that fails; a late pass is flaky");
+                  "extra attempts for a " + noun +
+                      " that fails (2: up to 3 runs, as nextest counts; GNU parallel counts runs: "
+                      "its --retries 3 is this --retries 2); a late pass is flaky");
   cmd->add_option("--halt", o.halt, "never | soon,fail=N | now,fail=N (also success=N, done=N, N%)")
       ->capture_default_str();
   cmd->option_defaults()->group("Reports");

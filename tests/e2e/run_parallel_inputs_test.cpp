@@ -176,6 +176,22 @@ TEST_F(RunParallelInputs, ResumeResumeFailedAndRetryFailedFollowTheJoblogAsGnuPa
   EXPECT_NE(foreign.err.find("foreign.log: line 1"), std::string::npos) << foreign.err;
 }
 
+TEST_F(RunParallelInputs, RetriesCountExtraAttemptsAndHelpSaysWhatThatIsInGnuParallel) {
+  // procpool's --retries N (extra attempts, as nextest and procpool gtest/ctest) is GNU
+  // parallel's --retries N+1 (runs in all): the same number of runs of a command that always fails.
+  const std::string gnu = "cd " + quoted(dir_.path()) +
+                          " && parallel --retries 3 'echo run >> gnu.runs; false' ::: x "
+                          "> /dev/null 2>&1";
+  EXPECT_NE(std::system(gnu.c_str()), 0);
+  auto r = run_procpool({"run", "--no-progress", "--shell", "--retries", "2", "--",
+                         "echo run >> " + dir_.file("pp.runs") + "; false", ":::", "x"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(read_file(dir_.file("pp.runs")), read_file(dir_.file("gnu.runs")));
+  EXPECT_EQ(read_file(dir_.file("pp.runs")), "run\nrun\nrun\n");
+  auto help = run_procpool({"run", "--help"});
+  EXPECT_NE(help.out.find("its --retries 3 is this --retries 2"), std::string::npos) << help.out;
+}
+
 TEST_F(RunParallelInputs, WithoutACommandEachInputIsACommandLine) {
   expect_same({{}, {":::", "echo a", "echo b | tr b c"}});
   expect_same({{}, {}, "echo one\necho two\n"});
