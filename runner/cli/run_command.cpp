@@ -58,8 +58,9 @@ Result<std::map<std::size_t, command::JoblogEntry>> earlier_jobs(const RunOption
   if (modes > 1) return fail("use only one of --resume, --resume-failed and --retry-failed");
   const std::string& joblog = o.common.reports.joblog;
   if (joblog.empty()) {
-    return fail(std::string(o.resume ? "--resume" : o.resume_failed ? "--resume-failed"
-                                                                      : "--retry-failed") +
+    return fail(std::string(o.resume          ? "--resume"
+                            : o.resume_failed ? "--resume-failed"
+                                              : "--retry-failed") +
                 " needs --joblog FILE: the joblog of the run to go on with");
   }
   std::error_code ec;
@@ -162,7 +163,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
       "source; several sources give every combination, :::+ / ::::+ pair a source with the one\n"
       "before; with no source, standard input is read. In COMMAND, {} is every argument, {1}\n"
       "{2}... one ({.} {/} {//} {/.} and {1.} ... modify them), {#} the sequence number, {%} the\n"
-      "slot; without {} or {N} the arguments are appended. Without a COMMAND, each input is a\n"
+      "slot; with none of them the arguments are appended. Without a COMMAND, each input is a\n"
       "command line. Each task gets PROCPOOL_TASK_INDEX, PROCPOOL_SLOT, PROCPOOL_ATTEMPT.");
   run->add_option("command", o.command_and_inputs, "COMMAND [ARG...] ::: INPUT...");
   run->add_option("--tasks", o.tasks_file,

@@ -89,6 +89,30 @@ TEST_F(CmakePackage, InstallsShellCompletionThatCompletesCommandsAndFlags) {
   EXPECT_EQ(complete(prefix + "/bin/procpool ctest --resource-s", 2), "--resource-spec-file\n");
 }
 
+TEST_F(CmakePackage, InstallsAManPagePerCommandMadeFromItsHelp) {
+  const std::string prefix = dir_.file("prefix");
+  ASSERT_EQ(sh("cmake --install '" PROCPOOL_BUILD_DIR "' --prefix '" + prefix + "'", "install.log"),
+            0)
+      << read_file(dir_.file("install.log"));
+  for (const std::string page : {"procpool", "procpool-run", "procpool-gtest", "procpool-ctest",
+                                 "procpool-merge", "procpool-bench"}) {
+    const std::string path = prefix + "/share/man/man1/" + page + ".1";
+    ASSERT_TRUE(std::filesystem::exists(path)) << path;
+    // troff source (man itself may not be installed): a title line with the version, and the
+    // command's own --help text, flags written as troff writes them (\- for -).
+    const std::string text = read_file(path);
+    EXPECT_NE(text.find(".TH PROCPOOL"), std::string::npos) << page << "\n" << text;
+    EXPECT_NE(text.find("\"procpool 0."), std::string::npos) << page << ": no version\n" << text;
+    if (page == "procpool-run") {
+      EXPECT_NE(text.find("\\fB\\-\\-resume\\-failed\\fR"), std::string::npos) << text;
+      EXPECT_NE(text.find("Inputs as GNU parallel reads them"), std::string::npos) << text;
+    }
+    if (page == "procpool-gtest") {
+      EXPECT_NE(text.find("\\fB\\-\\-batch\\fR"), std::string::npos) << text;
+    }
+  }
+}
+
 TEST_F(CmakePackage, TheCliComponentNeedsNoBoostOrCereal) {
   const std::string prefix = dir_.file("prefix");
   ASSERT_EQ(sh("cmake --install '" PROCPOOL_BUILD_DIR "' --prefix '" + prefix + "'", "install.log"),
