@@ -158,6 +158,7 @@ TaskSpec task_for_arguments(const std::vector<std::string>& command,
     for (const auto& arg : args) script += (script.empty() ? "" : " ") + arg;
     TaskSpec task = shell_task(script);
     task.input = std::move(script);
+    task.args = args;
     return task;
   }
   bool used_args = false;
@@ -193,6 +194,7 @@ TaskSpec task_for_arguments(const std::vector<std::string>& command,
     task.argv = std::move(words);
   }
   for (const auto& arg : args) task.input += (task.input.empty() ? "" : " ") + arg;
+  task.args = args;
   return task;
 }
 
@@ -220,6 +222,7 @@ Result<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool sh
     if (shell) {
       tasks.push_back(shell_task(std::string(line.substr(first))));
       tasks.back().input = tasks.back().name;
+      tasks.back().args = {tasks.back().name};
       continue;
     }
     auto words = split_shell_words(line);
@@ -228,6 +231,7 @@ Result<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool sh
     TaskSpec task;
     task.name = std::string(line.substr(first));
     task.input = task.name;
+    task.args = {task.name};
     task.argv = std::move(*words);
     tasks.push_back(std::move(task));
   }

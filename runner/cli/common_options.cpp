@@ -48,7 +48,8 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
   if (reports == ReportSet::tasks) {
     cmd->add_option("--joblog", o.reports.joblog, "write GNU parallel's joblog to FILE");
     cmd->add_option("--results", o.reports.results_dir,
-                    "write DIR/<seq>/{stdout,stderr,cmd} per task");
+                    "write DIR/1/<input 1>/2/<input 2>/.../{stdout,stderr,seq} per task, as GNU "
+                    "parallel");
   } else {
     cmd->add_option("--junit", o.reports.junit, "write JUnit XML to FILE");
     cmd->add_option("--junit-output", o.reports.junit_output,

@@ -86,6 +86,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
       task.argv = {"/bin/sh", "-c", entry.command};
       task.name = entry.command;
       task.input = entry.command;
+      task.args = {entry.command};
       task.seq = seq;
       tasks.push_back(std::move(task));
     }

@@ -13,19 +13,49 @@ Result<void> write_capture(const Directory& dir, const std::string& name, const 
 
 }  // namespace
 
+std::string results_dir_name(const std::string& value) {
+  // GNU parallel's escapes: '\' -> "\\", '/' -> "\_". It writes "", "." and ".." as they are,
+  // i.e. into the directory above (".." even outside DIR); here they stay names of their own.
+  if (value.empty() || value == "." || value == "..") return "\\" + value;
+  std::string name;
+  for (char c : value) {
+    if (c == '\\') {
+      name += "\\\\";
+    } else if (c == '/') {
+      name += "\\_";
+    } else {
+      name += c;
+    }
+  }
+  return name;
+}
+
 void ResultsDirReporter::on_task_finished(const TaskFinished& event) {
   if (event.attempts == 0) return;
   const Directory* root = report_directory(dir_);
   if (!root) return;
-  // DIR/<seq> is made and entered here; a link planted in its place is refused, not followed.
-  auto task_dir = root->subdirectory(std::to_string(event.index + 1));
+  // GNU parallel's layout: DIR/1/<first argument>/2/<second>/.../{seq,stdout,stderr}. Each
+  // directory is made and entered here; a link planted in its place is refused, not followed.
+  const TaskSpec& spec = *event.spec;
+  const std::size_t seq = spec.seq != 0 ? spec.seq : event.index + 1;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < spec.args.size(); ++i) {
+    names.push_back(std::to_string(i + 1));
+    names.push_back(results_dir_name(spec.args[i]));
+  }
+  if (names.empty()) names = {"1", "\\0noarg"};  // -N0, as GNU parallel names it
+  auto task_dir = root->subdirectory(names.front());
+  for (std::size_t i = 1; task_dir && i < names.size(); ++i) {
+    auto next = task_dir->subdirectory(names[i]);
+    task_dir = std::move(next);
+  }
   if (!task_dir) {
     record_error(task_dir.failure());
     return;
   }
   record_error(write_capture(*task_dir, "stdout", *event.result->out));
   record_error(write_capture(*task_dir, "stderr", *event.result->err));
-  record_error(task_dir->write_file("cmd", event.spec->name + "\n"));
+  record_error(task_dir->write_file("seq", std::to_string(seq)));
 }
 
 }  // namespace procpool::report

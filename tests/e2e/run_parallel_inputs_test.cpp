@@ -1,7 +1,9 @@
 // `procpool run` reads inputs as GNU parallel does: every case runs GNU parallel itself (installed
 // by scripts/setup) and procpool on the same words and inputs, and compares their output, in
 // input order (-k on both). The expected output is GNU parallel's, never written down here.
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "cli_fixture.hpp"
@@ -120,16 +122,20 @@ TEST_F(RunParallelInputs, TagsNameTheInputsOrFollowTheTagstring) {
   expect_same({{"--tagstring", "<{1}|{#}>"}, {"echo", "hi", ":::", "a", "b", ":::", "1"}});
 }
 
-// Seq and Exitval of every joblog row, in order: what --resume* read and write.
+// Seq and Exitval of every joblog row (sorted: rows come in completion order, which two jobs at
+// once do not fix): what --resume* read and write. Rows kept from earlier runs still count.
 std::string seq_and_exitval(const std::string& joblog) {
   std::istringstream lines(joblog);
-  std::string out;
+  std::vector<std::string> rows;
   for (std::string line; std::getline(lines, line);) {
     std::vector<std::string> columns;
     std::istringstream fields(line);
     for (std::string field; std::getline(fields, field, '\t');) columns.push_back(field);
-    if (columns.size() >= 7) out += columns[0] + ":" + columns[6] + " ";
+    if (columns.size() >= 7) rows.push_back(columns[0] + ":" + columns[6]);
   }
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  for (const auto& row : rows) out += row + " ";
   return out;
 }
 
@@ -154,8 +160,8 @@ TEST_F(RunParallelInputs, ResumeResumeFailedAndRetryFailedFollowTheJoblogAsGnuPa
     for (const auto& w : step.words) gnu += " " + quoted(w);
     gnu += " < /dev/null > gnu.out 2> gnu.err";
     const int gnu_status = std::system(gnu.c_str());
-    std::vector<std::string> args{"run", "-k", "--no-progress", "--shell", "--joblog",
-                                  dir_.file("pp.log")};
+    std::vector<std::string> args{"run",     "-k",       "--no-progress",
+                                  "--shell", "--joblog", dir_.file("pp.log")};
     args.insert(args.end(), step.options.begin(), step.options.end());
     args.push_back("--");
     args.insert(args.end(), step.words.begin(), step.words.end());
@@ -170,8 +176,8 @@ TEST_F(RunParallelInputs, ResumeResumeFailedAndRetryFailedFollowTheJoblogAsGnuPa
   EXPECT_EQ(no_joblog.exit_code, 2);
   EXPECT_NE(no_joblog.err.find("--resume needs --joblog"), std::string::npos) << no_joblog.err;
   write_file(dir_.file("foreign.log"), "not a joblog\n");
-  auto foreign =
-      run_procpool({"run", "--resume", "--joblog", dir_.file("foreign.log"), "--", "echo", ":::", "a"});
+  auto foreign = run_procpool(
+      {"run", "--resume", "--joblog", dir_.file("foreign.log"), "--", "echo", ":::", "a"});
   EXPECT_EQ(foreign.exit_code, 2);
   EXPECT_NE(foreign.err.find("foreign.log: line 1"), std::string::npos) << foreign.err;
 }
@@ -190,6 +196,54 @@ TEST_F(RunParallelInputs, RetriesCountExtraAttemptsAndHelpSaysWhatThatIsInGnuPar
   EXPECT_EQ(read_file(dir_.file("pp.runs")), "run\nrun\nrun\n");
   auto help = run_procpool({"run", "--help"});
   EXPECT_NE(help.out.find("its --retries 3 is this --retries 2"), std::string::npos) << help.out;
+}
+
+// Every file under `dir` with its content, as "path=content;" in path order.
+std::string tree(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  std::string out;
+  for (const auto& f : files) out += f.substr(dir.size()) + "=" + read_file(f) + ";";
+  return out;
+}
+
+TEST_F(RunParallelInputs, ResultsDirectoryHasGnuParallelsLayout) {
+  const std::vector<Case> cases{
+      {{}, {"echo", ":::", "a", "b", ":::", "1", "2"}},
+      {{}, {"echo", ":::", "x/y", "back\\slash"}},
+      {{"--colsep", ","}, {"echo", "::::", "cs"}},
+  };
+  for (const auto& c : cases) {
+    std::filesystem::remove_all(dir_.file("gnu-res"));
+    std::filesystem::remove_all(dir_.file("pp-res"));
+    std::string gnu = "cd " + quoted(dir_.path()) + " && parallel -q --results gnu-res";
+    for (const auto& w : c.options) gnu += " " + quoted(w);
+    for (const auto& w : c.words) gnu += " " + quoted(w);
+    ASSERT_EQ(std::system((gnu + " > /dev/null 2>&1").c_str()), 0) << gnu;
+    std::vector<std::string> args{"run", "--no-progress", "--results", dir_.file("pp-res")};
+    args.insert(args.end(), c.options.begin(), c.options.end());
+    args.push_back("--");
+    args.insert(args.end(), c.words.begin(), c.words.end());
+    const auto r = run_procpool(args, {.working_dir = dir_.path()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(tree(dir_.file("pp-res")), tree(dir_.file("gnu-res"))) << gnu;
+  }
+}
+
+TEST_F(RunParallelInputs, ResultsOfDotDotOrEmptyInputsStayInTheirOwnDirectory) {
+  // GNU parallel writes the results of ".." into DIR's parent and those of "" and "." into
+  // DIR/1 itself, where they overwrite each other; procpool gives each a name of its own.
+  auto r = run_procpool(
+      {"run", "--no-progress", "--results", dir_.file("res"), "--", "echo", ":::", "..", "", "."});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_.file("res/1/\\../stdout")), "..\n");
+  EXPECT_EQ(read_file(dir_.file("res/1/\\/stdout")), "\n");
+  EXPECT_EQ(read_file(dir_.file("res/1/\\./stdout")), ".\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("stdout"))) << "written outside DIR";
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("res/1/stdout")));
 }
 
 TEST_F(RunParallelInputs, WithoutACommandEachInputIsACommandLine) {

@@ -190,9 +190,9 @@ TEST_F(RunScheduling, ResultsDirHoldsEachTasksOutput) {
   auto r = run_procpool({"run", "--results", dir.file("res"), "--", helper(), "print", "{}",
                          "eprint", "err-{}", "--", ":::", "a", "b"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(read_file(dir.file("res/1/stdout")), "a\n");
-  EXPECT_EQ(read_file(dir.file("res/2/stderr")), "err-b\n");
-  EXPECT_EQ(read_file(dir.file("res/2/cmd")), helper() + " print b eprint err-b --\n");
+  EXPECT_EQ(read_file(dir.file("res/1/a/stdout")), "a\n");
+  EXPECT_EQ(read_file(dir.file("res/1/b/stderr")), "err-b\n");
+  EXPECT_EQ(read_file(dir.file("res/1/b/seq")), "2");
 }
 
 TEST_F(RunScheduling, UnwritableReportIsRefusedBeforeTheRun) {

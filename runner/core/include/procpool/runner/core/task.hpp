@@ -35,6 +35,7 @@ struct TaskSpec {
   // `procpool run`: GNU parallel's sequence number ({#}, the joblog's Seq) when it is not the
   // task's index + 1 (a --resume run leaves out what already ran); 0: index + 1.
   std::size_t seq = 0;
+  std::vector<std::string> args;  // `procpool run`: the arguments it was made from (--results)
   // `procpool run`'s {%}: where the slot number goes, as (argv index, byte offset), in order;
   // filled in at launch (argv_for_slot), when the slot is known.
   std::vector<std::pair<std::size_t, std::size_t>> slot_marks;

@@ -1,6 +1,7 @@
-// --results DIR: each task that ran gets DIR/<seq>/stdout, DIR/<seq>/stderr and DIR/<seq>/cmd
-// (seq = 1-based input position, as in the joblog), written atomically as the task finishes. A
-// symbolic link planted at DIR/<seq> is refused, never written through.
+// --results DIR in GNU parallel's layout: each task that ran gets
+// DIR/1/<first argument>/2/<second argument>/.../{stdout,stderr,seq} (seq: its sequence number,
+// as in the joblog), written atomically as the task finishes. A symbolic link planted anywhere on
+// that path is refused, never written through.
 #pragma once
 
 #include <optional>
@@ -10,6 +11,10 @@
 #include "procpool/runner/report/file_reporter.hpp"
 
 namespace procpool::report {
+
+// One argument as a directory name, escaped as GNU parallel escapes it ('\\' -> "\\\\",
+// '/' -> "\\_"); "", "." and ".." get a leading '\\' so they stay inside their directory.
+std::string results_dir_name(const std::string& value);
 
 class ResultsDirReporter final : public FileReporter {
  public:
