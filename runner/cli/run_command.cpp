@@ -17,6 +17,7 @@
 #include "procpool/adapters/command/joblog_file.hpp"
 #include "procpool/adapters/command/parallel_inputs.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
+#include "procpool/runner/schedule/delayed_starts.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
@@ -184,6 +185,11 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--tagstring", o.tagstring,
                   "prefix each output line with this (replacement strings allowed) and a tab");
   run->add_flag("--dry-run", o.dry_run, "print the commands, run nothing");
+  run->add_option("--delay", o.delay_s,
+                  "at least SECONDS between two starts (a waiting task holds its slot), as GNU "
+                  "parallel's --delay")
+      ->check(CLI::NonNegativeNumber)
+      ->group("Scheduling");
   run->add_flag("--resume", o.resume,
                 "with --joblog FILE: run only the jobs FILE does not list (by sequence number), "
                 "adding their rows to it");
@@ -232,7 +238,14 @@ int run_run_command(const RunOptions& o) {
     std::fprintf(stderr, "procpool run: %s\n", cluster.error().c_str());
     return exit_usage;
   }
-  schedule::Executor& executor = *cluster ? **cluster : local;
+  schedule::Executor& inner = *cluster ? **cluster : local;
+  std::optional<schedule::DelayedStarts> delayed;
+  if (o.delay_s > 0) {
+    delayed.emplace(io, inner,
+                    std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::duration<double>(o.delay_s)));
+  }
+  schedule::Executor& executor = delayed ? static_cast<schedule::Executor&>(*delayed) : inner;
   reports.run.command = "run";
   Reporters reporters =
       build_reporters(reports, std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{

@@ -29,6 +29,7 @@ struct RunOptions {
   bool resume = false;         // skip what the --joblog lists
   bool resume_failed = false;  // skip what the --joblog lists as succeeded
   bool retry_failed = false;   // run again the --joblog's failed commands, nothing else
+  double delay_s = 0;          // --delay: at least this long between two starts
   bool dry_run = false;
   CommonOptions common;
 };

@@ -246,6 +246,41 @@ TEST_F(RunParallelInputs, ResultsOfDotDotOrEmptyInputsStayInTheirOwnDirectory) {
   EXPECT_FALSE(std::filesystem::exists(dir_.file("res/1/stdout")));
 }
 
+// The joblog's Starttime column, sorted.
+std::vector<double> start_times(const std::string& joblog) {
+  std::istringstream lines(joblog);
+  std::vector<double> times;
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    std::vector<std::string> columns;
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, '\t');) columns.push_back(field);
+    if (columns.size() >= 3) times.push_back(std::stod(columns[2]));
+  }
+  std::sort(times.begin(), times.end());
+  return times;
+}
+
+TEST_F(RunParallelInputs, DelaySpacesTheStartsAsGnuParallelDoes) {
+  // Four jobs, four slots, --delay 0.25: GNU parallel and procpool both start them at least
+  // 0.25 s apart (the joblogs' Starttime), though every slot is free from the start.
+  const std::string gnu = "cd " + quoted(dir_.path()) +
+                          " && parallel -j4 --delay 0.25 --joblog gnu.log true ::: 1 2 3 4";
+  ASSERT_EQ(std::system(gnu.c_str()), 0);
+  auto r = run_procpool({"run", "--no-progress", "-j4", "--delay", "0.25", "--joblog",
+                         dir_.file("pp.log"), "--", "true", ":::", "1", "2", "3", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string log : {"gnu.log", "pp.log"}) {
+    const auto times = start_times(read_file(dir_.file(log)));
+    ASSERT_EQ(times.size(), 4u) << log;
+    for (std::size_t i = 1; i < times.size(); ++i) {
+      EXPECT_GE(times[i] - times[i - 1], 0.24) << log << ": start " << i;
+    }
+  }
+  EXPECT_GE(r.seconds, 0.74);
+}
+
 TEST_F(RunParallelInputs, WithoutACommandEachInputIsACommandLine) {
   expect_same({{}, {":::", "echo a", "echo b | tr b c"}});
   expect_same({{}, {}, "echo one\necho two\n"});

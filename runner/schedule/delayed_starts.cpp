@@ -1,0 +1,49 @@
+#include "procpool/runner/schedule/delayed_starts.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace procpool::schedule {
+
+DelayedStarts::DelayedStarts(boost::asio::io_context& io, Executor& inner,
+                             std::chrono::nanoseconds delay)
+    : io_(io), inner_(inner), delay_(delay), timer_(io) {}
+
+void DelayedStarts::start(const Launch& launch, AttemptCallbacks callbacks) {
+  waiting_.push_back({launch, std::move(callbacks)});
+  start_due();
+}
+
+void DelayedStarts::start_due() {
+  const auto now = std::chrono::steady_clock::now();
+  while (!waiting_.empty() && next_start_ <= now) {
+    Waiting next = std::move(waiting_.front());
+    waiting_.pop_front();
+    next_start_ = now + delay_;
+    inner_.start(next.launch, std::move(next.callbacks));
+  }
+  if (waiting_.empty() || timer_armed_) return;
+  timer_armed_ = true;
+  timer_.expires_at(next_start_);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    timer_armed_ = false;
+    if (!ec) start_due();
+  });
+}
+
+void DelayedStarts::stop_all(StopMode mode) {
+  inner_.stop_all(mode);
+  timer_.cancel();
+  timer_armed_ = false;
+  // Those still waiting never started: they end as cancelled, from the loop.
+  for (auto& waiting : waiting_) {
+    boost::asio::post(io_, [done = std::move(waiting.callbacks.done)]() mutable {
+      AttemptResult result;
+      result.outcome.kind = OutcomeKind::cancelled;
+      result.started_at = std::chrono::system_clock::now();
+      done(std::move(result));
+    });
+  }
+  waiting_.clear();
+}
+
+}  // namespace procpool::schedule
