@@ -1,5 +1,6 @@
 #include "run_command.hpp"
 
+#include <fnmatch.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,6 +52,23 @@ int usage_error(const std::string& message) {
 
 namespace {
 
+// With --env, every variable of procpool's environment that no pattern names: removed from the
+// tasks' environment (PROCPOOL_TASK_INDEX, _SLOT and _ATTEMPT are set after, so they stay).
+std::vector<std::string> variables_not_kept(const std::vector<std::string>& patterns) {
+  std::vector<std::string> removed;
+  if (patterns.empty()) return removed;
+  for (char** entry = environ; *entry; ++entry) {
+    const std::string_view text(*entry);
+    const std::string name(text.substr(0, text.find('=')));
+    bool kept = false;
+    for (const auto& pattern : patterns) {
+      kept = kept || ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+    }
+    if (!kept) removed.push_back(name);
+  }
+  return removed;
+}
+
 // What a --resume / --resume-failed / --retry-failed run reads from its --joblog: Seq -> entry
 // (empty when the joblog does not exist yet: nothing ran, so everything runs).
 Result<std::map<std::size_t, command::JoblogEntry>> earlier_jobs(const RunOptions& o) {
@@ -89,6 +107,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
       task.input = entry.command;
       task.args = {entry.command};
       task.seq = seq;
+      task.env_unset = variables_not_kept(o.env);
       tasks.push_back(std::move(task));
     }
     return std::unique_ptr<schedule::TaskList>(
@@ -113,6 +132,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
     if (!content) return content.failure();
     auto tasks = command::tasks_from_lines(*content, o.shell);
     if (!tasks) return fail("tasks file " + o.tasks_file + ", " + tasks.error());
+    for (auto& task : *tasks) task.env_unset = variables_not_kept(o.env);
     return std::unique_ptr<schedule::TaskList>(
         std::make_unique<schedule::TaskVector>(std::move(*tasks)));
   }
@@ -143,9 +163,11 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
   const std::size_t count = kept.size();
   return std::unique_ptr<schedule::TaskList>(std::make_unique<schedule::GeneratedTasks>(
       count, [command = std::move(command), sets = std::move(*sets), kept = std::move(kept),
-              shell = o.shell, tagstring = o.tagstring](std::size_t index) {
+              shell = o.shell, tagstring = o.tagstring,
+              unset = variables_not_kept(o.env)](std::size_t index) {
         const std::size_t original = kept[index];
         TaskSpec task = command::task_for_arguments(command, sets[original], original, shell);
+        task.env_unset = unset;
         if (!tagstring.empty()) {
           task.tag = command::render_text(tagstring, sets[original], original + 1);
         }
@@ -185,6 +207,10 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--tagstring", o.tagstring,
                   "prefix each output line with this (replacement strings allowed) and a tab");
   run->add_flag("--dry-run", o.dry_run, "print the commands, run nothing");
+  run->add_option("--env", o.env,
+                  "tasks inherit only this variable (a name or a glob like 'LC_*'); repeat for "
+                  "more. Default: everything")
+      ->allow_extra_args(false);
   run->add_option("--delay", o.delay_s,
                   "at least SECONDS between two starts (a waiting task holds its slot), as GNU "
                   "parallel's --delay")

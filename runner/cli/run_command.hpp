@@ -26,10 +26,11 @@ struct RunOptions {
   bool keep_order = false;
   bool tag = false;
   std::string tagstring;
-  bool resume = false;         // skip what the --joblog lists
-  bool resume_failed = false;  // skip what the --joblog lists as succeeded
-  bool retry_failed = false;   // run again the --joblog's failed commands, nothing else
-  double delay_s = 0;          // --delay: at least this long between two starts
+  bool resume = false;           // skip what the --joblog lists
+  bool resume_failed = false;    // skip what the --joblog lists as succeeded
+  bool retry_failed = false;     // run again the --joblog's failed commands, nothing else
+  double delay_s = 0;            // --delay: at least this long between two starts
+  std::vector<std::string> env;  // --env: the only variables tasks inherit (names or globs)
   bool dry_run = false;
   CommonOptions common;
 };

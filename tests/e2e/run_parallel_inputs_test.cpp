@@ -281,6 +281,26 @@ TEST_F(RunParallelInputs, DelaySpacesTheStartsAsGnuParallelDoes) {
   EXPECT_GE(r.seconds, 0.74);
 }
 
+TEST_F(RunParallelInputs, EnvIsAWhitelistOfWhatTasksInherit) {
+  // procpool's own meaning (GNU parallel's --env only matters for remote hosts): with --env, a
+  // task sees the variables named (or matched by a glob) and procpool's own, nothing else.
+  auto r = run_procpool({"run", "--no-progress", "-N0", "--env", "KEEP_ME", "--env", "LC_T*", "--",
+                         "env", ":::", "x"},
+                        {.env = {"KEEP_ME=1", "DROP_ME=2", "LC_TEST=3"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> names;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);)
+    names.push_back(line.substr(0, line.find('=')));
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"KEEP_ME", "LC_TEST", "PROCPOOL_ATTEMPT",
+                                             "PROCPOOL_SLOT", "PROCPOOL_TASK_INDEX"}))
+      << r.out;
+  auto all = run_procpool({"run", "--no-progress", "-N0", "--", "env", ":::", "x"},
+                          {.env = {"DROP_ME=2"}});
+  EXPECT_NE(all.out.find("DROP_ME=2"), std::string::npos) << "without --env, everything";
+}
+
 TEST_F(RunParallelInputs, WithoutACommandEachInputIsACommandLine) {
   expect_same({{}, {":::", "echo a", "echo b | tr b c"}});
   expect_same({{}, {}, "echo one\necho two\n"});
