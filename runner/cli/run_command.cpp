@@ -211,6 +211,14 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
                   "tasks inherit only this variable (a name or a glob like 'LC_*'); repeat for "
                   "more. Default: everything")
       ->allow_extra_args(false);
+  run->add_flag("--bar", o.bar, "status line on stderr as a progress bar, as GNU parallel's")
+      ->group("Console");
+  run->add_flag("--eta", o.eta, "status line on stderr with the estimated time left")
+      ->group("Console");
+  run->add_flag("--progress", o.progress,
+                "status line on stderr even when it is not a terminal (then a line per change, at "
+                "most one a second)")
+      ->group("Console");
   run->add_option("--delay", o.delay_s,
                   "at least SECONDS between two starts (a waiting task holds its slot), as GNU "
                   "parallel's --delay")
@@ -273,11 +281,18 @@ int run_run_command(const RunOptions& o) {
   }
   schedule::Executor& executor = delayed ? static_cast<schedule::Executor&>(*delayed) : inner;
   reports.run.command = "run";
+  // --bar, --eta and --progress ask for the status line: shown even in a log (a line per change).
+  const bool asked = o.bar || o.eta || o.progress;
+  const bool terminal = want_progress(o.common.no_progress);
   Reporters reporters =
       build_reporters(reports, std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{
                                    .keep_order = o.keep_order,
                                    .tag = o.tag || !o.tagstring.empty(),
-                                   .progress = want_progress(o.common.no_progress)}));
+                                   .progress = terminal || (asked && !o.common.no_progress),
+                                   .progress_in_place = terminal,
+                                   .progress_style = o.bar   ? report::Progress::Style::bar
+                                                     : o.eta ? report::Progress::Style::eta
+                                                             : report::Progress::Style::counts}));
 
   SessionResult result = run_session(io, executor, *config, std::move(*tasks), reporters.session);
   for (const auto& message : result.report_errors) {

@@ -30,6 +30,9 @@ struct RunOptions {
   bool resume_failed = false;    // skip what the --joblog lists as succeeded
   bool retry_failed = false;     // run again the --joblog's failed commands, nothing else
   double delay_s = 0;            // --delay: at least this long between two starts
+  bool bar = false;              // --bar: the status line as a bar
+  bool eta = false;              // --eta: the status line with the estimated time left
+  bool progress = false;         // --progress: the status line, even when stderr is not a terminal
   std::vector<std::string> env;  // --env: the only variables tasks inherit (names or globs)
   bool dry_run = false;
   CommonOptions common;

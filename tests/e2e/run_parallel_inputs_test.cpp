@@ -301,6 +301,30 @@ TEST_F(RunParallelInputs, EnvIsAWhitelistOfWhatTasksInherit) {
   EXPECT_NE(all.out.find("DROP_ME=2"), std::string::npos) << "without --env, everything";
 }
 
+TEST_F(RunParallelInputs, BarEtaAndProgressShowTheStatusEvenInALog) {
+  // stderr is a file here: no status line unless asked; asked, a line per change (<= 1/s).
+  // Each pair of tasks takes 1.2 s: longer than the 1 s between lines, so "2 done" is seen.
+  const std::vector<std::string> work{"-N0", "--", "sleep", "1.2", ":::", "1", "2", "3", "4"};
+  auto run_with = [&](const std::string& flag) {
+    std::vector<std::string> args{"run", "-j2"};
+    if (!flag.empty()) args.push_back(flag);
+    args.insert(args.end(), work.begin(), work.end());
+    auto r = run_procpool(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.err;
+  };
+  EXPECT_EQ(run_with("").find("running"), std::string::npos);
+  const std::string bar = run_with("--bar");
+  EXPECT_NE(bar.find("0% 0:4=0s [......"), std::string::npos) << bar;
+  EXPECT_NE(bar.find("% 2:2="), std::string::npos) << "half done\n" << bar;
+  const std::string eta = run_with("--eta");
+  EXPECT_NE(eta.find("ETA: "), std::string::npos) << eta;
+  EXPECT_NE(eta.find(" Left: 4 "), std::string::npos) << eta;
+  const std::string progress = run_with("--progress");
+  EXPECT_NE(progress.find("[0/4] "), std::string::npos) << progress;
+  EXPECT_EQ(progress.find("\r"), std::string::npos) << "no redrawing in a log";
+}
+
 TEST_F(RunParallelInputs, WithoutACommandEachInputIsACommandLine) {
   expect_same({{}, {":::", "echo a", "echo b | tr b c"}});
   expect_same({{}, {}, "echo one\necho two\n"});

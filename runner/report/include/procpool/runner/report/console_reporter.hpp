@@ -13,9 +13,11 @@
 namespace procpool::report {
 
 struct ConsoleOptions {
-  bool keep_order = false;  // blocks in input order instead of completion order
-  bool tag = false;         // prefix each output line with the task's input and a tab
-  bool progress = false;    // live status line on stderr (only on a terminal)
+  bool keep_order = false;        // blocks in input order instead of completion order
+  bool tag = false;               // prefix each output line with the task's input and a tab
+  bool progress = false;          // live status line on stderr (only on a terminal)
+  bool progress_in_place = true;  // redraw one line (a terminal); else a line per change
+  Progress::Style progress_style = Progress::Style::counts;
   int out_fd = 1;
   int err_fd = 2;
 };
@@ -23,7 +25,9 @@ struct ConsoleOptions {
 class ConsoleReporter final : public LiveConsole {
  public:
   explicit ConsoleReporter(ConsoleOptions options)
-      : LiveConsole(options.err_fd, options.progress), options_(options) {}
+      : LiveConsole(options.err_fd, options.progress, options.progress_in_place,
+                    options.progress_style),
+        options_(options) {}
 
   void on_run_started(const RunStarted& event) override;
   void on_task_started(const TaskStarted& event) override;

@@ -2,6 +2,7 @@
 // it so they scroll past instead of mixing with it.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -21,7 +22,10 @@ std::string truncation_note(const std::string& name, const Capture& out, const C
 
 class StatusLine {
  public:
-  StatusLine(int fd, bool enabled) : fd_(fd), enabled_(enabled) {}
+  // `in_place`: redraw one line (a terminal); otherwise (a log asked for it with --bar, --eta or
+  // --progress) a new line when the text changed, at most once a second.
+  StatusLine(int fd, bool enabled, bool in_place = true)
+      : fd_(fd), enabled_(enabled), in_place_(in_place) {}
   void clear();                        // before anything else is written to the terminal
   void draw(const std::string& text);  // replaces the line (no-op when disabled)
   void note(const std::string& line);  // one full line on fd, around the status
@@ -31,17 +35,23 @@ class StatusLine {
  private:
   int fd_;
   bool enabled_;
+  bool in_place_;
   bool shown_ = false;
+  std::string last_;
+  std::chrono::steady_clock::time_point last_at_{};
 };
 
 // What a console counts for its live status line.
 struct Progress {
+  // counts: "[12/100] 2 running, 1 failed, 3.4 s"; eta (GNU parallel's --eta): "ETA: 9s Left: 88
+  // AVG: 0.10s  running:2 done:12 failed:1"; bar (--bar): "12% 12:88=9s [###.......]".
+  enum class Style { counts, eta, bar };
+  Style style = Style::counts;
   std::size_t total = 0;
   std::size_t done = 0;
   std::size_t failed = 0;
   unsigned running = 0;
   SteadyTime started{};
-  // "[12/100] 2 running, 1 failed, 3.4 s"
   std::string text() const;
 };
 
@@ -52,7 +62,11 @@ class LiveConsole : public Reporter {
   void tick() { status_.draw(progress_.text()); }
 
  protected:
-  LiveConsole(int fd, bool enabled) : status_(fd, enabled) {}
+  LiveConsole(int fd, bool enabled, bool in_place = true,
+              Progress::Style style = Progress::Style::counts)
+      : status_(fd, enabled, in_place) {
+    progress_.style = style;
+  }
   StatusLine status_;
   Progress progress_;
 };
