@@ -95,6 +95,15 @@ std::optional<Token> token_at(std::string_view text) {
   return Token{Token::Kind::positional, length, modifier, first_digit ? -position : position};
 }
 
+bool has_all_arguments_token(std::string_view word) {
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (const auto token = token_at(word.substr(i)); token && token->kind == Token::Kind::all) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Rendered render_word(std::string_view word, const std::vector<std::string>& args, std::size_t seq,
@@ -152,7 +161,8 @@ std::string render_text(std::string_view text, const std::vector<std::string>& a
 }
 
 TaskSpec task_for_arguments(const std::vector<std::string>& command,
-                            const std::vector<std::string>& args, std::size_t index, bool shell) {
+                            const std::vector<std::string>& args, std::size_t index, bool shell,
+                            bool context) {
   if (command.empty()) {  // GNU parallel: without a command, each input is a command line
     std::string script;
     for (const auto& arg : args) script += (script.empty() ? "" : " ") + arg;
@@ -167,6 +177,17 @@ TaskSpec task_for_arguments(const std::vector<std::string>& command,
   words.reserve(command.size() + args.size());
   for (const auto& word : command) {
     Rendered rendered = render_word(word, args, index + 1, shell);
+    if (context && args.size() > 1 && has_all_arguments_token(word)) {
+      rendered = {};  // the whole word once per argument
+      for (const auto& arg : args) {
+        Rendered one = render_word(word, {arg}, index + 1, shell);
+        rendered.used_args = true;
+        for (auto& piece : one.words) rendered.words.push_back(std::move(piece));
+        for (const auto& [w, offset] : one.slot_marks) {
+          rendered.slot_marks.push_back({rendered.words.size() - one.words.size() + w, offset});
+        }
+      }
+    }
     used_args = used_args || rendered.used_args;
     for (const auto& [w, offset] : rendered.slot_marks) {
       slot_marks.push_back({words.size() + w, offset});

@@ -166,6 +166,27 @@ Result<std::vector<std::vector<std::string>>> argument_sets(const std::vector<So
     }
   }
 
+  if (options.spread_over > 0) {
+    // -X/-m: as GNU parallel, ceil(sets / slots) sets per command, in order; --xargs: all in one.
+    const std::size_t per = (sets.size() + options.spread_over - 1) / options.spread_over;
+    std::vector<std::vector<std::string>> spread;
+    std::size_t in_this = 0;
+    std::size_t bytes = 0;
+    for (auto& set : sets) {
+      std::size_t set_bytes = 0;
+      for (const auto& arg : set) set_bytes += arg.size() + 1;
+      if (spread.empty() || in_this == per ||
+          (in_this > 0 && bytes + set_bytes > kMaxCommandArgBytes)) {
+        spread.emplace_back();
+        in_this = 0;
+        bytes = 0;
+      }
+      spread.back().insert(spread.back().end(), set.begin(), set.end());
+      ++in_this;
+      bytes += set_bytes;
+    }
+    return spread;
+  }
   if (options.max_args == 1) return sets;
   // -N/-n: several sets per command; -N0: one command per set, with no arguments.
   std::vector<std::vector<std::string>> joined;

@@ -17,6 +17,7 @@
 #include "procpool/adapters/command/command_source.hpp"
 #include "procpool/adapters/command/joblog_file.hpp"
 #include "procpool/adapters/command/parallel_inputs.hpp"
+#include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/delayed_starts.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
@@ -148,6 +149,12 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
   input_options.separator = o.null ? '\0' : '\n';
   input_options.colsep = o.colsep;
   input_options.max_args = o.max_args.value_or(1);
+  const int spreading = int(o.context_replace) + int(o.spread) + int(o.xargs);
+  if (spreading > 1 || (spreading == 1 && o.max_args)) {
+    return fail("use only one of -N/-n, -X, -m and --xargs");
+  }
+  if (o.context_replace || o.spread) input_options.spread_over = effective_jobs(o.common.jobs);
+  if (o.xargs) input_options.spread_over = 1;
   auto sets = command::argument_sets(sources, input_options, &read_input);
   if (!sets) return sets.failure();
   // --resume leaves out every job the joblog lists; --resume-failed those that succeeded. The
@@ -163,10 +170,11 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
   const std::size_t count = kept.size();
   return std::unique_ptr<schedule::TaskList>(std::make_unique<schedule::GeneratedTasks>(
       count, [command = std::move(command), sets = std::move(*sets), kept = std::move(kept),
-              shell = o.shell, tagstring = o.tagstring,
+              shell = o.shell, tagstring = o.tagstring, context = o.context_replace,
               unset = variables_not_kept(o.env)](std::size_t index) {
         const std::size_t original = kept[index];
-        TaskSpec task = command::task_for_arguments(command, sets[original], original, shell);
+        TaskSpec task =
+            command::task_for_arguments(command, sets[original], original, shell, context);
         task.env_unset = unset;
         if (!tagstring.empty()) {
           task.tag = command::render_text(tagstring, sets[original], original + 1);
@@ -198,6 +206,11 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   run->add_flag("-0,--null", o.null, "inputs in files and stdin end with NUL, not newline");
   run->add_option("--colsep", o.colsep,
                   "split every input into columns at this regular expression: {1} {2} ...");
+  run->add_flag("-X", o.context_replace,
+                "inputs spread evenly over the job slots, a word with {} repeated for each "
+                "(GNU parallel's -X)");
+  run->add_flag("-m", o.spread, "inputs spread evenly over the job slots (GNU parallel's -m)");
+  run->add_flag("--xargs", o.xargs, "as many inputs per command as fit (GNU parallel's --xargs)");
   run->add_option("-N,-n,--max-args", o.max_args,
                   "arguments (input sets) per command; -N0 runs a command per input with none");
   run->add_flag("--shell", o.shell, "run each command with /bin/sh -c");

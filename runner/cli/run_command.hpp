@@ -22,6 +22,9 @@ struct RunOptions {
   bool null = false;                   // -0: values end with NUL
   std::string colsep;
   std::optional<std::size_t> max_args;  // -N / -n
+  bool context_replace = false;         // -X: spread over the slots, words repeated per input
+  bool spread = false;                  // -m: spread over the slots
+  bool xargs = false;                   // --xargs: as many inputs per command as fit
   bool shell = false;
   bool keep_order = false;
   bool tag = false;

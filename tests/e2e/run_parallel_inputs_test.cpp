@@ -117,6 +117,15 @@ TEST_F(RunParallelInputs, MaxArgsPutsSeveralInputsInOneCommand) {
   expect_same({{"-N2"}, {"echo", "{1}/{2}/{3}/{4}", ":::", "a", "b", ":::", "1", "2"}});
 }
 
+TEST_F(RunParallelInputs, XAndMSpreadInputsOverTheSlotsAndXargsFillsOneCommand) {
+  expect_same({{"-j2", "-X"}, {"echo", "pre{}post", ":::", "a", "b", "c", "d", "e"}});
+  expect_same({{"-j1", "-X"}, {"echo", "pre{}post", ":::", "a", "b", "c", "d", "e"}});
+  expect_same({{"-j3", "-X"}, {"echo", "{}", ":::", "a", "b", "c", "d", "e", "f", "g"}});
+  expect_same({{"-j2", "-X"}, {"echo", "{}", ":::", "a", "b", ":::", "1", "2"}});
+  expect_same({{"-j2", "-m"}, {"echo", ":::", "a", "b", "c", "d", "e"}});
+  expect_same({{"-j2", "--xargs"}, {"echo", ":::", "a", "b", "c", "d", "e"}});
+}
+
 TEST_F(RunParallelInputs, TagsNameTheInputsOrFollowTheTagstring) {
   expect_same({{"--tag"}, {"echo", "x", ":::", "a", "b", ":::", "1", "2"}});
   expect_same({{"--tagstring", "<{1}|{#}>"}, {"echo", "hi", ":::", "a", "b", ":::", "1"}});

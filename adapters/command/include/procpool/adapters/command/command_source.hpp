@@ -25,8 +25,12 @@ namespace procpool::command {
 // words form one /bin/sh -c script and arguments are substituted shell-quoted. `index` is 0-based
 // ({#} is index + 1). Tasks are made when needed: a run with 100,000 inputs keeps the inputs, not
 // 100,000 TaskSpecs.
+// `context`: -X's context replace: a word with {} (or {.} ...) is repeated whole for every
+// argument ('pre{}post' with a, b gives 'preapost' 'prebpost') instead of the text around it
+// going to the first and last.
 TaskSpec task_for_arguments(const std::vector<std::string>& command,
-                            const std::vector<std::string>& args, std::size_t index, bool shell);
+                            const std::vector<std::string>& args, std::size_t index, bool shell,
+                            bool context = false);
 // One task per input, each input one argument.
 std::vector<TaskSpec> tasks_from_inputs(const std::vector<std::string>& command,
                                         const std::vector<std::string>& inputs, bool shell);

@@ -41,7 +41,14 @@ struct InputOptions {
   char separator = '\n';     // '\0' with -0/--null
   std::string colsep;        // a regular expression (RE2), or empty: no columns
   std::size_t max_args = 1;  // -N/-n: argument sets per command; 0 = -N0 (none inserted)
+  // -X / -m: the sets spread evenly over this many commands (the job slots); --xargs: 1. Either
+  // way no command gets more than kMaxCommandArgBytes of arguments. 0: not asked.
+  std::size_t spread_over = 0;
 };
+
+// The most argument bytes -X/-m/--xargs put in one command (Linux allows 128 KiB per argument
+// and 2 MiB in all; this leaves room for the command and the environment).
+inline constexpr std::size_t kMaxCommandArgBytes = 100 * 1024;
 
 // Reads files (and stdin, at most once) and combines the sources into argument sets, one per
 // command. `read` gives a file's whole content ("-" is stdin).
