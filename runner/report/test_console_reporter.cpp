@@ -71,8 +71,9 @@ void TestConsoleReporter::on_run_started(const RunStarted& event) {
          plural(options_.merged_reports, "report") + ", merged.");
     return;
   }
-  line("[==========] Running " + plural(progress_.total, "test") + ", " + std::to_string(jobs_) +
-       " at a time, one process each.");
+  // As gtest's own header, disabled tests are not counted among those running.
+  line("[==========] Running " + plural(progress_.total - event.disabled_tasks, "test") + ", " +
+       std::to_string(jobs_) + " at a time, one process each.");
 }
 
 void TestConsoleReporter::on_task_started(const TaskStarted& event) {

@@ -97,7 +97,12 @@ void Scheduler::start(std::unique_ptr<TaskList> tasks,
   summary_.total = tasks_->size();
   run_started_ = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < tasks_->size(); ++i) pending_.push_back(i);
-  emit(&Reporter::on_run_started, RunStarted{tasks_->size(), config_.jobs});
+  std::size_t disabled = 0;
+  if (const auto* all = tasks_->all()) {
+    disabled = static_cast<std::size_t>(
+        std::count_if(all->begin(), all->end(), [](const TaskSpec& t) { return t.disabled; }));
+  }
+  emit(&Reporter::on_run_started, RunStarted{tasks_->size(), config_.jobs, disabled});
   started_ = true;
   if (early_cancel_) halt(true, early_cancel_->first, early_cancel_->second);
   fill_slots();

@@ -122,6 +122,17 @@ TEST_F(GtestRun, DisabledTestsRunOnlyWhenAsked) {
                                                             {"Pass.One", "passed"}}))
       << "listed as disabled, as CI servers show them";
   EXPECT_NE(without.out.find("[ DISABLED ] DISABLED_Off.Never"), std::string::npos) << without.out;
+  // The header counts what runs, as gtest's own does (the binary itself says how many).
+  const std::string own = dir_.file("own.txt");
+  ASSERT_EQ(std::system((kMixed + " --gtest_filter='DISABLED_Off.*:Pass.One' > " + own).c_str()),
+            0);
+  const std::string gtest_header = read_file(own);
+  const auto at = gtest_header.find("[==========] Running ");
+  ASSERT_NE(at, std::string::npos) << gtest_header;
+  const std::string count = gtest_header.substr(at + 21, gtest_header.find(' ', at + 21) - at - 21);
+  EXPECT_NE(without.out.find("[==========] Running " + count + " test"), std::string::npos)
+      << "gtest runs " << count << ":\n"
+      << without.out;
   auto with = run({"--also-run-disabled-tests", kMixed, "--filter", "DISABLED_Off.*:Pass.One"});
   EXPECT_EQ(with.exit_code, 1);
   EXPECT_EQ(verdicts()["DISABLED_Off.Never"], "failed");

@@ -31,6 +31,7 @@ struct AttemptResult {
 struct RunStarted {
   std::size_t total_tasks = 0;
   unsigned jobs = 0;
+  std::size_t disabled_tasks = 0;  // of total_tasks: listed, never run (known for a task vector)
 };
 
 struct TaskStarted {
