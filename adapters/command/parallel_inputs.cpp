@@ -121,6 +121,21 @@ Result<std::vector<std::vector<std::string>>> argument_sets(const std::vector<So
     if (!content) return content.failure();
     values.push_back(values_of(*content, options.separator));
   }
+  bool told = false;
+  for (auto& source_values : values) {
+    for (auto& value : source_values) {
+      if (value.find('\0') == std::string::npos) continue;
+      std::string replaced;
+      for (char c : value) c == '\0' ? replaced += "\\0" : replaced += c;
+      value = std::move(replaced);
+      if (!told && options.warn) {
+        options.warn(
+            "an input held a NUL byte, which no argument can: it was replaced with \\0 "
+            "(did you mean -0/--null?)");
+      }
+      told = true;
+    }
+  }
 
   // Groups: a source and the ones linked to it, side by side (as many rows as the shortest).
   std::vector<std::vector<std::vector<std::string>>> groups;  // group -> row -> arguments

@@ -149,6 +149,9 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
   input_options.separator = o.null ? '\0' : '\n';
   input_options.colsep = o.colsep;
   input_options.max_args = o.max_args.value_or(1);
+  input_options.warn = [](const std::string& message) {
+    std::fprintf(stderr, "procpool run: warning: %s\n", message.c_str());
+  };
   const int spreading = int(o.context_replace) + int(o.spread) + int(o.xargs);
   if (spreading > 1 || (spreading == 1 && o.max_args)) {
     return fail("use only one of -N/-n, -X, -m and --xargs");

@@ -101,6 +101,8 @@ TEST_F(RunParallelInputs, StandardInputIsTheDefaultSourceEmptyLinesAndCarriageRe
   expect_same({{}, {"printf", "<%s>"}, "a\n\nb\r\nc"});
   expect_same({{"-0"}, {"printf", "<%s>"}, std::string("a b\0c\0", 7)});
   expect_same({{"--null"}, {"printf", "<%s>", "::::", "-"}, std::string("x\0y", 3)});
+  // A NUL without -0 is written \0, as GNU parallel writes it (it once cut the argument short).
+  expect_same({{}, {"printf", "<%s>"}, std::string("a\0b\nc\n", 6)});
 }
 
 TEST_F(RunParallelInputs, ColumnsSplitEveryInputAtTheSeparator) {

@@ -13,6 +13,7 @@
 // into commands (command_source.hpp).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct InputOptions {
   // -X / -m: the sets spread evenly over this many commands (the job slots); --xargs: 1. Either
   // way no command gets more than kMaxCommandArgBytes of arguments. 0: not asked.
   std::size_t spread_over = 0;
+  // Told once when an input held a NUL byte (an argument cannot): it is replaced with the two
+  // characters \0, as GNU parallel does, never silently cut there.
+  std::function<void(const std::string&)> warn;
 };
 
 // The most argument bytes -X/-m/--xargs put in one command (Linux allows 128 KiB per argument
