@@ -237,6 +237,10 @@ Result<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool sh
     std::string_view line = content.substr(0, newline);
     content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
     ++line_number;
+    if (line.find('\0') != std::string_view::npos) {  // it would cut the argument short
+      return fail("line " + std::to_string(line_number) +
+                  ": a NUL byte, which no command line can hold");
+    }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const auto first = line.find_first_not_of(" \t");
     if (first == std::string_view::npos || line[first] == '#') continue;

@@ -82,6 +82,9 @@ TEST(TasksFromLines, SkipsBlanksAndCommentsAndReportsBadLines) {
   const auto bad = tasks_from_lines("ok\n\"bad\n", false);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error(), "line 2: unterminated double quote");
+  const auto nul = tasks_from_lines(std::string_view("ok\necho a\0b\n", 12), false);
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error(), "line 2: a NUL byte, which no command line can hold");
 }
 
 TEST(TasksFromLines, ShellModePassesLinesToSh) {
