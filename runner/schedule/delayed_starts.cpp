@@ -1,7 +1,5 @@
 #include "procpool/runner/schedule/delayed_starts.hpp"
 
-#include <boost/asio/post.hpp>
-
 namespace procpool::schedule {
 
 DelayedStarts::DelayedStarts(boost::asio::io_context& io, Executor& inner,
@@ -35,14 +33,9 @@ void DelayedStarts::stop_all(StopMode mode) {
   timer_.cancel();
   timer_armed_ = false;
   // Those still waiting never started: they end as cancelled, from the loop.
-  for (auto& waiting : waiting_) {
-    boost::asio::post(io_, [done = std::move(waiting.callbacks.done)]() mutable {
-      AttemptResult result;
-      result.outcome.kind = OutcomeKind::cancelled;
-      result.started_at = std::chrono::system_clock::now();
-      done(std::move(result));
-    });
-  }
+  Outcome cancelled;
+  cancelled.kind = OutcomeKind::cancelled;
+  for (auto& waiting : waiting_) post_unstarted(io_, std::move(waiting.callbacks.done), cancelled);
   waiting_.clear();
 }
 

@@ -2,11 +2,23 @@
 
 #include <stdexcept>
 
+#include <boost/asio/post.hpp>
+
 namespace procpool::schedule {
 
 void Executor::start_batch(const BatchLaunch&, BatchCallbacks) {
   // The scheduler asks can_batch() first: reaching this is a programming error, not bad input.
   throw std::logic_error("this executor cannot run batches of tests");
+}
+
+void post_unstarted(boost::asio::io_context& io, std::function<void(AttemptResult)> done,
+                    Outcome outcome) {
+  boost::asio::post(io, [done = std::move(done), outcome = std::move(outcome)]() mutable {
+    AttemptResult result;
+    result.outcome = std::move(outcome);
+    result.started_at = std::chrono::system_clock::now();
+    done(std::move(result));
+  });
 }
 
 }  // namespace procpool::schedule

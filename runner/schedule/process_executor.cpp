@@ -2,19 +2,13 @@
 
 #include <algorithm>
 
-#include <boost/asio/post.hpp>
 
 namespace procpool::schedule {
 
 void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
   const TaskSpec& spec = *launch.spec;
   if (!spec.preset_failure.empty()) {
-    boost::asio::post(io_, [message = spec.preset_failure, done = std::move(callbacks.done)] {
-      AttemptResult result;
-      result.outcome = Outcome::start_failure(message);
-      result.started_at = std::chrono::system_clock::now();
-      done(std::move(result));
-    });
+    post_unstarted(io_, std::move(callbacks.done), Outcome::start_failure(spec.preset_failure));
     return;
   }
   auto attempt = std::make_shared<Attempt>(Attempt{launch, std::move(callbacks)});
@@ -112,15 +106,9 @@ void ProcessExecutor::stop_all(StopMode mode) {
   // Those still waiting for resources never started: they end as cancelled, from the loop.
   retry_timer_.cancel();
   retry_armed_ = false;
-  for (auto& attempt : waiting_) {
-    boost::asio::post(io_, [attempt] {
-      AttemptResult result;
-      result.outcome.kind = OutcomeKind::cancelled;
-      result.started_at = std::chrono::system_clock::now();
-      auto done = std::move(attempt->callbacks.done);
-      done(std::move(result));
-    });
-  }
+  Outcome cancelled;
+  cancelled.kind = OutcomeKind::cancelled;
+  for (auto& attempt : waiting_) post_unstarted(io_, std::move(attempt->callbacks.done), cancelled);
   waiting_.clear();
 }
 

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "procpool/runner/core/events.hpp"
 #include "procpool/runner/core/task.hpp"
 
@@ -71,5 +73,10 @@ class Executor {
   virtual bool can_batch() const { return false; }
   virtual void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks);
 };
+
+// An attempt that never started (a preset failure, one cancelled while it waited) ends with
+// `outcome`, from the loop: an executor's callbacks never run inside start() or stop_all().
+void post_unstarted(boost::asio::io_context& io, std::function<void(AttemptResult)> done,
+                    Outcome outcome);
 
 }  // namespace procpool::schedule
