@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -290,6 +292,48 @@ nlohmann::json find_test_list(std::string_view text) {
   return nlohmann::json::value_t::discarded;
 }
 
+// Where each test's add_test() call is: json-v1's "backtrace" is a node of "backtraceGraph",
+// whose first node is the call itself (file and line), its parents the include()s above it.
+class AddTestCalls {
+ public:
+  explicit AddTestCalls(const nlohmann::json& doc) {
+    const auto graph = doc.find("backtraceGraph");
+    if (graph == doc.end() || !graph->is_object()) return;
+    if (graph->contains("files")) files_ = strings_of((*graph)["files"]);
+    if (graph->contains("nodes") && (*graph)["nodes"].is_array()) nodes_ = &(*graph)["nodes"];
+  }
+  void locate(const nlohmann::json& entry, TestIdentity& test) const {
+    const auto backtrace = entry.find("backtrace");
+    if (!nodes_ || backtrace == entry.end() || !backtrace->is_number_unsigned()) return;
+    const auto index = backtrace->get<std::uint64_t>();
+    if (index >= nodes_->size() || !(*nodes_)[index].is_object()) return;
+    const auto& node = (*nodes_)[index];
+    const auto file = node.find("file");
+    const auto line = node.find("line");
+    if (file == node.end() || !file->is_number_unsigned() ||
+        file->get<std::uint64_t>() >= files_.size())
+      return;
+    test.file = files_[file->get<std::size_t>()];
+    if (line != node.end() && line->is_number_unsigned() &&
+        line->get<std::uint64_t>() <= std::numeric_limits<unsigned>::max()) {
+      test.line = line->get<unsigned>();
+    }
+  }
+
+ private:
+  std::vector<std::string> files_;
+  const nlohmann::json* nodes_ = nullptr;
+};
+
+// A test's directory relative to the build tree (its WORKING_DIRECTORY defaults to the
+// directory that added it): how `ctest` users find it. "" at the top or outside the tree.
+std::string directory_in_build_tree(const std::string& working_dir, const std::string& build_dir) {
+  const auto relative =
+      std::filesystem::path(working_dir).lexically_relative(std::filesystem::path(build_dir));
+  if (relative.empty() || *relative.begin() == ".." || relative == ".") return {};
+  return relative.string();
+}
+
 }  // namespace
 
 Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& build_dir,
@@ -303,11 +347,13 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
   }
   std::set<std::string> unsupported;
   const auto& supported = supported_properties();
+  const AddTestCalls add_test_calls(doc);
   for (const auto& entry : doc["tests"]) {
     CtestTest test;
     TaskSpec& task = test.task;
     const std::string name = entry.value("name", "");
     task.test = TestIdentity{build_dir, "", name};
+    add_test_calls.locate(entry, *task.test);
     if (entry.contains("command") && entry["command"].is_array() && !entry["command"].empty()) {
       task.argv = strings_of(entry["command"]);
       task.name = shell_join(task.argv);
@@ -323,6 +369,9 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
         if (changes_how_ctest_runs(key)) unsupported.insert(key);
       } else if (key == "WORKING_DIRECTORY") {
         task.working_dir = value.is_string() ? value.get<std::string>() : "";
+        task.test->directory = directory_in_build_tree(task.working_dir, build_dir);
+      } else if (key == "LABELS") {
+        task.test->labels = strings_of(value);
       } else if (key == "ENVIRONMENT") {
         for (const auto& assignment : strings_of(value)) {
           const auto eq = assignment.find('=');

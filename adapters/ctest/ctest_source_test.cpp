@@ -59,6 +59,36 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
   EXPECT_FALSE(parse_ctest_json("[]", "/b"));
 }
 
+TEST(ParseCtestJson, ReadsWhereEachTestIsAddedItsLabelsAndItsDirectory) {
+  // As ctest 3.25 writes them: "backtrace" is a node of "backtraceGraph", the add_test() call.
+  const auto suite = parse_ctest_json(R"({"kind":"ctestInfo",
+    "backtraceGraph":{"commands":["add_test"],"files":["/s/CMakeLists.txt","/s/sub/CMakeLists.txt"],
+      "nodes":[{"file":0},{"command":0,"file":0,"line":4,"parent":0},{"file":1},
+               {"command":0,"file":1,"line":12,"parent":2}]},
+    "tests":[
+    {"name":"a","backtrace":1,"command":["/bin/a"],"properties":[
+      {"name":"LABELS","value":["fast","smoke"]},{"name":"WORKING_DIRECTORY","value":"/b"}]},
+    {"name":"b","backtrace":3,"command":["/bin/b"],"properties":[
+      {"name":"WORKING_DIRECTORY","value":"/b/sub/dir"}]},
+    {"name":"c","backtrace":99,"command":["/bin/c"],"properties":[
+      {"name":"WORKING_DIRECTORY","value":"/elsewhere"}]}]})",
+                                      "/b");
+  ASSERT_TRUE(suite) << suite.error();
+  ASSERT_EQ(suite->tests.size(), 3u);
+  const TestIdentity& a = *suite->tests[0].task.test;
+  const TestIdentity& b = *suite->tests[1].task.test;
+  const TestIdentity& c = *suite->tests[2].task.test;
+  EXPECT_EQ(a.file, "/s/CMakeLists.txt");
+  EXPECT_EQ(a.line, 4u);
+  EXPECT_EQ(a.labels, (std::vector<std::string>{"fast", "smoke"}));
+  EXPECT_EQ(a.directory, "") << "the top of the build tree";
+  EXPECT_EQ(b.file, "/s/sub/CMakeLists.txt");
+  EXPECT_EQ(b.line, 12u);
+  EXPECT_EQ(b.directory, "sub/dir");
+  EXPECT_EQ(c.file, "") << "a backtrace that is not in the graph: no place";
+  EXPECT_EQ(c.directory, "") << "outside the build tree";
+}
+
 TEST(ParseCtestJson, AnInfiniteTimeoutAsCtestWritesItIsReadAsNoTimeout) {
   // What `ctest --show-only=json-v1` prints for TIMEOUT 1e400.
   const auto suite = parse_ctest_json(R"({"kind":"ctestInfo","tests":[

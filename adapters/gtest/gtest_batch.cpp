@@ -193,6 +193,7 @@ void GtestExecutor::finish_batch(BatchRun& run, const AttemptResult& process,
                                        : "the program ended (" + code + ") while the test ran";
     }
     add_skip_message(outcome, *result.out);
+    if (report) result.properties = report->properties(run.names[i]);
     any_failed = any_failed || outcome.kind == OutcomeKind::failed;
     results.emplace_back(i, std::move(result));
   }

@@ -48,8 +48,11 @@ GtestExecutor::Files GtestExecutor::files_for(std::size_t index, unsigned attemp
 }
 
 void GtestExecutor::prepare(TaskSpec& spec, const Files& files) const {
-  // No --gtest_output=json: the verdict comes from the console lines (verdict.hpp).
+  // The verdict comes from the console lines (verdict.hpp); the JSON report only when the
+  // values the test records are wanted. Last, so that it wins over one in the extra arguments.
   keep_console_readable(spec.argv, spec.env_unset);
+  if (options_.record_properties)
+    spec.argv.push_back("--gtest_output=json:" + files.result.string());
   spec.env.push_back({"TEST_TMPDIR", files.tmp.string()});
   spec.env.push_back({"TEST_PREMATURE_EXIT_FILE", files.premature.string()});
   spec.env_unset.insert(spec.env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
@@ -86,6 +89,11 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
     result.outcome =
         interpret_test_attempt(result.outcome, *result.out, file_exists(files.premature), test);
     add_skip_message(result.outcome, *result.out);
+    if (options_.record_properties) {
+      const auto json = read_file_if_present(files.result);
+      const auto report = json ? GtestReport::parse(*json) : std::nullopt;
+      if (report) result.properties = report->properties(test.full_name());
+    }
     clean_up(files);
     done(std::move(result));
   };

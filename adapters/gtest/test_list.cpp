@@ -1,5 +1,14 @@
 #include "procpool/adapters/gtest/test_list.hpp"
 
+#include <unistd.h>
+#include <cstdint>
+#include <limits>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "small_files.hpp"
+
 namespace procpool::gtest {
 namespace {
 
@@ -55,6 +64,32 @@ Result<std::vector<ListedTest>> parse_test_list(std::string_view text) {
   return tests;
 }
 
+void add_test_locations(std::vector<ListedTest>& tests, const std::string& json) {
+  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.contains("testsuites") || !doc["testsuites"].is_array()) return;
+  std::unordered_map<std::string, ListedTest*> by_name;
+  for (ListedTest& test : tests) by_name.emplace(test.suite + "." + test.name, &test);
+  for (const auto& suite : doc["testsuites"]) {
+    if (!suite.is_object() || !suite.contains("name") || !suite["name"].is_string() ||
+        !suite.contains("testsuite") || !suite["testsuite"].is_array()) {
+      continue;
+    }
+    const std::string suite_name = suite["name"].get<std::string>();
+    for (const auto& entry : suite["testsuite"]) {
+      if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string()) continue;
+      const auto found = by_name.find(suite_name + "." + entry["name"].get<std::string>());
+      if (found == by_name.end()) continue;
+      if (entry.contains("file") && entry["file"].is_string()) {
+        found->second->file = entry["file"].get<std::string>();
+      }
+      if (entry.contains("line") && entry["line"].is_number_unsigned() &&
+          entry["line"].get<std::uint64_t>() <= std::numeric_limits<unsigned>::max()) {
+        found->second->line = entry["line"].get<unsigned>();
+      }
+    }
+  }
+}
+
 void TestLister::start(const std::vector<std::string>& binaries) {
   listings_.assign(binaries.size(), Listing{});
   for (std::size_t i = 0; i < binaries.size(); ++i) {
@@ -79,18 +114,28 @@ void TestLister::start_more() {
     request.argv = {listings_[i].binary, "--gtest_list_tests"};
     if (!options_.filter.empty()) request.argv.push_back("--gtest_filter=" + options_.filter);
     request.argv.insert(request.argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+    const std::string locations =
+        options_.locations_dir.empty()
+            ? std::string()
+            : options_.locations_dir + "/list-" + std::to_string(i) + ".json";
+    // Last, so that it wins over a --gtest_output among the extra arguments.
+    if (!locations.empty()) request.argv.push_back("--gtest_output=json:" + locations);
     request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"};
     process::ChildOptions child_options;
     child_options.timeout = options_.timeout;
     child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
-    auto child =
-        process::Child::start(io_, request, child_options, [this, i](AttemptResult result) {
+    auto child = process::Child::start(
+        io_, request, child_options, [this, i, locations](AttemptResult result) {
           running_.erase(i);
           Listing& listing = listings_[i];
           listing.output = result.out->str() + result.err->str();
           const Outcome& outcome = result.outcome;
           if (outcome.kind == OutcomeKind::passed) {
             listing.tests = parse_test_list(result.out->str());
+            if (listing.tests && !locations.empty()) {
+              if (const auto json = read_file_if_present(locations))
+                add_test_locations(*listing.tests, *json);
+            }
           } else if (outcome.kind == OutcomeKind::failed_to_start) {
             listing.tests = fail("cannot run: " + outcome.error);
           } else if (outcome.kind == OutcomeKind::timed_out) {
@@ -101,6 +146,7 @@ void TestLister::start_more() {
             listing.tests = fail("listing its tests failed (" + describe(outcome) +
                                  "): a global set-up problem, or not a GoogleTest binary");
           }
+          if (!locations.empty()) ::unlink(locations.c_str());
           start_more();
         });
     running_.emplace(i, std::move(child));

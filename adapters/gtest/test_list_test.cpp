@@ -22,6 +22,25 @@ TEST(ParseTestList, ReadsSuitesTestsAndIgnoresParameterComments) {
   EXPECT_EQ((*tests)[3].name, "Works/0");
 }
 
+TEST(AddTestLocations, TakesFileAndLineFromGtestsJsonListing) {
+  auto tests = *parse_test_list("S.\n  a\n  b\nP/T.\n  c/0  # GetParam() = 1\n");
+  add_test_locations(
+      tests, R"({"testsuites":[{"name":"S","testsuite":[{"name":"a","file":"s.cc","line":3},)"
+             R"({"name":"b","file":7,"line":-1}]},)"
+             R"({"name":"P/T","testsuite":[{"name":"c/0","file":"p.cc","line":9}]},)"
+             R"({"name":"Other","testsuite":[{"name":"x","file":"o.cc","line":1}]}]})");
+  ASSERT_EQ(tests.size(), 3u);
+  EXPECT_EQ(tests[0].file, "s.cc");
+  EXPECT_EQ(tests[0].line, 3u);
+  EXPECT_EQ(tests[1].file, "") << "a field of the wrong type is left out";
+  EXPECT_EQ(tests[1].line, 0u);
+  EXPECT_EQ(tests[2].file, "p.cc");
+  EXPECT_EQ(tests[2].line, 9u);
+  add_test_locations(tests, "not json");
+  add_test_locations(tests, R"({"testsuites":5})");
+  EXPECT_EQ(tests[0].file, "s.cc") << "a report that is not a listing changes nothing";
+}
+
 TEST(ParseTestList, DisabledAnywhereInTheNameDisables) {
   EXPECT_TRUE((ListedTest{"Prefix/DISABLED_Suite", "T"}.disabled()));
   EXPECT_TRUE((ListedTest{"Suite", "DISABLED_T/1"}.disabled()));

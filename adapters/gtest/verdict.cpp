@@ -1,5 +1,7 @@
 #include "procpool/adapters/gtest/verdict.hpp"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "console_markers.hpp"
@@ -44,6 +46,34 @@ Outcome entry_verdict(const nlohmann::json& entry) {
   return outcome;
 }
 
+// The keys gtest writes itself on a test suite's and a test's JSON object: any other key is a
+// value recorded with RecordProperty (gtest refuses to record one of these names).
+bool reserved_suite_key(const std::string& key) {
+  static const std::set<std::string> keys{"name",      "tests", "failures",  "disabled",
+                                          "errors",    "time",  "timestamp", "skipped",
+                                          "testsuite", "file",  "line"};
+  return keys.count(key) > 0;
+}
+bool reserved_test_key(const std::string& key) {
+  static const std::set<std::string> keys{"name",     "file",        "line",       "status",
+                                          "result",   "timestamp",   "time",       "classname",
+                                          "failures", "value_param", "type_param", "skipped"};
+  return keys.count(key) > 0;
+}
+
+// A recorded value as text: gtest writes them as strings; anything else is written as JSON.
+std::string value_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>()
+                           : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void add_recorded(std::vector<RecordedProperty>& to, const nlohmann::json& object,
+                  bool (*reserved)(const std::string&), bool of_suite) {
+  for (const auto& [key, value] : object.items()) {
+    if (!reserved(key)) to.push_back({key, value_text(value), of_suite});
+  }
+}
+
 }  // namespace
 
 std::optional<GtestReport> GtestReport::parse(const std::string& json) {
@@ -58,9 +88,15 @@ std::optional<GtestReport> GtestReport::parse(const std::string& json) {
       continue;
     }
     const std::string suite_name = text_of(suite, "name");
+    std::vector<RecordedProperty> of_suite;
+    add_recorded(of_suite, suite, reserved_suite_key, /*of_suite=*/true);
     for (const auto& entry : suite["testsuite"]) {
       if (!entry.is_object()) continue;
-      report.by_name_.emplace(suite_name + "." + text_of(entry, "name"), entry_verdict(entry));
+      const std::string name = suite_name + "." + text_of(entry, "name");
+      report.by_name_.emplace(name, entry_verdict(entry));
+      std::vector<RecordedProperty> recorded = of_suite;
+      add_recorded(recorded, entry, reserved_test_key, /*of_suite=*/false);
+      if (!recorded.empty()) report.properties_.emplace(name, std::move(recorded));
     }
   }
   return report;
@@ -70,6 +106,11 @@ std::optional<Outcome> GtestReport::verdict(const std::string& full_name) const 
   const auto found = by_name_.find(full_name);
   if (found == by_name_.end()) return std::nullopt;
   return found->second;
+}
+
+std::vector<RecordedProperty> GtestReport::properties(const std::string& full_name) const {
+  const auto found = properties_.find(full_name);
+  return found == properties_.end() ? std::vector<RecordedProperty>{} : found->second;
 }
 
 std::string skip_message(std::string_view output) {

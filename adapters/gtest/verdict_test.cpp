@@ -114,6 +114,25 @@ TEST(GtestReportOfABatch, FieldsOfTheWrongTypeAreSkippedNotAnException) {
   }
 }
 
+TEST(GtestReportOfABatch, GivesWhatEachTestRecordedAndWhatItsSuiteRecorded) {
+  // As gtest 1.12 writes them: RecordProperty values are extra keys of the test's object (of the
+  // suite's, from SetUpTestSuite), beside the keys gtest writes itself.
+  const auto report = GtestReport::parse(
+      R"({"testsuites":[{"name":"S","tests":2,"failures":0,"disabled":0,"errors":0,)"
+      R"("timestamp":"t","time":"0s","suite_key":"sv","testsuite":[)"
+      R"({"name":"a","file":"a.cc","line":3,"status":"RUN","result":"COMPLETED","timestamp":"t",)"
+      R"("time":"0s","classname":"S","build":"42","count":7},)"
+      R"({"name":"b","status":"RUN","result":"COMPLETED","classname":"S",)"
+      R"("failures":[{"failure":"x","type":""}]}]}]})");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->properties("S.a"),
+            (std::vector<RecordedProperty>{
+                {"suite_key", "sv", true}, {"build", "42", false}, {"count", "7", false}}));
+  EXPECT_EQ(report->properties("S.b"), (std::vector<RecordedProperty>{{"suite_key", "sv", true}}))
+      << "gtest's own keys (failures, status, ...) are not recorded values";
+  EXPECT_TRUE(report->properties("S.c").empty());
+}
+
 TEST(GtestReportOfABatch, GivesEachTestsVerdictByFullName) {
   const auto report = GtestReport::parse(
       R"({"testsuites":[{"name":"S","testsuite":[{"name":"a","result":"COMPLETED"},)"

@@ -66,6 +66,16 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
   cmd->option_defaults()->group("Options");
 }
 
+void add_junit_group_option(CLI::App* command, std::string& group) {
+  command
+      ->add_option("--junit-group", group,
+                   "how the JUnit report gathers CTest tests into suites: directory (where in "
+                   "the build tree) or label (a suite per set of LABELS)")
+      ->check(CLI::IsMember({"directory", "label"}))
+      ->capture_default_str()
+      ->group("Reports");
+}
+
 std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000.0)));
 }

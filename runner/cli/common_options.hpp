@@ -16,14 +16,15 @@ namespace procpool::cli {
 
 // The report files a run can write. Which ones a command offers is its own choice.
 struct ReportOptions {
-  std::string json;                     // --json FILE (run, gtest, ctest)
-  std::string junit;                    // --junit FILE (gtest, ctest)
-  std::string junit_output = "failed";  // --junit-output all|failed|none: whose output it keeps
-  std::string log_dir;                  // --log-dir DIR (gtest, ctest)
-  std::string joblog;                   // --joblog FILE (run)
-  std::string joblog_earlier;           // what the joblog held already, kept (--resume*)
-  std::string results_dir;              // --results DIR (run)
-  report::RunDescription run;           // what the --json report says the run was
+  std::string json;                       // --json FILE (run, gtest, ctest)
+  std::string junit;                      // --junit FILE (gtest, ctest)
+  std::string junit_output = "failed";    // --junit-output all|failed|none: whose output it keeps
+  std::string junit_group = "directory";  // --junit-group directory|label (ctest)
+  std::string log_dir;                    // --log-dir DIR (gtest, ctest)
+  std::string joblog;                     // --joblog FILE (run)
+  std::string joblog_earlier;             // what the joblog held already, kept (--resume*)
+  std::string results_dir;                // --results DIR (run)
+  report::RunDescription run;             // what the --json report says the run was
 };
 
 enum class ReportSet {
@@ -48,6 +49,9 @@ struct CommonOptions {
 // Adds the shared options to `command`; `noun` is "task" or "test" for the help texts.
 void add_common_options(CLI::App* command, CommonOptions& options, ReportSet reports,
                         const std::string& noun);
+
+// --junit-group directory|label: how a CTest run's JUnit report gathers tests into suites.
+void add_junit_group_option(CLI::App* command, std::string& group);
 
 // Checks a seconds value as written (parse_seconds): the error names the value.
 CLI::Validator seconds();

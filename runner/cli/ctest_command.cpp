@@ -131,6 +131,7 @@ CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
                   "CTest's resource spec (JSON): tests with RESOURCE_GROUPS start when their "
                   "slots are free and get CTEST_RESOURCE_GROUP_* variables");
   add_test_run_options(cmd, o.run);
+  add_junit_group_option(cmd, o.run.common.reports.junit_group);
   cmd->footer(
       "Examples:\n"
       "  procpool ctest -j4 --test-dir build\n"

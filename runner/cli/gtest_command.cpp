@@ -35,6 +35,8 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
                    const GtestOptions& o) {
   TaskSpec task;
   task.test = TestIdentity{binary, test.suite, test.name};
+  task.test->file = test.file;
+  task.test->line = test.line;
   task.argv = {binary, "--gtest_filter=" + task.test->full_name()};
   if (o.also_run_disabled) task.argv.push_back("--gtest_also_run_disabled_tests");
   task.argv.insert(task.argv.end(), o.extra_args.begin(), o.extra_args.end());
@@ -128,6 +130,15 @@ int run_gtest_command(const GtestOptions& options) {
   list_options.filter = o.filter;
   list_options.extra_args = o.extra_args;
   list_options.jobs = effective_jobs(o.run.common.jobs);
+  // Where each test is and what it recorded: only the reports that keep them pay for them.
+  const ReportOptions& reports = o.run.common.reports;
+  const bool detailed_reports = !reports.junit.empty() || !reports.json.empty();
+  if (detailed_reports && !o.find_order_dependence) {
+    list_options.locations_dir = temp_root + "/listings";
+    std::error_code ec;
+    fs::create_directories(list_options.locations_dir, ec);
+    if (ec) list_options.locations_dir.clear();  // the tests then have no file and line
+  }
   boost::asio::io_context io(1);
   gtest::TestLister lister(io, list_options);
   lister.start(o.binaries);
@@ -179,7 +190,9 @@ int run_gtest_command(const GtestOptions& options) {
                   return std::make_unique<gtest::GtestExecutor>(
                       io, processes,
                       gtest::GtestExecutorOptions{temp_root, results_dir, o.keep_tmp,
-                                                  seconds_to_ms(o.run.common.timeout_s)});
+                                                  seconds_to_ms(o.run.common.timeout_s),
+                                                  /*exit_code_decides=*/false,
+                                                  /*record_properties=*/detailed_reports});
                 });
   std::error_code ignored;
   fs::remove_all(results_dir, ignored);

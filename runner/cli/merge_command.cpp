@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "common_options.hpp"
 #include "exit_codes.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/merge/merge.hpp"
@@ -69,6 +70,7 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
   cmd->add_option("reports", o.reports, "the shards' --json reports")->required();
   cmd->add_option("--json", o.json, "write the merged JSON report to FILE");
   cmd->add_option("--junit", o.junit, "write the merged JUnit XML report to FILE");
+  add_junit_group_option(cmd, o.junit_group);
   cmd->add_option("--history", o.history,
                   "write one history to FILE: the --history-in files and the reports' "
                   "measurements, the newest of each test winning");
@@ -130,7 +132,9 @@ int run_merge_command(const MergeOptions& o) {
   report::TestConsoleReporter console(report::TestConsoleOptions{.merged_reports = reports.size()});
   std::vector<Reporter*> all{&console};
   std::vector<std::unique_ptr<report::FileReporter>> files;
-  if (!o.junit.empty()) files.push_back(std::make_unique<report::JunitReporter>(o.junit));
+  if (!o.junit.empty())
+    files.push_back(std::make_unique<report::JunitReporter>(
+        o.junit, report::JunitOutput::failed, report::junit_group_named(o.junit_group)));
   for (const auto& file : files) all.push_back(file.get());
   merge::replay(run, all);
 

@@ -11,12 +11,13 @@
 namespace procpool::cli {
 
 struct MergeOptions {
-  std::vector<std::string> reports;     // the shards' --json reports
-  std::string json;                     // --json OUT
-  std::string junit;                    // --junit OUT
-  std::string history;                  // --history OUT
-  std::vector<std::string> history_in;  // --history-in FILE...: the shards' --history-out
-  bool allow_partial = false;           // problems with the shards are warnings
+  std::vector<std::string> reports;       // the shards' --json reports
+  std::string json;                       // --json OUT
+  std::string junit;                      // --junit OUT
+  std::string junit_group = "directory";  // --junit-group directory|label (CTest shards)
+  std::string history;                    // --history OUT
+  std::vector<std::string> history_in;    // --history-in FILE...: the shards' --history-out
+  bool allow_partial = false;             // problems with the shards are warnings
 };
 
 CLI::App* add_merge_command(CLI::App& app, MergeOptions& options);

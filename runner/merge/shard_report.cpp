@@ -4,6 +4,7 @@
 #include <atomic>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -120,9 +121,23 @@ ReplayedTask read_task(Reader& r, const Json& j, const std::string& where) {
     test.binary = r.text(j, "binary", where);
     test.suite = r.text(j, "suite", where);
     test.name = r.text(j, "test_name", where);
+    test.file = r.text(j, "file", where, false);
+    test.line = static_cast<unsigned>(
+        std::min(r.number(j, "line", where, false), double(std::numeric_limits<unsigned>::max())));
+    test.labels = r.texts(j, "labels", where);
+    test.directory = r.text(j, "directory", where, false);
     task.spec.test = std::move(test);
   }
   task.last = read_attempt(r, j, where);
+  if (const Json* properties = r.find(j, "properties", where, false)) {
+    if (!properties->is_array()) return r.wrong(where + "properties", "an array"), task;
+    for (std::size_t i = 0; i < properties->size(); ++i) {
+      const std::string at = where + "properties[" + std::to_string(i) + "].";
+      const Json& p = (*properties)[i];
+      task.last.properties.push_back(
+          {r.text(p, "name", at), r.text(p, "value", at), r.flag(p, "of_suite", at)});
+    }
+  }
   task.attempts = static_cast<unsigned>(r.number(j, "attempts", where));
   task.flaky = r.flag(j, "flaky", where);
   task.ran_before = r.texts(j, "ran_before", where);

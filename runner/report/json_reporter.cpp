@@ -55,6 +55,10 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
     r["suite"] = test->suite;
     r["test_name"] = test->name;
     r["name"] = test->full_name();
+    if (!test->file.empty()) r["file"] = test->file;
+    if (test->line > 0) r["line"] = test->line;
+    if (!test->labels.empty()) r["labels"] = test->labels;
+    if (!test->directory.empty()) r["directory"] = test->directory;
     const Verdict verdict = verdict_of(event);
     r["verdict"] = std::string(to_string(verdict));
     const std::string log = gets_log(verdict) ? test_log_path(log_dir, *event.spec) : "";
@@ -65,6 +69,15 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   if (event.order_dependent && event.ran_before) r["ran_before"] = *event.ran_before;
   r["leaked"] = outcome.leaked;
   keep_output(r, result);
+  if (!result.properties.empty()) {
+    nlohmann::json::array_t properties;
+    for (const RecordedProperty& p : result.properties) {
+      nlohmann::json property = {{"name", p.name}, {"value", p.value}};
+      if (p.of_suite) property["of_suite"] = true;
+      properties.push_back(std::move(property));
+    }
+    r["properties"] = std::move(properties);
+  }
   if (event.attempts > 0) {
     r["start"] = iso8601_utc(result.started_at);
     r["duration"] = seconds(result.duration);

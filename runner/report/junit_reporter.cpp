@@ -3,6 +3,8 @@
 #include <unistd.h>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include <pugixml.hpp>
@@ -17,14 +19,39 @@ namespace {
 
 constexpr std::size_t kMaxOutput = 1 << 20;  // keep reports readable: the last 1 MiB of output
 
-// A CTest test's directory relative to the build tree (its WORKING_DIRECTORY defaults to the
-// directory that added it): how `ctest --output-junit` users find it. "" for other tests.
-std::string ctest_group(const TaskSpec& spec) {
-  if (!spec.test || !spec.test->suite.empty() || spec.working_dir.empty()) return {};
-  const std::filesystem::path dir(spec.working_dir), build(spec.test->binary);
-  const auto relative = dir.lexically_relative(build);
-  if (relative.empty() || *relative.begin() == "..") return {};
-  return relative == "." ? std::string() : relative.string();
+// CMake's list syntax: "a;b".
+std::string joined_labels(const std::vector<std::string>& labels) {
+  std::string text;
+  for (const auto& label : labels) text += (text.empty() ? "" : ";") + label;
+  return text;
+}
+
+// The suite a CTest test goes into below its build tree: its directory there, or its labels.
+// "" for other tests (a GoogleTest test has its own suite).
+std::string ctest_group(const TestIdentity* test, JunitGroup group) {
+  if (!test || !test->suite.empty()) return {};
+  return group == JunitGroup::directory ? test->directory : joined_labels(test->labels);
+}
+
+// What the schema has no place for on a <testcase>, as its suite's properties (see the header).
+void add_case_properties(pugi::xml_node properties, const std::string& name,
+                         const TestIdentity* test, const std::vector<RecordedProperty>& recorded,
+                         std::set<std::string>& suite_names) {
+  auto add = [&](const std::string& key, const std::string& value) {
+    auto property = properties.append_child("property");
+    property.append_attribute("name") = JunitReporter::xml_safe(key).c_str();
+    property.append_attribute("value") = JunitReporter::xml_safe(value).c_str();
+  };
+  if (test && !test->file.empty()) add(name + ".file", test->file);
+  if (test && test->line > 0) add(name + ".line", std::to_string(test->line));
+  if (test && !test->labels.empty()) add(name + ".labels", joined_labels(test->labels));
+  for (const RecordedProperty& p : recorded) {
+    if (!p.of_suite) {
+      add(name + "." + p.name, p.value);
+    } else if (suite_names.insert(p.name).second) {
+      add(p.name, p.value);  // once per suite, though each of its test processes recorded it
+    }
+  }
 }
 
 std::string host_name() {
@@ -149,7 +176,8 @@ void JunitReporter::on_task_finished(const TaskFinished& event) {
   Case c;
   c.name = event.spec->name;
   c.test = event.spec->test;
-  c.group = ctest_group(*event.spec);
+  c.group = ctest_group(c.test ? &*c.test : nullptr, group_);
+  c.properties = event.result->properties;
   c.outcome = event.result->outcome;
   c.seconds = std::chrono::duration<double>(event.result->duration).count();
   c.started = event.result->started_at;
@@ -191,6 +219,10 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
     double time = 0;
     WallTime first_start{};
     auto suite = root.append_child("testsuite");
+    auto properties = suite.append_child("properties");
+    std::set<std::string> suite_property_names;
+    std::optional<std::string> one_file;  // the file all its tests are in, if they share one
+    bool files_differ = false;
     for (const Case* c : suites[key]) {
       if (c->started != WallTime{} && (first_start == WallTime{} || c->started < first_start)) {
         first_start = c->started;
@@ -200,6 +232,11 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       testcase.append_attribute("name") = xml_safe(test ? test->name : c->name).c_str();
       testcase.append_attribute("classname") = xml_safe(classname(*c)).c_str();
       testcase.append_attribute("time") = seconds_text(c->seconds).c_str();
+      add_case_properties(properties, test ? test->name : c->name, test, c->properties,
+                          suite_property_names);
+      const std::string file = test ? test->file : std::string();
+      if (!one_file) one_file = file;
+      files_differ = files_differ || *one_file != file;
       time += c->seconds;
       const Element v = element_for(c->outcome, c->attempts);
       if (v.element) {
@@ -225,6 +262,10 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       }
       if (!c->out.empty()) testcase.append_child("system-out").text().set(xml_safe(c->out).c_str());
       if (!c->err.empty()) testcase.append_child("system-err").text().set(xml_safe(c->err).c_str());
+    }
+    if (properties.first_child().empty()) suite.remove_child(properties);
+    if (one_file && !one_file->empty() && !files_differ) {
+      suite.prepend_attribute("file") = xml_safe(*one_file).c_str();
     }
     // When the suite began and where, as CI servers show it.
     if (!host.empty()) suite.prepend_attribute("hostname") = xml_safe(host).c_str();

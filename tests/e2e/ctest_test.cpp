@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -86,6 +88,54 @@ TEST_F(CtestRun, JunitKeepsStderrApartAndNamesTheDirectory) {
   const std::string xml = read_file(dir_.file("ctest.xml"));
   EXPECT_NE(xml.find("<system-err>ERROR: broken"), std::string::npos) << xml;
   EXPECT_NE(xml.find("classname=\"build\""), std::string::npos) << "the build tree's top\n" << xml;
+}
+
+// --junit-group label: a suite per set of LABELS; each test's add_test() place and labels as its
+// suite's properties, as CTest itself lists them (--show-only=json-v1), read by a real consumer.
+TEST_F(CtestRun, JunitGroupsByLabelAndSaysWhereEachTestIsAdded) {
+  const std::string listed = dir_.file("listed.json");
+  ASSERT_EQ(
+      std::system(("cd '" + dir_.file("build") +
+                   "' && ctest --show-only=json-v1 -R '^(passes|labelled)$' > '" + listed + "'")
+                      .c_str()),
+      0);
+  const auto doc = nlohmann::json::parse(read_file(listed));
+  std::set<std::string> expected;
+  for (const auto& test : doc["tests"]) {
+    const auto& node = doc["backtraceGraph"]["nodes"][test["backtrace"].get<std::size_t>()];
+    const std::string name = test["name"];
+    const std::string suite = name == "labelled" ? "build/fast;smoke" : "build";
+    expected.insert(
+        suite + " " + name + ".file " +
+        doc["backtraceGraph"]["files"][node["file"].get<std::size_t>()].get<std::string>());
+    expected.insert(suite + " " + name + ".line " + std::to_string(node["line"].get<int>()));
+  }
+  expected.insert("build/fast;smoke labelled.labels fast;smoke");
+  ASSERT_EQ(expected.size(), 5u);
+
+  const std::string xml = dir_.file("ctest.xml");
+  auto r = run({"--junit", xml, "--junit-group", "label", "--", "-R", "^(passes|labelled)$"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  write_file(dir_.file("read.py"), R"(import sys
+from junitparser import JUnitXml
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    for p in suite.properties():
+        print(suite.name, p.name, p.value)
+)");
+  const std::string out = dir_.file("read.txt");
+  ASSERT_EQ(std::system(("/usr/bin/python3 '" + dir_.file("read.py") + "' '" + xml + "' > '" + out +
+                         "' 2>&1")
+                            .c_str()),
+            0)
+      << read_file(out);
+  std::set<std::string> seen;
+  std::istringstream lines(read_file(out));
+  for (std::string line; std::getline(lines, line);) seen.insert(line);
+  EXPECT_EQ(seen, expected) << read_file(xml);
+  const std::string check = "xmllint --noout --schema '" + std::string(JUNIT_SCHEMA) + "' '" + xml +
+                            "' > '" + dir_.file("xmllint.log") + "' 2>&1";
+  EXPECT_EQ(std::system(check.c_str()), 0) << read_file(dir_.file("xmllint.log"));
+  EXPECT_NE(run({"--junit-group", "labels"}).exit_code, 0) << "an unknown grouping is refused";
 }
 
 TEST_F(CtestRun, SelectionArgumentsArePassedToCtest) {

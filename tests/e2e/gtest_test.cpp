@@ -242,6 +242,69 @@ for suite in JUnitXml.fromfile(sys.argv[1]):
   EXPECT_EQ(expected.size(), 6u);
 }
 
+// What junit-10.xsd has no testcase attribute for (where the test is, what it recorded with
+// RecordProperty) reaches a real consumer as its suite's properties, named after the test: the
+// same from one process per test, from batches, and merged from a shard's JSON report.
+TEST_F(GtestRun, EachTestsPlaceAndRecordedValuesReachARealConsumer) {
+  const std::string filter = "Pass.*:Fail.*";
+  // Where the tests are, as gtest itself says: its JSON listing.
+  const std::string listing = dir_.file("listing.json");
+  ASSERT_EQ(std::system(("'" + kMixed + "' --gtest_list_tests --gtest_filter='" + filter +
+                         "' --gtest_output=json:'" + listing + "' > /dev/null")
+                            .c_str()),
+            0);
+  std::set<std::string> expected{"fixture_mixed:Pass Two.build_id pp-42"};
+  std::string file;
+  const auto listed = nlohmann::json::parse(read_file(listing));
+  for (const auto& suite : listed["testsuites"]) {
+    for (const auto& test : suite["testsuite"]) {
+      const std::string prefix = "fixture_mixed:" + suite["name"].get<std::string>() + " " +
+                                 test["name"].get<std::string>();
+      file = test["file"].get<std::string>();
+      expected.insert(prefix + ".file " + file);
+      expected.insert(prefix + ".line " + std::to_string(test["line"].get<int>()));
+    }
+  }
+  ASSERT_EQ(expected.size(), 7u);  // 3 tests, each a file and a line, and a recorded value
+  write_file(dir_.file("read.py"), R"(import sys
+from junitparser import JUnitXml
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    for p in suite.properties():
+        print(suite.name, p.name, p.value)
+)");
+  auto consumer_sees = [&](const std::string& xml) {
+    const std::string out = dir_.file("read.txt");
+    EXPECT_EQ(std::system(("/usr/bin/python3 '" + dir_.file("read.py") + "' '" + xml + "' > '" +
+                           out + "' 2>&1")
+                              .c_str()),
+              0)
+        << read_file(out);
+    std::set<std::string> seen;
+    std::istringstream lines(read_file(out));
+    for (std::string line; std::getline(lines, line);) seen.insert(line);
+    return seen;
+  };
+  for (const std::string mode : {"per test", "batch", "merged"}) {
+    const std::string xml = dir_.file("j.xml");
+    std::remove(xml.c_str());
+    if (mode == "merged") {
+      run({kMixed, "--filter", filter});  // its JSON report, as a CI shard leaves it
+      const auto merged = run_procpool({"merge", "--junit", xml, dir_.file("report.json")});
+      ASSERT_EQ(merged.exit_code, 1) << merged.err;  // Fail.Assertion failed
+    } else if (mode == "batch") {
+      run({"--batch", "3", "--junit", xml, kMixed, "--filter", filter});
+    } else {
+      run({"--junit", xml, kMixed, "--filter", filter});
+    }
+    std::string message;
+    EXPECT_TRUE(schema_valid(xml, message)) << mode << ": " << message;
+    EXPECT_EQ(consumer_sees(xml), expected) << mode << "\n" << read_file(xml);
+    EXPECT_NE(read_file(xml).find("file=\"" + file + "\""), std::string::npos)
+        << mode << ": a suite whose tests share a file names it\n"
+        << read_file(xml);
+  }
+}
+
 TEST_F(GtestRun, JunitIsValidAndSaysWhatHappened) {
   auto r = run({"-j2", "--junit", dir_.file("junit.xml"), kMixed, "--filter",
                 "Pass.*:Fail.*:Crash.Segv:Skip.*:Early.*"});

@@ -10,8 +10,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "procpool/runner/core/capture.hpp"
+#include "procpool/runner/core/events.hpp"
 #include "procpool/runner/core/outcome.hpp"
 #include "procpool/runner/core/task.hpp"
 
@@ -24,9 +26,13 @@ class GtestReport {
   static std::optional<GtestReport> parse(const std::string& json);
   // passed, failed (with the failure messages) or skipped; nothing when the test is not in it.
   std::optional<Outcome> verdict(const std::string& full_name) const;
+  // What the test recorded with RecordProperty (of_suite: its suite's SetUpTestSuite did), in
+  // name order (the suite's first); empty when it recorded nothing or is not in it.
+  std::vector<RecordedProperty> properties(const std::string& full_name) const;
 
  private:
   std::unordered_map<std::string, Outcome> by_name_;
+  std::unordered_map<std::string, std::vector<RecordedProperty>> properties_;
 };
 
 // `process` is what the process layer saw; `out` the test process's stdout (run with

@@ -17,6 +17,14 @@ namespace procpool {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+// A name and value a test recorded about itself (GoogleTest's RecordProperty), for reports.
+struct RecordedProperty {
+  std::string name;
+  std::string value;
+  bool of_suite = false;  // recorded for its whole suite (SetUpTestSuite), not by the test
+  bool operator==(const RecordedProperty&) const = default;
+};
+
 // Everything known about one finished attempt at a task.
 struct AttemptResult {
   Outcome outcome;
@@ -26,6 +34,7 @@ struct AttemptResult {
   WallTime started_at{};  // wall clock, for logs
   std::chrono::nanoseconds duration{0};
   int pid = 0;
+  std::vector<RecordedProperty> properties;  // what the test recorded, when it was asked for
 };
 
 struct RunStarted {

@@ -21,6 +21,14 @@ struct TestIdentity {
   std::string binary;  // the test program as given on the command line
   std::string suite;   // e.g. "Prefix/Suite" for GoogleTest, the directory for CTest
   std::string name;    // e.g. "Case/0"
+  // Where the test is defined, when the source knows: the TEST() line for GoogleTest (from its
+  // listing), the add_test() call for CTest. For reports that point people at the code.
+  std::string file;
+  unsigned line = 0;
+  std::vector<std::string> labels;  // CTest LABELS, in the order the project gave them
+  // A CTest test's directory relative to the build tree ("" at its top): how reports group
+  // what `ctest` users find by directory.
+  std::string directory;
   std::string full_name() const { return suite.empty() ? name : suite + "." + name; }
 };
 

@@ -3,6 +3,13 @@
 // assertion failures, <error> for crashes, timeouts and programs that could not run, <skipped>,
 // the failed test's output in <system-out>, and each failed attempt of a flaky test as
 // <flakyFailure> (Maven Surefire's rerun elements). Correct even when a test crashed.
+//
+// What the schema has no place for on a <testcase> (it allows only name, classname, time and
+// group) goes into its suite's <properties>, named after the case: "<name>.file" and
+// "<name>.line" (where the test is defined), "<name>.labels" (CTest), and "<name>.<key>" for
+// each value the test recorded (gtest's RecordProperty; a SetUpTestSuite's values keep their own
+// name). The suite's `file` attribute names the file when all its tests are in one. This is how
+// JUnit consumers read it (python3-junitparser has properties only on suites, as the schema).
 #pragma once
 
 #include <map>
@@ -18,10 +25,19 @@ namespace procpool::report {
 // Which tests' output goes into <system-out>/<system-err> (--junit-output).
 enum class JunitOutput { all, failed, none };
 
+// How CTest tests are gathered into suites (--junit-group): by their directory in the build
+// tree, or by their LABELS (a suite per set of labels, "a;b", as the project wrote them).
+enum class JunitGroup { directory, label };
+// "label" or "directory" (anything else), as --junit-group spells them.
+inline JunitGroup junit_group_named(const std::string& name) {
+  return name == "label" ? JunitGroup::label : JunitGroup::directory;
+}
+
 class JunitReporter final : public FileReporter {
  public:
-  explicit JunitReporter(std::string path, JunitOutput output = JunitOutput::failed)
-      : path_(std::move(path)), output_(output) {}
+  explicit JunitReporter(std::string path, JunitOutput output = JunitOutput::failed,
+                         JunitGroup group = JunitGroup::directory)
+      : path_(std::move(path)), output_(output), group_(group) {}
   void on_task_retried(const TaskRetried& event) override;
   void on_task_finished(const TaskFinished& event) override;
   void on_run_finished(const RunFinished& event) override;
@@ -37,7 +53,7 @@ class JunitReporter final : public FileReporter {
   struct Case {
     std::string name;  // copied: event specs are valid only during the event
     std::optional<TestIdentity> test;
-    std::string group;  // a CTest test's directory in the build tree ("" elsewhere)
+    std::string group;  // a CTest test's directory in the build tree or labels ("" elsewhere)
     Outcome outcome;
     double seconds = 0;
     WallTime started{};
@@ -45,6 +61,7 @@ class JunitReporter final : public FileReporter {
     bool flaky = false;
     std::string out, err;
     std::vector<FailedAttempt> failed_attempts;
+    std::vector<RecordedProperty> properties;
   };
 
   static std::string suite_key(const Case& c);
@@ -54,6 +71,7 @@ class JunitReporter final : public FileReporter {
 
   std::string path_;
   JunitOutput output_;
+  JunitGroup group_;
   std::vector<Case> cases_;
   std::map<std::size_t, std::vector<FailedAttempt>> retried_;  // by task index
 };
