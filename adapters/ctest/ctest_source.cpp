@@ -292,36 +292,66 @@ nlohmann::json find_test_list(std::string_view text) {
   return nlohmann::json::value_t::discarded;
 }
 
-// Where each test's add_test() call is: json-v1's "backtrace" is a node of "backtraceGraph",
-// whose first node is the call itself (file and line), its parents the include()s above it.
+// Where each test is declared: json-v1's "backtrace" is a node of "backtraceGraph" (the add_test()
+// call), whose parents are the calls that led to it. A project's helper function (Eigen's
+// ei_add_test) would put every test at the add_test() in its body, so the place is the first
+// statement, from the call outwards, that a listfile runs itself (not inside a function or
+// macro): `ei_add_test(meta)` in test/CMakeLists.txt, or add_test() itself when called directly.
 class AddTestCalls {
  public:
   explicit AddTestCalls(const nlohmann::json& doc) {
     const auto graph = doc.find("backtraceGraph");
     if (graph == doc.end() || !graph->is_object()) return;
     if (graph->contains("files")) files_ = strings_of((*graph)["files"]);
+    if (graph->contains("commands")) commands_ = strings_of((*graph)["commands"]);
     if (graph->contains("nodes") && (*graph)["nodes"].is_array()) nodes_ = &(*graph)["nodes"];
   }
   void locate(const nlohmann::json& entry, TestIdentity& test) const {
     const auto backtrace = entry.find("backtrace");
-    if (!nodes_ || backtrace == entry.end() || !backtrace->is_number_unsigned()) return;
-    const auto index = backtrace->get<std::uint64_t>();
-    if (index >= nodes_->size() || !(*nodes_)[index].is_object()) return;
-    const auto& node = (*nodes_)[index];
-    const auto file = node.find("file");
-    const auto line = node.find("line");
-    if (file == node.end() || !file->is_number_unsigned() ||
-        file->get<std::uint64_t>() >= files_.size())
+    if (backtrace == entry.end()) return;
+    const nlohmann::json* call = node(*backtrace);
+    // Bounded: a hostile graph may loop.
+    for (std::size_t steps = 0; call && steps < 1000 && !at_listfile_level(*call); ++steps) {
+      const nlohmann::json* parent = node(call->value("parent", nlohmann::json()));
+      if (!parent || !parent->contains("line")) break;
+      call = parent;
+    }
+    if (!call) return;
+    const auto file = call->find("file");
+    const auto line = call->find("line");
+    if (file == call->end() || !file->is_number_unsigned() ||
+        file->get<std::uint64_t>() >= files_.size()) {
       return;
+    }
     test.file = files_[file->get<std::size_t>()];
-    if (line != node.end() && line->is_number_unsigned() &&
+    if (line != call->end() && line->is_number_unsigned() &&
         line->get<std::uint64_t>() <= std::numeric_limits<unsigned>::max()) {
       test.line = line->get<unsigned>();
     }
   }
 
  private:
+  const nlohmann::json* node(const nlohmann::json& index) const {
+    if (!nodes_ || !index.is_number_unsigned() || index.get<std::uint64_t>() >= nodes_->size())
+      return nullptr;
+    const auto& found = (*nodes_)[index.get<std::size_t>()];
+    return found.is_object() ? &found : nullptr;
+  }
+  // Run by a listfile itself: no parent, a parent that is a file (no command), or a parent that
+  // is an include() or add_subdirectory() of that listfile.
+  bool at_listfile_level(const nlohmann::json& call) const {
+    const nlohmann::json* parent = node(call.value("parent", nlohmann::json()));
+    if (!parent) return true;
+    const auto command = parent->find("command");
+    if (command == parent->end() || !command->is_number_unsigned()) return true;
+    const auto index = command->get<std::uint64_t>();
+    if (index >= commands_.size()) return true;
+    const std::string& name = commands_[index];
+    return name == "include" || name == "add_subdirectory" || name == "subdirs";
+  }
+
   std::vector<std::string> files_;
+  std::vector<std::string> commands_;
   const nlohmann::json* nodes_ = nullptr;
 };
 

@@ -60,21 +60,28 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
 }
 
 TEST(ParseCtestJson, ReadsWhereEachTestIsAddedItsLabelsAndItsDirectory) {
-  // As ctest 3.25 writes them: "backtrace" is a node of "backtraceGraph", the add_test() call.
+  // As ctest 3.25 writes them: "backtrace" is a node of "backtraceGraph", the add_test() call,
+  // its parents the calls that led there. Test d is added by a helper function (nodes 4, 5),
+  // test e by add_test() in an include()d file (nodes 6, 7).
   const auto suite = parse_ctest_json(R"({"kind":"ctestInfo",
-    "backtraceGraph":{"commands":["add_test"],"files":["/s/CMakeLists.txt","/s/sub/CMakeLists.txt"],
+    "backtraceGraph":{"commands":["add_test","my_add_test","include"],
+      "files":["/s/CMakeLists.txt","/s/sub/CMakeLists.txt","/s/cmake/helpers.cmake","/s/t.cmake"],
       "nodes":[{"file":0},{"command":0,"file":0,"line":4,"parent":0},{"file":1},
-               {"command":0,"file":1,"line":12,"parent":2}]},
+               {"command":0,"file":1,"line":12,"parent":2},
+               {"command":1,"file":1,"line":20,"parent":2},{"command":0,"file":2,"line":7,"parent":4},
+               {"command":2,"file":0,"line":30,"parent":0},{"command":0,"file":3,"line":2,"parent":6}]},
     "tests":[
     {"name":"a","backtrace":1,"command":["/bin/a"],"properties":[
       {"name":"LABELS","value":["fast","smoke"]},{"name":"WORKING_DIRECTORY","value":"/b"}]},
     {"name":"b","backtrace":3,"command":["/bin/b"],"properties":[
       {"name":"WORKING_DIRECTORY","value":"/b/sub/dir"}]},
     {"name":"c","backtrace":99,"command":["/bin/c"],"properties":[
-      {"name":"WORKING_DIRECTORY","value":"/elsewhere"}]}]})",
+      {"name":"WORKING_DIRECTORY","value":"/elsewhere"}]},
+    {"name":"d","backtrace":5,"command":["/bin/d"]},
+    {"name":"e","backtrace":7,"command":["/bin/e"]}]})",
                                       "/b");
   ASSERT_TRUE(suite) << suite.error();
-  ASSERT_EQ(suite->tests.size(), 3u);
+  ASSERT_EQ(suite->tests.size(), 5u);
   const TestIdentity& a = *suite->tests[0].task.test;
   const TestIdentity& b = *suite->tests[1].task.test;
   const TestIdentity& c = *suite->tests[2].task.test;
@@ -87,6 +94,12 @@ TEST(ParseCtestJson, ReadsWhereEachTestIsAddedItsLabelsAndItsDirectory) {
   EXPECT_EQ(b.directory, "sub/dir");
   EXPECT_EQ(c.file, "") << "a backtrace that is not in the graph: no place";
   EXPECT_EQ(c.directory, "") << "outside the build tree";
+  const TestIdentity& d = *suite->tests[3].task.test;
+  EXPECT_EQ(d.file + ":" + std::to_string(d.line), "/s/sub/CMakeLists.txt:20")
+      << "the project's call of its helper, not the add_test() in the helper's body";
+  const TestIdentity& e = *suite->tests[4].task.test;
+  EXPECT_EQ(e.file + ":" + std::to_string(e.line), "/s/t.cmake:2")
+      << "an included file's own add_test()";
 }
 
 TEST(ParseCtestJson, AnInfiniteTimeoutAsCtestWritesItIsReadAsNoTimeout) {
