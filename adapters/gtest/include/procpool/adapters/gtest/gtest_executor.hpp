@@ -35,8 +35,10 @@ struct GtestExecutorOptions {
   // passes, as `ctest` would say running it alone), not gtest's premature-exit file.
   bool exit_code_decides = false;
   // Ask each per-test process for gtest's JSON report too, for the values the test recorded
-  // (RecordProperty), which only that report carries. Only when a report keeps them: the JSON
-  // cost each test process ~4 % of the run's wall time (measured). Batches always write it.
+  // (RecordProperty), which only that report carries. Only when a report keeps them (--junit,
+  // --json): it costs a run of one process per test 4-6 % of its wall time (measured on
+  // fixture_many, 500 tests, 2 cores: 2.37 s with --junit, 2.24 s without, medians of 5).
+  // Batches always write it.
   bool record_properties = false;
 };
 
