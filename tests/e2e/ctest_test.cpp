@@ -122,16 +122,25 @@ for suite in JUnitXml.fromfile(sys.argv[1]):
     for p in suite.properties():
         print(suite.name, p.name, p.value)
 )");
-  const std::string out = dir_.file("read.txt");
-  ASSERT_EQ(std::system(("/usr/bin/python3 '" + dir_.file("read.py") + "' '" + xml + "' > '" + out +
-                         "' 2>&1")
-                            .c_str()),
-            0)
-      << read_file(out);
-  std::set<std::string> seen;
-  std::istringstream lines(read_file(out));
-  for (std::string line; std::getline(lines, line);) seen.insert(line);
-  EXPECT_EQ(seen, expected) << read_file(xml);
+  auto consumer_sees = [&](const std::string& xml) {
+    const std::string out = dir_.file("read.txt");
+    EXPECT_EQ(std::system(("/usr/bin/python3 '" + dir_.file("read.py") + "' '" + xml + "' > '" +
+                           out + "' 2>&1")
+                              .c_str()),
+              0)
+        << read_file(out);
+    std::set<std::string> seen;
+    std::istringstream lines(read_file(out));
+    for (std::string line; std::getline(lines, line);) seen.insert(line);
+    return seen;
+  };
+  EXPECT_EQ(consumer_sees(xml), expected) << read_file(xml);
+  // The same from the run's JSON report, as `procpool merge` rebuilds a sharded run's JUnit.
+  const std::string merged = dir_.file("merged.xml");
+  const auto m = run_procpool(
+      {"merge", "--junit", merged, "--junit-group", "label", dir_.file("report.json")});
+  EXPECT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_EQ(consumer_sees(merged), expected) << read_file(merged);
   const std::string check = "xmllint --noout --schema '" + std::string(JUNIT_SCHEMA) + "' '" + xml +
                             "' > '" + dir_.file("xmllint.log") + "' 2>&1";
   EXPECT_EQ(std::system(check.c_str()), 0) << read_file(dir_.file("xmllint.log"));
