@@ -56,7 +56,12 @@ PROCPOOL_TASK(read_stdin);
 
 class PoolHostile : public ::testing::TestWithParam<StartMethod> {
  protected:
-  void SetUp() override { testing::adopt_orphans(); }
+  void SetUp() override {
+    if (GetParam() == StartMethod::fork && *testing::fork_unsafe_in_this_build()) {
+      GTEST_SKIP() << testing::fork_unsafe_in_this_build();
+    }
+    testing::adopt_orphans();
+  }
   void TearDown() override { EXPECT_EQ(testing::surviving_descendants(), std::vector<int>{}); }
   PoolOptions options(unsigned processes) {
     return PoolOptions{.processes = processes,

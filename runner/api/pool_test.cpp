@@ -67,7 +67,12 @@ int unregistered(int x) { return x; }
 // Every test runs with both start methods: they must behave the same.
 class PoolTest : public ::testing::TestWithParam<StartMethod> {
  protected:
-  void SetUp() override { testing::adopt_orphans(); }
+  void SetUp() override {
+    if (GetParam() == StartMethod::fork && *testing::fork_unsafe_in_this_build()) {
+      GTEST_SKIP() << testing::fork_unsafe_in_this_build();
+    }
+    testing::adopt_orphans();
+  }
   void TearDown() override { EXPECT_EQ(testing::surviving_descendants(), std::vector<int>{}); }
   PoolOptions options(unsigned processes) {
     return PoolOptions{.processes = processes, .start_method = GetParam()};
