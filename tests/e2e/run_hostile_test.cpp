@@ -46,7 +46,8 @@ TEST_P(RunnerSignal, StopsTasksWritesReportsAndExitsWith128PlusTheSignal) {
                     "ignore-term", "spawn-grandchild", "sleep", "100", "--", ":::", "a", "b"},
                    {.env = {"PP_PIDFILE=" + dir.file("pids")},
                     .send_signal = signal,
-                    .signal_after = std::chrono::milliseconds(500)});
+                    .signal_after = std::chrono::milliseconds(500),
+                    .signal_when = file_has_lines(dir.file("pids"), 4)});
   EXPECT_EQ(r.exit_code, 128 + signal) << r.err;
   expect_all_dead(dir.file("pids"));
   const auto doc = nlohmann::json::parse(read_file(dir.file("r.json")));

@@ -35,7 +35,9 @@ TEST_F(RunStopping, SigintStopsRunningTasksWritesReportsAndExits130) {
                          "sleep", "100", "--", ":::", "a", "b", "c"},
                         {.env = {"PP_PIDFILE=" + dir.file("pids")},
                          .send_signal = SIGINT,
-                         .signal_after = std::chrono::milliseconds(500)});
+                         .signal_after = std::chrono::milliseconds(500),
+                         // both running tasks and their grandchildren wrote their pids
+                         .signal_when = file_has_lines(dir.file("pids"), 4)});
   EXPECT_EQ(r.exit_code, 130) << r.err;
   expect_all_dead(dir.file("pids"));
   auto doc = nlohmann::json::parse(read_file(dir.file("r.json")));

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -146,7 +147,8 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
     result.max_rss_kb = usage.ru_maxrss;
     if (done == pid) break;
     const auto elapsed = std::chrono::steady_clock::now() - started;
-    if (options.send_signal && !signalled_once && elapsed >= options.signal_after) {
+    if (options.send_signal && !signalled_once && elapsed >= options.signal_after &&
+        (!options.signal_when || options.signal_when())) {
       ::kill(options.signal_group ? -pid : pid, options.send_signal);
       signalled_once = true;
     }
@@ -170,6 +172,31 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
   result.out = read_file(out_path);
   result.err += read_file(err_path);
   return result;
+}
+
+std::function<bool()> file_has_lines(const std::string& path, std::size_t count) {
+  return [path, count] {
+    std::ifstream file(path);
+    std::size_t lines = 0;
+    for (std::string line; std::getline(file, line);) ++lines;
+    return lines >= count;
+  };
+}
+
+std::function<bool()> process_with_argument(const std::string& word) {
+  return [word] {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end;
+         it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+      std::ifstream cmdline(it->path() / "cmdline", std::ios::binary);
+      for (std::string argument; std::getline(cmdline, argument, '\0');) {
+        if (argument == word) return true;
+      }
+    }
+    return false;
+  };
 }
 
 void adopt_orphans() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,9 @@ struct CliOptions {
   std::vector<std::string> env;  // NAME=VALUE added to the environment
   int send_signal = 0;           // sent to procpool after `signal_after`
   std::chrono::milliseconds signal_after{0};
+  // When set, the first signal also waits until this holds (the tasks it must stop have
+  // started): a fixed delay alone was too short for a sanitizer build under load.
+  std::function<bool()> signal_when;
   int second_signal = 0;           // sent `signal_after` later still, when set
   std::chrono::seconds limit{60};  // hard limit: the test fails instead of hanging
   std::string working_dir;
@@ -41,12 +46,17 @@ struct CliOptions {
 
 CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& options = {});
 
+// For `signal_when`: the file holds at least `count` lines (a helper's PP_PIDFILE, one per task).
+std::function<bool()> file_has_lines(const std::string& path, std::size_t count);
+// For `signal_when`: some process has this word among its arguments.
+std::function<bool()> process_with_argument(const std::string& word);
+
 // Why a test of the fork start method cannot run in this build, or "" when it can. GCC 12's
 // AddressSanitizer runtime does not lock its allocator around fork() (LLVM added that in
 // llvm/llvm-project#75290, Dec 2023): a worker forked while another thread of the program is
-// inside malloc can wait for ever on the allocator's lock copied locked. Seen here: 1 run in 150-600
-// of a Pool test under load, the new worker stuck in __sanitizer::Mutex::Lock. glibc's malloc
-// locks its arenas around fork(), so the plain build has no such hazard.
+// inside malloc can wait for ever on the allocator's lock copied locked. Seen here: 1 run in
+// 150-600 of a Pool test under load, the new worker stuck in __sanitizer::Mutex::Lock. glibc's
+// malloc locks its arenas around fork(), so the plain build has no such hazard.
 inline const char* fork_unsafe_in_this_build() {
 #if defined(__SANITIZE_ADDRESS__)
   return "fork with threads can deadlock in GCC 12's ASan runtime (its allocator is not "
