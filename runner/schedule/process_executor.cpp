@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace procpool::schedule {
 
 void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -116,23 +115,8 @@ TEST_F(CtestRun, JunitGroupsByLabelAndSaysWhereEachTestIsAdded) {
   const std::string xml = dir_.file("ctest.xml");
   auto r = run({"--junit", xml, "--junit-group", "label", "--", "-R", "^(passes|labelled)$"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  write_file(dir_.file("read.py"), R"(import sys
-from junitparser import JUnitXml
-for suite in JUnitXml.fromfile(sys.argv[1]):
-    for p in suite.properties():
-        print(suite.name, p.name, p.value)
-)");
   auto consumer_sees = [&](const std::string& xml) {
-    const std::string out = dir_.file("read.txt");
-    EXPECT_EQ(std::system(("/usr/bin/python3 '" + dir_.file("read.py") + "' '" + xml + "' > '" +
-                           out + "' 2>&1")
-                              .c_str()),
-              0)
-        << read_file(out);
-    std::set<std::string> seen;
-    std::istringstream lines(read_file(out));
-    for (std::string line; std::getline(lines, line);) seen.insert(line);
-    return seen;
+    return junit_properties_as_junitparser_reads_them(xml, dir_.path());
   };
   EXPECT_EQ(consumer_sees(xml), expected) << read_file(xml);
   // The same from the run's JSON report, as `procpool merge` rebuilds a sharded run's JUnit.

@@ -266,23 +266,8 @@ TEST_F(GtestRun, EachTestsPlaceAndRecordedValuesReachARealConsumer) {
     }
   }
   ASSERT_EQ(expected.size(), 7u);  // 3 tests, each a file and a line, and a recorded value
-  write_file(dir_.file("read.py"), R"(import sys
-from junitparser import JUnitXml
-for suite in JUnitXml.fromfile(sys.argv[1]):
-    for p in suite.properties():
-        print(suite.name, p.name, p.value)
-)");
   auto consumer_sees = [&](const std::string& xml) {
-    const std::string out = dir_.file("read.txt");
-    EXPECT_EQ(std::system(("/usr/bin/python3 '" + dir_.file("read.py") + "' '" + xml + "' > '" +
-                           out + "' 2>&1")
-                              .c_str()),
-              0)
-        << read_file(out);
-    std::set<std::string> seen;
-    std::istringstream lines(read_file(out));
-    for (std::string line; std::getline(lines, line);) seen.insert(line);
-    return seen;
+    return junit_properties_as_junitparser_reads_them(xml, dir_.path());
   };
   for (const std::string mode : {"per test", "batch", "merged"}) {
     const std::string xml = dir_.file("j.xml");

@@ -199,6 +199,25 @@ std::function<bool()> process_with_argument(const std::string& word) {
   };
 }
 
+std::set<std::string> junit_properties_as_junitparser_reads_them(const std::string& xml,
+                                                                 const std::string& scratch_dir) {
+  const std::string script = scratch_dir + "/junit-properties.py";
+  const std::string out = scratch_dir + "/junit-properties.txt";
+  write_file(script, R"(import sys
+from junitparser import JUnitXml
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    for p in suite.properties():
+        print(suite.name, p.name, p.value)
+)");
+  const std::string command =
+      "/usr/bin/python3 '" + script + "' '" + xml + "' > '" + out + "' 2>&1";
+  if (std::system(command.c_str()) != 0) return {"junitparser failed: " + read_file(out)};
+  std::set<std::string> seen;
+  std::istringstream lines(read_file(out));
+  for (std::string line; std::getline(lines, line);) seen.insert(line);
+  return seen;
+}
+
 void adopt_orphans() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }
 
 std::vector<int> surviving_descendants() {

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstddef>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,12 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
 std::function<bool()> file_has_lines(const std::string& path, std::size_t count);
 // For `signal_when`: some process has this word among its arguments.
 std::function<bool()> process_with_argument(const std::string& word);
+
+// The suites' properties of a JUnit report as Debian's python3-junitparser (a real consumer)
+// reads them: "suite-name property-name value", one per property. `scratch_dir` holds the script
+// and its output. When junitparser fails, the one element says so, with its output.
+std::set<std::string> junit_properties_as_junitparser_reads_them(const std::string& xml,
+                                                                 const std::string& scratch_dir);
 
 // Why a test of the fork start method cannot run in this build, or "" when it can. GCC 12's
 // AddressSanitizer runtime does not lock its allocator around fork() (LLVM added that in
