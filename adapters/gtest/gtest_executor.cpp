@@ -2,10 +2,11 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+
 #include <filesystem>
 
 #include "console_markers.hpp"
-#include "procpool/adapters/gtest/verdict.hpp"
+#include "gtest_process.hpp"
 #include "small_files.hpp"
 
 namespace procpool::gtest {
@@ -21,8 +22,6 @@ std::optional<std::string> read_file_if_present(const fs::path& path) {
   return text;
 }
 
-bool file_exists(const fs::path& path) { return ::access(path.c_str(), F_OK) == 0; }
-
 void empty_directory(const fs::path& dir) {
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -30,16 +29,30 @@ void empty_directory(const fs::path& dir) {
   }
 }
 
+namespace {
+
+schedule::BatchEvidence batch_evidence(TestJudgement::Evidence evidence) {
+  switch (evidence) {
+    case TestJudgement::Evidence::failed_in_batch:
+      return schedule::BatchEvidence::failed_in_batch;
+    case TestJudgement::Evidence::unvouched:
+      return schedule::BatchEvidence::unvouched;
+    default:
+      return schedule::BatchEvidence::stands;
+  }
+}
+
+}  // namespace
+
 GtestExecutor::Files GtestExecutor::files_for(std::size_t index, unsigned attempt, unsigned slot) {
-  // TEST_TMPDIR is the slot's directory, emptied after every test: private while the test runs
-  // (no two running tests share a slot) without a mkdir and rmdir per test, which cost ~30 % of
+  // TEST_TMPDIR is the slot's directory, emptied after every process: private while it runs (no
+  // two running attempts share a slot) without a mkdir and rmdir per test, which cost ~30 % of
   // the runner's time on an ext4 /tmp. With --keep-tmp every attempt keeps its own instead.
-  // gtest's result and premature-exit files sit in one flat directory, outside the test's reach.
+  // gtest's reports sit in one flat directory, outside the tests' reach.
   const std::string name = std::to_string(index) + "-" + std::to_string(attempt);
   const fs::path root(options_.temp_root);
   Files files{options_.keep_tmp ? root / "tmp" / name : root / "slots" / std::to_string(slot),
-              fs::path(options_.results_dir) / (name + ".json"),
-              fs::path(options_.results_dir) / (name + ".exit")};
+              fs::path(options_.results_dir) / (name + ".json")};
   if (options_.keep_tmp || created_slots_.insert(slot).second) {
     std::error_code ec;
     fs::create_directories(files.tmp, ec);
@@ -47,57 +60,130 @@ GtestExecutor::Files GtestExecutor::files_for(std::size_t index, unsigned attemp
   return files;
 }
 
-void GtestExecutor::prepare(TaskSpec& spec, const Files& files) const {
-  // The verdict comes from the console lines (verdict.hpp); the JSON report only when the
-  // values the test records are wanted. Last, so that it wins over one in the extra arguments.
+TaskSpec GtestExecutor::command_for(const TaskSpec& first, const std::vector<std::string>& tests,
+                                    const Files& files) const {
+  TaskSpec spec = first;
+  set_filter(spec.argv, filter_for(tests));
   keep_console_readable(spec.argv, spec.env_unset);
-  if (options_.record_properties)
-    spec.argv.push_back("--gtest_output=json:" + files.result.string());
   spec.env.push_back({"TEST_TMPDIR", files.tmp.string()});
-  spec.env.push_back({"TEST_PREMATURE_EXIT_FILE", files.premature.string()});
   spec.env_unset.insert(spec.env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
                                                "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
+  return spec;
 }
 
 void GtestExecutor::clean_up(const Files& files) const {
-  ::unlink(files.result.c_str());
-  ::unlink(files.premature.c_str());
+  ::unlink(files.report.c_str());
   if (!options_.keep_tmp) empty_directory(files.tmp);
 }
 
+void GtestExecutor::tell(const std::string& program, const std::string& stream_error,
+                         const std::vector<std::string>& extras) {
+  if (!options_.warn) return;
+  if (!stream_error.empty() && !told_stream_error_) {
+    told_stream_error_ = true;
+    options_.warn(stream_error + ": verdicts come from gtest's console instead, which a test "
+                                 "can forge (\"events\": \"console\" in --json)");
+  }
+  for (const auto& extra : extras) {
+    options_.warn(program + ": " + extra +
+                  " ran unasked (a name with a filter character selects it too); its result is "
+                  "not counted");
+  }
+}
+
 void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
-  const TaskSpec& original = *launch.spec;
-  if (!original.test || !original.preset_failure.empty()) {
+  const TaskSpec& task = *launch.spec;
+  if (!task.test || !task.preset_failure.empty() || task.batch_member.empty()) {
     inner_.start(launch, std::move(callbacks));  // not a test run (e.g. a listing failure)
     return;
   }
   const Files files = files_for(launch.index, launch.attempt, launch.slot);
-  auto spec = std::make_unique<TaskSpec>(original);
-  prepare(*spec, files);
+  GtestProcessRequest request;
+  request.tests = {task.batch_member};
+  request.judged = {0};
+  request.alone = true;
+  request.command = command_for(task, request.tests, files);
+  request.source = options_.console_programs.count(task.argv.front()) ? EventSource::console
+                                                                      : EventSource::stream;
+  request.stream_address = options_.stream_address;
+  request.stream_host = options_.stream_host;
+  request.test_timeout = task.timeout.count() > 0 ? task.timeout : options_.test_timeout;
+  if (options_.record_properties) request.json_report = files.report;
 
-  const std::uint64_t id = next_id_++;
-  schedule::Launch inner_launch = launch;
-  inner_launch.spec = spec.get();
-  running_specs_.emplace(id, std::move(spec));
-
-  schedule::AttemptCallbacks inner_callbacks;
-  inner_callbacks.slow = std::move(callbacks.slow);
-  inner_callbacks.pending = std::move(callbacks.pending);
-  inner_callbacks.done = [this, id, files, test = *original.test,
-                          done = std::move(callbacks.done)](AttemptResult result) {
-    running_specs_.erase(id);
-    result.outcome =
-        interpret_test_attempt(result.outcome, *result.out, file_exists(files.premature), test);
-    add_skip_message(result.outcome, *result.out);
-    if (options_.record_properties) {
-      const auto json = read_file_if_present(files.result);
-      const auto report = json ? GtestReport::parse(*json) : std::nullopt;
-      if (report) result.properties = report->properties(test.full_name());
-    }
+  GtestProcessCallbacks process;
+  process.slow = std::move(callbacks.slow);
+  process.pending = std::move(callbacks.pending);
+  process.done = [this, files, program = task.argv.front(),
+                  done = std::move(callbacks.done)](GtestProcessResult result) {
+    // Emptied before the scheduler hears of the end: it may start the next attempt in this slot
+    // (and so in this TEST_TMPDIR) at once.
     clean_up(files);
-    done(std::move(result));
+    tell(program, result.stream_error, result.extras);
+    done(std::move(result.tests.front().result));
   };
-  inner_.start(inner_launch, std::move(inner_callbacks));
+  start_gtest_process(io_, inner_, launch, std::move(request), std::move(process));
+}
+
+void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
+                                schedule::BatchCallbacks callbacks) {
+  const schedule::Launch& first = launch.members.front();
+  const TaskSpec& task = *first.spec;
+  const Files files = files_for(first.index, first.attempt, launch.slot);
+  GtestProcessRequest request;
+  request.tests = launch.run_first;
+  for (const auto& member : launch.members) {
+    request.judged.push_back(request.tests.size());
+    request.tests.push_back(member.spec->batch_member);
+  }
+  request.alone = options_.alone_is_final && launch.members.size() == 1 && launch.run_first.empty();
+  request.command = command_for(task, request.tests, files);
+  request.source = options_.console_programs.count(task.argv.front()) ? EventSource::console
+                                                                      : EventSource::stream;
+  request.stream_address = options_.stream_address;
+  request.stream_host = options_.stream_host;
+  request.test_timeout = task.timeout.count() > 0 ? task.timeout : options_.test_timeout;
+  // Alone, the stream tells a skip from a failure by the program's verdict; among others, gtest's
+  // report says which it was.
+  if (!request.alone || options_.record_properties) request.json_report = files.report;
+
+  schedule::Launch process_launch = first;
+  process_launch.slot = launch.slot;
+  struct Shared {
+    schedule::BatchCallbacks callbacks;
+    std::vector<bool> told_started;
+  };
+  auto shared = std::make_shared<Shared>(
+      Shared{std::move(callbacks), std::vector<bool>(launch.members.size(), false)});
+  GtestProcessCallbacks process;
+  process.pending = shared->callbacks.pending;
+  process.test_started = [shared](std::size_t member) {
+    shared->told_started[member] = true;
+    shared->callbacks.member_started(member);
+  };
+  process.done = [this, files, shared, program = task.argv.front()](GtestProcessResult result) {
+    clean_up(files);  // before the scheduler may start the next batch in this slot
+    tell(program, result.stream_error, result.extras);
+    std::vector<std::size_t> not_started;
+    for (std::size_t member = 0; member < result.tests.size(); ++member) {
+      JudgedTest& test = result.tests[member];
+      if (test.evidence == TestJudgement::Evidence::not_started) {
+        not_started.push_back(member);
+        continue;
+      }
+      // A verdict for a test never seen starting (the program could not start at all): it
+      // starts now, for the reports' sake.
+      if (!shared->told_started[member]) shared->callbacks.member_started(member);
+      shared->callbacks.member_done(member, std::move(test.result),
+                                    batch_evidence(test.evidence));
+    }
+    // The rest go back: as a batch again when a test took the blame for the end (crash split);
+    // alone when nothing did (the batch ended before or between tests, or its tests were not
+    // found), so no batch can fail the same way for ever. A stopped run starts none of them.
+    const bool stopped = result.process.outcome.kind == OutcomeKind::cancelled;
+    shared->callbacks.done(std::move(not_started),
+                           !result.judgement.blamed.has_value() && !stopped);
+  };
+  start_gtest_process(io_, inner_, process_launch, std::move(request), std::move(process));
 }
 
 }  // namespace procpool::gtest

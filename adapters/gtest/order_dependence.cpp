@@ -101,7 +101,10 @@ std::vector<OrderDependence> find_order_dependence(
     bool second_round = false;
     std::vector<std::string> candidates;
     if (auto v = in_order.passed.at(test); v && *v != passes_alone) {
-      candidates.assign(tests.begin(), tests.begin() + static_cast<std::ptrdiff_t>(i));
+      // Any other test may be responsible, not only those before it: a suite sibling whose
+      // TearDownTestSuite, or the environment's TearDown, judges the whole suite.
+      candidates = tests;
+      candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(i));
     } else if (auto w = after_all.passed.at(test); w && *w != passes_alone) {
       second_round = true;
       candidates = tests;  // everything ran before it, itself included

@@ -58,18 +58,5 @@ TEST(OrderDependence, MinimalSubsetKeepsTestsNeededTogether) {
             (std::vector<std::string>{"p", "q"}));
 }
 
-TEST(OrderProbe, ReadsRoundsAndCountsATestThatNeverEndedAsFailed) {
-  const auto rounds = parse_probe_output(
-      "Repeating all tests (iteration 1) . . .\n\n[ RUN      ] S.a\n[       OK ] S.a (0 ms)\n"
-      "[ RUN      ] S.b\n[  FAILED  ] S.b (1 ms)\n"
-      "Repeating all tests (iteration 2) . . .\n\n[ RUN      ] S.a\n[  SKIPPED ] S.a (0 ms)\n"
-      "[ RUN      ] S.b\n");
-  ASSERT_EQ(rounds.rounds.size(), 2u);
-  EXPECT_TRUE(rounds.rounds[0].at("S.a"));
-  EXPECT_FALSE(rounds.rounds[0].at("S.b"));
-  EXPECT_TRUE(rounds.rounds[1].at("S.a"));
-  EXPECT_FALSE(rounds.rounds[1].at("S.b")) << "started, never ended: it crashed or exited";
-}
-
 }  // namespace
 }  // namespace procpool::gtest

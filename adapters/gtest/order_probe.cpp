@@ -1,81 +1,99 @@
 #include "procpool/adapters/gtest/order_probe.hpp"
 
+#include <filesystem>
+
 #include <boost/asio/io_context.hpp>
 
 #include "console_markers.hpp"
-#include "procpool/runner/process/child.hpp"
+#include "gtest_process.hpp"
+#include "procpool/runner/schedule/process_executor.hpp"
 
 namespace procpool::gtest {
+namespace {
 
-ProbeRounds parse_probe_output(std::string_view out) {
-  ProbeRounds result;
-  result.rounds.emplace_back();
-  std::string running;
-  bool first_round_header = true;
-  while (!out.empty()) {
-    const auto end = out.find('\n');
-    const std::string_view line = out.substr(0, end);
-    out = end == std::string_view::npos ? std::string_view() : out.substr(end + 1);
-    if (line.rfind("Repeating all tests (iteration", 0) == 0) {
-      if (!first_round_header) result.rounds.emplace_back();
-      first_round_header = false;
-      running.clear();
-      continue;
+// What one judged process says of each test in each round. Where it ended well, every round
+// stands: a test passed (or skipped itself) or failed. Where it did not, only the test running
+// at its end is known (it failed: crashed, exited, hung); the others are left out, so the finder
+// runs them again without it. A test alone has its final verdict whatever the end.
+ProbeRounds rounds_of(const GtestProcessResult& result, bool alone) {
+  const ProgramRecord& record = *result.record;
+  const ProcessJudgement& judged = result.judgement;
+  ProbeRounds rounds;
+  for (const auto& round : record.rounds()) {
+    std::map<std::string, bool> passed;
+    for (std::size_t test = 0; test < round.size(); ++test) {
+      const TestSeen& seen = round[test];
+      if (!seen.ended || !judged.ended_well) continue;
+      // A test that did not pass in an earlier round: its last round's verdict says whether that
+      // was a skip (gtest's report covers the last round only).
+      const OutcomeKind last = result.tests[test].result.outcome.kind;
+      passed[record.names()[test]] = seen.passed || last == OutcomeKind::skipped;
     }
-    if (line.rfind(kRunMarker, 0) == 0) {
-      running = std::string(*name_after(line, kRunMarker));
-      continue;
-    }
-    if (running.empty() || line.find(" ms)") == std::string_view::npos) continue;
-    for (auto [marker, passed] : {std::pair{kOkMarker, true}, std::pair{kSkippedMarker, true},
-                                  std::pair{kFailedMarker, false}}) {
-      if (line.rfind(marker, 0) == 0 && *name_after(line, marker) == running) {
-        result.rounds.back()[running] = passed;
-        running.clear();
-        break;
-      }
-    }
+    rounds.rounds.push_back(std::move(passed));
   }
-  if (!running.empty()) {  // crashed, exited or hung
-    result.rounds.back()[running] = false;
-    result.died = running;
+  if (judged.blamed) {
+    const std::string& name = record.names()[*judged.blamed];
+    rounds.rounds.back()[name] = false;
+    rounds.died = name;
   }
-  return result;
+  if (alone && !judged.blamed) {
+    const OutcomeKind kind = result.tests.front().result.outcome.kind;
+    rounds.rounds.back()[record.names().front()] =
+        kind == OutcomeKind::passed || kind == OutcomeKind::skipped;
+  }
+  return rounds;
 }
 
+}  // namespace
+
 Probe make_process_probe(ProbeOptions options) {
-  return [options](const std::vector<std::string>& tests, unsigned repeat) {
-    std::string filter = "--gtest_filter=";
-    for (std::size_t i = 0; i < tests.size(); ++i) filter += (i ? ":" : "") + tests[i];
-    process::SpawnRequest request;
-    request.argv = {options.binary, filter, "--gtest_repeat=" + std::to_string(repeat)};
-    request.argv.insert(request.argv.end(), options.extra_args.begin(), options.extra_args.end());
-    request.env = {{"TEST_TMPDIR", options.temp_dir}};
-    request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE",
-                         "GTEST_OUTPUT"};
-    keep_console_readable(request.argv, request.env_unset);
-    process::ChildOptions child_options;
-    child_options.timeout = options.timeout;
-    child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
-    if (*options.stopped) return ProbeRounds{};
+  auto probes = std::make_shared<unsigned>(0);
+  return [options, probes](const std::vector<std::string>& tests, unsigned repeat) {
+    if (*options.stopped || tests.empty()) return ProbeRounds{};
     boost::asio::io_context io(1);
-    AttemptResult ended;
-    bool finished = false;
-    auto child = process::Child::start(io, request, child_options, [&](AttemptResult result) {
-      ended = std::move(result);
-      finished = true;
-    });
+    schedule::ProcessExecutor processes(
+        io, schedule::ProcessExecutorOptions{.grace = std::chrono::seconds(1)});
+
+    GtestProcessRequest request;
+    request.command.argv = {options.binary};
+    request.command.argv.insert(request.command.argv.end(), options.extra_args.begin(),
+                                options.extra_args.end());
+    set_filter(request.command.argv, filter_for(tests));
+    keep_console_readable(request.command.argv, request.command.env_unset);
+    request.command.env = {{"TEST_TMPDIR", options.temp_dir}};
+    request.command.env_unset.insert(request.command.env_unset.end(),
+                                     {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
+                                      "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
+    request.tests = tests;
+    for (std::size_t i = 0; i < tests.size(); ++i) request.judged.push_back(i);
+    request.alone = tests.size() == 1 && repeat == 1;
+    request.source = options.source;
+    request.test_timeout = options.timeout;
+    request.repeat = repeat;
+    request.json_report = std::filesystem::path(options.temp_dir) /
+                          ("probe-" + std::to_string(++*probes) + ".json");
+
+    std::optional<GtestProcessResult> result;
+    ProbeRounds rounds;
+    GtestProcessCallbacks callbacks;
+    const bool alone = request.alone;
+    callbacks.done = [&](GtestProcessResult ended) {
+      rounds = rounds_of(ended, alone);
+      result = std::move(ended);
+    };
+    start_gtest_process(io, processes, schedule::Launch{0, 1, 1, nullptr}, std::move(request),
+                        std::move(callbacks));
     auto stop = [&] {
       *options.stopped = true;
-      child->stop(StopPolicy::immediate(), OutcomeKind::cancelled);
+      processes.stop_all(schedule::StopMode::immediate);
     };
     if (options.run_loop) {
       options.run_loop(
-          io, [&] { return finished; }, stop);
+          io, [&] { return result.has_value(); }, stop);
     }
-    while (!finished && io.run_one() > 0) {
+    while (!result && io.run_one() > 0) {
     }
-    return parse_probe_output(ended.out->str());
+    return rounds;
   };
 }
 

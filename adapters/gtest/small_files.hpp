@@ -9,7 +9,6 @@ namespace procpool::gtest {
 
 // The file's content, or nothing when it cannot be opened (not written).
 std::optional<std::string> read_file_if_present(const std::filesystem::path& path);
-bool file_exists(const std::filesystem::path& path);
 // Removes what a test left in its TEST_TMPDIR; usually there is nothing.
 void empty_directory(const std::filesystem::path& dir);
 

@@ -64,30 +64,36 @@ Result<std::vector<ListedTest>> parse_test_list(std::string_view text) {
   return tests;
 }
 
-void add_test_locations(std::vector<ListedTest>& tests, const std::string& json) {
+std::optional<std::vector<ListedTest>> parse_json_test_list(const std::string& json) {
   const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object() || !doc.contains("testsuites") || !doc["testsuites"].is_array()) return;
-  std::unordered_map<std::string, ListedTest*> by_name;
-  for (ListedTest& test : tests) by_name.emplace(test.suite + "." + test.name, &test);
+  if (!doc.is_object() || !doc.contains("testsuites") || !doc["testsuites"].is_array()) {
+    return std::nullopt;
+  }
+  auto text = [](const nlohmann::json& object, const char* key) -> const std::string* {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get_ptr<const std::string*>()
+                                                       : nullptr;
+  };
+  std::vector<ListedTest> tests;
   for (const auto& suite : doc["testsuites"]) {
-    if (!suite.is_object() || !suite.contains("name") || !suite["name"].is_string() ||
-        !suite.contains("testsuite") || !suite["testsuite"].is_array()) {
-      continue;
-    }
-    const std::string suite_name = suite["name"].get<std::string>();
-    for (const auto& entry : suite["testsuite"]) {
-      if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string()) continue;
-      const auto found = by_name.find(suite_name + "." + entry["name"].get<std::string>());
-      if (found == by_name.end()) continue;
-      if (entry.contains("file") && entry["file"].is_string()) {
-        found->second->file = entry["file"].get<std::string>();
+    if (!suite.is_object()) return std::nullopt;
+    const std::string* suite_name = text(suite, "name");
+    const auto entries = suite.find("testsuite");
+    if (!suite_name || entries == suite.end() || !entries->is_array()) return std::nullopt;
+    for (const auto& entry : *entries) {
+      const std::string* name = entry.is_object() ? text(entry, "name") : nullptr;
+      if (!name) return std::nullopt;  // a listing that names no test is no listing
+      ListedTest test{*suite_name, *name};
+      if (const std::string* file = text(entry, "file")) test.file = *file;
+      const auto line = entry.find("line");
+      if (line != entry.end() && line->is_number_unsigned() &&
+          line->get<std::uint64_t>() <= std::numeric_limits<unsigned>::max()) {
+        test.line = line->get<unsigned>();
       }
-      if (entry.contains("line") && entry["line"].is_number_unsigned() &&
-          entry["line"].get<std::uint64_t>() <= std::numeric_limits<unsigned>::max()) {
-        found->second->line = entry["line"].get<unsigned>();
-      }
+      tests.push_back(std::move(test));
     }
   }
+  return tests;
 }
 
 void TestLister::start(const std::vector<std::string>& binaries) {
@@ -103,63 +109,97 @@ void TestLister::stop() {
   stopped_ = true;
   for (std::size_t i : pending_) listings_[i].tests = fail("not listed: the run was interrupted");
   pending_.clear();
-  for (auto& [index, child] : running_) child->stop(StopPolicy::immediate());
+  for (auto& [index, running] : running_) running.child->stop(StopPolicy::immediate());
 }
 
 void TestLister::start_more() {
   while (!stopped_ && running_.size() < std::max(1u, options_.jobs) && !pending_.empty()) {
     const std::size_t i = pending_.front();
     pending_.pop_front();
-    process::SpawnRequest request;
-    request.argv = {listings_[i].binary, "--gtest_list_tests"};
-    if (!options_.filter.empty()) request.argv.push_back("--gtest_filter=" + options_.filter);
-    request.argv.insert(request.argv.end(), options_.extra_args.begin(), options_.extra_args.end());
-    const std::string locations =
-        options_.locations_dir.empty()
-            ? std::string()
-            : options_.locations_dir + "/list-" + std::to_string(i) + ".json";
-    // Last, so that it wins over a --gtest_output among the extra arguments.
-    if (!locations.empty()) request.argv.push_back("--gtest_output=json:" + locations);
-    request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"};
-    process::ChildOptions child_options;
-    child_options.timeout = options_.timeout;
-    child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
-    auto child = process::Child::start(
-        io_, request, child_options, [this, i, locations](AttemptResult result) {
-          running_.erase(i);
-          Listing& listing = listings_[i];
-          listing.output = result.out->str() + result.err->str();
-          const Outcome& outcome = result.outcome;
-          if (outcome.kind == OutcomeKind::passed) {
-            listing.tests = parse_test_list(result.out->str());
-            if (listing.tests && !locations.empty()) {
-              if (const auto json = read_file_if_present(locations))
-                add_test_locations(*listing.tests, *json);
-            }
-          } else if (outcome.kind == OutcomeKind::failed_to_start) {
-            listing.tests = fail("cannot run: " + outcome.error);
-          } else if (outcome.kind == OutcomeKind::timed_out) {
-            listing.tests = fail("listing its tests timed out");
-          } else if (outcome.kind == OutcomeKind::cancelled) {
-            listing.tests = fail("not listed: the run was interrupted");
-          } else {
-            listing.tests = fail("listing its tests failed (" + describe(outcome) +
-                                 "): a global set-up problem, or not a GoogleTest binary");
-          }
-          if (!locations.empty()) ::unlink(locations.c_str());
-          start_more();
-        });
-    running_.emplace(i, std::move(child));
+    list(i, /*plain=*/false);
   }
 }
 
-std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
-                                const ListOptions& options) {
-  boost::asio::io_context io(1);
-  TestLister lister(io, options);
-  lister.start(binaries);
-  io.run();
-  return lister.take();
+void TestLister::list(std::size_t i, bool plain) {
+  Listing& listing = listings_[i];
+  process::SpawnRequest request;
+  request.argv = {listing.binary, "--gtest_list_tests"};
+  if (!options_.filter.empty()) request.argv.push_back("--gtest_filter=" + options_.filter);
+  request.argv.insert(request.argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+  std::string json;
+  std::shared_ptr<EventListener> listener;
+  if (!plain) {
+    // Last, so that they win over the same flags among the extra arguments.
+    json = options_.json_dir + "/list-" + std::to_string(i) + ".json";
+    request.argv.push_back("--gtest_output=json:" + json);
+    auto opened = EventListener::open(io_, options_.stream_address, nullptr);
+    if (opened) {
+      listener = *opened;
+      request.argv.push_back("--gtest_stream_result_to=" + options_.stream_address + ":" +
+                             std::to_string(listener->port()));
+    } else {
+      listing.stream_error = opened.error();
+    }
+  }
+  request.env_unset = {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE",
+                       "GTEST_OUTPUT", "GTEST_STREAM_RESULT_TO"};
+  process::ChildOptions child_options;
+  child_options.timeout = options_.timeout;
+  child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
+  auto child = process::Child::start(
+      io_, request, child_options, [this, i, plain, json](AttemptResult result) {
+        auto listener = running_[i].listener;
+        auto conclude = [this, i, plain, json, listener, result = std::move(result)] {
+          const bool streamed = listener && listener->version_seen();
+          if (listener) listener->close();
+          listed(i, plain, result, json, streamed);
+        };
+        if (!listener) return conclude();
+        // The program's first line may still be on its way: wait for its connection.
+        listener->finish(std::chrono::seconds(2), std::move(conclude));
+      });
+  running_[i] = Running{std::move(child), std::move(listener)};
+}
+
+void TestLister::listed(std::size_t i, bool plain, const AttemptResult& result,
+                        const std::string& json, bool streamed) {
+  running_.erase(i);
+  Listing& listing = listings_[i];
+  listing.output = result.out->str() + result.err->str();
+  const Outcome& outcome = result.outcome;
+  std::optional<std::string> json_text = json.empty() ? std::nullopt : read_file_if_present(json);
+  if (!json.empty()) ::unlink(json.c_str());
+  if (outcome.kind == OutcomeKind::passed) {
+    listing.events = streamed ? EventSource::stream : EventSource::console;
+    auto from_json = json_text ? parse_json_test_list(*json_text) : std::nullopt;
+    if (from_json) {
+      listing.tests = std::move(*from_json);
+    } else {
+      listing.tests = parse_test_list(result.out->str());
+      if (!listing.tests && !plain && !stopped_) {
+        // A gtest that does not know a flag shows its help instead of the list: once more with
+        // only the text listing (and its console read for verdicts).
+        list(i, /*plain=*/true);
+        return;
+      }
+    }
+  } else if (!plain && !stopped_ && (outcome.kind == OutcomeKind::failed ||
+                                      outcome.kind == OutcomeKind::signalled)) {
+    // Perhaps one of the flags only procpool adds (a stream it could not reach, a report it
+    // could not write): once more with the text listing alone, whose failure then stands.
+    list(i, /*plain=*/true);
+    return;
+  } else if (outcome.kind == OutcomeKind::failed_to_start) {
+    listing.tests = fail("cannot run: " + outcome.error);
+  } else if (outcome.kind == OutcomeKind::timed_out) {
+    listing.tests = fail("listing its tests timed out");
+  } else if (outcome.kind == OutcomeKind::cancelled) {
+    listing.tests = fail("not listed: the run was interrupted");
+  } else {
+    listing.tests = fail("listing its tests failed (" + describe(outcome) +
+                         "): a global set-up problem, or not a GoogleTest binary");
+  }
+  start_more();
 }
 
 }  // namespace procpool::gtest

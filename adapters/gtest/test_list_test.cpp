@@ -22,23 +22,30 @@ TEST(ParseTestList, ReadsSuitesTestsAndIgnoresParameterComments) {
   EXPECT_EQ((*tests)[3].name, "Works/0");
 }
 
-TEST(AddTestLocations, TakesFileAndLineFromGtestsJsonListing) {
-  auto tests = *parse_test_list("S.\n  a\n  b\nP/T.\n  c/0  # GetParam() = 1\n");
-  add_test_locations(
-      tests, R"({"testsuites":[{"name":"S","testsuite":[{"name":"a","file":"s.cc","line":3},)"
-             R"({"name":"b","file":7,"line":-1}]},)"
-             R"({"name":"P/T","testsuite":[{"name":"c/0","file":"p.cc","line":9}]},)"
-             R"({"name":"Other","testsuite":[{"name":"x","file":"o.cc","line":1}]}]})");
-  ASSERT_EQ(tests.size(), 3u);
-  EXPECT_EQ(tests[0].file, "s.cc");
-  EXPECT_EQ(tests[0].line, 3u);
-  EXPECT_EQ(tests[1].file, "") << "a field of the wrong type is left out";
-  EXPECT_EQ(tests[1].line, 0u);
-  EXPECT_EQ(tests[2].file, "p.cc");
-  EXPECT_EQ(tests[2].line, 9u);
-  add_test_locations(tests, "not json");
-  add_test_locations(tests, R"({"testsuites":5})");
-  EXPECT_EQ(tests[0].file, "s.cc") << "a report that is not a listing changes nothing";
+TEST(ParseJsonTestList, KeepsWholeNamesWithFileAndLine) {
+  // Names a text listing splits or cuts: a space, a comma, filter characters, unicode.
+  auto tests = parse_json_test_list(
+      R"({"testsuites":[{"name":"Typed/with space","testsuite":[{"name":"T","file":"s.cc","line":3},)"
+      R"({"name":"b","file":7,"line":-1}]},)"
+      R"({"name":"Odd/x-:y","testsuite":[{"name":"c*?/0","file":"p.cc","line":9}]},)"
+      R"({"name":"Ünï,code","testsuite":[]}]})");
+  ASSERT_TRUE(tests);
+  ASSERT_EQ(tests->size(), 3u);
+  EXPECT_EQ((*tests)[0].suite, "Typed/with space");
+  EXPECT_EQ((*tests)[0].name, "T");
+  EXPECT_EQ((*tests)[0].file, "s.cc");
+  EXPECT_EQ((*tests)[0].line, 3u);
+  EXPECT_EQ((*tests)[1].file, "") << "a field of the wrong type is left out";
+  EXPECT_EQ((*tests)[1].line, 0u);
+  EXPECT_EQ((*tests)[2].suite, "Odd/x-:y");
+  EXPECT_EQ((*tests)[2].name, "c*?/0");
+}
+
+TEST(ParseJsonTestList, AnythingElseIsNoListing) {
+  EXPECT_FALSE(parse_json_test_list("not json"));
+  EXPECT_FALSE(parse_json_test_list(R"({"testsuites":5})"));
+  EXPECT_FALSE(parse_json_test_list(R"({"testsuites":[{"name":"S","testsuite":[{"line":1}]}]})"));
+  EXPECT_FALSE(parse_json_test_list(R"([1,2])"));
 }
 
 TEST(ParseTestList, DisabledAnywhereInTheNameDisables) {

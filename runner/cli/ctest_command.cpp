@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
@@ -306,14 +307,23 @@ int run_ctest_command(const CtestOptions& options) {
   const int code = run_tests(
       "procpool ctest", o.run, {}, std::move(tests),
       [&](boost::asio::io_context& io, schedule::Executor& processes) {
+        gtest::GtestExecutorOptions batches;
+        batches.temp_root = *temp;
+        batches.results_dir = results_dir;
+        batches.test_timeout = seconds_to_ms(o.run.common.timeout_s);
+        // A test's verdict alone is CTest's: what a batch does not vouch for runs again through
+        // ctest's own rules (the executor below), never judged by the batch.
+        batches.alone_is_final = false;
+        const StreamEndpoint stream = stream_endpoint(o.run.common);
+        batches.stream_address = stream.listen;
+        batches.stream_host = stream.host;
+        batches.warn = [](const std::string& message) {
+          std::fprintf(stderr, "procpool ctest: warning: %s\n", message.c_str());
+        };
         return std::make_unique<BatchingCtestExecutor>(
             std::make_unique<ctest::CtestExecutor>(
                 io, processes, std::move(rules), seconds_to_ms(o.run.common.timeout_s), allocator),
-            std::make_unique<gtest::GtestExecutor>(
-                io, processes,
-                gtest::GtestExecutorOptions{*temp, results_dir, false,
-                                            seconds_to_ms(o.run.common.timeout_s),
-                                            /*exit_code_decides=*/true}));
+            std::make_unique<gtest::GtestExecutor>(io, processes, std::move(batches)));
       },
       admission);
   std::filesystem::remove_all(*temp, ec);

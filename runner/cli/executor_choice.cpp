@@ -1,5 +1,7 @@
 #include "executor_choice.hpp"
 
+#include <unistd.h>
+
 #include "procpool/adapters/slurm/slurm_executor.hpp"
 
 namespace procpool::cli {
@@ -14,6 +16,15 @@ void add_executor_options(CLI::App* cmd, CommonOptions& o) {
                   "with --executor slurm: options for srun, e.g. \"--partition=debug "
                   "--time=10 --mem=1G\"")
       ->type_name("ARGS");
+}
+
+StreamEndpoint stream_endpoint(const CommonOptions& o) {
+  if (o.executor != "slurm") return {"127.0.0.1", "127.0.0.1"};
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') {
+    return {"127.0.0.1", "127.0.0.1"};  // no name to be reached by: only this machine's nodes
+  }
+  return {"0.0.0.0", name};
 }
 
 Result<std::unique_ptr<schedule::Executor>> cluster_executor(const CommonOptions& o,

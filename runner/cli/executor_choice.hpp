@@ -18,4 +18,14 @@ void add_executor_options(CLI::App* command, CommonOptions& options);
 Result<std::unique_ptr<schedule::Executor>> cluster_executor(const CommonOptions& options,
                                                              schedule::Executor& processes);
 
+// Where a GoogleTest program's result stream reaches procpool: `listen` is the address procpool
+// listens on, `host` what the program is told to connect to.
+struct StreamEndpoint {
+  std::string listen;
+  std::string host;
+};
+// Local processes reach this machine's loopback. Slurm may run them on another node: procpool
+// listens on every interface, and the program connects to this machine by its host name.
+StreamEndpoint stream_endpoint(const CommonOptions& options);
+
 }  // namespace procpool::cli

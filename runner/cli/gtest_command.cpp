@@ -3,7 +3,9 @@
 #include <unistd.h>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
+#include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "order_finder.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
@@ -130,15 +132,14 @@ int run_gtest_command(const GtestOptions& options) {
   list_options.filter = o.filter;
   list_options.extra_args = o.extra_args;
   list_options.jobs = effective_jobs(o.run.common.jobs);
-  // Where each test is and what it recorded: only the reports that keep them pay for them.
+  list_options.json_dir = temp_root + "/listings";
+  {
+    std::error_code ec;
+    fs::create_directories(list_options.json_dir, ec);
+  }
+  // What each test recorded: only the reports that keep it pay for it.
   const ReportOptions& reports = o.run.common.reports;
   const bool detailed_reports = !reports.junit.empty() || !reports.json.empty();
-  if (detailed_reports && !o.find_order_dependence) {
-    list_options.locations_dir = temp_root + "/listings";
-    std::error_code ec;
-    fs::create_directories(list_options.locations_dir, ec);
-    if (ec) list_options.locations_dir.clear();  // the tests then have no file and line
-  }
   boost::asio::io_context io(1);
   gtest::TestLister lister(io, list_options);
   lister.start(o.binaries);
@@ -156,8 +157,18 @@ int run_gtest_command(const GtestOptions& options) {
     fs::remove_all(temp_root, ignored);
     return code;
   }
+  auto warn = [](const std::string& message) {
+    std::fprintf(stderr, "procpool gtest: warning: %s\n", message.c_str());
+  };
+  std::set<std::string> console_programs;
   std::vector<TaskSpec> broken, tests;
   for (const auto& listing : listings) {
+    if (!listing.stream_error.empty()) warn(listing.stream_error);
+    if (listing.events == gtest::EventSource::console && listing.tests) {
+      console_programs.insert(listing.binary);
+      warn(listing.binary + " does not stream its results (gtest on this platform, or older than "
+                            "1.6?): its verdicts come from its console, which a test can forge");
+    }
     if (!listing.tests) {
       broken.push_back(listing_failure(listing));  // fails in every shard: nothing vanishes
       continue;
@@ -187,12 +198,19 @@ int run_gtest_command(const GtestOptions& options) {
   const int code =
       run_tests("procpool gtest", o.run, std::move(broken), std::move(tests),
                 [&](boost::asio::io_context& io, schedule::Executor& processes) {
-                  return std::make_unique<gtest::GtestExecutor>(
-                      io, processes,
-                      gtest::GtestExecutorOptions{temp_root, results_dir, o.keep_tmp,
-                                                  seconds_to_ms(o.run.common.timeout_s),
-                                                  /*exit_code_decides=*/false,
-                                                  /*record_properties=*/detailed_reports});
+                  gtest::GtestExecutorOptions options;
+                  options.temp_root = temp_root;
+                  options.results_dir = results_dir;
+                  options.keep_tmp = o.keep_tmp;
+                  options.test_timeout = seconds_to_ms(o.run.common.timeout_s);
+                  options.record_properties = detailed_reports;
+                  options.console_programs = console_programs;
+                  options.warn = warn;
+                  const StreamEndpoint stream = stream_endpoint(o.run.common);
+                  options.stream_address = stream.listen;
+                  options.stream_host = stream.host;
+                  return std::make_unique<gtest::GtestExecutor>(io, processes,
+                                                                std::move(options));
                 });
   std::error_code ignored;
   fs::remove_all(results_dir, ignored);

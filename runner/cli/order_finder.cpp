@@ -37,6 +37,7 @@ int find_order_dependence(const std::vector<gtest::Listing>& listings,
       probe_options.extra_args.push_back("--gtest_also_run_disabled_tests");
     }
     probe_options.temp_dir = options.temp_root;
+    probe_options.source = listing.events;
     if (options.timeout_s > 0) probe_options.timeout = seconds_to_ms(options.timeout_s);
     probe_options.stopped = stopped;
     probe_options.run_loop = [](boost::asio::io_context& io, const std::function<bool()>& done,

@@ -70,3 +70,30 @@ std::string_view to_string(Verdict verdict) {
 }
 
 }  // namespace procpool
+
+namespace procpool {
+
+namespace {
+constexpr std::pair<TaskRetried::Why, const char*> kRetryReasons[] = {
+    {TaskRetried::Why::retry, "retry"},
+    {TaskRetried::Why::confirm_alone, "confirm_alone"},
+    {TaskRetried::Why::check_order, "check_order"},
+    {TaskRetried::Why::rerun, "rerun"},
+};
+}  // namespace
+
+const char* to_string(TaskRetried::Why why) {
+  for (const auto& [each, name] : kRetryReasons) {
+    if (each == why) return name;
+  }
+  return "retry";
+}
+
+std::optional<TaskRetried::Why> retry_reason_from_string(std::string_view text) {
+  for (const auto& [each, name] : kRetryReasons) {
+    if (text == name) return each;
+  }
+  return std::nullopt;
+}
+
+}  // namespace procpool

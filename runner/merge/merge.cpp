@@ -164,7 +164,9 @@ MergedRun merge_reports(std::vector<ShardReport>& reports) {
     TaskFinished finished{0, &task->spec, task->attempts, task->flaky, &task->last};
     finished.order_dependent = task->order_dependent;
     count_finished(run.summary, finished);
-    for (const auto& attempt : task->failed_attempts) run.summary.retries += !attempt.confirming;
+    for (const auto& attempt : task->failed_attempts) {
+      run.summary.retries += attempt.why == TaskRetried::Why::retry;
+    }
   }
   return run;
 }
@@ -189,8 +191,9 @@ void replay(const MergedRun& run, const std::vector<Reporter*>& reporters) {
     }
     for (const auto& failed : task.failed_attempts) {
       for (Reporter* r : reporters) {
-        r->on_task_retried(
-            TaskRetried{index, &task.spec, attempt, &failed.result, failed.confirming});
+        TaskRetried retried{index, &task.spec, attempt, &failed.result};
+        retried.why = failed.why;
+        r->on_task_retried(retried);
       }
       ++attempt;
     }

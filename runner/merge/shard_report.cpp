@@ -149,8 +149,16 @@ ReplayedTask read_task(Reader& r, const Json& j, const std::string& where) {
     }
     for (std::size_t i = 0; i < failed->size(); ++i) {
       const std::string at = where + "failed_attempts[" + std::to_string(i) + "].";
-      ReplayedAttempt attempt{read_attempt(r, (*failed)[i], at),
-                              r.flag((*failed)[i], "confirming", at)};
+      ReplayedAttempt attempt{read_attempt(r, (*failed)[i], at)};
+      // "why" names the reason; older reports had only "confirming" (a confirmation, not a retry).
+      const std::string why = r.text((*failed)[i], "why", at, false);
+      if (auto known = retry_reason_from_string(why)) {
+        attempt.why = *known;
+      } else if (!why.empty()) {
+        r.wrong(at + "why", "retry, confirm_alone, check_order or rerun");
+      } else if (r.flag((*failed)[i], "confirming", at)) {
+        attempt.why = TaskRetried::Why::confirm_alone;
+      }
       task.failed_attempts.push_back(std::move(attempt));
     }
   }

@@ -31,10 +31,14 @@ void keep_output(nlohmann::json& r, const AttemptResult& result) {
 }  // namespace
 
 void JsonReporter::on_task_retried(const TaskRetried& event) {
+  // A pass that did not decide (a rerun of a test its batch did not vouch for, or the pass alone
+  // before the check against the order) is not a failed attempt.
+  if (event.result->outcome.succeeded()) return;
   nlohmann::json attempt;
   describe_attempt(attempt, *event.result);
   attempt["attempt"] = event.failed_attempt;
-  attempt["confirming"] = event.confirming;
+  attempt["why"] = to_string(event.why);
+  attempt["confirming"] = !event.counts_as_retry();  // before "why" existed
   attempt["start"] = iso8601_utc(event.result->started_at);
   attempt["duration"] = seconds(event.result->duration);
   keep_output(attempt, *event.result);
@@ -46,7 +50,8 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   const Outcome& outcome = result.outcome;
   nlohmann::json r;
   r["index"] = event.index;
-  r["command"] = event.spec->name;
+  // The command that ran the last attempt: a batch's names every test of its batch.
+  r["command"] = result.command.empty() ? event.spec->name : result.command;
   r["argv"] = event.spec->argv;
   if (!event.spec->input.empty()) r["input"] = event.spec->input;
   describe_attempt(r, result);
@@ -68,6 +73,7 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   r["flaky"] = event.flaky;
   if (event.order_dependent && event.ran_before) r["ran_before"] = *event.ran_before;
   r["leaked"] = outcome.leaked;
+  if (!result.events.empty()) r["events"] = result.events;  // "stream" or "console"
   keep_output(r, result);
   if (!result.properties.empty()) {
     nlohmann::json::array_t properties;

@@ -169,6 +169,7 @@ std::string JunitReporter::xml_safe(std::string_view text) {
 }
 
 void JunitReporter::on_task_retried(const TaskRetried& event) {
+  if (event.result->outcome.succeeded()) return;  // not a failure: nothing to report as one
   retried_[event.index].push_back({event.result->outcome, output_of(*event.result)});
 }
 

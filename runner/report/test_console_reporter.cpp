@@ -13,8 +13,9 @@ std::string millis(std::chrono::nanoseconds d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
 }
 
-std::string plural(std::size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+std::string plural(std::size_t n, const char* word, const char* words = nullptr) {
+  if (n == 1) return "1 " + std::string(word);
+  return std::to_string(n) + " " + (words ? std::string(words) : std::string(word) + "s");
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
@@ -40,7 +41,8 @@ const char* tag_color(const std::string& text) {
     if (tag.find(red) != std::string::npos) return "\033[0;31m";
   }
   for (const char* yellow :
-       {"SKIPPED", "FLAKY", "ORDERDEP", "DISABLED", "RETRY", "CONFIRM", "SLOW", "PENDING"}) {
+       {"SKIPPED", "FLAKY", "ORDERDEP", "DISABLED", "RETRY", "CONFIRM", "RECHECK", "SLOW",
+        "PENDING", "CANCELLED"}) {
     if (tag.find(yellow) != std::string::npos) return "\033[0;33m";
   }
   return "\033[0;32m";
@@ -72,8 +74,15 @@ void TestConsoleReporter::on_run_started(const RunStarted& event) {
     return;
   }
   // As gtest's own header, disabled tests are not counted among those running.
-  line("[==========] Running " + plural(progress_.total - event.disabled_tasks, "test") + ", " +
-       std::to_string(jobs_) + " at a time, one process each.");
+  const std::size_t running = progress_.total - event.disabled_tasks;
+  std::string how = "one process each";
+  if (event.batches > 0) {
+    const std::size_t alone = running - event.batched_tasks;
+    how = "in " + plural(event.batches, "batch", "batches") +
+          (alone > 0 ? " and " + plural(alone, "process", "processes") + " of one test" : "");
+  }
+  line("[==========] Running " + plural(running, "test") + ", " + std::to_string(jobs_) +
+       " at a time, " + how + ".");
 }
 
 void TestConsoleReporter::on_task_started(const TaskStarted& event) {
@@ -94,13 +103,25 @@ void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
   --progress_.running;
   const Outcome& outcome = event.result->outcome;
   const std::string why = outcome.message.empty() ? describe(outcome) : headline(outcome.message);
-  if (event.confirming) {
-    test_line("[ CONFIRM  ] " + label(*event.spec) + " (failed in a batch: " + why +
-              "; running it alone)");
-    return;
+  switch (event.why) {
+    case TaskRetried::Why::confirm_alone:
+      test_line("[ CONFIRM  ] " + label(*event.spec) + " (failed in a batch: " + why +
+                "; running it alone)");
+      return;
+    case TaskRetried::Why::check_order:
+      if (outcome.succeeded()) {
+        test_line("[ RECHECK  ] " + label(*event.spec) +
+                  " (failed in a batch, passed alone; running it again after the tests that "
+                  "ran before it there)");
+      }
+      return;
+    case TaskRetried::Why::rerun:
+      return;  // its batch ended badly after it: the test to blame has its own line
+    case TaskRetried::Why::retry:
+      test_line("[  RETRY   ] " + label(*event.spec) + " (attempt " +
+                std::to_string(event.failed_attempt) + ": " + why + ")");
+      return;
   }
-  test_line("[  RETRY   ] " + label(*event.spec) + " (attempt " +
-            std::to_string(event.failed_attempt) + ": " + why + ")");
 }
 
 void TestConsoleReporter::show_output(ShowOutput when, const std::string& name,
@@ -147,7 +168,7 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
       for (const auto& before : *event.ran_before) after += (after.empty() ? "" : ", ") + before;
       const std::string detail = "failed in its batch" +
                                  (after.empty() ? std::string() : " after " + after) +
-                                 ", passed alone";
+                                 ", passed alone, failed again after them";
       order_dependent_.push_back({name, "", detail});
       test_line("[ ORDERDEP ] " + name + time + leak + ": " + detail);
       return;
@@ -155,6 +176,10 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
     case Verdict::skipped:
       skipped_.push_back({name, "", ""});
       test_line("[  SKIPPED ] " + name + time);
+      return;
+    case Verdict::cancelled:  // stopped by Ctrl-C or a halt: no failure of its own
+      cancelled_.push_back({name, "", ""});
+      test_line("[ CANCELLED] " + name + time + leak);
       return;
     default:
       break;
@@ -168,19 +193,17 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   std::string why;
   switch (verdict) {
     case Verdict::crashed:
-      why = "crashed: " + describe(outcome);
+      // The message says when (while the test ran, after it: in a tear-down?) when it is known.
+      why = "crashed: " + (outcome.message.empty() ? describe(outcome) : outcome.message);
       break;
     case Verdict::timed_out:
-      why = "timed out";
+      why = outcome.message.empty() ? "timed out" : outcome.message;
       break;
     case Verdict::aborted:
       why = describe(outcome);
       break;
     case Verdict::failed_to_start:
       why = outcome.error;
-      break;
-    case Verdict::cancelled:
-      why = "cancelled";
       break;
     case Verdict::not_run:
       why = "not run: " + outcome.message;
@@ -236,6 +259,7 @@ void TestConsoleReporter::on_run_finished(const RunFinished& event) {
   list("[ DISABLED ] ", disabled_);
   list("[  FLAKY   ] ", flaky_);
   list("[ ORDERDEP ] ", order_dependent_);
+  list("[ CANCELLED] ", cancelled_);
   list("[  FAILED  ] ", failed_);
   if (s.not_run > 0) line("[  NOT RUN ] " + plural(s.not_run, "test") + " (the run was stopped)");
   if (options_.slowest > 0 && !times_.empty()) {

@@ -97,12 +97,19 @@ void Scheduler::start(std::unique_ptr<TaskList> tasks,
   summary_.total = tasks_->size();
   run_started_ = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < tasks_->size(); ++i) pending_.push_back(i);
-  std::size_t disabled = 0;
+  RunStarted started{tasks_->size(), config_.jobs};
   if (const auto* all = tasks_->all()) {
-    disabled = static_cast<std::size_t>(
-        std::count_if(all->begin(), all->end(), [](const TaskSpec& t) { return t.disabled; }));
+    std::set<std::uint64_t> batches;
+    for (const TaskSpec& task : *all) {
+      started.disabled_tasks += task.disabled;
+      if (task.batch != 0 && !task.disabled && executor_.can_batch()) {
+        batches.insert(task.batch);
+        ++started.batched_tasks;
+      }
+    }
+    started.batches = batches.size();
   }
-  emit(&Reporter::on_run_started, RunStarted{tasks_->size(), config_.jobs, disabled});
+  emit(&Reporter::on_run_started, started);
   started_ = true;
   if (early_cancel_) halt(true, early_cancel_->first, early_cancel_->second);
   fill_slots();
@@ -140,6 +147,20 @@ void Scheduler::fill_slots() {
       }
     }
     const TaskSpec& task = tasks_->get(*it);
+    if (states_[*it].checking_order) {
+      if (group_running_[task.batch_group] > 0) {
+        ++it;  // waits until no other process of its program runs
+        continue;
+      }
+      const std::size_t index = *it;
+      it = pending_.erase(it);
+      launch_order_check(index);
+      continue;
+    }
+    if (held_for_order_check(*it)) {
+      ++it;
+      continue;
+    }
     if (task.disabled) {
       const std::size_t index = *it;
       it = pending_.erase(it);
@@ -168,9 +189,9 @@ void Scheduler::fill_slots() {
     }
     // The rest of its batch still waiting, in queue order (the plan's order: the program's).
     std::vector<std::size_t> members{index};
-    const std::uint64_t batch = task.batch;
+    const std::uint64_t batch = batch_of(index);
     for (auto member = it; member != pending_.end();) {
-      if (tasks_->get(*member).batch == batch && batches(*member)) {
+      if (batch_of(*member) == batch && batches(*member) && !states_[*member].checking_order) {
         members.push_back(*member);
         member = pending_.erase(member);
       } else {
@@ -183,7 +204,36 @@ void Scheduler::fill_slots() {
 }
 
 bool Scheduler::batches(std::size_t index) const {
-  return tasks_->get(index).batch != 0 && !states_[index].alone && executor_.can_batch();
+  return batch_of(index) != 0 && !states_[index].alone && executor_.can_batch();
+}
+
+std::uint64_t Scheduler::batch_of(std::size_t index) const {
+  return states_[index].regroup != 0 ? states_[index].regroup : tasks_->get(index).batch;
+}
+
+bool Scheduler::held_for_order_check(std::size_t index) const {
+  if (group_held_.empty()) return false;
+  const auto held = group_held_.find(tasks_->get(index).batch_group);
+  return held != group_held_.end() && held->second > 0;
+}
+
+void Scheduler::count_running(std::size_t index, int change) {
+  const std::string& group = tasks_->get(index).batch_group;
+  if (group.empty()) return;
+  group_running_[group] += change;
+}
+
+std::vector<std::string> Scheduler::names_of(const std::vector<std::size_t>& indices) const {
+  std::vector<std::string> names;
+  names.reserve(indices.size());
+  for (std::size_t index : indices) names.push_back(report_name(tasks_->get(index)));
+  return names;
+}
+
+void Scheduler::retried(std::size_t index, const AttemptResult& result, TaskRetried::Why why) {
+  TaskRetried event{index, &tasks_->get(index), states_[index].attempts, &result};
+  event.why = why;
+  emit(&Reporter::on_task_retried, event);
 }
 
 unsigned Scheduler::take_slot() {
@@ -201,52 +251,106 @@ void Scheduler::release_slot(unsigned slot) {
 void Scheduler::launch_batch(std::vector<std::size_t> members) {
   const unsigned slot = take_slot();
   ++load_;
+  count_running(members.front(), +1);
   BatchLaunch batch;
   batch.slot = slot;
   for (std::size_t index : members) {
     batch.members.push_back(Launch{index, states_[index].attempts + 1, slot, &tasks_->get(index)});
   }
-  // The members that began so far, in order: what ran before a member that fails.
-  auto began = std::make_shared<std::vector<std::string>>();
+  struct Shared {
+    std::vector<std::size_t> began;      // the members that began so far, in order
+    std::vector<std::size_t> unvouched;  // members to run again once the batch is done
+  };
+  auto shared = std::make_shared<Shared>();
   BatchCallbacks callbacks;
-  callbacks.member_started = [this, members, slot, began](std::size_t member) {
+  callbacks.member_started = [this, members, slot, shared](std::size_t member) {
     const std::size_t index = members.at(member);
     const unsigned attempt = ++states_[index].attempts;
     const TaskSpec& task = tasks_->get(index);
     emit(&Reporter::on_task_started, TaskStarted{index, &task, attempt, slot});
-    began->push_back(task.test ? task.test->full_name() : task.name);
+    shared->began.push_back(index);
   };
-  callbacks.member_done = [this, members, began](std::size_t member, AttemptResult result,
-                                                 bool whole_batch_failed) {
+  callbacks.member_done = [this, members, shared](std::size_t member, AttemptResult result,
+                                                  BatchEvidence evidence) {
     const std::size_t index = members.at(member);
-    const TaskSpec& task = tasks_->get(index);
     // What ran before it matters only to a failure (and copying it for every member of a batch
     // of thousands cost seconds).
-    std::vector<std::string> before;
-    if (worth_retrying(result.outcome.kind)) {
-      const std::string name = task.test ? task.test->full_name() : task.name;
-      before.assign(began->begin(), std::find(began->begin(), began->end(), name));
+    std::vector<std::size_t> before;
+    if (evidence == BatchEvidence::failed_in_batch) {
+      before.assign(shared->began.begin(),
+                    std::find(shared->began.begin(), shared->began.end(), index));
     }
-    states_[index].order_blamed = !whole_batch_failed;
-    settle(index, std::move(result), &before);
+    on_member_done(index, std::move(result), evidence, std::move(before), shared->unvouched);
     fill_slots();
   };
   callbacks.pending = [this, first = members.front()](std::string reason) {
     emit(&Reporter::on_task_pending, TaskPending{first, &tasks_->get(first), std::move(reason)});
   };
-  callbacks.done = [this, members, slot](std::vector<std::size_t> not_started, bool alone) {
+  callbacks.done = [this, members, slot, shared](std::vector<std::size_t> not_started,
+                                                 bool alone) {
     release_slot(slot);
     --load_;
+    count_running(members.front(), -1);
     // Back to the front, in their order, to start again before anything else.
     for (auto it = not_started.rbegin(); it != not_started.rend(); ++it) {
       const std::size_t index = members.at(*it);
       if (alone) states_[index].alone = true;
       pending_.push_front(index);
     }
+    // Those it did not vouch for: the same tests before them, in a batch of their own, when a
+    // test took the blame (so the one that ended the process is not among them); alone when
+    // nothing did (or they were not vouched for before), so no batch fails the same way again.
+    const std::uint64_t regroup = next_regroup_++;
+    for (auto it = shared->unvouched.rbegin(); it != shared->unvouched.rend(); ++it) {
+      TaskState& state = states_[*it];
+      if (alone || state.reruns > 1) {
+        state.alone = true;
+      } else {
+        state.regroup = regroup;
+      }
+      pending_.push_front(*it);
+    }
     fill_slots();
     maybe_finish_run();
   };
   executor_.start_batch(batch, std::move(callbacks));
+}
+
+void Scheduler::launch_order_check(std::size_t index) {
+  TaskState& state = states_[index];
+  const unsigned slot = take_slot();
+  ++load_;
+  count_running(index, +1);
+  BatchLaunch check;
+  check.slot = slot;
+  check.members.push_back(Launch{index, state.attempts + 1, slot, &tasks_->get(index)});
+  for (std::size_t before : state.ran_before) {
+    check.run_first.push_back(tasks_->get(before).batch_member);
+  }
+  auto started = std::make_shared<bool>(false);
+  BatchCallbacks callbacks;
+  callbacks.member_started = [this, index, slot, started](std::size_t) {
+    *started = true;
+    const unsigned attempt = ++states_[index].attempts;
+    emit(&Reporter::on_task_started, TaskStarted{index, &tasks_->get(index), attempt, slot});
+  };
+  callbacks.member_done = [this, index](std::size_t, AttemptResult result, BatchEvidence) {
+    settle(index, std::move(result));
+  };
+  callbacks.done = [this, index, slot, started](std::vector<std::size_t>, bool) {
+    release_slot(slot);
+    --load_;
+    count_running(index, -1);
+    if (!*started) {
+      // The tests before it ended the process before it began: nothing reproduced.
+      AttemptResult passed = *states_[index].passed_alone;
+      states_[index].passed_alone.reset();
+      settle(index, std::move(passed));
+    }
+    fill_slots();
+    maybe_finish_run();
+  };
+  executor_.start_batch(check, std::move(callbacks));
 }
 
 void Scheduler::launch(std::size_t index) {
@@ -257,6 +361,7 @@ void Scheduler::launch(std::size_t index) {
   load_ += std::clamp(task.processors, 1u, config_.jobs);
   serial_running_ = serial_running_ || task.run_serial;
   held_locks_.insert(task.resource_locks.begin(), task.resource_locks.end());
+  count_running(index, +1);
   const Launch launch{index, state.attempts, slot, &task};
   emit(&Reporter::on_task_started, TaskStarted{index, launch.spec, launch.attempt, slot});
 
@@ -280,30 +385,72 @@ void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult 
   if (config_.admission) config_.admission->release(index);
   if (task.run_serial) serial_running_ = false;
   for (const auto& lock : task.resource_locks) held_locks_.erase(held_locks_.find(lock));
-  settle(index, std::move(result), nullptr);
+  count_running(index, -1);
+  settle(index, std::move(result));
   fill_slots();
   maybe_finish_run();
 }
 
-void Scheduler::settle(std::size_t index, AttemptResult result,
-                       const std::vector<std::string>* ran_before) {
+void Scheduler::on_member_done(std::size_t index, AttemptResult result, BatchEvidence evidence,
+                               std::vector<std::size_t> ran_before,
+                               std::vector<std::size_t>& unvouched) {
+  TaskState& state = states_[index];
+  if (starting_stopped_ || evidence == BatchEvidence::stands ||
+      (evidence == BatchEvidence::failed_in_batch && !worth_retrying(result.outcome.kind))) {
+    settle(index, std::move(result));
+    return;
+  }
+  ++state.confirmations;
+  if (evidence == BatchEvidence::unvouched) {
+    state.rerunning = true;
+    ++state.reruns;
+    retried(index, result, TaskRetried::Why::rerun);
+    unvouched.push_back(index);  // requeued when the batch is done: see launch_batch
+    return;
+  }
+  // Failed in a batch: run it alone before believing it.
+  state.alone = true;
+  state.confirming = true;
+  state.ran_before = std::move(ran_before);
+  retried(index, result, TaskRetried::Why::confirm_alone);
+  pending_.push_front(index);
+}
+
+void Scheduler::settle(std::size_t index, AttemptResult result) {
   const TaskSpec& task = tasks_->get(index);
   TaskState& state = states_[index];
   const OutcomeKind kind = result.outcome.kind;
-  if (ran_before && worth_retrying(kind) && !starting_stopped_) {
-    // Failed in a batch: run it alone before believing it.
-    state.alone = true;
-    state.confirming = true;
-    ++state.confirmations;
-    state.ran_before = *ran_before;
-    emit(&Reporter::on_task_retried, TaskRetried{index, &task, state.attempts, &result, true});
-    pending_.push_front(index);
+  state.rerunning = false;
+  if (state.checking_order) {
+    state.checking_order = false;
+    if (--group_held_[task.batch_group] == 0) group_held_.erase(task.batch_group);
+    AttemptResult passed = std::move(*state.passed_alone);
+    state.passed_alone.reset();
+    if (worth_retrying(kind)) {  // failed again after the same tests: the order is to blame
+      retried(index, result, TaskRetried::Why::check_order);
+      finalize(index, passed, /*order_dependent=*/true);
+    } else {  // passed after them too: it fails now and then, whatever runs before it
+      state.ran_before.clear();
+      state.failed_before = true;
+      finalize(index, kind == OutcomeKind::passed ? result : passed);
+    }
     return;
   }
   if (state.confirming) {
     state.confirming = false;
     if (kind == OutcomeKind::passed && !state.failed_before) {
-      finalize(index, result);  // order-dependent: see finalize
+      state.failed_before = true;  // it did fail, in its batch
+      if (state.ran_before.empty() || starting_stopped_) {
+        finalize(index, result);  // nothing ran before it there: flaky, not order-dependent
+        return;
+      }
+      // Does it fail again after the same tests? Run it after them, alone with its program.
+      state.checking_order = true;
+      state.passed_alone = std::move(result);
+      ++state.confirmations;
+      ++group_held_[task.batch_group];
+      retried(index, *state.passed_alone, TaskRetried::Why::check_order);
+      pending_.push_front(index);
       return;
     }
     state.ran_before.clear();  // failed alone too: the batch is not to blame
@@ -312,22 +459,22 @@ void Scheduler::settle(std::size_t index, AttemptResult result,
   if (worth_retrying(kind) && retries_used <= config_.retries && !starting_stopped_) {
     state.failed_before = true;
     ++summary_.retries;
-    emit(&Reporter::on_task_retried, TaskRetried{index, &task, state.attempts, &result});
+    retried(index, result, TaskRetried::Why::retry);
     pending_.push_front(index);  // retry next, while its context is fresh
   } else {
     finalize(index, result);
   }
 }
 
-void Scheduler::finalize(std::size_t index, const AttemptResult& result) {
+void Scheduler::finalize(std::size_t index, const AttemptResult& result, bool order_dependent) {
   TaskState& state = states_[index];
   const OutcomeKind kind = result.outcome.kind;
-  const bool flaky = kind == OutcomeKind::passed && state.failed_before;
-  const bool order_dependent =
-      kind == OutcomeKind::passed && !flaky && state.confirmations > 0 && state.order_blamed;
+  const bool flaky = kind == OutcomeKind::passed && state.failed_before && !order_dependent;
+  const std::vector<std::string> ran_before =
+      order_dependent ? names_of(state.ran_before) : std::vector<std::string>{};
   TaskFinished finished{index, &tasks_->get(index), state.attempts, flaky, &result};
   finished.order_dependent = order_dependent;
-  finished.ran_before = &state.ran_before;
+  finished.ran_before = &ran_before;
   count_finished(summary_, finished);
   emit(&Reporter::on_task_finished, finished);
   state.ran_before = {};
@@ -397,6 +544,13 @@ void Scheduler::maybe_finish_run() {
   finished_ = true;
   // Tasks the halt or cancel kept from starting are still reported, so nothing vanishes.
   for (std::size_t index : pending_) {
+    TaskState& state = states_[index];
+    if (state.passed_alone) {  // its check against the order never ran: it failed, then passed
+      state.checking_order = false;
+      state.failed_before = true;
+      finalize(index, *state.passed_alone);
+      continue;
+    }
     AttemptResult never_ran;
     never_ran.outcome.kind = OutcomeKind::skipped;
     finalize(index, never_ran);

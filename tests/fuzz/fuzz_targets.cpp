@@ -10,7 +10,10 @@
 #include "procpool/adapters/ctest/cmake_regex.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
 #include "procpool/adapters/gtest/test_list.hpp"
-#include "procpool/adapters/gtest/verdict.hpp"
+#include "procpool/adapters/gtest/console_reader.hpp"
+#include "procpool/adapters/gtest/gtest_report.hpp"
+#include "procpool/adapters/gtest/program_record.hpp"
+#include "procpool/adapters/gtest/test_verdict.hpp"
 #include "procpool/runner/core/duration.hpp"
 #include "procpool/runner/plan/history.hpp"
 #include "procpool/runner/plan/test_plan.hpp"
@@ -61,6 +64,10 @@ void gtest_list(std::string_view data) {
       (void)test.disabled();
     }
   }
+  // As gtest's JSON listing: never an exception, whatever the types.
+  if (const auto listed = gtest::parse_json_test_list(std::string(data))) {
+    for (const auto& test : *listed) (void)test.disabled();
+  }
 }
 
 void gtest_result(std::string_view data) {
@@ -69,14 +76,36 @@ void gtest_result(std::string_view data) {
   if (const auto report = gtest::GtestReport::parse(std::string(data))) {
     (void)report->verdict(test.full_name());
   }
-  // As a test process's console output.
-  Capture output;
-  output.append(data);
-  for (const Outcome& process : {Outcome::exited(0), Outcome::exited(1)}) {
-    const Outcome verdict =
-        gtest::interpret_test_attempt(process, output, /*premature_exit=*/false, test);
-    // The output alone never turns a failing process into a pass.
-    if (process.exit_code != 0) expect(!verdict.succeeded(), "a failed process passed");
+  // As a test process's console (the fallback reader) and as its result stream: whatever the
+  // bytes say, a process that failed or crashed never makes its test pass.
+  for (const auto source : {gtest::EventSource::console, gtest::EventSource::stream}) {
+    gtest::ProgramRecord record({test.full_name()});
+    if (source == gtest::EventSource::console) {
+      gtest::ConsoleReader reader({test.full_name()});
+      for (const auto& event : reader.feed_stdout(data)) record.add(event);
+      for (const auto& event : reader.finish()) record.add(event);
+    } else {
+      gtest::StreamDecoder decoder;
+      std::string_view rest = data;
+      while (!rest.empty()) {
+        const auto newline = rest.find('\n');
+        gtest::ProgramEvent event;
+        if (decoder.decode(rest.substr(0, newline), event) == gtest::StreamDecoder::Status::event) {
+          record.add(event);
+        }
+        rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+      }
+    }
+    for (const Outcome& process : {Outcome::exited(1), Outcome::exited(2), Outcome::killed_by(11)}) {
+      gtest::JudgeInput input;
+      input.record = &record;
+      input.process = process;
+      input.alone = true;
+      input.source = source;
+      const auto judged = gtest::judge(input, {0});
+      expect(judged.tests.size() == 1, "one verdict per test asked for");
+      expect(!judged.tests[0].outcome.succeeded(), "a failed process passed");
+    }
   }
 }
 

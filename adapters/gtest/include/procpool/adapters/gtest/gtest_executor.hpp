@@ -1,20 +1,16 @@
-// Runs one GoogleTest test per process: wraps the process executor, giving each attempt a
-// private, empty TEST_TMPDIR and a TEST_PREMATURE_EXIT_FILE, then reads the verdict from gtest's
-// console lines and that file (verdict.hpp). Sharding variables are removed
-// from the child's environment, since procpool has already chosen the shard.
+// Runs GoogleTest tests: wraps the process executor (or Slurm's), giving each process a private,
+// empty TEST_TMPDIR and reading its verdicts from gtest's own events (gtest_process.hpp,
+// test_verdict.hpp). Sharding variables are removed from the child's environment, since procpool
+// has already chosen the shard.
 //
-// It also runs batches (`--batch`): one process for several tests of one binary, with
-// --gtest_filter naming them all. The console stream tells which test runs (batch_stream.hpp):
-// each test gets its own verdict, duration and output; --timeout applies to each test from its
-// RUN line; when the process dies, the test that was running gets the process's verdict and the
-// tests that never started go back to the scheduler.
+// start() runs one test alone; start_batch() runs several tests of one program in one process
+// (`--batch`), with --gtest_filter naming them all. Both are the same thing, a process judged by
+// one function: a test alone is a batch of one whose verdict is final.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
-#include <map>
-#include <memory>
-#include <optional>
+#include <functional>
 #include <set>
 #include <string>
 
@@ -24,22 +20,30 @@
 
 namespace procpool::gtest {
 
-struct BatchRun;
-
 struct GtestExecutorOptions {
   std::string temp_root;    // TEST_TMPDIRs go below it
-  std::string results_dir;  // gtest's small per-attempt result files (best on a tmpfs)
+  std::string results_dir;  // gtest's JSON reports (best on a tmpfs)
   bool keep_tmp = false;    // keep each test's TEST_TMPDIR after it ran
-  std::chrono::milliseconds test_timeout{0};  // in a batch, per test (zero: none)
-  // CTest's judgement for a test that ends the process halfway: its exit code decides (exit(0)
-  // passes, as `ctest` would say running it alone), not gtest's premature-exit file.
-  bool exit_code_decides = false;
-  // Ask each per-test process for gtest's JSON report too, for the values the test recorded
-  // (RecordProperty), which only that report carries. Only when a report keeps them (--junit,
-  // --json): it costs a run of one process per test 4-6 % of its wall time (measured on
-  // fixture_many, 500 tests, 2 cores: 2.37 s with --junit, 2.24 s without, medians of 5).
-  // Batches always write it.
+  std::chrono::milliseconds test_timeout{0};  // per test (zero: none)
+  // Whether a test alone in a batch's process gets its final verdict there. `procpool ctest`
+  // says no: a test's verdict alone is CTest's, given by ctest's own executor, so whatever a
+  // batch does not vouch for goes back to run by CTest's rules.
+  bool alone_is_final = true;
+  // Ask each process for gtest's JSON report, for the values tests recorded (RecordProperty),
+  // which only that report carries. Only when a report keeps them (--junit, --json): it costs a
+  // run of one process per test 4-6 % of its wall time (measured on fixture_many, 500 tests,
+  // 2 cores: 2.37 s with --junit, 2.24 s without, medians of 5). Batches always write it: it
+  // tells a skip from a failure where the stream cannot.
   bool record_properties = false;
+  // Where to listen for gtest's result stream, and the host name the program is told to reach it
+  // at: this machine's loopback, unless the program runs elsewhere (Slurm).
+  std::string stream_address = "127.0.0.1";
+  std::string stream_host = "127.0.0.1";
+  // Programs whose gtest cannot stream its results (found when listing them): their console is
+  // read instead, which a test can forge; reports say so.
+  std::set<std::string> console_programs;
+  // Notes for the user: a test that ran unasked, a stream that could not be opened.
+  std::function<void(const std::string&)> warn;
 };
 
 class GtestExecutor final : public schedule::Executor {
@@ -56,20 +60,21 @@ class GtestExecutor final : public schedule::Executor {
 
  private:
   struct Files {
-    std::filesystem::path tmp, result, premature;
+    std::filesystem::path tmp, report;
   };
   Files files_for(std::size_t index, unsigned attempt, unsigned slot);
-  void prepare(TaskSpec& spec, const Files& files) const;
+  // The first member's command, made to run `tests` in one process with what gtest needs.
+  TaskSpec command_for(const TaskSpec& first, const std::vector<std::string>& tests,
+                       const Files& files) const;
   void clean_up(const Files& files) const;
-  void finish_batch(BatchRun& run, const AttemptResult& process,
-                    const std::optional<std::string>& json, bool premature_exit);
+  void tell(const std::string& program, const std::string& stream_error,
+            const std::vector<std::string>& extras);
 
   boost::asio::io_context& io_;
   schedule::Executor& inner_;
   GtestExecutorOptions options_;
-  std::uint64_t next_id_ = 0;
-  std::map<std::uint64_t, std::unique_ptr<TaskSpec>> running_specs_;
   std::set<unsigned> created_slots_;  // slots whose TEST_TMPDIR exists
+  bool told_stream_error_ = false;
 };
 
 }  // namespace procpool::gtest

@@ -1,25 +1,27 @@
-// The finder's probe on a real binary: one process with --gtest_filter naming the tests and
-// --gtest_repeat, its console stream read round by round.
+// The finder's probe on a real program: one process with --gtest_filter naming the tests and
+// --gtest_repeat, followed and judged as every gtest process is (gtest_process.hpp): a test's
+// result in a round counts only where its process vouches for it.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 
 #include "procpool/adapters/gtest/order_dependence.hpp"
+#include "procpool/adapters/gtest/test_verdict.hpp"
 
 namespace procpool::gtest {
 
 struct ProbeOptions {
   std::string binary;
   std::vector<std::string> extra_args;
-  std::string temp_dir;                      // TEST_TMPDIR
-  std::chrono::milliseconds timeout{60000};  // per process
+  std::string temp_dir;                      // TEST_TMPDIR, and gtest's reports
+  std::chrono::milliseconds timeout{60000};  // per test (and per set-up or tear-down)
+  EventSource source = EventSource::stream;  // the console for a program that cannot stream
   // Runs the probe's loop until `finished()`, calling `stop` on a stopping signal (the CLI's
   // run_phase). Default: run it to the end.
   std::function<void(boost::asio::io_context& io, const std::function<bool()>& finished,
@@ -30,10 +32,5 @@ struct ProbeOptions {
 };
 
 Probe make_process_probe(ProbeOptions options);
-
-// Reads gtest's console output (--gtest_color=no): a round begins at "Repeating all tests" (or
-// at the start); a test passed in a round when its own end line said OK or SKIPPED; it failed
-// when it said FAILED, or when it started and the process ended before its end line.
-ProbeRounds parse_probe_output(std::string_view out);
 
 }  // namespace procpool::gtest

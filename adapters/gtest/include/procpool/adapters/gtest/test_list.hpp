@@ -1,6 +1,12 @@
 // Listing a GoogleTest binary's tests with --gtest_list_tests. A binary that cannot be listed
 // (missing, not executable, not a gtest binary, crashing, hanging) comes back with an error
 // instead of tests, so the caller can report it as a failing entry: nothing disappears silently.
+//
+// Names come from gtest's JSON listing (--gtest_output=json:FILE, gtest 1.10 and later), which
+// keeps every name whole (spaces, commas, ':', '*', unicode), with each test's file and line; the
+// text listing, whose lines a name with a space breaks, is the fallback for older gtest. The
+// same listing finds out whether the program can stream its results to procpool (gtest connects
+// as it starts): a program that cannot (gtest on Windows, very old gtest) has its console read.
 #pragma once
 
 #include <chrono>
@@ -14,6 +20,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "procpool/adapters/gtest/event_listener.hpp"
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/process/child.hpp"
 
@@ -22,7 +29,7 @@ namespace procpool::gtest {
 struct ListedTest {
   std::string suite;  // "Prefix/Suite" or "Typed/0"
   std::string name;   // "Case" or "Case/3"
-  std::string file;   // where TEST() is, when the listing said (locations_dir)
+  std::string file;   // where TEST() is, when the listing said (gtest's JSON listing)
   unsigned line = 0;
   bool disabled() const;  // DISABLED_ on the suite or the test
 };
@@ -31,6 +38,8 @@ struct Listing {
   std::string binary;
   Result<std::vector<ListedTest>> tests = std::vector<ListedTest>{};  // or why it could not list
   std::string output;  // what the binary printed, for the failure report
+  EventSource events = EventSource::stream;  // where its processes' verdicts will come from
+  std::string stream_error;  // why the stream could not be tried, when it could not
 };
 
 struct ListOptions {
@@ -38,10 +47,9 @@ struct ListOptions {
   std::vector<std::string> extra_args;  // passed to the binary as well
   unsigned jobs = 2;
   std::chrono::milliseconds timeout{60000};
-  // When set, each listing also asks gtest for its JSON listing in this directory, which gives
-  // every test's file and line (gtest 1.10+; older ones write none and the tests have none).
-  // Only when a report shows them: it costs the listing ~1.5 ms (measured on gtest_unittest).
-  std::string locations_dir;
+  // Where gtest's JSON listings go (a private directory; each is removed once read).
+  std::string json_dir;
+  std::string stream_address = "127.0.0.1";  // where to listen for the stream's first line
 };
 
 // Parses --gtest_list_tests output: "Suite." lines then indented test names, each optionally
@@ -50,9 +58,9 @@ struct ListOptions {
 // test list.
 Result<std::vector<ListedTest>> parse_test_list(std::string_view text);
 
-// Fills in file and line from gtest's JSON listing (--gtest_list_tests --gtest_output=json:F).
-// Tests it does not name, and any text that is not such a listing, are left as they are.
-void add_test_locations(std::vector<ListedTest>& tests, const std::string& json);
+// Reads gtest's JSON listing (--gtest_list_tests --gtest_output=json:F): every test with its
+// suite, name, file and line. Nothing when the text is not such a listing.
+std::optional<std::vector<ListedTest>> parse_json_test_list(const std::string& json);
 
 // Lists binaries on an event loop, up to `jobs` at once, each in its own process with a
 // deadline; stop() ends it early (a Ctrl-C while listing). The listings are complete once the
@@ -69,17 +77,22 @@ class TestLister {
   std::vector<Listing> take() { return std::move(listings_); }
 
  private:
+  struct Running {
+    std::shared_ptr<process::Child> child;
+    std::shared_ptr<EventListener> listener;
+  };
   void start_more();
+  // Lists binary `i`: first asking for the JSON listing and the stream; `plain` only the text
+  // listing (a gtest that does not know those flags shows its help instead of the list).
+  void list(std::size_t i, bool plain);
+  void listed(std::size_t i, bool plain, const AttemptResult& result, const std::string& json,
+              bool streamed);
   boost::asio::io_context& io_;
   ListOptions options_;
   std::vector<Listing> listings_;
   std::deque<std::size_t> pending_;
-  std::map<std::size_t, std::shared_ptr<process::Child>> running_;  // by listing
+  std::map<std::size_t, Running> running_;  // by listing
   bool stopped_ = false;
 };
-
-// The whole listing on a loop of its own.
-std::vector<Listing> list_tests(const std::vector<std::string>& binaries,
-                                const ListOptions& options);
 
 }  // namespace procpool::gtest

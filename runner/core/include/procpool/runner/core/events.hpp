@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "procpool/runner/core/capture.hpp"
@@ -35,12 +37,22 @@ struct AttemptResult {
   std::chrono::nanoseconds duration{0};
   int pid = 0;
   std::vector<RecordedProperty> properties;  // what the test recorded, when it was asked for
+  // A GoogleTest attempt: where its verdict's events came from, "stream" (gtest's result stream)
+  // or "console" (its console lines, for programs that cannot stream); empty for other tasks.
+  std::string events;
+  // The command line that actually ran the attempt, when it is not the task's own (a batch of
+  // tests runs one command for all of them); empty: the task's.
+  std::string command;
 };
 
 struct RunStarted {
   std::size_t total_tasks = 0;
   unsigned jobs = 0;
   std::size_t disabled_tasks = 0;  // of total_tasks: listed, never run (known for a task vector)
+  // How the tasks are planned to run (known for a task vector): in `batches` processes of
+  // several tests each, and the rest each in a process of its own.
+  std::size_t batches = 0;
+  std::size_t batched_tasks = 0;
 };
 
 struct TaskStarted {
@@ -64,14 +76,28 @@ struct TaskPending {
   std::string reason;  // the cluster's words
 };
 
-// An attempt failed and the task will run again.
+// An attempt did not give the task its verdict, and the task will run again.
 struct TaskRetried {
+  enum class Why {
+    retry,          // it failed; --retries allows another attempt
+    confirm_alone,  // it failed in a batch; it runs alone next to confirm that
+    // It failed in a batch and passed alone; it runs again after the tests that ran before it in
+    // the batch, to see whether they make it fail (order-dependent) or not (flaky).
+    check_order,
+    // Its batch's process did not vouch for it (ended badly after it finished, or could not tell
+    // its skip from a failure); it runs again.
+    rerun,
+  };
   std::size_t index = 0;
   const TaskSpec* spec = nullptr;
-  unsigned failed_attempt = 1;
+  unsigned failed_attempt = 1;  // the attempt that did not decide (1-based)
   const AttemptResult* result = nullptr;
-  bool confirming = false;  // it failed in a batch; it runs alone next to confirm that
+  Why why = Why::retry;
+  bool counts_as_retry() const { return why == Why::retry; }
 };
+const char* to_string(TaskRetried::Why why);
+// The inverse, for reports read back; nullopt for any other text.
+std::optional<TaskRetried::Why> retry_reason_from_string(std::string_view text);
 
 struct TaskFinished {
   std::size_t index = 0;
@@ -79,8 +105,8 @@ struct TaskFinished {
   unsigned attempts = 0;                  // 0 when it never started
   bool flaky = false;                     // failed at least once, then passed on a retry
   const AttemptResult* result = nullptr;  // the last attempt; never null
-  // Failed in a batch but passed alone: its verdict depends on the tests that ran before it
-  // in its batch, named here (in the order they ran).
+  // Failed in a batch, passed alone, and failed again after the tests that ran before it in
+  // its batch, named here (in the order they ran): its verdict depends on them.
   bool order_dependent = false;
   const std::vector<std::string>* ran_before = nullptr;  // empty unless order_dependent
 };

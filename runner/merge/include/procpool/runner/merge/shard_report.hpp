@@ -18,7 +18,7 @@ namespace procpool::merge {
 
 struct ReplayedAttempt {
   AttemptResult result;
-  bool confirming = false;  // failed in a batch, then ran alone (not a retry)
+  TaskRetried::Why why = TaskRetried::Why::retry;
 };
 
 // A task as its TaskRetried and TaskFinished events told it.

@@ -54,7 +54,7 @@ class TestConsoleReporter final : public LiveConsole {
 
   TestConsoleOptions options_;
   unsigned jobs_ = 0;
-  std::vector<Listed> failed_, flaky_, skipped_, order_dependent_, disabled_;
+  std::vector<Listed> failed_, flaky_, skipped_, order_dependent_, disabled_, cancelled_;
   std::vector<std::pair<double, std::string>> times_;
   std::set<std::string> binaries_;
   // Output held for the end of the run (ShowOutput::final), in the order the tests ended.

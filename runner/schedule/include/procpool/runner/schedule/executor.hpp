@@ -47,13 +47,25 @@ struct AttemptCallbacks {
 struct BatchLaunch {
   std::vector<Launch> members;  // in the order the program will run them
   unsigned slot = 1;
+  // Tests of the same program to run before the members, for their effect on them only (not
+  // judged, not reported): by the names the program knows them by (TaskSpec::batch_member).
+  // How the scheduler checks that a failure depends on the order: it runs the test again after
+  // the tests that preceded it in its batch.
+  std::vector<std::string> run_first;
+};
+
+// How far a batch's process vouches for a member's result.
+enum class BatchEvidence {
+  stands,           // final as far as the batch goes: a pass or skip of a process that ended well
+  failed_in_batch,  // its test failed among others: run it alone before believing it
+  unvouched,        // its process ended badly, or could not tell a skip from a failure: run it
+                    // again; alone, that verdict stands
 };
 
 struct BatchCallbacks {
   std::function<void(std::size_t member)> member_started;  // its test began
-  // At most once each. `whole_batch_failed`: the member's own test passed but the program failed
-  // outside any test (a global tear-down): it failed, but not because of the tests before it.
-  std::function<void(std::size_t member, AttemptResult, bool whole_batch_failed)> member_done;
+  // At most once each, for the members that started.
+  std::function<void(std::size_t member, AttemptResult, BatchEvidence)> member_done;
   // Exactly once, last: the members that never started. `alone`: run each on its own next (the
   // batch ended without a test to blame, so batching them again could fail the same way).
   std::function<void(std::vector<std::size_t> not_started, bool alone)> done;

@@ -5,10 +5,17 @@
 // interface.
 //
 // Batches: tests the plan put in one batch (TaskSpec::batch) start together as one attempt when
-// the executor can run batches. Each member reports on its own; members that never started come
-// back to the front of the queue. A member that fails, crashes or times out in a batch runs again
-// alone to confirm it: the same verdict alone stands; a pass alone makes it order-dependent.
-// The confirmation is not a retry: --retries counts on top of it.
+// the executor can run batches. Each member reports on its own, with how far its process vouches
+// for it (BatchEvidence); members that never started come back to the front of the queue.
+//  - A member that fails, crashes or times out in a batch runs again alone to confirm it: the
+//    same verdict alone stands. A pass alone is checked against the order: it runs once more
+//    after the tests that ran before it in its batch, in one process, while no other process of
+//    its program runs (two could race on the program's files). Failing again there makes it
+//    order-dependent (passing, listed apart); passing makes it flaky.
+//  - Members whose process did not vouch for them (it ended badly after they finished) run
+//    again: as a batch of their own when a test took the blame for the end (the same tests
+//    before them, without the one that ended it), else each alone.
+// None of these is a retry: --retries counts on top of them.
 //
 // Dependencies (TaskSpec::after): a task waits in the queue, passed over like a locked one, until
 // every task it names has its final verdict; when one it needs passed (after_passing) did not,
@@ -17,6 +24,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -75,9 +83,14 @@ class Scheduler {
     bool failed_before = false;
     bool alone = false;       // no more batches for it: it runs in a process of its own
     bool confirming = false;  // failed in a batch; its next attempt (alone) confirms that
-    unsigned confirmations = 0;
-    bool order_blamed = true;  // its batch failure came from its own test, not the whole batch
-    std::vector<std::string> ran_before;  // its batch's tests that ran before it failed there
+    bool rerunning = false;   // its batch did not vouch for it; its next attempt decides
+    unsigned reruns = 0;
+    // Failed in a batch, passed alone: waiting for (or running) the check against the order.
+    bool checking_order = false;
+    std::optional<AttemptResult> passed_alone;  // held meanwhile
+    unsigned confirmations = 0;  // attempts that were not retries (confirmations, reruns, checks)
+    std::uint64_t regroup = 0;   // the batch it runs again in, when its own batch did not vouch
+    std::vector<std::size_t> ran_before;  // its batch's tests that ran before it failed there
   };
 
   void fill_slots();
@@ -87,14 +100,25 @@ class Scheduler {
   void release_dependents(std::size_t index, OutcomeKind kind);
   void report_not_run(std::size_t index, std::string reason, std::string output);
   bool batches(std::size_t index) const;
+  std::uint64_t batch_of(std::size_t index) const;
+  // A check against the order holds its program: no other process of it may start meanwhile.
+  bool held_for_order_check(std::size_t index) const;
+  void launch_order_check(std::size_t index);
+  void count_running(std::size_t index, int change);
   unsigned take_slot();
   void release_slot(unsigned slot);
   void launch(std::size_t index);
   void launch_batch(std::vector<std::size_t> members);
   void on_attempt_done(std::size_t index, unsigned slot, AttemptResult result);
-  // What follows one finished attempt: a confirmation alone, a retry, or the final verdict.
-  void settle(std::size_t index, AttemptResult result, const std::vector<std::string>* ran_before);
-  void finalize(std::size_t index, const AttemptResult& result);
+  // A batch member's result: confirmed alone, run again, or settled.
+  void on_member_done(std::size_t index, AttemptResult result, BatchEvidence evidence,
+                      std::vector<std::size_t> ran_before, std::vector<std::size_t>& unvouched);
+  // What follows one finished attempt that stands: the check against the order, a retry, or the
+  // final verdict.
+  void settle(std::size_t index, AttemptResult result);
+  void finalize(std::size_t index, const AttemptResult& result, bool order_dependent = false);
+  void retried(std::size_t index, const AttemptResult& result, TaskRetried::Why why);
+  std::vector<std::string> names_of(const std::vector<std::size_t>& indices) const;
   void halt(bool stop_running, CancelReason reason, bool immediate);
   void maybe_finish_run();
   template <typename Event, typename Method>
@@ -120,6 +144,10 @@ class Scheduler {
   std::optional<std::pair<CancelReason, bool>> early_cancel_;
   bool finished_ = false;
   bool immediate_stop_sent_ = false;
+  // Running processes per program (TaskSpec::batch_group), and programs held for a check.
+  std::map<std::string, unsigned> group_running_;
+  std::map<std::string, unsigned> group_held_;
+  std::uint64_t next_regroup_ = std::uint64_t(1) << 63;  // above any batch the plan numbers
   SteadyTime run_started_{};
   RunSummary summary_;
   std::function<void(const RunSummary&)> on_finished_;

@@ -1,0 +1,274 @@
+#include "gtest_process.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "procpool/adapters/gtest/console_reader.hpp"
+#include "procpool/adapters/gtest/event_listener.hpp"
+#include "procpool/adapters/gtest/gtest_report.hpp"
+#include "small_files.hpp"
+
+namespace procpool::gtest {
+namespace {
+
+// The process's own deadline is off: time is kept per test here (and per set-up and tear-down).
+constexpr std::chrono::milliseconds kNoProcessDeadline = std::chrono::hours(24 * 365);
+// After the process ended, how long its last events may take to arrive. They are normally there
+// at once: the stream is read until the program's connection closes, and every process of the
+// task is dead by then. Only a process that escaped the task and holds the socket delays it.
+constexpr std::chrono::milliseconds kStreamPatience{2000};
+
+class Run : public std::enable_shared_from_this<Run> {
+ public:
+  Run(boost::asio::io_context& io, GtestProcessRequest request, GtestProcessCallbacks callbacks)
+      : io_(io),
+        request_(std::move(request)),
+        callbacks_(std::move(callbacks)),
+        record_(request_.tests),
+        timer_(io),
+        began_wall_(request_.tests.size()),
+        position_(request_.tests.size(), kNotJudged) {
+    for (std::size_t i = 0; i < request_.judged.size(); ++i) position_[request_.judged[i]] = i;
+  }
+
+  void start(schedule::Executor& executor, const schedule::Launch& launch) {
+    TaskSpec& spec = request_.command;
+    if (request_.source == EventSource::stream) open_stream();
+    // The console is read for events when there is no stream, and for each test's slice of the
+    // output in a batch. A test alone owns the whole output.
+    if (request_.source == EventSource::console || !request_.alone) {
+      console_.emplace(request_.tests);
+    }
+    if (request_.repeat > 1) spec.argv.push_back("--gtest_repeat=" + std::to_string(request_.repeat));
+    if (!request_.json_report.empty()) {
+      spec.argv.push_back("--gtest_output=json:" + request_.json_report.string());
+    }
+    spec.env_unset.push_back("GTEST_STREAM_RESULT_TO");
+    spec.timeout = kNoProcessDeadline;
+    spec.name = shell_join(spec.argv);
+
+    schedule::Launch inner = launch;
+    inner.spec = &spec;
+    schedule::AttemptCallbacks attempt;
+    attempt.slow = callbacks_.slow;
+    attempt.pending = callbacks_.pending;
+    attempt.started = [self = shared_from_this()](schedule::StopAttempt stop) {
+      self->stop_ = std::move(stop);
+      self->arm();
+    };
+    attempt.output = [self = shared_from_this()](int stream, std::string_view bytes) {
+      self->on_output(stream, bytes);
+    };
+    attempt.done = [self = shared_from_this()](AttemptResult result) {
+      self->on_process_end(std::move(result));
+    };
+    executor.start(inner, std::move(attempt));
+  }
+
+ private:
+  static constexpr std::size_t kNotJudged = static_cast<std::size_t>(-1);
+
+  void open_stream() {
+    std::weak_ptr<Run> weak = shared_from_this();
+    auto listener = EventListener::open(io_, request_.stream_address,
+                                        [weak](const ProgramEvent& event) {
+                                          if (auto self = weak.lock()) self->on_event(event);
+                                        });
+    if (!listener) {
+      // No socket (a network namespace without loopback): the console, which reports name.
+      request_.source = EventSource::console;
+      stream_error_ = listener.error();
+      return;
+    }
+    listener_ = std::move(*listener);
+    request_.command.argv.push_back("--gtest_stream_result_to=" + request_.stream_host + ":" +
+                                    std::to_string(listener_->port()));
+  }
+
+  void on_output(int stream, std::string_view bytes) {
+    if (!console_) return;
+    if (stream == 2) {
+      console_->feed_stderr(bytes);
+      return;
+    }
+    auto events = console_->feed_stdout(bytes);
+    if (request_.source == EventSource::console) {
+      for (const auto& event : events) on_event(event);
+    }
+  }
+
+  void on_event(const ProgramEvent& event) {
+    const auto change = record_.add(event);
+    using Kind = ProgramRecord::Change::Kind;
+    if (change.kind == Kind::nothing) return;
+    arm();
+    if (change.kind == Kind::test_started) {
+      began_wall_[change.test] = std::chrono::system_clock::now();
+      if (position_[change.test] != kNotJudged && callbacks_.test_started) {
+        callbacks_.test_started(position_[change.test]);
+      }
+    }
+  }
+
+  // Each test has the timeout from its start; the time before the first test and after each
+  // (global and suite set-up and tear-down) has as much, so a hang there ends too.
+  void arm() {
+    if (request_.test_timeout.count() <= 0 || ended_) return;
+    timer_.expires_after(request_.test_timeout);
+    timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (!ec && self && self->stop_ && !self->ended_) self->stop_(OutcomeKind::timed_out);
+    });
+  }
+
+  void on_process_end(AttemptResult process) {
+    ended_ = true;
+    timer_.cancel();
+    stop_ = nullptr;
+    if (console_) {
+      auto events = console_->finish();
+      if (request_.source == EventSource::console) {
+        for (const auto& event : events) on_event(event);
+      }
+    }
+    if (!listener_) {
+      decide(std::move(process));
+      return;
+    }
+    listener_->finish(kStreamPatience,
+                      [self = shared_from_this(), process = std::move(process)]() mutable {
+                        self->decide(std::move(process));
+                      });
+  }
+
+  void decide(AttemptResult process) {
+    const bool protocol_error = listener_ && listener_->protocol_error();
+    if (listener_) listener_->close();
+    std::optional<GtestReport> report;
+    const bool exited =
+        process.outcome.kind == OutcomeKind::passed || process.outcome.kind == OutcomeKind::failed;
+    if (!request_.json_report.empty()) {
+      if (exited) {
+        if (auto json = read_file_if_present(request_.json_report)) report = GtestReport::parse(*json);
+      }
+      ::unlink(request_.json_report.c_str());
+    }
+    JudgeInput input;
+    input.record = &record_;
+    input.process = process.outcome;
+    input.report = report ? &*report : nullptr;
+    input.alone = request_.alone;
+    input.source = request_.source;
+    input.protocol_error = protocol_error;
+    input.timeout = request_.test_timeout;
+
+    GtestProcessResult result;
+    result.judgement = judge(input, request_.judged);
+    result.source = request_.source;
+    result.command = request_.command.name;
+    result.extras = record_.extras();
+    result.record = &record_;
+    result.stream_error = stream_error_;
+    const auto now = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < request_.judged.size(); ++i) {
+      const std::size_t test = request_.judged[i];
+      JudgedTest judged;
+      judged.evidence = result.judgement.tests[i].evidence;
+      AttemptResult& attempt = judged.result;
+      attempt.outcome = result.judgement.tests[i].outcome;
+      attempt.pid = process.pid;
+      attempt.events = to_string(request_.source);
+      attempt.command = request_.command.name;
+      if (report) attempt.properties = report->properties(request_.tests[test]);
+      if (request_.alone) {
+        attempt.out = process.out;
+        attempt.err = process.err;
+        attempt.started_at = process.started_at;
+        attempt.duration = process.duration;
+      } else {
+        const TestSeen& seen = record_.test(test);
+        attempt.out = console_->take_out(test);
+        attempt.err = console_->take_err(test);
+        attempt.started_at = seen.started ? began_wall_[test] : process.started_at;
+        attempt.duration = !seen.started ? std::chrono::nanoseconds(0)
+                           : seen.ended  ? seen.finished - seen.began
+                                         : now - seen.began;
+      }
+      result.tests.push_back(std::move(judged));
+    }
+    if (!request_.alone) give_unclaimed_output_to_the_blamed(result);
+    result.process = std::move(process);
+    auto done = std::move(callbacks_.done);
+    done(std::move(result));
+  }
+
+  // A test can print a RUN line naming another; what the console then sliced to a test the
+  // events say never started belongs to the test that was running.
+  void give_unclaimed_output_to_the_blamed(GtestProcessResult& result) {
+    const auto blamed = result.judgement.blamed;
+    if (!blamed || position_[*blamed] == kNotJudged) return;
+    AttemptResult& to = result.tests[position_[*blamed]].result;
+    auto out = std::make_shared<Capture>();
+    auto err = std::make_shared<Capture>();
+    to.out->for_each_chunk([&](std::string_view chunk) { out->append(chunk); });
+    to.err->for_each_chunk([&](std::string_view chunk) { err->append(chunk); });
+    bool moved = false;
+    for (std::size_t test = 0; test < request_.tests.size(); ++test) {
+      if (record_.test(test).started || !console_->started(test)) continue;
+      const auto stray_out = console_->take_out(test);
+      const auto stray_err = console_->take_err(test);
+      stray_out->for_each_chunk([&](std::string_view chunk) { out->append(chunk); });
+      stray_err->for_each_chunk([&](std::string_view chunk) { err->append(chunk); });
+      moved = true;
+      if (position_[test] != kNotJudged) {
+        result.tests[position_[test]].result.out = std::make_shared<Capture>(0);
+        result.tests[position_[test]].result.err = std::make_shared<Capture>(0);
+      }
+    }
+    if (!moved) return;
+    to.out = std::move(out);
+    to.err = std::move(err);
+  }
+
+  boost::asio::io_context& io_;
+  GtestProcessRequest request_;
+  GtestProcessCallbacks callbacks_;
+  ProgramRecord record_;
+  std::optional<ConsoleReader> console_;
+  std::shared_ptr<EventListener> listener_;
+  std::string stream_error_;
+  boost::asio::steady_timer timer_;
+  schedule::StopAttempt stop_;
+  std::vector<WallTime> began_wall_;
+  std::vector<std::size_t> position_;  // a test's place among the judged, or kNotJudged
+  bool ended_ = false;
+};
+
+}  // namespace
+
+std::string filter_for(const std::vector<std::string>& tests) {
+  std::string filter;
+  for (const auto& name : tests) {
+    if (!filter.empty()) filter += ':';
+    for (char c : name) filter += (c == '*' || c == '?' || c == ':' || c == '-') ? '?' : c;
+  }
+  return filter;
+}
+
+void set_filter(std::vector<std::string>& argv, const std::string& filter) {
+  const std::string arg = "--gtest_filter=" + filter;
+  for (auto& each : argv) {
+    if (each.rfind("--gtest_filter=", 0) == 0) {
+      each = arg;
+      return;
+    }
+  }
+  argv.insert(argv.begin() + (argv.empty() ? 0 : 1), arg);
+}
+
+void start_gtest_process(boost::asio::io_context& io, schedule::Executor& executor,
+                         const schedule::Launch& launch, GtestProcessRequest request,
+                         GtestProcessCallbacks callbacks) {
+  std::make_shared<Run>(io, std::move(request), std::move(callbacks))->start(executor, launch);
+}
+
+}  // namespace procpool::gtest
