@@ -136,6 +136,7 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
     request.tests.push_back(member.spec->batch_member);
   }
   request.alone = options_.alone_is_final && launch.members.size() == 1 && launch.run_first.empty();
+  request.exit_judged_alone = !options_.alone_is_final;
   request.command = command_for(task, request.tests, files);
   request.source = options_.console_programs.count(task.argv.front()) ? EventSource::console
                                                                       : EventSource::stream;

@@ -157,6 +157,7 @@ class Run : public std::enable_shared_from_this<Run> {
     input.process = process.outcome;
     input.report = report ? &*report : nullptr;
     input.alone = request_.alone;
+    input.exit_judged_alone = request_.exit_judged_alone;
     input.source = request_.source;
     input.protocol_error = protocol_error;
     input.timeout = request_.test_timeout;

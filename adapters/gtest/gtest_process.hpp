@@ -34,6 +34,7 @@ struct GtestProcessRequest {
   std::vector<std::size_t> judged;
   // The process runs one test for that test's sake: its verdict is final (test_verdict.hpp).
   bool alone = false;
+  bool exit_judged_alone = false;  // see JudgeInput
   EventSource source = EventSource::stream;
   std::string stream_address = "127.0.0.1";  // where to listen for the stream
   std::string stream_host = "127.0.0.1";     // how the program reaches it (another node: a name)

@@ -220,7 +220,10 @@ ProcessJudgement judge(const JudgeInput& in, const std::vector<std::size_t>& ind
       judged = {Evidence::stands, in.process};
     } else if (test.started && !test.ended) {  // running at the end (never when it ended well)
       outcome = died_while_running(in, how);
-      judged.evidence = in.alone || stopped ? Evidence::stands : Evidence::failed_in_batch;
+      judged.evidence = in.alone || stopped ? Evidence::stands
+                        : in.exit_judged_alone && exited_by_itself(in.process)
+                            ? Evidence::unvouched
+                            : Evidence::failed_in_batch;
     } else if (test.ended) {
       if (!last_finished || test.finished >= record.test(*last_finished).finished) {
         last_finished = index;

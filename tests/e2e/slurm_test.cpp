@@ -175,6 +175,44 @@ TEST_F(Slurm, GtestBatchesOnSlurmGiveTheLocalVerdicts) {
   EXPECT_GE(local.size(), 9u);
 }
 
+// Issue 23's rows on Slurm: whatever a test forges or however its program ends, a step gets the
+// verdict the test has alone on this machine, batched or not, its events read from gtest's
+// stream (which reaches procpool by this machine's name).
+TEST_F(Slurm, ForgeriesOnSlurmGetTheVerdictsTheyHaveAloneHere) {
+  struct Row {
+    std::string filter;
+    std::string env;
+  };
+  const Row rows[] = {{"Plain.*", "FORGERY_TEARDOWN=abort"},
+                      {"Plain.*", "FORGERY_STATIC_DTOR=segv"},
+                      {"Plain.*", "FORGERY_TEARDOWN=exit0"},
+                      {"Plain.*:F.*:G.*:Typed*:Odd*:Closes.*:Forge.*", "FORGERY_NONE=1"}};
+  auto verdicts = [&](const Row& row, const std::vector<std::string>& extra,
+                      const std::string& name) {
+    std::vector<std::string> args{"gtest",   FIXTURE_FORGERY, "--filter", row.filter,
+                                  "-j2",     "--timeout",     "3",        "--history",
+                                  dir_.file(name + ".history"), "--json",  dir_.file(name + ".json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run(args, {.env = {row.env}});
+    EXPECT_EQ(r.exit_code, 1) << name << "\n" << r.err;
+    std::map<std::string, std::string> v;
+    const auto doc = nlohmann::json::parse(read_file(dir_.file(name + ".json")));  // kept alive
+    for (const auto& t : doc["tasks"]) {
+      v[t["name"]] = t["verdict"];
+      EXPECT_EQ(t.value("events", ""), "stream") << name << ": " << t.dump();
+    }
+    return v;
+  };
+  int n = 0;
+  for (const Row& row : rows) {
+    const std::string id = std::to_string(++n);
+    const auto alone = verdicts(row, {}, "local" + id);
+    EXPECT_EQ(verdicts(row, {"--executor", "slurm"}, "slurm" + id), alone) << row.env;
+    EXPECT_EQ(verdicts(row, {"--executor", "slurm", "--batch", "auto"}, "slurm-batch" + id), alone)
+        << row.env;
+  }
+}
+
 TEST_F(Slurm, InsideAnAllocationEveryAttemptIsAStepOfIt) {
   const std::string job = allocate(2);
   ASSERT_FALSE(job.empty());

@@ -32,6 +32,9 @@ struct JudgeInput {
   const GtestReport* report = nullptr;
   // The process ran one test for that test's sake: whatever it shows is the test's final verdict.
   bool alone = false;
+  // A test that exits halfway is judged by its run alone, not as a failure of the batch: CTest's
+  // rule, where the exit code decides (an exit(0) passes, as `ctest` says).
+  bool exit_judged_alone = false;
   EventSource source = EventSource::stream;
   bool protocol_error = false;  // the event channel broke gtest's protocol
   std::chrono::milliseconds timeout{0};  // per test, for the message of a timeout
