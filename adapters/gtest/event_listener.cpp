@@ -1,6 +1,9 @@
 #include "procpool/adapters/gtest/event_listener.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -24,8 +27,16 @@ void close_on_exec(int fd) {
 
 }  // namespace
 
+// A connection wakes the runner only once this much has arrived (or it closed): see the header.
+constexpr int kWakeAt = 64 * 1024;
+constexpr std::chrono::milliseconds kReadEvery{20};
+
 EventListener::EventListener(asio::io_context& io, OnEvent on_event)
-    : io_(io), on_event_(std::move(on_event)), acceptor_(io), patience_timer_(io) {}
+    : io_(io),
+      on_event_(std::move(on_event)),
+      acceptor_(io),
+      patience_timer_(io),
+      tick_timer_(io) {}
 
 EventListener::~EventListener() {
   boost::system::error_code ignored;
@@ -63,52 +74,85 @@ void EventListener::accept_more() {
   acceptor_.async_accept(connection->socket, [self = shared_from_this(), connection](
                                                  boost::system::error_code ec) {
     if (ec || self->closed_) return;
-    close_on_exec(connection->socket.native_handle());
-    if (self->connections_.size() >= kMostConnections) {
-      boost::system::error_code ignored;
-      connection->socket.close(ignored);
-    } else {
-      self->connections_.push_back(connection);
-      self->read_more(connection);
-    }
+    self->adopt(connection);
     self->accept_more();
   });
 }
 
 void EventListener::accept_waiting() {
-  while (!closed_ && connections_.size() < kMostConnections) {
+  while (!closed_) {
     auto connection = std::make_shared<Connection>(io_);
     boost::system::error_code ec;
     acceptor_.accept(connection->socket, ec);
     if (ec) return;  // nothing waiting (would block), or an error: either way, none to read
-    close_on_exec(connection->socket.native_handle());
-    connections_.push_back(connection);
-    read_more(connection);
+    adopt(connection);
   }
 }
 
-void EventListener::read_more(const std::shared_ptr<Connection>& connection) {
-  connection->socket.async_read_some(
-      asio::buffer(connection->buffer),
-      [self = shared_from_this(), connection](boost::system::error_code ec, std::size_t n) {
-        if (self->closed_) return;
-        if (n > 0) self->on_bytes(*connection, std::string_view(connection->buffer.data(), n));
-        if (ec) {
-          // The end of the connection: a last line without its newline still counts.
-          if (!connection->line.empty()) {
-            const std::string last = std::move(connection->line);
-            connection->line.clear();
-            self->on_line(*connection, last);
-          }
-          connection->closed = true;
-          if (connection->role == Connection::Role::undecided) {
-            connection->role = Connection::Role::other;
-          }
-          self->maybe_finished();
-          return;
-        }
-        self->read_more(connection);
-      });
+void EventListener::adopt(const std::shared_ptr<Connection>& connection) {
+  const int fd = connection->socket.native_handle();
+  if (connections_.size() >= kMostConnections) {
+    boost::system::error_code ignored;
+    connection->socket.close(ignored);
+    return;
+  }
+  close_on_exec(fd);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &kWakeAt, sizeof kWakeAt);
+  connections_.push_back(connection);
+  read_now(*connection);  // what came with the connection; the rest as it arrives
+  wait_for_bytes(connection);
+  if (!ticking_) tick();
+}
+
+void EventListener::wait_for_bytes(const std::shared_ptr<Connection>& connection) {
+  if (closed_ || connection->closed) return;
+  // Readiness only: every read is read_now's, so bytes are handled in the order they came.
+  connection->socket.async_wait(asio::socket_base::wait_read,
+                                [self = shared_from_this(), connection](
+                                    boost::system::error_code ec) {
+                                  if (ec || self->closed_) return;
+                                  self->read_now(*connection);
+                                  self->wait_for_bytes(connection);
+                                });
+}
+
+void EventListener::read_now(Connection& connection) {
+  while (!closed_ && !connection.closed) {
+    const ssize_t n = ::recv(connection.socket.native_handle(), connection.buffer.data(),
+                             connection.buffer.size(), MSG_DONTWAIT);
+    if (n > 0) {
+      on_bytes(connection, std::string_view(connection.buffer.data(), static_cast<std::size_t>(n)));
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n < 0 && errno == EINTR) continue;
+    // The end of the connection: a last line without its newline still counts.
+    if (!connection.line.empty()) {
+      const std::string last = std::move(connection.line);
+      connection.line.clear();
+      on_line(connection, last);
+    }
+    connection.closed = true;
+    if (connection.role == Connection::Role::undecided) connection.role = Connection::Role::other;
+    maybe_finished();
+  }
+}
+
+void EventListener::drain() {
+  // A copy: handing events over may close the listener.
+  const auto connections = connections_;
+  for (const auto& connection : connections) read_now(*connection);
+}
+
+void EventListener::tick() {
+  ticking_ = true;
+  tick_timer_.expires_after(kReadEvery);
+  tick_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->ticking_ = false;
+    if (ec || self->closed_) return;
+    self->drain();
+    if (!self->closed_) self->tick();
+  });
 }
 
 void EventListener::on_bytes(Connection& connection, std::string_view bytes) {
@@ -160,8 +204,9 @@ void EventListener::on_line(Connection& connection, std::string_view line) {
 }
 
 void EventListener::finish(std::chrono::milliseconds patience, std::function<void()> then) {
-  finished_ = std::move(then);
   accept_waiting();
+  drain();
+  finished_ = std::move(then);
   patience_timer_.expires_after(patience);
   patience_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || !self->finished_) return;
@@ -191,6 +236,7 @@ void EventListener::close() {
   closed_ = true;
   boost::system::error_code ignored;
   patience_timer_.cancel();
+  tick_timer_.cancel();
   acceptor_.close(ignored);
   for (auto& connection : connections_) connection->socket.close(ignored);
 }

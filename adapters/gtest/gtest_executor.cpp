@@ -143,9 +143,10 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   request.stream_address = options_.stream_address;
   request.stream_host = options_.stream_host;
   request.test_timeout = task.timeout.count() > 0 ? task.timeout : options_.test_timeout;
-  // Alone, the stream tells a skip from a failure by the program's verdict; among others, gtest's
-  // report says which it was.
-  if (!request.alone || options_.record_properties) request.json_report = files.report;
+  // gtest's report only when a report keeps what tests recorded. It would also tell a skip from a
+  // failure where the stream cannot (a batch whose program failed), but asking every batch for it
+  // cost more than running those few tests again alone.
+  if (options_.record_properties) request.json_report = files.report;
 
   schedule::Launch process_launch = first;
   process_launch.slot = launch.slot;

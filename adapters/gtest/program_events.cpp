@@ -113,7 +113,15 @@ StreamDecoder::Status StreamDecoder::decode(std::string_view line, ProgramEvent&
     event.message = url_decode(*message);
     return Status::event;
   }
-  if (name == "TestEnd") return with_passed(Kind::test_end);
+  if (name == "TestEnd") {
+    const Status status = with_passed(Kind::test_end);
+    if (const auto elapsed = field(fields, "elapsed_time")) {  // "12ms"
+      long long ms = 0;
+      const auto parsed = std::from_chars(elapsed->data(), elapsed->data() + elapsed->size(), ms);
+      if (parsed.ec == std::errc() && ms >= 0) event.elapsed = std::chrono::milliseconds(ms);
+    }
+    return status;
+  }
   if (name == "TestCaseEnd") return with_passed(Kind::suite_end);
   if (name == "TestIterationEnd") return with_passed(Kind::iteration_end);
   if (name == "TestProgramEnd") return with_passed(Kind::program_end);

@@ -95,6 +95,7 @@ ProgramRecord::Change ProgramRecord::add(const ProgramEvent& event, Clock::time_
         test.passed = event.passed;
         test.skipped = event.skipped;
         test.finished = now;
+        test.elapsed = event.elapsed;
         change = {Change::Kind::test_ended, *running_};
         running_.reset();
       }

@@ -132,12 +132,13 @@ void TestLister::list(std::size_t i, bool plain) {
     // Last, so that they win over the same flags among the extra arguments.
     json = options_.json_dir + "/list-" + std::to_string(i) + ".json";
     request.argv.push_back("--gtest_output=json:" + json);
-    auto opened = EventListener::open(io_, options_.stream_address, nullptr);
+    auto opened = options_.stream ? EventListener::open(io_, options_.stream_address, nullptr)
+                                  : Result<std::shared_ptr<EventListener>>(fail(""));
     if (opened) {
       listener = *opened;
       request.argv.push_back("--gtest_stream_result_to=" + options_.stream_address + ":" +
                              std::to_string(listener->port()));
-    } else {
+    } else if (options_.stream) {
       listing.stream_error = opened.error();
     }
   }

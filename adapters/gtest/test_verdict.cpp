@@ -233,6 +233,14 @@ ProcessJudgement judge(const JudgeInput& in, const std::vector<std::size_t>& ind
         outcome = *seen;
         const bool failed = seen->kind == OutcomeKind::failed;
         judged.evidence = failed && !in.alone ? Evidence::failed_in_batch : Evidence::stands;
+      } else if (well && !in.alone) {
+        // It did not pass, in a program that failed, and nothing says whether it failed or
+        // skipped itself: alone, it shows which (and a failure is confirmed alone anyway).
+        Outcome unsure = failed_because(in.process, failure_messages(test.parts));
+        unsure.message = "did not pass (the stream does not tell a failure from a skip)" +
+                         (unsure.message.empty() ? std::string() : ":\n" + unsure.message);
+        outcome = std::move(unsure);
+        judged.evidence = Evidence::failed_in_batch;
       } else if (in.alone && !stopped) {
         outcome = died_after(in, how, seen);
         judged.evidence = Evidence::stands;

@@ -155,10 +155,10 @@ TEST(Judge, ASkipIsToldFromAFailureByTheProgramsVerdictOrGtestsReport) {
   EXPECT_EQ(with_report.tests[1].outcome.kind, OutcomeKind::failed);
   EXPECT_EQ(with_report.tests[1].outcome.message, "a.cc:1\nboom");
   EXPECT_EQ(with_report.tests[1].evidence, Evidence::failed_in_batch);
-  // ...and without it, both run again to find out.
+  // ...and without it, both run alone to find out, as a failure in a batch does.
   const auto without = judge_with(mixed, Outcome::exited(1), false);
-  EXPECT_EQ(without.tests[0].evidence, Evidence::unvouched);
-  EXPECT_EQ(without.tests[1].evidence, Evidence::unvouched);
+  EXPECT_EQ(without.tests[0].evidence, Evidence::failed_in_batch);
+  EXPECT_EQ(without.tests[1].evidence, Evidence::failed_in_batch);
 }
 
 TEST(Judge, ATestThatDidNotRunAloneFailsAndInABatchRunsAgain) {

@@ -19,6 +19,9 @@ struct GtestOptions {
   bool keep_tmp = false;
   bool find_order_dependence = false;
   bool serialize_suites = false;  // gtest-parallel's --serialize_test_cases
+  // Where verdicts come from: "auto" (gtest's result stream where the program can send it) or
+  // "console" (its console lines, which a test can forge: for places without sockets).
+  std::string events = "auto";
   TestRunOptions run;
 };
 

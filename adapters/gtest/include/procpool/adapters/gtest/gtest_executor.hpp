@@ -32,8 +32,9 @@ struct GtestExecutorOptions {
   // Ask each process for gtest's JSON report, for the values tests recorded (RecordProperty),
   // which only that report carries. Only when a report keeps them (--junit, --json): it costs a
   // run of one process per test 4-6 % of its wall time (measured on fixture_many, 500 tests,
-  // 2 cores: 2.37 s with --junit, 2.24 s without, medians of 5). Batches always write it: it
-  // tells a skip from a failure where the stream cannot.
+  // 2 cores: 2.37 s with --junit, 2.24 s without, medians of 5). It also tells a skip from a
+  // failure where the stream cannot (in a batch whose program failed); without it, those tests
+  // run again alone.
   bool record_properties = false;
   // Where to listen for gtest's result stream, and the host name the program is told to reach it
   // at: this machine's loopback, unless the program runs elsewhere (Slurm).

@@ -19,6 +19,7 @@
 // 1.12 does not say which), and part results carry no type (a success, a failure or a skip).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,8 @@ struct ProgramEvent {
   // test_end: what the console says when it is the source (it tells a skip apart); the stream
   // leaves it unset.
   std::optional<bool> skipped;
+  // test_end from the stream: gtest's own measure of the test (whole milliseconds).
+  std::optional<std::chrono::milliseconds> elapsed;
   // part_result: where and what
   std::string file;
   int line = 0;

@@ -30,8 +30,11 @@ struct TestSeen {
   bool passed = false;          // its end said passed (skips and failures both say not)
   std::optional<bool> skipped;  // when the source tells (the console does; the stream does not)
   std::vector<PartResult> parts;
+  // When its start and end were read (the stream is read in bursts: up to a few tens of ms late),
+  // and gtest's own measure of it, when the source gives one.
   Clock::time_point began{};
   Clock::time_point finished{};
+  std::optional<std::chrono::milliseconds> elapsed;
 };
 
 class ProgramRecord {

@@ -50,6 +50,7 @@ struct ListOptions {
   // Where gtest's JSON listings go (a private directory; each is removed once read).
   std::string json_dir;
   std::string stream_address = "127.0.0.1";  // where to listen for the stream's first line
+  bool stream = true;  // try the stream at all (false: every program's console is read)
 };
 
 // Parses --gtest_list_tests output: "Suite." lines then indented test names, each optionally
