@@ -60,6 +60,22 @@ std::vector<std::string> minimal_subset(
       break;  // it takes tests from both halves
     }
   }
+  // Then whole suites: the tests of one suite may be needed only together (a TearDownTestSuite
+  // that fails unless two of them ran), so no single one of them can go alone, yet all of them
+  // can.
+  auto suite_of = [](const std::string& test) { return test.substr(0, test.find('.')); };
+  for (std::size_t i = 0; candidates.size() > 1 && i < candidates.size();) {
+    const std::string suite = suite_of(candidates[i]);
+    std::vector<std::string> without;
+    for (const auto& test : candidates) {
+      if (suite_of(test) != suite) without.push_back(test);
+    }
+    if (!without.empty() && without.size() + 1 < candidates.size() && holds(without)) {
+      candidates = std::move(without);
+    } else {
+      ++i;
+    }
+  }
   // Then drop single tests while it still holds.
   for (std::size_t i = 0; candidates.size() > 1 && i < candidates.size();) {
     std::vector<std::string> without = candidates;
@@ -90,6 +106,10 @@ std::vector<OrderDependence> find_order_dependence(
   say("running them together in the program's order, then twice over in one process");
   const auto in_order = run_all(tests, 1, probe);
   const auto after_all = run_all(tests, 2, probe);
+  // A test that ended a process there (hung, exited, crashed) is no candidate either: before
+  // another victim it would end the probe first, hiding that victim.
+  ends_its_process.insert(in_order.died.begin(), in_order.died.end());
+  ends_its_process.insert(after_all.died.begin(), after_all.died.end());
 
   std::vector<OrderDependence> found;
   for (std::size_t i = 0; i < tests.size(); ++i) {

@@ -49,6 +49,17 @@ TEST(OrderDependence, FindsVictimsAndBrittleTestsWithTheMinimalCulprits) {
   EXPECT_LT(probes, 60u) << "bisection, not every subset";
 }
 
+TEST(OrderDependence, MinimalSubsetDropsASuiteWhoseTestsAreNeededOnlyTogether) {
+  // Holds with p; or with two of S's tests but not with one (a TearDownTestSuite counting them).
+  auto holds = [](const std::vector<std::string>& s) {
+    const auto of_s = std::count_if(s.begin(), s.end(),
+                                    [](const std::string& t) { return t.rfind("S.", 0) == 0; });
+    return std::count(s.begin(), s.end(), "P.p") && of_s != 1;
+  };
+  EXPECT_EQ(minimal_subset({"S.a", "P.p", "S.b", "S.c", "Q.q"}, holds),
+            (std::vector<std::string>{"P.p"}));
+}
+
 TEST(OrderDependence, MinimalSubsetKeepsTestsNeededTogether) {
   // Holds only when both p and q are there.
   auto holds = [](const std::vector<std::string>& s) {

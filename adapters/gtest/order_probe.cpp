@@ -1,6 +1,7 @@
 #include "procpool/adapters/gtest/order_probe.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include <boost/asio/io_context.hpp>
 
@@ -46,6 +47,24 @@ ProbeRounds rounds_of(const GtestProcessResult& result, bool alone) {
 
 }  // namespace
 
+// The filter that runs `tests` of the program: one test alone is named (as procpool gtest runs a
+// test alone); several are the program as its filter selects it minus the others, unless that
+// filter would be too long for one argument.
+std::string probe_filter(const ProbeOptions& options, const std::vector<std::string>& tests) {
+  constexpr std::size_t kLongestFilter = 100 * 1024;  // Linux refuses one argument over 128 KiB
+  if (tests.size() == 1 || options.program_tests.empty()) return filter_for(tests);
+  const std::set<std::string> wanted(tests.begin(), tests.end());
+  std::vector<std::string> left_out;
+  for (const auto& test : options.program_tests) {
+    if (!wanted.count(test)) left_out.push_back(test);
+  }
+  std::string filter = options.filter.empty() ? "*" : options.filter;
+  if (!left_out.empty()) {
+    filter += (filter.find('-') == std::string::npos ? "-" : ":") + filter_for(left_out);
+  }
+  return filter.size() <= kLongestFilter ? filter : filter_for(tests);
+}
+
 Probe make_process_probe(ProbeOptions options) {
   auto probes = std::make_shared<unsigned>(0);
   return [options, probes](const std::vector<std::string>& tests, unsigned repeat) {
@@ -58,7 +77,7 @@ Probe make_process_probe(ProbeOptions options) {
     request.command.argv = {options.binary};
     request.command.argv.insert(request.command.argv.end(), options.extra_args.begin(),
                                 options.extra_args.end());
-    set_filter(request.command.argv, filter_for(tests));
+    set_filter(request.command.argv, probe_filter(options, tests));
     keep_console_readable(request.command.argv, request.command.env_unset);
     request.command.env = {{"TEST_TMPDIR", options.temp_dir}};
     request.command.env_unset.insert(request.command.env_unset.end(),

@@ -158,7 +158,7 @@ int run_gtest_command(const GtestOptions& options) {
   std::vector<gtest::Listing> listings = lister.take();
   if (o.find_order_dependence) {
     const int code = find_order_dependence(
-        listings, OrderFinderOptions{o.extra_args, temp_root, o.run.common.timeout_s,
+        listings, OrderFinderOptions{o.extra_args, o.filter, temp_root, o.run.common.timeout_s,
                                      o.run.common.reports.json, o.also_run_disabled});
     std::error_code ignored;
     fs::remove_all(temp_root, ignored);

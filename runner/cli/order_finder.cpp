@@ -32,6 +32,8 @@ int find_order_dependence(const std::vector<gtest::Listing>& listings,
     }
     gtest::ProbeOptions probe_options;
     probe_options.binary = listing.binary;
+    probe_options.program_tests = tests;
+    probe_options.filter = options.filter;
     probe_options.extra_args = options.extra_args;
     if (options.also_run_disabled) {
       probe_options.extra_args.push_back("--gtest_also_run_disabled_tests");

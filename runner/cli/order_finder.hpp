@@ -11,6 +11,7 @@ namespace procpool::cli {
 
 struct OrderFinderOptions {
   std::vector<std::string> extra_args;
+  std::string filter;  // the gtest filter the tests were listed with ("": all)
   std::string temp_root;
   double timeout_s = 0;  // per process; 0: 60 s
   std::string json;      // --json FILE

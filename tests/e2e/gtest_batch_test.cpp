@@ -91,6 +91,19 @@ TEST_F(GtestBatch, AnOrderDependentTestPassesIsListedApartAndNamesWhatRanBefore)
   EXPECT_EQ(strict.exit_code, 1) << strict.err;
 }
 
+TEST_F(GtestBatch, AFailureTheOrderDoesNotReproduceIsFlakyNotOrderDependent) {
+  // Flaky.FailsTheFirstTime fails in its batch, passes alone, and passes again after the test
+  // that ran before it there: the order is not to blame.
+  auto r = run({"--batch", "2", FIXTURE_ORDER, "--filter", "Flaky.*"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto v = verdicts();
+  EXPECT_EQ(v.at("Flaky.FailsTheFirstTime"), "flaky") << r.out;
+  EXPECT_EQ(v.at("Flaky.Before"), "passed");
+  EXPECT_NE(r.out.find("[ RECHECK  ] Flaky.FailsTheFirstTime"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("in 1 batch."), std::string::npos) << "the header says how it runs\n"
+                                                          << r.out;
+}
+
 TEST_F(GtestBatch, TheTimeoutAppliesToEachTestOfABatchFromItsRunLine) {
   auto r = run({"--batch", "1000", "--timeout", "1", kBatch, "--filter", "Hang.*:Batch.Pass*"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -162,6 +175,9 @@ TEST_F(GtestBatch, CtrlCDuringABatchWritesReportsExits130AndLeavesNoProcess) {
   EXPECT_EQ(v.at("Batch.Pass1"), "passed");
   EXPECT_EQ(v.at("Hang.Forever"), "cancelled");
   EXPECT_EQ(v.at("Hang.PassAfter"), "not_run");
+  // The console says what the reports say: cancelled, not failed.
+  EXPECT_NE(r.out.find("[ CANCELLED] Hang.Forever"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAILED TEST"), std::string::npos) << r.out;
   std::string message;
   EXPECT_TRUE(schema_valid(dir_.file("junit.xml"), message)) << message;
 }
@@ -182,6 +198,34 @@ TEST_F(GtestBatch, TheFinderNamesVictimsAndBrittleTestsWithTheTestsResponsible) 
   EXPECT_EQ(by_test["Late.VictimOfALaterTest"]["kind"], "victim");
   EXPECT_EQ(by_test["Late.VictimOfALaterTest"]["by"], nlohmann::json::array({"Late.Polluter"}));
   EXPECT_NE(r.out.find("[ VICTIM  ] Victim.FailsAfterPolluter"), std::string::npos) << r.out;
+}
+
+TEST_F(GtestBatch, TheFinderFindsEveryVictimThoughOneHangsAndOneExits) {
+  auto r = run({"--find-order-dependence", "--timeout", "1", FIXTURE_ORDER, "--filter", "Order.*"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto doc = report();  // kept alive for the loop
+  std::map<std::string, nlohmann::json> by_test;
+  for (const auto& entry : doc["order_dependence"]) by_test[entry["test"]] = entry;
+  for (const char* victim :
+       {"Order.HangsAfterPolluter", "Order.ExitsAfterPolluter", "Order.FailsAfterPolluter"}) {
+    ASSERT_TRUE(by_test.count(victim)) << victim << "\n" << r.out;
+    EXPECT_EQ(by_test[victim]["kind"], "victim");
+    EXPECT_EQ(by_test[victim]["by"], nlohmann::json::array({"Order.Polluter"})) << victim;
+  }
+  EXPECT_FALSE(by_test.count("Order.Independent"));
+}
+
+TEST_F(GtestBatch, TheFinderFindsBrittleTestsWhoseStateSetterRunsAfterThem) {
+  auto r = run({"--find-order-dependence", FIXTURE_ORDER, "--filter", "Counted.*"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto doc = report();  // kept alive for the loop
+  std::map<std::string, nlohmann::json> by_test;
+  for (const auto& entry : doc["order_dependence"]) by_test[entry["test"]] = entry;
+  ASSERT_EQ(by_test.size(), 2u) << r.out;
+  EXPECT_EQ(by_test["Counted.A"]["kind"], "brittle");
+  EXPECT_EQ(by_test["Counted.A"]["by"], nlohmann::json::array({"Counted.B"}));
+  EXPECT_EQ(by_test["Counted.B"]["by"], nlohmann::json::array({"Counted.A"}))
+      << "its state-setter ran before it: found all the same";
 }
 
 TEST_F(GtestBatch, TheFinderRefusesAReportItCannotWriteBeforeRunningAnything) {

@@ -38,8 +38,8 @@ std::vector<OrderDependence> find_order_dependence(
     const std::vector<std::string>& tests, const Probe& probe,
     const std::function<void(const std::string&)>& progress = {});
 
-// The smallest subset of `candidates` (by deleting halves, then single elements) for which
-// `holds` is still true; `holds(candidates)` must be true.
+// The smallest subset of `candidates` (by deleting halves, then whole suites, then single
+// elements) for which `holds` is still true; `holds(candidates)` must be true.
 std::vector<std::string> minimal_subset(
     std::vector<std::string> candidates,
     const std::function<bool(const std::vector<std::string>&)>& holds);

@@ -19,6 +19,12 @@ namespace procpool::gtest {
 struct ProbeOptions {
   std::string binary;
   std::vector<std::string> extra_args;
+  // The program's tests the finder works on, and the filter that selected them ("": all). A
+  // probe of several tests runs the program as that filter selects it, minus the tests left out
+  // (`FILTER-left:out`), not as a list of names: some programs look at their own filter (one of
+  // googletest's suites checks in its set-up that a whole suite is selected).
+  std::vector<std::string> program_tests;
+  std::string filter;
   std::string temp_dir;                      // TEST_TMPDIR, and gtest's reports
   std::chrono::milliseconds timeout{60000};  // per test (and per set-up or tear-down)
   EventSource source = EventSource::stream;  // the console for a program that cannot stream
