@@ -52,7 +52,8 @@ GtestExecutor::Files GtestExecutor::files_for(std::size_t index, unsigned attemp
   const std::string name = std::to_string(index) + "-" + std::to_string(attempt);
   const fs::path root(options_.temp_root);
   Files files{options_.keep_tmp ? root / "tmp" / name : root / "slots" / std::to_string(slot),
-              fs::path(options_.results_dir) / (name + ".json")};
+              fs::path(options_.results_dir) / (name + ".json"),
+              fs::path(options_.results_dir) / (name + ".exit")};
   if (options_.keep_tmp || created_slots_.insert(slot).second) {
     std::error_code ec;
     fs::create_directories(files.tmp, ec);
@@ -73,6 +74,7 @@ TaskSpec GtestExecutor::command_for(const TaskSpec& first, const std::vector<std
 
 void GtestExecutor::clean_up(const Files& files) const {
   ::unlink(files.report.c_str());
+  ::unlink(files.premature.c_str());
   if (!options_.keep_tmp) empty_directory(files.tmp);
 }
 
@@ -109,6 +111,7 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   request.stream_host = options_.stream_host;
   request.test_timeout = task.timeout.count() > 0 ? task.timeout : options_.test_timeout;
   if (options_.record_properties) request.json_report = files.report;
+  request.premature_exit_file = files.premature;
 
   GtestProcessCallbacks process;
   process.slow = std::move(callbacks.slow);
@@ -147,6 +150,7 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   // failure where the stream cannot (a batch whose program failed), but asking every batch for it
   // cost more than running those few tests again alone.
   if (options_.record_properties) request.json_report = files.report;
+  request.premature_exit_file = files.premature;
 
   schedule::Launch process_launch = first;
   process_launch.slot = launch.slot;

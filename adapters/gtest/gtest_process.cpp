@@ -1,5 +1,7 @@
 #include "gtest_process.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/steady_timer.hpp>
 
 #include "procpool/adapters/gtest/console_reader.hpp"
@@ -43,6 +45,9 @@ class Run : public std::enable_shared_from_this<Run> {
       spec.argv.push_back("--gtest_output=json:" + request_.json_report.string());
     }
     spec.env_unset.push_back("GTEST_STREAM_RESULT_TO");
+    if (request_.source == EventSource::console && !request_.premature_exit_file.empty()) {
+      spec.env.push_back({"TEST_PREMATURE_EXIT_FILE", request_.premature_exit_file.string()});
+    }
     spec.timeout = kNoProcessDeadline;
     spec.name = shell_join(spec.argv);
 
@@ -179,6 +184,10 @@ class Run : public std::enable_shared_from_this<Run> {
     input.exit_judged_alone = request_.exit_judged_alone;
     input.source = request_.source;
     input.protocol_error = protocol_error;
+    if (request_.source == EventSource::console && !request_.premature_exit_file.empty()) {
+      input.premature_exit = ::access(request_.premature_exit_file.c_str(), F_OK) == 0;
+      ::unlink(request_.premature_exit_file.c_str());
+    }
     input.timeout = request_.test_timeout;
 
     GtestProcessResult result;

@@ -43,6 +43,8 @@ struct GtestProcessRequest {
   // Where gtest writes its JSON report (empty: none): what tells a skip from a failure in a
   // batch, and the values tests recorded.
   std::filesystem::path json_report;
+  // Where gtest leaves its premature-exit file (asked for where the console is the source).
+  std::filesystem::path premature_exit_file;
 };
 
 // One judged test's result: what reports need of it, and how far its process vouches for it.

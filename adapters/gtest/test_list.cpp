@@ -166,6 +166,17 @@ void TestLister::listed(std::size_t i, bool plain, const AttemptResult& result,
                         const std::string& json, bool streamed) {
   running_.erase(i);
   Listing& listing = listings_[i];
+  // A plain listing that follows a failed one: say what went wrong with the stream.
+  if (plain && listing.stream_error.empty() && !listing.output.empty()) {
+    const std::string& before = listing.output;
+    const auto refused = before.find("stream_result_to: failed to connect");
+    listing.stream_error =
+        refused != std::string::npos
+            ? "gtest could not connect to procpool's stream on " + options_.stream_address +
+                  " (no loopback in this network namespace?)"
+            : "listing with gtest's JSON listing and result stream failed, and without them "
+              "succeeded";
+  }
   listing.output = result.out->str() + result.err->str();
   const Outcome& outcome = result.outcome;
   std::optional<std::string> json_text = json.empty() ? std::nullopt : read_file_if_present(json);

@@ -45,7 +45,7 @@ std::pair<bool, std::string> how_it_ended(const JudgeInput& in) {
     if (process.kind == OutcomeKind::timed_out) return {false, "timed out"};
     return {false, describe(process)};
   }
-  if (!record.program_passed()) {
+  if (!record.program_passed() || in.premature_exit) {
     return {false, "exited (" + code_text(process) + ") before gtest's end of the program"};
   }
   if (*record.program_passed()) {
@@ -256,6 +256,11 @@ ProcessJudgement judge(const JudgeInput& in, const std::vector<std::size_t>& ind
       judged.evidence = Evidence::stands;
     } else {
       judged.evidence = Evidence::not_started;
+    }
+    // The console cannot say who failed in a batch: a test can print another's lines. Run again,
+    // it gets its verdict alone, and no order is blamed for it.
+    if (in.source == EventSource::console && judged.evidence == Evidence::failed_in_batch) {
+      judged.evidence = Evidence::unvouched;
     }
     result.tests.push_back(std::move(judged));
   }

@@ -170,13 +170,15 @@ int run_gtest_command(const GtestOptions& options) {
   std::set<std::string> console_programs;
   std::vector<TaskSpec> broken, tests;
   for (const auto& listing : listings) {
-    if (!listing.stream_error.empty()) warn(listing.stream_error);
     if (listing.events == gtest::EventSource::console && listing.tests) {
       console_programs.insert(listing.binary);
       if (o.events != "console") {
-        warn(listing.binary + " does not stream its results (gtest on this platform, or older "
-                              "than 1.6?): its verdicts come from its console, which a test "
-                              "can forge");
+        const std::string why = listing.stream_error.empty()
+                                    ? "does not stream its results (gtest on this platform, or "
+                                      "older than 1.6?)"
+                                    : "cannot stream its results: " + listing.stream_error;
+        warn(listing.binary + " " + why +
+             "; its verdicts come from its console, which a test can forge");
       }
     }
     if (!listing.tests) {

@@ -63,7 +63,7 @@ class CtestVerdict : public CliTest {
 
 TEST_F(CtestVerdict, BatchedOrNotEveryForgeryGetsTheVerdictCtestGivesIt) {
   const auto expected = ctest_verdicts();
-  ASSERT_EQ(expected.size(), 27u) << read_file(dir_.file("ctest.log"));
+  ASSERT_EQ(expected.size(), 28u) << read_file(dir_.file("ctest.log"));
   // What ctest itself says of the rows (its rules: the exit code, a signal, the timeout).
   EXPECT_EQ(expected.at("F.Crasher"), "failed");
   EXPECT_EQ(expected.at("TEARDOWN_abort.Plain.A"), "failed");

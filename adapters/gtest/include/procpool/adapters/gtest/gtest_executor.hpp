@@ -61,7 +61,7 @@ class GtestExecutor final : public schedule::Executor {
 
  private:
   struct Files {
-    std::filesystem::path tmp, report;
+    std::filesystem::path tmp, report, premature;
   };
   Files files_for(std::size_t index, unsigned attempt, unsigned slot);
   // The first member's command, made to run `tests` in one process with what gtest needs.

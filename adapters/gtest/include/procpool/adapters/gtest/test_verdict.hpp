@@ -11,6 +11,9 @@
 //  - in a batch, the test running at the end takes the blame (its failure is confirmed alone),
 //    the tests that had finished are unvouched (run again; a test alone is final), and those that
 //    never started run again.
+// Where the console is the source, which tests ran and failed is text a test can print: no
+// failure there is held against the order (each is simply run again, alone in the end), and the
+// end of the program also needs gtest's premature-exit file gone.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +40,10 @@ struct JudgeInput {
   bool exit_judged_alone = false;
   EventSource source = EventSource::stream;
   bool protocol_error = false;  // the event channel broke gtest's protocol
+  // gtest's premature-exit file (TEST_PREMATURE_EXIT_FILE) was still there when the process
+  // ended: gtest did not return from its run. Asked for where the console is the source, since
+  // the console's own "end of the program" is text a test can print.
+  bool premature_exit = false;
   std::chrono::milliseconds timeout{0};  // per test, for the message of a timeout
 };
 
