@@ -72,6 +72,25 @@ TaskSpec GtestExecutor::command_for(const TaskSpec& first, const std::vector<std
   return spec;
 }
 
+GtestProcessRequest GtestExecutor::request_for(const TaskSpec& first,
+                                               std::vector<std::string> tests,
+                                               const Files& files) const {
+  GtestProcessRequest request;
+  request.command = command_for(first, tests, files);
+  request.tests = std::move(tests);
+  request.source = options_.console_programs.count(first.argv.front()) ? EventSource::console
+                                                                       : EventSource::stream;
+  request.stream_address = options_.stream_address;
+  request.stream_host = options_.stream_host;
+  request.test_timeout = first.timeout.count() > 0 ? first.timeout : options_.test_timeout;
+  // gtest's report only when a report keeps what tests recorded. It would also tell a skip from a
+  // failure where the stream cannot (a batch whose program failed), but asking every batch for it
+  // cost more than running those few tests again alone.
+  if (options_.record_properties) request.json_report = files.report;
+  request.premature_exit_file = files.premature;
+  return request;
+}
+
 void GtestExecutor::clean_up(const Files& files) const {
   ::unlink(files.report.c_str());
   ::unlink(files.premature.c_str());
@@ -100,18 +119,9 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
     return;
   }
   const Files files = files_for(launch.index, launch.attempt, launch.slot);
-  GtestProcessRequest request;
-  request.tests = {task.batch_member};
+  GtestProcessRequest request = request_for(task, {task.batch_member}, files);
   request.judged = {0};
   request.alone = true;
-  request.command = command_for(task, request.tests, files);
-  request.source = options_.console_programs.count(task.argv.front()) ? EventSource::console
-                                                                      : EventSource::stream;
-  request.stream_address = options_.stream_address;
-  request.stream_host = options_.stream_host;
-  request.test_timeout = task.timeout.count() > 0 ? task.timeout : options_.test_timeout;
-  if (options_.record_properties) request.json_report = files.report;
-  request.premature_exit_file = files.premature;
 
   GtestProcessCallbacks process;
   process.slow = std::move(callbacks.slow);
@@ -132,25 +142,14 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   const schedule::Launch& first = launch.members.front();
   const TaskSpec& task = *first.spec;
   const Files files = files_for(first.index, first.attempt, launch.slot);
-  GtestProcessRequest request;
-  request.tests = launch.run_first;
-  for (const auto& member : launch.members) {
-    request.judged.push_back(request.tests.size());
-    request.tests.push_back(member.spec->batch_member);
+  std::vector<std::string> tests = launch.run_first;
+  for (const auto& member : launch.members) tests.push_back(member.spec->batch_member);
+  GtestProcessRequest request = request_for(task, std::move(tests), files);
+  for (std::size_t i = launch.run_first.size(); i < request.tests.size(); ++i) {
+    request.judged.push_back(i);
   }
   request.alone = options_.alone_is_final && launch.members.size() == 1 && launch.run_first.empty();
   request.exit_judged_alone = !options_.alone_is_final;
-  request.command = command_for(task, request.tests, files);
-  request.source = options_.console_programs.count(task.argv.front()) ? EventSource::console
-                                                                      : EventSource::stream;
-  request.stream_address = options_.stream_address;
-  request.stream_host = options_.stream_host;
-  request.test_timeout = task.timeout.count() > 0 ? task.timeout : options_.test_timeout;
-  // gtest's report only when a report keeps what tests recorded. It would also tell a skip from a
-  // failure where the stream cannot (a batch whose program failed), but asking every batch for it
-  // cost more than running those few tests again alone.
-  if (options_.record_properties) request.json_report = files.report;
-  request.premature_exit_file = files.premature;
 
   schedule::Launch process_launch = first;
   process_launch.slot = launch.slot;

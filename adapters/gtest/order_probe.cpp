@@ -79,7 +79,16 @@ Probe make_process_probe(ProbeOptions options) {
                                 options.extra_args.end());
     set_filter(request.command.argv, probe_filter(options, tests));
     keep_console_readable(request.command.argv, request.command.env_unset);
-    request.command.env = {{"TEST_TMPDIR", options.temp_dir}};
+    // A fresh, empty TEST_TMPDIR for each probe, as procpool gtest gives each process: files a
+    // test leaves there must not carry state from one probe to the next (googletest's
+    // DirectoryCreationTest.CreateDirectoriesFail passes only where an earlier test left a
+    // directory).
+    const std::filesystem::path tmp =
+        std::filesystem::path(options.temp_dir) / ("probe-tmp-" + std::to_string(*probes + 1));
+    std::error_code ec;
+    std::filesystem::remove_all(tmp, ec);
+    std::filesystem::create_directories(tmp, ec);
+    request.command.env = {{"TEST_TMPDIR", tmp.string()}};
     request.command.env_unset.insert(request.command.env_unset.end(),
                                      {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
                                       "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
@@ -112,6 +121,7 @@ Probe make_process_probe(ProbeOptions options) {
     }
     while (!result && io.run_one() > 0) {
     }
+    std::filesystem::remove_all(tmp, ec);
     return rounds;
   };
 }

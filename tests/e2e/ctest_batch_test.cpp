@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -28,26 +27,11 @@ class CtestBatch : public CliTest {
     for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
     return v;
   }
-  // ctest's own verdicts: passed, failed or skipped per test, from --output-junit.
-  std::map<std::string, std::string> ctest_verdicts() {
-    const std::string command = "cd '" + dir_.file("build") + "' && ctest -j2 --output-junit '" +
-                                dir_.file("ctest.xml") + "' > '" + dir_.file("ctest.log") +
-                                "' 2>&1";
-    (void)std::system(command.c_str());
-    const std::string xml = read_file(dir_.file("ctest.xml"));
-    std::map<std::string, std::string> v;
-    const std::regex testcase(R"re(<testcase name="([^"]+)"[^>]*status="([a-z]+)")re");
-    for (std::sregex_iterator it(xml.begin(), xml.end(), testcase), end; it != end; ++it) {
-      const std::string status = (*it)[2];
-      v[(*it)[1]] = status == "run" ? "passed" : status == "fail" ? "failed" : "skipped";
-    }
-    return v;
-  }
   TempDir dir_;
 };
 
 TEST_F(CtestBatch, BatchedGtestCasesGetTheVerdictsCtestGivesThem) {
-  const auto expected = ctest_verdicts();
+  const auto expected = ctest_verdicts(dir_.file("build"), dir_.path());
   ASSERT_EQ(expected.size(), 19u) << read_file(dir_.file("ctest.log"));
   auto r = run_procpool({"ctest", "--build-dir", dir_.file("build"), "--history",
                          dir_.file("history.json"), "--json", dir_.file("report.json"), "--batch",

@@ -5,7 +5,6 @@
 // exit(0) halfway (a pass, by CTest's rule), names with spaces and filter characters.
 #include <cstdlib>
 #include <map>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -23,24 +22,6 @@ class CtestVerdict : public CliTest {
         dir_.file("build") + "' -DFIXTURE='" FIXTURE_FORGERY "' > '" + dir_.file("cmake.log") +
         "' 2>&1";
     ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
-  }
-  // ctest's own verdicts: passed, failed or skipped per test, from --output-junit.
-  std::map<std::string, std::string> ctest_verdicts() {
-    const std::string command = "cd '" + dir_.file("build") + "' && ctest -j2 --output-junit '" +
-                                dir_.file("ctest.xml") + "' > '" + dir_.file("ctest.log") +
-                                "' 2>&1";
-    (void)std::system(command.c_str());
-    const std::string xml = read_file(dir_.file("ctest.xml"));
-    std::map<std::string, std::string> v;
-    const std::regex testcase(R"re(<testcase name="([^"]+)"[^>]*status="([a-z]+)")re");
-    for (std::sregex_iterator it(xml.begin(), xml.end(), testcase), end; it != end; ++it) {
-      std::string name = (*it)[1];
-      name = std::regex_replace(name, std::regex("&lt;"), "<");
-      name = std::regex_replace(name, std::regex("&gt;"), ">");
-      const std::string status = (*it)[2];
-      v[name] = status == "run" ? "passed" : status == "fail" ? "failed" : "skipped";
-    }
-    return v;
   }
   // procpool's verdicts in ctest's words (ctest calls a crash or a timeout "failed").
   std::map<std::string, std::string> procpool_verdicts(const std::vector<std::string>& extra) {
@@ -62,7 +43,7 @@ class CtestVerdict : public CliTest {
 };
 
 TEST_F(CtestVerdict, BatchedOrNotEveryForgeryGetsTheVerdictCtestGivesIt) {
-  const auto expected = ctest_verdicts();
+  const auto expected = ctest_verdicts(dir_.file("build"), dir_.path());
   ASSERT_EQ(expected.size(), 28u) << read_file(dir_.file("ctest.log"));
   // What ctest itself says of the rows (its rules: the exit code, a signal, the timeout).
   EXPECT_EQ(expected.at("F.Crasher"), "failed");

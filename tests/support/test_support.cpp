@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -241,6 +242,26 @@ std::vector<int> surviving_descendants() {
 bool process_alive(int pid) {
   Stat stat;
   return read_stat(pid, stat) && stat.state != 'Z';
+}
+
+std::map<std::string, std::string> ctest_verdicts(const std::string& build_dir,
+                                                  const std::string& scratch_dir) {
+  const std::string xml_path = scratch_dir + "/ctest.xml";
+  const std::string command = "cd '" + build_dir + "' && ctest -j2 --output-junit '" + xml_path +
+                              "' > '" + scratch_dir + "/ctest.log' 2>&1";
+  (void)std::system(command.c_str());
+  const std::string xml = read_file(xml_path);
+  std::map<std::string, std::string> v;
+  const std::regex testcase(R"re(<testcase name="([^"]+)"[^>]*status="([a-z]+)")re");
+  for (std::sregex_iterator it(xml.begin(), xml.end(), testcase), end; it != end; ++it) {
+    std::string name = (*it)[1];
+    name = std::regex_replace(name, std::regex("&lt;"), "<");
+    name = std::regex_replace(name, std::regex("&gt;"), ">");
+    name = std::regex_replace(name, std::regex("&amp;"), "&");
+    const std::string status = (*it)[2];
+    v[name] = status == "run" ? "passed" : status == "fail" ? "failed" : "skipped";
+  }
+  return v;
 }
 
 }  // namespace procpool::testing

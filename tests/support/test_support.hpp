@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -57,6 +58,11 @@ std::function<bool()> process_with_argument(const std::string& word);
 // and its output. When junitparser fails, the one element says so, with its output.
 std::set<std::string> junit_properties_as_junitparser_reads_them(const std::string& xml,
                                                                  const std::string& scratch_dir);
+
+// Real ctest's own verdicts on a configured build tree: "passed", "failed" or "skipped" per test
+// name, read from its --output-junit (run with -j2). Its log goes to `scratch_dir`/ctest.log.
+std::map<std::string, std::string> ctest_verdicts(const std::string& build_dir,
+                                                  const std::string& scratch_dir);
 
 // Why a test of the fork start method cannot run in this build, or "" when it can. GCC 12's
 // AddressSanitizer runtime does not lock its allocator around fork() (LLVM added that in

@@ -20,6 +20,8 @@
 
 namespace procpool::gtest {
 
+struct GtestProcessRequest;
+
 struct GtestExecutorOptions {
   std::string temp_root;    // TEST_TMPDIRs go below it
   std::string results_dir;  // gtest's JSON reports (best on a tmpfs)
@@ -67,6 +69,9 @@ class GtestExecutor final : public schedule::Executor {
   // The first member's command, made to run `tests` in one process with what gtest needs.
   TaskSpec command_for(const TaskSpec& first, const std::vector<std::string>& tests,
                        const Files& files) const;
+  // What every process of `tests` (a test alone, a batch) is started with.
+  GtestProcessRequest request_for(const TaskSpec& first, std::vector<std::string> tests,
+                                  const Files& files) const;
   void clean_up(const Files& files) const;
   void tell(const std::string& program, const std::string& stream_error,
             const std::vector<std::string>& extras);
