@@ -122,6 +122,9 @@ void EventListener::read_now(Connection& connection) {
                              connection.buffer.size(), MSG_DONTWAIT);
     if (n > 0) {
       on_bytes(connection, std::string_view(connection.buffer.data(), static_cast<std::size_t>(n)));
+      // Less than a buffer: that was all there was. Reading on would chase a program still
+      // writing, a few bytes a call; the next wake or tick reads the rest.
+      if (static_cast<std::size_t>(n) < connection.buffer.size()) return;
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;

@@ -12,6 +12,23 @@
 namespace procpool::gtest {
 namespace {
 
+// How reports name the command a test ran in: a batch's filter, which names every test of the
+// batch (100 KiB for thousands of tests), is shortened to its first and last tests and their
+// count, so that each test's record does not carry the whole batch (it made a 20,000-test run
+// copy gigabytes).
+std::string command_for_reports(const std::vector<std::string>& argv, std::size_t tests) {
+  constexpr std::size_t kLongestFilter = 256;
+  std::vector<std::string> shown = argv;
+  for (auto& arg : shown) {
+    if (arg.rfind("--gtest_filter=", 0) != 0 || arg.size() <= kLongestFilter) continue;
+    const std::size_t first_end = arg.find(':');
+    const std::size_t last_start = arg.rfind(':');
+    arg = arg.substr(0, first_end) + ":...:" + arg.substr(last_start + 1) + " (" +
+          std::to_string(tests) + " tests)";
+  }
+  return shell_join(shown);
+}
+
 // The process's own deadline is off: time is kept per test here (and per set-up and tear-down).
 constexpr std::chrono::milliseconds kNoProcessDeadline = std::chrono::hours(24 * 365);
 // After the process ended, how long its last events may take to arrive. They are normally there
@@ -193,7 +210,7 @@ class Run : public std::enable_shared_from_this<Run> {
     GtestProcessResult result;
     result.judgement = judge(input, request_.judged);
     result.source = request_.source;
-    result.command = request_.command.name;
+    result.command = command_for_reports(request_.command.argv, request_.tests.size());
     result.extras = record_.extras();
     result.record = &record_;
     result.stream_error = stream_error_;
@@ -206,7 +223,7 @@ class Run : public std::enable_shared_from_this<Run> {
       attempt.outcome = result.judgement.tests[i].outcome;
       attempt.pid = process.pid;
       attempt.events = to_string(request_.source);
-      attempt.command = request_.command.name;
+      attempt.command = result.command;
       if (report) attempt.properties = report->properties(request_.tests[test]);
       if (request_.alone) {
         attempt.out = process.out;

@@ -222,7 +222,8 @@ TEST_F(GtestStream, WithoutALoopbackTheConsoleIsReadWithAWarningNeverAFalseVerdi
     EXPECT_EQ(v.at("G.Guilty"), "crashed");
     EXPECT_EQ(v.at("G.Innocent"), "passed");
     EXPECT_EQ(v.at("Plain.A"), "passed");
-    for (const auto& t : report()["tasks"]) EXPECT_EQ(t["events"], "console") << t.dump();
+    const auto doc = report();  // kept alive for the loop
+    for (const auto& t : doc["tasks"]) EXPECT_EQ(t["events"], "console") << t.dump();
   }
 }
 

@@ -18,6 +18,7 @@
 // that ran out, the end of the process), always in the order sent.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <list>
@@ -66,7 +67,7 @@ class EventListener : public std::enable_shared_from_this<EventListener> {
   struct Connection {
     explicit Connection(boost::asio::io_context& io) : socket(io) {}
     boost::asio::ip::tcp::socket socket;
-    std::array<char, 16 * 1024> buffer;
+    std::array<char, 64 * 1024> buffer;
     std::string line;           // an unfinished line
     bool line_too_long = false;  // dropping the rest of a line over the limit
     StreamDecoder decoder;
