@@ -1,5 +1,5 @@
 // One process of a GoogleTest program, running one test or several (a batch), followed through
-// its events and judged when it ends (test_verdict.hpp). Every gtest process procpool starts goes
+// its events and judged when it ends (judge.hpp). Every gtest process procpool starts goes
 // through here: a test alone, a batch, a confirmation, a reproduction of an order, the
 // order-dependence finder's probes, local or on Slurm.
 //
@@ -19,7 +19,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "procpool/adapters/gtest/test_verdict.hpp"
+#include "procpool/adapters/gtest/judge.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 
 namespace procpool::gtest {
@@ -32,7 +32,7 @@ struct GtestProcessRequest {
   // verdicts are wanted (the others run first, for their effect on these).
   std::vector<std::string> tests;
   std::vector<std::size_t> judged;
-  // The process runs one test for that test's sake: its verdict is final (test_verdict.hpp).
+  // The process runs one test for that test's sake: its verdict is final (judge.hpp).
   bool alone = false;
   bool exit_judged_alone = false;  // see JudgeInput
   EventSource source = EventSource::stream;

@@ -12,7 +12,7 @@
 #include "reporters.hpp"
 #include "session.hpp"
 #include "suggest.hpp"
-#include "test_run.hpp"
+#include "suite_run.hpp"
 #include "test_support.hpp"
 
 namespace procpool::cli {

@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "test_run.hpp"
+#include "suite_run.hpp"
 
 namespace procpool::cli {
 

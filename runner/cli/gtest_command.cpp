@@ -9,7 +9,7 @@
 #include "exit_codes.hpp"
 #include "order_finder.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
-#include "procpool/adapters/gtest/test_list.hpp"
+#include "procpool/adapters/gtest/listing.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
 #include "reporters.hpp"

@@ -11,7 +11,7 @@
 #include "procpool/runner/merge/merge.hpp"
 #include "procpool/runner/report/json_reporter.hpp"
 #include "procpool/runner/report/junit_reporter.hpp"
-#include "procpool/runner/report/test_console_reporter.hpp"
+#include "procpool/runner/report/suite_console_reporter.hpp"
 #include "reporters.hpp"
 
 namespace procpool::cli {
@@ -129,7 +129,7 @@ int run_merge_command(const MergeOptions& o) {
   }
 
   merge::MergedRun run = merge::merge_reports(reports);
-  report::TestConsoleReporter console(report::TestConsoleOptions{.merged_reports = reports.size()});
+  report::SuiteConsoleReporter console(report::SuiteConsoleOptions{.merged_reports = reports.size()});
   std::vector<Reporter*> all{&console};
   std::vector<std::unique_ptr<report::FileReporter>> files;
   if (!o.junit.empty())

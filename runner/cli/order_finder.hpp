@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "procpool/adapters/gtest/test_list.hpp"
+#include "procpool/adapters/gtest/listing.hpp"
 
 namespace procpool::cli {
 

@@ -6,7 +6,7 @@
 
 #include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/core/wall_time.hpp"
-#include "procpool/runner/plan/test_plan.hpp"
+#include "procpool/runner/plan/suite_plan.hpp"
 
 namespace procpool::merge {
 namespace {

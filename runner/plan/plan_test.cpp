@@ -7,7 +7,7 @@
 #include "procpool/runner/core/wall_time.hpp"
 #include "procpool/runner/plan/history.hpp"
 #include "procpool/runner/plan/partition.hpp"
-#include "procpool/runner/plan/test_plan.hpp"
+#include "procpool/runner/plan/suite_plan.hpp"
 #include "test_support.hpp"
 
 namespace procpool::plan {

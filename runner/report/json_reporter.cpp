@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "procpool/runner/core/atomic_file.hpp"
-#include "procpool/runner/report/test_names.hpp"
+#include "procpool/runner/report/report_names.hpp"
 
 namespace procpool::report {
 namespace {

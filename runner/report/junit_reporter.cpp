@@ -12,7 +12,7 @@
 #include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/core/wall_time.hpp"
-#include "procpool/runner/report/test_names.hpp"  // headline()
+#include "procpool/runner/report/report_names.hpp"  // headline()
 
 namespace procpool::report {
 namespace {

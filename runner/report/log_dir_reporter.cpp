@@ -1,6 +1,6 @@
 #include "procpool/runner/report/log_dir_reporter.hpp"
 
-#include "procpool/runner/report/test_names.hpp"
+#include "procpool/runner/report/report_names.hpp"
 
 namespace procpool::report {
 

@@ -9,14 +9,14 @@
 #include "procpool/adapters/command/shell_words.hpp"
 #include "procpool/adapters/ctest/cmake_regex.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
-#include "procpool/adapters/gtest/test_list.hpp"
+#include "procpool/adapters/gtest/listing.hpp"
 #include "procpool/adapters/gtest/console_reader.hpp"
 #include "procpool/adapters/gtest/gtest_report.hpp"
 #include "procpool/adapters/gtest/program_record.hpp"
-#include "procpool/adapters/gtest/test_verdict.hpp"
+#include "procpool/adapters/gtest/judge.hpp"
 #include "procpool/runner/core/duration.hpp"
 #include "procpool/runner/plan/history.hpp"
-#include "procpool/runner/plan/test_plan.hpp"
+#include "procpool/runner/plan/suite_plan.hpp"
 #include "procpool/runner/schedule/halt_policy.hpp"
 
 namespace procpool::fuzz {

@@ -1,6 +1,6 @@
 // Runs GoogleTest tests: wraps the process executor (or Slurm's), giving each process a private,
 // empty TEST_TMPDIR and reading its verdicts from gtest's own events (gtest_process.hpp,
-// test_verdict.hpp). Sharding variables are removed from the child's environment, since procpool
+// judge.hpp). Sharding variables are removed from the child's environment, since procpool
 // has already chosen the shard.
 //
 // start() runs one test alone; start_batch() runs several tests of one program in one process

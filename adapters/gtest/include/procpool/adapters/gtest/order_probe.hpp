@@ -12,7 +12,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "procpool/adapters/gtest/order_dependence.hpp"
-#include "procpool/adapters/gtest/test_verdict.hpp"
+#include "procpool/adapters/gtest/judge.hpp"
 
 namespace procpool::gtest {
 

@@ -1,7 +1,7 @@
 // What a GoogleTest program says about its own run, as typed events: the same events whether
 // they come from gtest's result stream (--gtest_stream_result_to, read here) or, for programs
 // that cannot stream, from its console lines (console_reader.hpp). Verdicts are decided from
-// these events and the process's end (test_verdict.hpp), never from anything else a test prints.
+// these events and the process's end (judge.hpp), never from anything else a test prints.
 //
 // gtest's streaming protocol (gtest 1.6 and later, on Linux and the BSDs) is one line per event:
 //   gtest_streaming_protocol_version=1.0

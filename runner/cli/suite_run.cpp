@@ -1,4 +1,4 @@
-#include "test_run.hpp"
+#include "suite_run.hpp"
 
 #include <unistd.h>
 
@@ -13,7 +13,7 @@
 #include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/verdict.hpp"
-#include "procpool/runner/report/test_console_reporter.hpp"
+#include "procpool/runner/report/suite_console_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
@@ -224,7 +224,7 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   if (!o.failed_list.empty()) recorders.push_back(&failed_list);
   Reporters reporters =
       build_reporters(reports,
-                      std::make_unique<report::TestConsoleReporter>(report::TestConsoleOptions{
+                      std::make_unique<report::SuiteConsoleReporter>(report::SuiteConsoleOptions{
                           .progress = want_progress(o.common.no_progress),
                           .slowest = o.print_test_times ? 10u : 0u,
                           .color = want_color(o.common.color, STDOUT_FILENO),

@@ -15,7 +15,7 @@ namespace procpool::report {
 // ends, all together at the end of the run, or not at all.
 enum class ShowOutput { immediate, final, never };
 
-struct TestConsoleOptions {
+struct SuiteConsoleOptions {
   bool progress = false;    // live status line (terminals only)
   std::size_t slowest = 0;  // --print-test-times: list this many slowest tests
   // `procpool merge`: the run is replayed from this many reports; say so, and print only the
@@ -28,9 +28,9 @@ struct TestConsoleOptions {
   int err_fd = 2;
 };
 
-class TestConsoleReporter final : public LiveConsole {
+class SuiteConsoleReporter final : public LiveConsole {
  public:
-  explicit TestConsoleReporter(TestConsoleOptions options)
+  explicit SuiteConsoleReporter(SuiteConsoleOptions options)
       : LiveConsole(options.err_fd, options.progress), options_(options) {}
 
   void on_run_started(const RunStarted& event) override;
@@ -52,7 +52,7 @@ class TestConsoleReporter final : public LiveConsole {
   void test_line(const std::string& text);  // a line about one test: not in a merge's summary
   std::string label(const TaskSpec& spec) const;
 
-  TestConsoleOptions options_;
+  SuiteConsoleOptions options_;
   unsigned jobs_ = 0;
   std::vector<Listed> failed_, flaky_, skipped_, order_dependent_, disabled_, cancelled_;
   std::vector<std::pair<double, std::string>> times_;

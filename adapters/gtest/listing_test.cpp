@@ -1,4 +1,4 @@
-#include "procpool/adapters/gtest/test_list.hpp"
+#include "procpool/adapters/gtest/listing.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "procpool/runner/report/test_console_reporter.hpp"
+#include "procpool/runner/report/suite_console_reporter.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
-#include "procpool/runner/report/test_names.hpp"
+#include "procpool/runner/report/report_names.hpp"
 
 namespace procpool::report {
 namespace {
@@ -22,7 +22,7 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 
 }  // namespace
 
-std::string TestConsoleReporter::label(const TaskSpec& spec) const {
+std::string SuiteConsoleReporter::label(const TaskSpec& spec) const {
   std::string name = display_name(spec);
   if (spec.test && binaries_.size() > 1) {
     name += " (" + std::filesystem::path(spec.test->binary).filename().string() + ")";
@@ -50,7 +50,7 @@ const char* tag_color(const std::string& text) {
 
 }  // namespace
 
-void TestConsoleReporter::line(const std::string& text) {
+void SuiteConsoleReporter::line(const std::string& text) {
   status_.clear();
   const char* color = options_.color ? tag_color(text) : nullptr;
   if (!color) {
@@ -60,11 +60,11 @@ void TestConsoleReporter::line(const std::string& text) {
   write_all(options_.out_fd, color + text.substr(0, 12) + "\033[m" + text.substr(12) + "\n");
 }
 
-void TestConsoleReporter::test_line(const std::string& text) {
+void SuiteConsoleReporter::test_line(const std::string& text) {
   if (options_.merged_reports == 0) line(text);
 }
 
-void TestConsoleReporter::on_run_started(const RunStarted& event) {
+void SuiteConsoleReporter::on_run_started(const RunStarted& event) {
   progress_.total = event.total_tasks;
   progress_.started = std::chrono::steady_clock::now();
   jobs_ = event.jobs;
@@ -85,21 +85,21 @@ void TestConsoleReporter::on_run_started(const RunStarted& event) {
        " at a time, " + how + ".");
 }
 
-void TestConsoleReporter::on_task_started(const TaskStarted& event) {
+void SuiteConsoleReporter::on_task_started(const TaskStarted& event) {
   ++progress_.running;
   if (event.spec->test) binaries_.insert(event.spec->test->binary);
 }
 
-void TestConsoleReporter::on_task_slow(const TaskSlow& event) {
+void SuiteConsoleReporter::on_task_slow(const TaskSlow& event) {
   line("[  SLOW    ] " + label(*event.spec) + " (running for " +
        std::to_string(event.elapsed.count() / 1000) + " s)");
 }
 
-void TestConsoleReporter::on_task_pending(const TaskPending& event) {
+void SuiteConsoleReporter::on_task_pending(const TaskPending& event) {
   test_line("[ PENDING  ] " + label(*event.spec) + " (" + event.reason + ")");
 }
 
-void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
+void SuiteConsoleReporter::on_task_retried(const TaskRetried& event) {
   --progress_.running;
   const Outcome& outcome = event.result->outcome;
   const std::string why = outcome.message.empty() ? describe(outcome) : headline(outcome.message);
@@ -124,7 +124,7 @@ void TestConsoleReporter::on_task_retried(const TaskRetried& event) {
   }
 }
 
-void TestConsoleReporter::show_output(ShowOutput when, const std::string& name,
+void SuiteConsoleReporter::show_output(ShowOutput when, const std::string& name,
                                       const AttemptResult& result) {
   if (options_.merged_reports > 0 || when == ShowOutput::never) return;
   if (when == ShowOutput::final) {
@@ -136,7 +136,7 @@ void TestConsoleReporter::show_output(ShowOutput when, const std::string& name,
   write_capture(options_.out_fd, *result.err);
 }
 
-void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
+void SuiteConsoleReporter::on_task_finished(const TaskFinished& event) {
   const AttemptResult& result = *event.result;
   const Outcome& outcome = result.outcome;
   const std::string name = label(*event.spec);
@@ -228,7 +228,7 @@ void TestConsoleReporter::on_task_finished(const TaskFinished& event) {
   failed_.push_back({name, "", why.empty() ? "" : first_line(why)});
 }
 
-void TestConsoleReporter::on_run_cancelled(const RunCancelled& event) {
+void SuiteConsoleReporter::on_run_cancelled(const RunCancelled& event) {
   if (event.reason == CancelReason::halted)
     line("procpool: halting: no new tests will start");
   else if (event.immediate)
@@ -237,7 +237,7 @@ void TestConsoleReporter::on_run_cancelled(const RunCancelled& event) {
     line("procpool: stopping running tests (signal again to kill them at once)");
 }
 
-void TestConsoleReporter::on_run_finished(const RunFinished& event) {
+void SuiteConsoleReporter::on_run_finished(const RunFinished& event) {
   const RunSummary& s = *event.summary;
   char wall[48];
   std::snprintf(wall, sizeof wall, "%.2f s total", std::chrono::duration<double>(s.wall).count());

@@ -1,4 +1,4 @@
-#include "procpool/adapters/gtest/test_verdict.hpp"
+#include "procpool/adapters/gtest/judge.hpp"
 
 namespace procpool::gtest {
 namespace {

@@ -1,4 +1,4 @@
-#include "procpool/runner/report/test_names.hpp"
+#include "procpool/runner/report/report_names.hpp"
 
 #include <cstdint>
 #include <cstdio>

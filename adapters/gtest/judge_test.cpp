@@ -1,6 +1,6 @@
 // The one verdict function, from events and process ends alone: no process runs here. The
 // end-to-end checks of the same rules on real programs are tests/e2e/gtest_verdict_test.cpp.
-#include "procpool/adapters/gtest/test_verdict.hpp"
+#include "procpool/adapters/gtest/judge.hpp"
 
 #include <csignal>
 

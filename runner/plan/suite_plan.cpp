@@ -1,4 +1,4 @@
-#include "procpool/runner/plan/test_plan.hpp"
+#include "procpool/runner/plan/suite_plan.hpp"
 
 #include <algorithm>
 #include <charconv>

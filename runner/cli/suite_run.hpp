@@ -15,7 +15,7 @@
 
 #include "common_options.hpp"
 #include "procpool/runner/core/task.hpp"
-#include "procpool/runner/plan/test_plan.hpp"
+#include "procpool/runner/plan/suite_plan.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
 
