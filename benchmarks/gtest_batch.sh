@@ -18,26 +18,13 @@
 # --binary measures another suite instead (e.g. googletest's own gtest_unittest, built from
 # /usr/src/googletest with -Dgtest_build_tests=ON); the crashing round needs fixture_many.
 set -euo pipefail
-rounds=5
-build=$(cd "$(dirname "$0")/.." && pwd)/build
-while [ $# -gt 0 ]; do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    --binary) binary=$2; shift 2 ;;
-    *) echo "gtest_batch.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-pp=$build/procpool
-bin=${binary:-$build/tests/fixture_many}
-for f in "$pp" "$bin"; do
-  [ -x "$f" ] || { echo "gtest_batch.sh: missing $f (build first)" >&2; exit 2; }
-done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=timing.sh
 source "$(dirname "$0")/timing.sh"
+rounds=5 binary=""
+bench_options gtest_batch.sh "$@"
+bin=${binary:-$build/tests/fixture_many}
+bench_require gtest_batch.sh "$pp" "$bin"
+bench_workdir
 ratio() { echo "$1 / $2" | bc -l; }
 
 "$bin" --gtest_list_tests | awk '/^[^ ]/ { s = $1; next } /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print s $0 }' \
@@ -45,7 +32,7 @@ ratio() { echo "$1 / $2" | bc -l; }
 n=$(wc -l < "$work/tests")
 pp_gtest() { "$pp" gtest -j2 --no-progress "$@"; }
 
-modes="clean crashing working"; [ -n "${binary:-}" ] && modes=clean
+modes="clean crashing working"; [ -n "$binary" ] && modes=clean
 for mode in $modes; do
   unset FIXTURE_CRASH_EVERY FIXTURE_WORK_US
   [ $mode = crashing ] && export FIXTURE_CRASH_EVERY=50

@@ -8,24 +8,12 @@
 # On a fixture of 500 fast tests and on a skewed-duration fixture (history warmed up first).
 #   benchmarks/gtest_compare.sh [--rounds N] [--build DIR]
 set -euo pipefail
-rounds=3
-build=$(cd "$(dirname "$0")/.." && pwd)/build
-while [ $# -gt 0 ]; do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    *) echo "gtest_compare.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-pp=$build/procpool
-for f in "$pp" "$build/tests/fixture_many" "$build/tests/fixture_skewed"; do
-  [ -x "$f" ] || { echo "gtest_compare.sh: missing $f (build first)" >&2; exit 2; }
-done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 # shellcheck source=timing.sh
 source "$(dirname "$0")/timing.sh"
+rounds=3
+bench_options gtest_compare.sh "$@"
+bench_require gtest_compare.sh "$pp" "$build/tests/fixture_many" "$build/tests/fixture_skewed"
+bench_workdir
 
 # Suite.Name per line, from --gtest_list_tests.
 list_tests() {

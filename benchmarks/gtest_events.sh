@@ -6,25 +6,13 @@
 # Target (issue 23): the stream costs no more than console parsing (ratio <= 1, within noise).
 #   benchmarks/gtest_events.sh [--rounds N] [--build DIR] [--binary GTEST_PROGRAM]
 set -euo pipefail
-rounds=5
-build=$(cd "$(dirname "$0")/.." && pwd)/build
-while [ $# -gt 0 ]; do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    --binary) binary=$2; shift 2 ;;
-    *) echo "gtest_events.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-pp=$build/procpool
-bin=${binary:-$build/tests/fixture_many}
-for f in "$pp" "$bin"; do
-  [ -x "$f" ] || { echo "gtest_events.sh: missing $f (build first)" >&2; exit 2; }
-done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=timing.sh
 source "$(dirname "$0")/timing.sh"
+rounds=5 binary=""
+bench_options gtest_events.sh "$@"
+bin=${binary:-$build/tests/fixture_many}
+bench_require gtest_events.sh "$pp" "$bin"
+bench_workdir
 
 history=$work/history.json
 pp_gtest() { "$pp" gtest -j2 --no-progress --history "$history" "$@"; }

@@ -5,16 +5,12 @@
 # Target: <= 20 MB.
 #   benchmarks/queued_memory.sh [--tasks N] [--procpool PATH]
 set -euo pipefail
-tasks=100000
-procpool=${PROCPOOL:-$(dirname "$0")/../build/procpool}
-while [ $# -gt 0 ]; do
-  case $1 in
-    --tasks) tasks=$2; shift 2 ;;
-    --procpool) procpool=$2; shift 2 ;;
-    *) echo "queued_memory.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-[ -x "$procpool" ] || { echo "queued_memory.sh: no procpool binary at $procpool (build first)" >&2; exit 2; }
+# shellcheck source=timing.sh
+source "$(dirname "$0")/timing.sh"
+tasks=100000 pp=${PROCPOOL:-}
+bench_options queued_memory.sh "$@"
+procpool=$pp
+bench_require queued_memory.sh "$procpool"
 [ -x /usr/bin/time ] || { echo "queued_memory.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
 
 inputs=$(mktemp)

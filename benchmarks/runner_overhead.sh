@@ -5,24 +5,13 @@
 # that, PROCPOOL_SUPERVISOR=0). Issue 24's check: the scheduler's rework costs no more CPU.
 #   benchmarks/runner_overhead.sh [--rounds N] [--tasks N] [--build DIR]
 set -euo pipefail
-rounds=3
-tasks=100000
-build=$(cd "$(dirname "$0")/.." && pwd)/build
-while [ $# -gt 0 ]; do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --tasks) tasks=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    *) echo "runner_overhead.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-pp=$build/procpool
-[ -x "$pp" ] || { echo "runner_overhead.sh: missing $pp (build first)" >&2; exit 2; }
-command -v perf > /dev/null || { echo "runner_overhead.sh: needs perf (linux-perf)" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=timing.sh
 source "$(dirname "$0")/timing.sh"
+rounds=3 tasks=100000
+bench_options runner_overhead.sh "$@"
+bench_require runner_overhead.sh "$pp"
+command -v perf > /dev/null || { echo "runner_overhead.sh: needs perf (linux-perf)" >&2; exit 2; }
+bench_workdir
 
 awk -v n="$tasks" 'BEGIN { for (i = 0; i < n; i++) print "true" }' > "$work/tasks"
 walls="" cpus=""

@@ -11,23 +11,12 @@
 #      verdicts compared with an unsharded run's, test by test.
 #   benchmarks/shard_merge.sh [--rounds N] [--build DIR]
 set -euo pipefail
-rounds=3
-build=$(cd "$(dirname "$0")/.." && pwd)/build
-while [ $# -gt 0 ]; do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    *) echo "shard_merge.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-pp=$build/procpool
-for f in "$pp" "$build/tests/fixture_durations" "$build/tests/fixture_huge"; do
-  [ -x "$f" ] || { echo "shard_merge.sh: missing $f (build first)" >&2; exit 2; }
-done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 # shellcheck source=timing.sh
 source "$(dirname "$0")/timing.sh"
+rounds=3
+bench_options shard_merge.sh "$@"
+bench_require shard_merge.sh "$pp" "$build/tests/fixture_durations" "$build/tests/fixture_huge"
+bench_workdir
 
 wall_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["wall_seconds"])' "$1"; }
 # max/mean of the numbers given

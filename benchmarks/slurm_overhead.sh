@@ -5,33 +5,26 @@
 # SLURM_CONF pointing at it. Target: procpool within 1.2x of the bare srun loop.
 #   benchmarks/slurm_overhead.sh [--rounds R] [--tasks N] [--build DIR]
 set -euo pipefail
-rounds=3 tasks=40
-build=$(cd "$(dirname "$0")/.." && pwd)/build
-while [ $# -gt 0 ]; do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --tasks) tasks=$2; shift 2 ;;
-    --build) build=$2; shift 2 ;;
-    *) echo "slurm_overhead.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-export SLURM_CONF=${SLURM_CONF:-${TMPDIR:-/tmp}/procpool-slurm/slurm.conf}
 # shellcheck source=timing.sh
 source "$(dirname "$0")/timing.sh"
+rounds=3 tasks=40
+bench_options slurm_overhead.sh "$@"
+bench_require slurm_overhead.sh "$pp"
+export SLURM_CONF=${SLURM_CONF:-${TMPDIR:-/tmp}/procpool-slurm/slurm.conf}
 job=$(salloc -n1 --no-shell 2>&1 | grep -o 'allocation [0-9]*' | grep -o '[0-9]*')
 [ -n "$job" ] || { echo "slurm_overhead.sh: no allocation (is Slurm up?)" >&2; exit 2; }
 trap 'scancel "$job"' EXIT
 export SLURM_JOB_ID=$job
 bare_loop() { for ((i = 0; i < tasks; i++)); do srun -n1 --exact --quiet true; done; }
 inputs=$(seq "$tasks")
-bare=() pp=()
+bare=() ours=()
 for ((r = 1; r <= rounds; r++)); do
   bare+=("$(elapsed bare_loop)")
   # shellcheck disable=SC2086
-  pp+=("$(elapsed "$build/procpool" run -j1 --executor slurm -- true ::: $inputs)")
+  ours+=("$(elapsed "$pp" run -j1 --executor slurm -- true ::: $inputs)")
 done
 b=$(printf '%s\n' "${bare[@]}" | median)
-p=$(printf '%s\n' "${pp[@]}" | median)
+p=$(printf '%s\n' "${ours[@]}" | median)
 echo "machine: $(nproc) cores; $(date -u +%FT%TZ); $tasks tasks, median of $rounds, in allocation $job"
 echo "bare srun loop: $b s ($(echo "$b * 1000 / $tasks" | bc -l | cut -c1-5) ms/task)"
 echo "procpool run --executor slurm -j1: $p s ($(echo "$p * 1000 / $tasks" | bc -l | cut -c1-5) ms/task)"

@@ -6,18 +6,12 @@
 # Prints tasks/s per round, the median, and procpool's ratio to each peer.
 #   benchmarks/spawn_throughput.sh [--tasks N] [--jobs J] [--rounds R] [--procpool PATH]
 set -euo pipefail
-tasks=2000 jobs=2 rounds=5
-procpool=${PROCPOOL:-$(dirname "$0")/../build/procpool}
-while [ $# -gt 0 ]; do
-  case $1 in
-    --tasks) tasks=$2; shift 2 ;;
-    --jobs) jobs=$2; shift 2 ;;
-    --rounds) rounds=$2; shift 2 ;;
-    --procpool) procpool=$2; shift 2 ;;
-    *) echo "spawn_throughput.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-[ -x "$procpool" ] || { echo "spawn_throughput.sh: no procpool binary at $procpool (build first)" >&2; exit 2; }
+# shellcheck source=timing.sh
+source "$(dirname "$0")/timing.sh"
+tasks=2000 jobs=2 rounds=5 pp=${PROCPOOL:-}
+bench_options spawn_throughput.sh "$@"
+procpool=$pp
+bench_require spawn_throughput.sh "$procpool"
 command -v parallel >/dev/null || { echo "spawn_throughput.sh: GNU parallel is missing (apt-get install parallel)" >&2; exit 2; }
 
 inputs=$(mktemp)
@@ -53,8 +47,6 @@ for round in $(seq "$rounds"); do
   echo "$line"
 done
 
-# shellcheck source=timing.sh
-source "$(dirname "$0")/timing.sh"
 p=$(echo "${rates[procpool]}" | median)
 x=$(echo "${rates[xargs]}" | median)
 g=$(echo "${rates[parallel]}" | median)

@@ -1,6 +1,6 @@
 #include "procpool/adapters/ctest/ctest_source.hpp"
 
-#include "procpool/adapters/ctest/cmake_regex.hpp"
+#include "procpool/adapters/ctest/ctest_fixtures.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -32,17 +32,6 @@ std::vector<std::string> strings_of(const nlohmann::json& value) {
     out.push_back(value.get<std::string>());
   }
   return out;
-}
-
-// CMake's dialect, matched in linear time (cmake_regex.hpp). An invalid pattern matches
-// nothing, as in CTest (measured: an invalid PASS_REGULAR_EXPRESSION fails its test, an invalid
-// FAIL_ one never fails it).
-bool search_any(const std::vector<std::string>& patterns, const std::string& text) {
-  for (const auto& pattern : patterns) {
-    const auto regex = CmakeRegex::compile(pattern);
-    if (regex && regex->search(text)) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -83,141 +72,6 @@ bool changes_how_ctest_runs(const std::string& property) {
   static const std::set<std::string> names{"TIMEOUT_SIGNAL_NAME", "TIMEOUT_SIGNAL_GRACE_PERIOD",
                                            "GENERATED_RESOURCE_SPEC_FILE"};
   return names.count(property) > 0;
-}
-
-Result<void> apply_environment_modification(TaskSpec& task, const std::vector<std::string>& entries,
-                                            const EnvLookup& getenv) {
-  // Each touched variable: its value before any modification (ENVIRONMENT's, else inherited),
-  // and its current one (nullopt: unset).
-  struct Variable {
-    std::optional<std::string> original, current;
-  };
-  std::map<std::string, Variable> touched;
-  std::vector<std::string> order;
-  auto original_value = [&](const std::string& name) -> std::optional<std::string> {
-    for (auto it = task.env.rbegin(); it != task.env.rend(); ++it) {
-      if (it->name == name) return it->value;
-    }
-    return getenv ? getenv(name) : std::nullopt;
-  };
-  for (const auto& entry : entries) {
-    const auto eq = entry.find('=');
-    const auto colon = entry.find(':', eq == std::string::npos ? 0 : eq);
-    if (eq == std::string::npos || colon == std::string::npos) {
-      return fail("Error: Missing `:` in environment modification: " + entry);
-    }
-    const std::string name = entry.substr(0, eq);
-    const std::string op = entry.substr(eq + 1, colon - eq - 1);
-    const std::string value = entry.substr(colon + 1);
-    auto [it, fresh] = touched.try_emplace(name);
-    if (fresh) {
-      it->second.original = it->second.current = original_value(name);
-      order.push_back(name);
-    }
-    std::optional<std::string>& current = it->second.current;
-    // A list separator only between two non-empty parts (measured with ctest 3.25).
-    auto joined = [](const std::string& a, char sep, const std::string& b) {
-      return a.empty() ? b : b.empty() ? a : a + sep + b;
-    };
-    const std::string now = current.value_or("");
-    if (op == "reset") {
-      current = it->second.original;
-    } else if (op == "set") {
-      current = value;
-    } else if (op == "unset") {
-      current.reset();
-    } else if (op == "string_append") {
-      current = now + value;
-    } else if (op == "string_prepend") {
-      current = value + now;
-    } else if (op == "path_list_append") {
-      current = joined(now, ':', value);
-    } else if (op == "path_list_prepend") {
-      current = joined(value, ':', now);
-    } else if (op == "cmake_list_append") {
-      current = joined(now, ';', value);
-    } else if (op == "cmake_list_prepend") {
-      current = joined(value, ';', now);
-    } else {
-      return fail("Error: Unrecognized environment manipulation argument: " + op);
-    }
-  }
-  for (const auto& name : order) {
-    const auto& variable = touched[name];
-    std::erase_if(task.env, [&](const EnvVar& var) { return var.name == name; });
-    std::erase(task.env_unset, name);
-    if (variable.current) {
-      task.env.push_back({name, *variable.current});
-    } else {
-      task.env_unset.push_back(name);
-    }
-  }
-  return {};
-}
-
-void link_fixtures(std::vector<CtestTest>& tests) {
-  std::map<std::string, std::vector<std::string>> setups, cleanups, users;
-  for (const auto& test : tests) {
-    const std::string name = report_name(test.task);
-    for (const auto& f : test.fixtures_setup) setups[f].push_back(name);
-    for (const auto& f : test.fixtures_cleanup) cleanups[f].push_back(name);
-    for (const auto& f : test.fixtures_required) users[f].push_back(name);
-  }
-  auto add = [](std::vector<std::string>& to, const std::string& name) {
-    if (std::find(to.begin(), to.end(), name) == to.end()) to.push_back(name);
-  };
-  for (auto& test : tests) {
-    TaskSpec& task = test.task;
-    const std::string self = report_name(task);
-    task.helper = !test.fixtures_setup.empty() || !test.fixtures_cleanup.empty();
-    for (const auto& f : test.fixtures_required) {
-      const bool sets_it_up = std::find(test.fixtures_setup.begin(), test.fixtures_setup.end(),
-                                        f) != test.fixtures_setup.end();
-      const bool cleans_it_up =
-          std::find(test.fixtures_cleanup.begin(), test.fixtures_cleanup.end(), f) !=
-          test.fixtures_cleanup.end();
-      for (const auto& setup : setups[f]) {
-        if (setup == self || sets_it_up) continue;
-        add(task.after, setup);
-        // A cleanup runs even when the setup failed: it may have half-made something to undo.
-        if (!cleans_it_up) add(task.after_passing, setup);
-        add(task.companions, setup);
-      }
-      for (const auto& cleanup : cleanups[f]) {
-        if (cleanup != self) add(task.companions, cleanup);
-      }
-    }
-    for (const auto& f : test.fixtures_cleanup) {
-      for (const auto& setup : setups[f]) {
-        if (setup != self) add(task.after, setup);
-      }
-      for (const auto& user : users[f]) {
-        if (user != self) add(task.after, user);
-      }
-    }
-  }
-}
-
-std::optional<NotRun> check_before_start(const TaskSpec& task, const CtestRules& rules) {
-  if (rules.executable_missing) {
-    return NotRun{"Unable to find executable",
-                  "Unable to find executable: ctest --show-only=json-v1 listed no command for " +
-                      report_name(task)};
-  }
-  std::error_code ec;
-  if (!task.working_dir.empty() && !std::filesystem::is_directory(task.working_dir, ec)) {
-    return NotRun{"Failed to change working directory", "Failed to change working directory to " +
-                                                            task.working_dir +
-                                                            " : No such file or directory"};
-  }
-  for (const auto& file : rules.required_files) {
-    std::filesystem::path path(file);
-    if (path.is_relative() && !task.working_dir.empty()) path = task.working_dir / path;
-    if (!std::filesystem::exists(path, ec)) {
-      return NotRun{"Required Files Missing", "Unable to find required file: " + file};
-    }
-  }
-  return std::nullopt;
 }
 
 std::string clamp_json_numbers(std::string_view text) {
@@ -510,85 +364,6 @@ std::shared_ptr<process::Child> start_ctest_listing(boost::asio::io_context& io,
                                 return std::string(value);
                               }));
       });
-}
-
-Result<CtestSuite> list_ctest(const std::string& build_dir,
-                              const std::vector<std::string>& selection_args) {
-  boost::asio::io_context io(1);
-  Result<CtestSuite> suite = fail("ctest did not run");
-  start_ctest_listing(io, build_dir, selection_args,
-                      [&](Result<CtestSuite> listed) { suite = std::move(listed); });
-  io.run();
-  return suite;
-}
-
-Outcome apply_ctest_rules(const Outcome& process, const std::string& output,
-                          const CtestRules& rules) {
-  const bool ran_to_end =
-      process.kind == OutcomeKind::passed || process.kind == OutcomeKind::failed;
-  if (!ran_to_end) return process;  // crashes, timeouts, start failures stay what they are
-  Outcome outcome = process;
-  if ((rules.skip_return_code && process.exit_code == *rules.skip_return_code) ||
-      search_any(rules.skip_patterns, output)) {
-    outcome.kind = OutcomeKind::skipped;
-    outcome.message = "skipped (SKIP_RETURN_CODE or SKIP_REGULAR_EXPRESSION)";
-    return outcome;
-  }
-  bool passed = process.exit_code == 0;
-  std::string why;
-  if (!rules.pass_patterns.empty()) {
-    passed = search_any(rules.pass_patterns, output);
-    if (!passed) why = "no PASS_REGULAR_EXPRESSION matched the output";
-  } else if (!passed) {
-    why = "exit code " + std::to_string(process.exit_code);
-  }
-  if (passed && search_any(rules.fail_patterns, output)) {
-    passed = false;
-    why = "a FAIL_REGULAR_EXPRESSION matched the output";
-  }
-  if (rules.will_fail) {
-    passed = !passed;
-    why = passed ? "" : "WILL_FAIL is set but the test passed";
-  }
-  outcome.kind = passed ? OutcomeKind::passed : OutcomeKind::failed;
-  outcome.message = passed ? "" : why;
-  return outcome;
-}
-
-void mark_batchable_gtest(CtestTest& test) {
-  // Resources are held per process, per test; a disabled test never runs.
-  if (!test.resource_groups.empty() || test.disabled) return;
-  TaskSpec& task = test.task;
-  const CtestRules& rules = test.rules;
-  // gtest_discover_tests adds SKIP_REGULAR_EXPRESSION for gtest's own skip line; a batch reads
-  // that line itself. Any other rule needs the test's whole output: it stays alone.
-  const bool gtest_skip_only =
-      std::all_of(rules.skip_patterns.begin(), rules.skip_patterns.end(),
-                  [](const std::string& p) { return p == "\\[  SKIPPED \\]"; });
-  if (rules.will_fail || rules.skip_return_code || !rules.pass_patterns.empty() ||
-      !rules.fail_patterns.empty() || !gtest_skip_only || task.run_serial ||
-      !task.resource_locks.empty() || !task.preset_failure.empty() || task.argv.empty() ||
-      rules.executable_missing || !rules.required_files.empty() || !rules.bad_command.empty() ||
-      rules.timeout_after_match || !task.after.empty() || !task.companions.empty() || task.helper ||
-      task.processors > 1) {
-    return;
-  }
-  std::string member;
-  std::string group = task.argv.front();
-  for (std::size_t i = 1; i < task.argv.size(); ++i) {
-    const std::string& arg = task.argv[i];
-    if (arg.rfind("--gtest_filter=", 0) == 0) {
-      if (!member.empty()) return;  // two filters: not one case
-      member = arg.substr(std::string("--gtest_filter=").size());
-      continue;
-    }
-    group += '\0' + arg;
-  }
-  if (member.empty() || member.find_first_of("*?:-") != std::string::npos) return;
-  group += '\1' + task.working_dir + '\1' + std::to_string(task.timeout.count());
-  for (const auto& var : task.env) group += '\1' + var.name + '=' + var.value;
-  task.batch_group = std::move(group);
-  task.batch_member = std::move(member);
 }
 
 }  // namespace procpool::ctest

@@ -1,3 +1,5 @@
+#include "procpool/adapters/ctest/ctest_batching.hpp"
+#include "procpool/adapters/ctest/ctest_fixtures.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
 
 #include <map>

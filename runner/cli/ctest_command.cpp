@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
+#include "procpool/adapters/ctest/ctest_batching.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 #include "procpool/runner/core/fd_io.hpp"
 #include "procpool/runner/core/temp_dir.hpp"

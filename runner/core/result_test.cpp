@@ -19,7 +19,8 @@ TEST(Result, CarriesTheValueOrTheFailure) {
   EXPECT_EQ(*good, 4);
   const auto bad = half(3);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error(), "3 is odd");
+  EXPECT_EQ(bad.failure().message, "3 is odd");
+  EXPECT_EQ(bad.error(), "3 is odd (give an even number)") << "what a person sees keeps the hint";
   EXPECT_EQ(bad.failure().hint, "give an even number");
   EXPECT_EQ(bad.failure().text(), "3 is odd (give an even number)");
   EXPECT_EQ(bad.value_or(-1), -1);

@@ -432,14 +432,15 @@ TEST(Batches, OnlyTestsOfOneGroupShareABatchAndUngroupedOnesRunAlone) {
   }
 }
 
-TEST(Batches, NamesWithFilterCharactersRunAlone) {
-  std::vector<PlannedTest> tests{gtest_case(0), gtest_case(1), gtest_case(2)};
-  tests[1].task.test->name = "odd-name";
-  tests[1].task.batch_member = "S.odd-name";
+TEST(Batches, NamesWithFilterCharactersAreBatchedLikeAnyOtherAndNamelessOnesRunAlone) {
+  std::vector<PlannedTest> tests{gtest_case(0), gtest_case(1), gtest_case(2), gtest_case(3)};
+  tests[1].task.test->name = "odd-name:*?";
+  tests[1].task.batch_member = "S.odd-name:*?";  // selected with '?' for each
+  tests[3].task.batch_member.clear();             // a source that cannot name it in a batch
   std::uint64_t next = 1;
   const auto tasks = form_batches(tests, BatchSize{false, 10}, 1, next);
   for (const auto& task : tasks) {
-    EXPECT_EQ(task.batch != 0, task.test->name != "odd-name") << task.test->name;
+    EXPECT_EQ(task.batch != 0, !task.batch_member.empty()) << task.test->name;
   }
 }
 

@@ -12,7 +12,6 @@ namespace procpool::process {
 
 bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }
 
-std::vector<int> child_pids() { return own_children(); }
 
 std::size_t kill_and_reap_all_children() {
   std::set<int> killed;

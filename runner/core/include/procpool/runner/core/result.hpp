@@ -56,9 +56,10 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
 
-  // Why it failed; only when !ok().
+  // Why it failed; only when !ok(). error() is what to show a person: the message, and the
+  // hint after it when there is one.
   const Failure& failure() const { return std::get<1>(state_); }
-  const std::string& error() const { return failure().message; }
+  std::string error() const { return failure().text(); }
 
  private:
   std::variant<T, Failure> state_;
@@ -73,7 +74,7 @@ class [[nodiscard]] Result<void> {
   bool ok() const { return !failure_.has_value(); }
   explicit operator bool() const { return ok(); }
   const Failure& failure() const { return *failure_; }
-  const std::string& error() const { return failure_->message; }
+  std::string error() const { return failure_->text(); }
 
  private:
   std::optional<Failure> failure_;

@@ -11,9 +11,6 @@ namespace procpool::process {
 // Makes this process the subreaper for its descendants. Returns false if the kernel refused.
 bool become_subreaper();
 
-// The pids whose parent is this process, from /proc.
-std::vector<int> child_pids();
-
 // SIGKILLs every child of this process and reaps them all (waits up to ~2 s for stragglers).
 // Only call when no child is owned by anything else: it reaps with waitpid(-1).
 // Returns how many were still running (zombies already dead are reaped but not counted).
