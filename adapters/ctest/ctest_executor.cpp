@@ -61,12 +61,8 @@ void CtestExecutor::start_watched(const schedule::Launch& launch, const CtestRul
   for (const auto& text : rules.timeout_after_match->patterns) {
     if (auto regex = CmakeRegex::compile(text)) watch->patterns.push_back(std::move(*regex));
   }
-  const std::chrono::milliseconds deadline =
-      launch.spec->timeout.count() > 0 ? launch.spec->timeout : default_timeout_;
-  watch->spec = std::make_shared<TaskSpec>(*launch.spec);
-  watch->spec->timeout = std::chrono::milliseconds(std::llround(kMaxSeconds * 1000));
   schedule::Launch watched = launch;
-  watched.spec = watch->spec.get();
+  watched.deadline.reset();  // the watch keeps it
 
   auto started = std::move(callbacks.started);
   callbacks.started = [watch, started = std::move(started)](schedule::StopAttempt stop) {
@@ -84,7 +80,7 @@ void CtestExecutor::start_watched(const schedule::Launch& launch, const CtestRul
     watch->timer.cancel();
     done(std::move(result));
   };
-  if (deadline.count() > 0) watch->arm(deadline);
+  if (launch.deadline) watch->arm(*launch.deadline);
   inner_.start(watched, std::move(callbacks));
 }
 

@@ -50,7 +50,7 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
   ASSERT_EQ(a.env.size(), 1u);
   EXPECT_EQ(a.env[0].name, "K");
   EXPECT_EQ(a.env[0].value, "V=W");
-  EXPECT_EQ(a.timeout.count(), 2500);
+  EXPECT_EQ(a.timeout, std::chrono::milliseconds(2500));
   EXPECT_TRUE(a.run_serial);
   EXPECT_EQ(a.resource_locks, (std::vector<std::string>{"db"}));
   EXPECT_TRUE(suite->tests[1].disabled);
@@ -113,9 +113,9 @@ TEST(ParseCtestJson, AnInfiniteTimeoutAsCtestWritesItIsReadAsNoTimeout) {
                                       "/build");
   ASSERT_TRUE(suite) << suite.error();
   EXPECT_GT(suite->tests[0].task.timeout, std::chrono::hours(24 * 365));
-  EXPECT_EQ(suite->tests[1].task.timeout.count(), 0);
+  EXPECT_FALSE(suite->tests[1].task.timeout);
   EXPECT_EQ(suite->tests[2].task.argv[1], "1e+9999") << "strings are left alone";
-  EXPECT_EQ(suite->tests[2].task.timeout.count(), 2000);
+  EXPECT_EQ(suite->tests[2].task.timeout, std::chrono::milliseconds(2000));
 }
 
 TEST(ClampJsonNumbers, OnlyNumbersOutsideStringsThatOverflow) {

@@ -72,17 +72,18 @@ TaskSpec GtestExecutor::command_for(const TaskSpec& first, const std::vector<std
   return spec;
 }
 
-GtestProcessRequest GtestExecutor::request_for(const TaskSpec& first,
+GtestProcessRequest GtestExecutor::request_for(const schedule::Launch& launch,
                                                std::vector<std::string> tests,
                                                const Files& files) const {
   GtestProcessRequest request;
+  const TaskSpec& first = *launch.spec;
   request.command = command_for(first, tests, files);
   request.tests = std::move(tests);
   request.source = options_.console_programs.count(first.argv.front()) ? EventSource::console
                                                                        : EventSource::stream;
   request.stream_address = options_.stream_address;
   request.stream_host = options_.stream_host;
-  request.test_timeout = first.timeout.count() > 0 ? first.timeout : options_.test_timeout;
+  request.test_timeout = launch.deadline;
   // gtest's report only when a report keeps what tests recorded. It would also tell a skip from a
   // failure where the stream cannot (a batch whose program failed), but asking every batch for it
   // cost more than running those few tests again alone.
@@ -119,7 +120,7 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
     return;
   }
   const Files files = files_for(launch.index, launch.attempt, launch.slot);
-  GtestProcessRequest request = request_for(task, {task.batch_member}, files);
+  GtestProcessRequest request = request_for(launch, {task.batch_member}, files);
   request.judged = {0};
   request.alone = true;
 
@@ -144,7 +145,7 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   const Files files = files_for(first.index, first.attempt, launch.slot);
   std::vector<std::string> tests = launch.run_first;
   for (const auto& member : launch.members) tests.push_back(member.spec->batch_member);
-  GtestProcessRequest request = request_for(task, std::move(tests), files);
+  GtestProcessRequest request = request_for(first, std::move(tests), files);
   for (std::size_t i = launch.run_first.size(); i < request.tests.size(); ++i) {
     request.judged.push_back(i);
   }

@@ -30,7 +30,6 @@ std::string command_for_reports(const std::vector<std::string>& argv, std::size_
 }
 
 // The process's own deadline is off: time is kept per test here (and per set-up and tear-down).
-constexpr std::chrono::milliseconds kNoProcessDeadline = std::chrono::hours(24 * 365);
 // After the process ended, how long its last events may take to arrive. They are normally there
 // at once: the stream is read until the program's connection closes, and every process of the
 // task is dead by then. Only a process that escaped the task and holds the socket delays it.
@@ -65,11 +64,11 @@ class Run : public std::enable_shared_from_this<Run> {
     if (request_.source == EventSource::console && !request_.premature_exit_file.empty()) {
       spec.env.push_back({"TEST_PREMATURE_EXIT_FILE", request_.premature_exit_file.string()});
     }
-    spec.timeout = kNoProcessDeadline;
     spec.name = shell_join(spec.argv);
 
     schedule::Launch inner = launch;
     inner.spec = &spec;
+    inner.deadline.reset();  // the process has none: each test has test_timeout (see arm)
     schedule::AttemptCallbacks attempt;
     attempt.slow = callbacks_.slow;
     attempt.pending = callbacks_.pending;
@@ -136,8 +135,8 @@ class Run : public std::enable_shared_from_this<Run> {
   // deadline only notes it: the one timer, when it fires early, waits again for the rest (a
   // timer re-armed at every test start and end cost a batch of fast tests ~2 system calls each).
   void arm() {
-    if (request_.test_timeout.count() <= 0 || ended_) return;
-    deadline_ = std::chrono::steady_clock::now() + request_.test_timeout;
+    if (!request_.test_timeout || ended_) return;
+    deadline_ = std::chrono::steady_clock::now() + *request_.test_timeout;
     if (!timer_armed_) wait_for_deadline();
   }
   void wait_for_deadline() {

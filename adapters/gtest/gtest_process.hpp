@@ -38,7 +38,7 @@ struct GtestProcessRequest {
   EventSource source = EventSource::stream;
   std::string stream_address = "127.0.0.1";  // where to listen for the stream
   std::string stream_host = "127.0.0.1";     // how the program reaches it (another node: a name)
-  std::chrono::milliseconds test_timeout{0};  // zero: none
+  std::optional<std::chrono::milliseconds> test_timeout;  // per test; none: no limit
   unsigned repeat = 1;                        // --gtest_repeat (the finder's second view)
   // Where gtest writes its JSON report (empty: none): what tells a skip from a failure in a
   // batch, and the values tests recorded.

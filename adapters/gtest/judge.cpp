@@ -113,8 +113,8 @@ Outcome died_while_running(const JudgeInput& in, const std::string& how) {
   Outcome outcome = process;
   switch (process.kind) {
     case OutcomeKind::timed_out:
-      outcome.message = in.timeout.count() > 0
-                            ? "timed out: still running after " + seconds_text(in.timeout)
+      outcome.message = in.timeout
+                            ? "timed out: still running after " + seconds_text(*in.timeout)
                             : "timed out";
       return outcome;
     case OutcomeKind::passed:

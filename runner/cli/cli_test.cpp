@@ -182,8 +182,10 @@ TEST(CommonOptions, BecomeTheSchedulerAndExecutorConfiguration) {
       << "no -j: one per core";
   EXPECT_EQ(config->retries, 2u);
   EXPECT_TRUE(config->halt.percent);
+  EXPECT_EQ(config->default_timeout, std::chrono::milliseconds(250));
+  o.timeout_s = 0;
+  EXPECT_FALSE(scheduler_config(o)->default_timeout) << "--timeout 0: no deadline";
   const auto process = process_options(o);
-  EXPECT_EQ(process.default_timeout, std::chrono::milliseconds(250));
   EXPECT_EQ(process.grace, std::chrono::milliseconds(1000));
   o.halt = "whenever";
   EXPECT_FALSE(scheduler_config(o));

@@ -82,7 +82,6 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 
 schedule::ProcessExecutorOptions process_options(const CommonOptions& o) {
   schedule::ProcessExecutorOptions options;
-  options.default_timeout = seconds_to_ms(o.timeout_s);
   options.grace = seconds_to_ms(o.grace_s);
   options.slow_after = seconds_to_ms(o.slow_s);
   return options;
@@ -95,6 +94,7 @@ Result<schedule::SchedulerConfig> scheduler_config(const CommonOptions& o) {
   config.jobs = effective_jobs(o.jobs);
   config.retries = o.retries;
   config.halt = *halt;
+  if (o.timeout_s > 0) config.default_timeout = seconds_to_ms(o.timeout_s);
   return config;
 }
 

@@ -292,7 +292,7 @@ int run_ctest_command(const CtestOptions& options) {
         "procpool ctest", o.run, {}, std::move(tests),
         [&](boost::asio::io_context& io, schedule::Executor& processes) {
           return std::make_unique<ctest::CtestExecutor>(
-              io, processes, std::move(rules), seconds_to_ms(o.run.common.timeout_s), allocator);
+              io, processes, std::move(rules), allocator);
         },
         admission);
   }
@@ -311,7 +311,6 @@ int run_ctest_command(const CtestOptions& options) {
         gtest::GtestExecutorOptions batches;
         batches.temp_root = *temp;
         batches.results_dir = results_dir;
-        batches.test_timeout = seconds_to_ms(o.run.common.timeout_s);
         // A test's verdict alone is CTest's: what a batch does not vouch for runs again through
         // ctest's own rules (the executor below), never judged by the batch.
         batches.alone_is_final = false;
@@ -323,7 +322,7 @@ int run_ctest_command(const CtestOptions& options) {
         };
         return std::make_unique<BatchingCtestExecutor>(
             std::make_unique<ctest::CtestExecutor>(
-                io, processes, std::move(rules), seconds_to_ms(o.run.common.timeout_s), allocator),
+                io, processes, std::move(rules), allocator),
             std::make_unique<gtest::GtestExecutor>(io, processes, std::move(batches)));
       },
       admission);

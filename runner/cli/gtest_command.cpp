@@ -214,7 +214,6 @@ int run_gtest_command(const GtestOptions& options) {
                   options.temp_root = temp_root;
                   options.results_dir = results_dir;
                   options.keep_tmp = o.keep_tmp;
-                  options.test_timeout = seconds_to_ms(o.run.common.timeout_s);
                   options.record_properties = detailed_reports;
                   options.console_programs = console_programs;
                   options.warn = warn;

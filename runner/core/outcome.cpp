@@ -41,6 +41,7 @@ std::string_view to_string(OutcomeKind kind) {
     case OutcomeKind::cancelled:
       return "cancelled";
     case OutcomeKind::skipped:
+    case OutcomeKind::not_started:
       return "skipped";
     case OutcomeKind::aborted:
       return "aborted";
@@ -99,6 +100,7 @@ std::string describe(const Outcome& outcome) {
       text = "cancelled";
       break;
     case OutcomeKind::skipped:
+    case OutcomeKind::not_started:
       text = "not run";
       break;
     case OutcomeKind::aborted:

@@ -1,5 +1,7 @@
 #include "procpool/runner/core/outcome.hpp"
 
+#include "procpool/runner/core/verdict.hpp"
+
 #include <csignal>
 
 #include <gtest/gtest.h>
@@ -33,6 +35,30 @@ TEST(Outcome, DescriptionsNameTheReason) {
   leaked.leaked = true;
   EXPECT_NE(describe(leaked).find("leaked"), std::string::npos);
   EXPECT_EQ(to_string(OutcomeKind::timed_out), "timed_out");
+}
+
+// A task the run never started is its own outcome, not a skip: the verdict and the summary tell
+// them apart by the kind alone, and reports keep writing it as they always have.
+TEST(Outcome, NeverStartedIsNotASkip) {
+  Outcome never;
+  EXPECT_EQ(never.kind, OutcomeKind::not_started);
+  EXPECT_EQ(verdict_of(never, /*flaky=*/false), Verdict::not_run);
+  Outcome skipped;
+  skipped.kind = OutcomeKind::skipped;
+  EXPECT_EQ(verdict_of(skipped, /*flaky=*/false), Verdict::skipped);
+
+  RunSummary summary;
+  AttemptResult result;
+  TaskFinished finished{0, nullptr, 0, false, &result};
+  count_finished(summary, finished);
+  result.outcome = skipped;
+  finished.attempts = 1;
+  count_finished(summary, finished);
+  EXPECT_EQ(summary.not_run, 1u);
+  EXPECT_EQ(summary.skipped, 1u);
+
+  EXPECT_EQ(to_string(OutcomeKind::not_started), "skipped");
+  EXPECT_EQ(describe(never), "not run");
 }
 
 }  // namespace

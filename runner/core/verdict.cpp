@@ -25,15 +25,14 @@ void count_finished(RunSummary& summary, const TaskFinished& finished) {
     ++summary.cancelled;
   else if (kind == OutcomeKind::disabled)
     ++summary.disabled;
-  else if (finished.attempts > 0)
+  else if (kind == OutcomeKind::skipped)
     ++summary.skipped;
-  else
+  else  // not_started
     ++summary.not_run;
   if (finished.flaky) ++summary.flaky;
 }
 
-Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
-                   bool order_dependent) {
+Verdict verdict_of(const Outcome& last_attempt, bool flaky, bool order_dependent) {
   if (flaky) return Verdict::flaky;
   if (order_dependent && last_attempt.kind == OutcomeKind::passed) return Verdict::order_dependent;
   switch (last_attempt.kind) {
@@ -50,7 +49,9 @@ Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
     case OutcomeKind::cancelled:
       return Verdict::cancelled;
     case OutcomeKind::skipped:
-      return attempts == 0 ? Verdict::not_run : Verdict::skipped;
+      return Verdict::skipped;
+    case OutcomeKind::not_started:
+      return Verdict::not_run;
     case OutcomeKind::aborted:
       return Verdict::aborted;
     case OutcomeKind::not_run:

@@ -139,6 +139,10 @@ ReplayedTask read_task(Reader& r, const Json& j, const std::string& where) {
     }
   }
   task.attempts = static_cast<unsigned>(r.number(j, "attempts", where));
+  // Reports write a task that never started as "skipped" with no attempt (see to_string).
+  if (task.last.outcome.kind == OutcomeKind::skipped && task.attempts == 0) {
+    task.last.outcome.kind = OutcomeKind::not_started;
+  }
   task.flaky = r.flag(j, "flaky", where);
   task.ran_before = r.texts(j, "ran_before", where);
   task.order_dependent = r.text(j, "verdict", where, false) == "order_dependent";

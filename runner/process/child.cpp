@@ -126,8 +126,8 @@ void Child::launch(SpawnRequest request) {
   // traces under load). We watch our own pidfd and read the exit with WNOHANG instead.
   wait_for_leader();
 
-  if (options_.timeout.count() > 0) {
-    deadline_timer_.expires_after(options_.timeout);
+  if (options_.timeout) {
+    deadline_timer_.expires_after(*options_.timeout);
     deadline_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (!ec && !self->leader_exited_) self->stop(self->options_.stop, OutcomeKind::timed_out);
     });

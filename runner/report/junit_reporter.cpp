@@ -81,8 +81,8 @@ struct Element {
   std::string body;
 };
 
-Element element_for(const Outcome& outcome, unsigned attempts) {
-  switch (verdict_of(outcome, attempts, /*flaky=*/false)) {
+Element element_for(const Outcome& outcome) {
+  switch (verdict_of(outcome, /*flaky=*/false)) {
     case Verdict::passed:
     case Verdict::flaky:
     case Verdict::order_dependent:
@@ -185,6 +185,7 @@ void JunitReporter::on_task_finished(const TaskFinished& event) {
   c.attempts = event.attempts;
   c.flaky = event.flaky || event.order_dependent;  // its failed attempts reported as flaky ones
   const bool failed = !passing(verdict_of(event)) && c.outcome.kind != OutcomeKind::skipped &&
+                      c.outcome.kind != OutcomeKind::not_started &&
                       c.outcome.kind != OutcomeKind::disabled;
   if (output_ == JunitOutput::all || (output_ == JunitOutput::failed && failed)) {
     c.out = event.result->out->tail(kMaxOutput);
@@ -239,7 +240,7 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       if (!one_file) one_file = file;
       files_differ = files_differ || *one_file != file;
       time += c->seconds;
-      const Element v = element_for(c->outcome, c->attempts);
+      const Element v = element_for(c->outcome);
       if (v.element) {
         auto node = testcase.append_child(v.element);
         node.append_attribute("type") = v.type;
@@ -252,7 +253,7 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       }
       for (const FailedAttempt& attempt : c->failed_attempts) {
         if (!c->flaky) continue;  // a test that failed in the end reports its final failure
-        const Element fv = element_for(attempt.outcome, 1);
+        const Element fv = element_for(attempt.outcome);
         auto flaky = testcase.append_child(std::string(fv.element) == "error" ? "flakyError"
                                                                               : "flakyFailure");
         flaky.append_attribute("message") = xml_safe(fv.message).c_str();

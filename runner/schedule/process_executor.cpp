@@ -31,7 +31,7 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
   request.env.push_back({"PROCPOOL_ATTEMPT", std::to_string(launch.attempt)});
 
   process::ChildOptions child_options;
-  child_options.timeout = spec.timeout.count() > 0 ? spec.timeout : options_.default_timeout;
+  child_options.timeout = launch.deadline;
   child_options.stop = StopPolicy::graceful(options_.grace);
   child_options.capture_memory_cap = options_.capture_memory_cap;
   child_options.slow_after = options_.slow_after;

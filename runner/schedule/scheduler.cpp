@@ -236,6 +236,12 @@ void Scheduler::retried(std::size_t index, const AttemptResult& result, TaskRetr
   emit(&Reporter::on_task_retried, event);
 }
 
+Launch Scheduler::launch_of(std::size_t index, unsigned attempt, unsigned slot) {
+  Launch launch{index, attempt, slot, &tasks_->get(index)};
+  launch.deadline = launch.spec->timeout ? launch.spec->timeout : config_.default_timeout;
+  return launch;
+}
+
 unsigned Scheduler::take_slot() {
   const auto free_slot = std::find(slot_busy_.begin(), slot_busy_.end(), false);
   *free_slot = true;
@@ -255,7 +261,7 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
   BatchLaunch batch;
   batch.slot = slot;
   for (std::size_t index : members) {
-    batch.members.push_back(Launch{index, states_[index].attempts + 1, slot, &tasks_->get(index)});
+    batch.members.push_back(launch_of(index, states_[index].attempts + 1, slot));
   }
   struct Shared {
     std::vector<std::size_t> began;      // the members that began so far, in order
@@ -323,7 +329,7 @@ void Scheduler::launch_order_check(std::size_t index) {
   count_running(index, +1);
   BatchLaunch check;
   check.slot = slot;
-  check.members.push_back(Launch{index, state.attempts + 1, slot, &tasks_->get(index)});
+  check.members.push_back(launch_of(index, state.attempts + 1, slot));
   for (std::size_t before : state.ran_before) {
     check.run_first.push_back(tasks_->get(before).batch_member);
   }
@@ -362,7 +368,7 @@ void Scheduler::launch(std::size_t index) {
   serial_running_ = serial_running_ || task.run_serial;
   held_locks_.insert(task.resource_locks.begin(), task.resource_locks.end());
   count_running(index, +1);
-  const Launch launch{index, state.attempts, slot, &task};
+  const Launch launch = launch_of(index, state.attempts, slot);
   emit(&Reporter::on_task_started, TaskStarted{index, launch.spec, launch.attempt, slot});
 
   AttemptCallbacks callbacks;
@@ -552,7 +558,7 @@ void Scheduler::maybe_finish_run() {
       continue;
     }
     AttemptResult never_ran;
-    never_ran.outcome.kind = OutcomeKind::skipped;
+    never_ran.outcome.kind = OutcomeKind::not_started;
     finalize(index, never_ran);
   }
   pending_.clear();

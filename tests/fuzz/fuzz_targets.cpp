@@ -114,7 +114,7 @@ void ctest_json(std::string_view data) {
   check_failure_named(suite, "parse_ctest_json");
   if (suite) {
     for (const auto& test : suite->tests) {
-      expect(test.task.timeout.count() >= 0, "a negative timeout");
+      expect(!test.task.timeout || test.task.timeout->count() > 0, "a timeout that is not positive");
       expect(!test.task.argv.empty() || test.rules.executable_missing,
              "a test with neither a command nor a reason it cannot run");
     }

@@ -17,17 +17,14 @@ namespace procpool::ctest {
 class CtestExecutor final : public schedule::Executor {
  public:
   // `rules` by test name (CTest names are unique in a build tree).
-  // `default_timeout`: the run's --timeout (zero: none), a test's deadline when it has no TIMEOUT.
   // `resources`: CTest's resource allocation when a resource spec file was given (may be null):
   // a test gets the variables of what it was given, or is Not Run when it could never fit.
   CtestExecutor(boost::asio::io_context& io, schedule::Executor& inner,
                 std::map<std::string, CtestRules> rules,
-                std::chrono::milliseconds default_timeout = {},
                 const ResourceAllocator* resources = nullptr)
       : io_(io),
         inner_(inner),
         rules_(std::move(rules)),
-        default_timeout_(default_timeout),
         resources_(resources) {}
   void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
@@ -36,7 +33,6 @@ class CtestExecutor final : public schedule::Executor {
   boost::asio::io_context& io_;
   schedule::Executor& inner_;
   std::map<std::string, CtestRules> rules_;
-  std::chrono::milliseconds default_timeout_;
   const ResourceAllocator* resources_;
 
   // TIMEOUT_AFTER_MATCH: the deadline is kept here, so a match can move it either way.

@@ -26,7 +26,6 @@ struct GtestExecutorOptions {
   std::string temp_root;    // TEST_TMPDIRs go below it
   std::string results_dir;  // gtest's JSON reports (best on a tmpfs)
   bool keep_tmp = false;    // keep each test's TEST_TMPDIR after it ran
-  std::chrono::milliseconds test_timeout{0};  // per test (zero: none)
   // Whether a test alone in a batch's process gets its final verdict there. `procpool ctest`
   // says no: a test's verdict alone is CTest's, given by ctest's own executor, so whatever a
   // batch does not vouch for goes back to run by CTest's rules.
@@ -70,7 +69,7 @@ class GtestExecutor final : public schedule::Executor {
   TaskSpec command_for(const TaskSpec& first, const std::vector<std::string>& tests,
                        const Files& files) const;
   // What every process of `tests` (a test alone, a batch) is started with.
-  GtestProcessRequest request_for(const TaskSpec& first, std::vector<std::string> tests,
+  GtestProcessRequest request_for(const schedule::Launch& first, std::vector<std::string> tests,
                                   const Files& files) const;
   void clean_up(const Files& files) const;
   void tell(const std::string& program, const std::string& stream_error,

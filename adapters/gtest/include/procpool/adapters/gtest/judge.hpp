@@ -44,7 +44,7 @@ struct JudgeInput {
   // ended: gtest did not return from its run. Asked for where the console is the source, since
   // the console's own "end of the program" is text a test can print.
   bool premature_exit = false;
-  std::chrono::milliseconds timeout{0};  // per test, for the message of a timeout
+  std::optional<std::chrono::milliseconds> timeout;  // per test, for the message of a timeout
 };
 
 struct TestJudgement {

@@ -15,7 +15,10 @@ enum class OutcomeKind {
   timed_out,        // ran past its deadline and was stopped
   failed_to_start,  // could not be spawned at all (missing file, no permission, ...)
   cancelled,        // stopped because the run was interrupted or halted
-  skipped,          // never started (halt), or the test skipped itself (GTEST_SKIP)
+  skipped,          // the test skipped itself (GTEST_SKIP, CTest's SKIP_RETURN_CODE)
+  // Never started: the run was halted or cancelled first. Reports since the first version write
+  // it as outcome "skipped" with 0 attempts (verdict "not_run"); to_string keeps that spelling.
+  not_started,
   aborted,  // the cluster ended it (Slurm: time limit, node failure, cancelled); `message` says why
   // The source would not run it (CTest's "Not Run": a required file or the program missing, a
   // fixture's setup failed); `message` gives the source's reason. Counts as a failure, as in CTest.
@@ -26,7 +29,7 @@ enum class OutcomeKind {
 };
 
 struct Outcome {
-  OutcomeKind kind = OutcomeKind::skipped;
+  OutcomeKind kind = OutcomeKind::not_started;  // nothing has happened yet
   int exit_code = 0;  // meaningful for passed/failed
   int signal = 0;  // meaningful for signalled, and for timed_out/cancelled when a signal ended it
   std::string error;    // failed_to_start: the OS reason and the thing that failed
@@ -43,9 +46,10 @@ struct Outcome {
   bool succeeded() const { return kind == OutcomeKind::passed; }
 };
 
-// "passed", "failed", "signalled", ... as used in JSON reports.
+// "passed", "failed", "signalled", ... as used in JSON reports (not_started: "skipped").
 std::string_view to_string(OutcomeKind kind);
-// The inverse of to_string; nullopt for any other text.
+// The inverse of to_string ("skipped" gives skipped: a report tells not_started by its 0
+// attempts); nullopt for any other text.
 std::optional<OutcomeKind> outcome_kind_from_string(std::string_view text);
 
 // One short human phrase: "exit 2", "SIGSEGV (Segmentation fault)", "timed out", ...

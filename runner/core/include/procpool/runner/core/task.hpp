@@ -47,7 +47,9 @@ struct TaskSpec {
   // `procpool run`'s {%}: where the slot number goes, as (argv index, byte offset), in order;
   // filled in at launch (argv_for_slot), when the slot is known.
   std::vector<std::pair<std::size_t, std::size_t>> slot_marks;
-  std::chrono::milliseconds timeout{0};  // zero: the run's default
+  // Its own deadline (CTest's TIMEOUT); none: the run's --timeout. The scheduler resolves the
+  // two into Launch::deadline, the only deadline executors see.
+  std::optional<std::chrono::milliseconds> timeout;
   std::optional<TestIdentity> test;
   bool run_serial = false;                  // runs only while nothing else runs (CTest RUN_SERIAL)
   std::vector<std::string> resource_locks;  // never two running tasks with a common lock

@@ -33,10 +33,9 @@ enum class Verdict {
   disabled,         // listed but disabled: never started, never a failure
 };
 
-Verdict verdict_of(const Outcome& last_attempt, unsigned attempts, bool flaky,
-                   bool order_dependent = false);
+Verdict verdict_of(const Outcome& last_attempt, bool flaky, bool order_dependent = false);
 inline Verdict verdict_of(const TaskFinished& event) {
-  return verdict_of(event.result->outcome, event.attempts, event.flaky, event.order_dependent);
+  return verdict_of(event.result->outcome, event.flaky, event.order_dependent);
 }
 
 // Passed, flaky or order-dependent: a test that in the end passed.

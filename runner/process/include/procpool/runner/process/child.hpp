@@ -28,7 +28,7 @@
 namespace procpool::process {
 
 struct ChildOptions {
-  std::chrono::milliseconds timeout{0};  // zero: no deadline
+  std::optional<std::chrono::milliseconds> timeout;  // none: no deadline
   StopPolicy stop = StopPolicy::graceful(std::chrono::seconds(5));
   std::size_t capture_memory_cap = Capture::default_memory_cap;
   // After the leader exits, how long its output pipes may stay open (held by a process it left

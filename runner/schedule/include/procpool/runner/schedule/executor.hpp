@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct Launch {
   unsigned attempt = 1;   // 1-based
   unsigned slot = 1;      // 1..jobs; no two running attempts share one
   const TaskSpec* spec = nullptr;
+  // How long the attempt (a test of a batch: each test) may run: the task's own timeout, else
+  // the run's; none: no limit. Resolved once, by the scheduler.
+  std::optional<std::chrono::milliseconds> deadline;
 };
 
 enum class StopMode {

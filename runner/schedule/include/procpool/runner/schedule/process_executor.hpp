@@ -20,8 +20,7 @@
 namespace procpool::schedule {
 
 struct ProcessExecutorOptions {
-  std::chrono::milliseconds default_timeout{0};  // zero: none; a task's own timeout wins
-  std::chrono::milliseconds grace{5000};         // SIGTERM -> SIGKILL
+  std::chrono::milliseconds grace{5000};  // SIGTERM -> SIGKILL
   std::size_t capture_memory_cap = Capture::default_memory_cap;
   std::chrono::milliseconds slow_after{0};  // zero: no slow notices
   // With nothing running to free resources, how long an attempt keeps retrying to start.

@@ -57,6 +57,8 @@ struct SchedulerConfig {
   unsigned jobs = 1;     // at most this many attempts at once
   unsigned retries = 0;  // extra attempts for a task that failed, crashed or timed out
   HaltPolicy halt;
+  // --timeout: the deadline of a task without one of its own (none: no limit).
+  std::optional<std::chrono::milliseconds> default_timeout;
   Admission* admission = nullptr;  // optional; single attempts only (batches need none)
 };
 
@@ -105,6 +107,8 @@ class Scheduler {
   bool held_for_order_check(std::size_t index) const;
   void launch_order_check(std::size_t index);
   void count_running(std::size_t index, int change);
+  // What an executor gets to start attempt `attempt` of task `index` on `slot`.
+  Launch launch_of(std::size_t index, unsigned attempt, unsigned slot);
   unsigned take_slot();
   void release_slot(unsigned slot);
   void launch(std::size_t index);
