@@ -547,5 +547,52 @@ TEST(SchedulerBatches, WhileACheckWaitsNoNewProcessOfItsProgramStarts) {
             (std::vector<std::size_t>{4, 5}));
 }
 
+// A task list that counts how often the scheduler looks at a task.
+class LookCountingTasks final : public TaskList {
+ public:
+  explicit LookCountingTasks(std::vector<TaskSpec> tasks, std::size_t& looks)
+      : tasks_(std::move(tasks)), looks_(looks) {}
+  std::size_t size() const override { return tasks_.size(); }
+  const TaskSpec& get(std::size_t index) override {
+    ++looks_;
+    return tasks_[index];
+  }
+  void release(std::size_t) override {}
+  const std::vector<TaskSpec>* all() const override { return &tasks_; }
+
+ private:
+  std::vector<TaskSpec> tasks_;
+  std::size_t& looks_;
+};
+
+// Tasks held by a lock or by their prerequisites are not looked at again at every refill: the
+// work of a run stays proportional to its tasks (it was quadratic: 2,000 tasks on one lock took
+// two million looks).
+TEST(Scheduler, RefillsDoNotRescanTasksThatWait) {
+  for (const bool by_lock : {true, false}) {
+    const std::size_t n = 2000;
+    std::vector<TaskSpec> specs = tasks(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (by_lock) {
+        specs[i].resource_locks = {"db"};
+      } else if (i > 0) {
+        specs[i].after = {"t0"};  // all wait for the first
+      }
+    }
+    std::size_t looks = 0;
+    FakeExecutor executor;
+    Scheduler scheduler(executor, {.jobs = 2}, {});
+    bool finished = false;
+    scheduler.start(std::make_unique<LookCountingTasks>(std::move(specs), looks),
+                    [&](const RunSummary&) { finished = true; });
+    while (!executor.running.empty()) {
+      executor.finish(executor.running.front().launch.index, Outcome::exited(0));
+    }
+    EXPECT_TRUE(finished);
+    EXPECT_LT(looks, 40 * n) << (by_lock ? "a lock" : "prerequisites") << ": " << looks
+                             << " looks for " << n << " tasks";
+  }
+}
+
 }  // namespace
 }  // namespace procpool::schedule

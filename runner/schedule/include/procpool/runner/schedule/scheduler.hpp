@@ -17,12 +17,15 @@
 //    before them, without the one that ended it), else each alone.
 // None of these is a retry: --retries counts on top of them.
 //
-// Dependencies (TaskSpec::after): a task waits in the queue, passed over like a locked one, until
-// every task it names has its final verdict; when one it needs passed (after_passing) did not,
-// it is reported not run without starting. PROCESSORS: a task takes that many of the -j slots.
+// Dependencies (TaskSpec::after): a task waits, passed over like a locked one, until every task
+// it names has its final verdict; when one it needs passed (after_passing) did not, it is
+// reported not run without starting. PROCESSORS: a task takes that many of the -j slots.
+//
+// In parts: dependencies.hpp (who waits for whom), slots.hpp (capacity and locks),
+// waiting_tasks.hpp (the queue, with tasks that cannot start parked off it), this file (attempts,
+// retries, verdicts, halts) and scheduler_batches.cpp (batches, confirmations, order checks).
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,15 +36,14 @@
 #include <vector>
 
 #include "procpool/runner/core/events.hpp"
+#include "procpool/runner/schedule/dependencies.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 #include "procpool/runner/schedule/halt_policy.hpp"
+#include "procpool/runner/schedule/slots.hpp"
 #include "procpool/runner/schedule/task_list.hpp"
+#include "procpool/runner/schedule/waiting_tasks.hpp"
 
 namespace procpool::schedule {
-
-// A cycle among the tasks' `after` names, as the names around it ("a", "b", "a"); empty when
-// there is none. A run with a cycle would wait forever: callers refuse it first.
-std::vector<std::string> find_dependency_cycle(const std::vector<TaskSpec>& tasks);
 
 // What a task may need besides a slot while it runs, kept by its source (CTest's resource
 // groups): a task starts only once admitted, and holds what it was given until released.
@@ -96,10 +98,19 @@ class Scheduler {
   };
 
   void fill_slots();
-  void link_dependencies(const std::vector<TaskSpec>& tasks);
-  bool can_start(const TaskSpec& task) const;
+  enum class Next { start, look_again, wait };
+  // Whether the queue's front task `index` can start now. When it cannot, it is parked (or
+  // settled without a process: disabled, a failed prerequisite) and the queue has a new front
+  // (look_again), or nothing may start before it (wait: a run-serial task waits for the rest).
+  Next examine_front(std::size_t index);
   // Tells the tasks waiting for `index` that it has its verdict.
   void release_dependents(std::size_t index, OutcomeKind kind);
+  // Parks the queue's front task until `reason` is woken.
+  void park_front(const TaskSpec& task, const std::string& reason);
+  // Puts `index` back at the front of the queue, to start before anything else.
+  void requeue_first(std::size_t index);
+  // Wakes what waited for a slot, a lock or the admission once an attempt has ended.
+  void wake_after_release(const std::vector<std::string>& freed_locks);
   void report_not_run(std::size_t index, std::string reason, std::string output);
   bool batches(std::size_t index) const;
   std::uint64_t batch_of(std::size_t index) const;
@@ -109,8 +120,6 @@ class Scheduler {
   void count_running(std::size_t index, int change);
   // What an executor gets to start attempt `attempt` of task `index` on `slot`.
   Launch launch_of(std::size_t index, unsigned attempt, unsigned slot);
-  unsigned take_slot();
-  void release_slot(unsigned slot);
   void launch(std::size_t index);
   void launch_batch(std::vector<std::size_t> members);
   void on_attempt_done(std::size_t index, unsigned slot, AttemptResult result);
@@ -126,23 +135,20 @@ class Scheduler {
   void halt(bool stop_running, CancelReason reason, bool immediate);
   void maybe_finish_run();
   template <typename Event, typename Method>
-  void emit(Method method, const Event& event);
+  void emit(Method method, const Event& event) {
+    for (Reporter* reporter : reporters_) (reporter->*method)(event);
+  }
+
+  static const std::string kLoad, kAdmission, kLock, kIdle, kHeld;
 
   Executor& executor_;
   SchedulerConfig config_;
   std::vector<Reporter*> reporters_;
   std::unique_ptr<TaskList> tasks_;
   std::vector<TaskState> states_;
-  std::deque<std::size_t> pending_;
-  std::vector<bool> slot_busy_;
-  unsigned running_ = 0;
-  unsigned load_ = 0;  // the processors of the running tasks
-  // Dependencies, by index; empty when no task has any.
-  std::vector<unsigned> unfinished_prerequisites_;
-  std::vector<std::vector<std::pair<std::size_t, bool>>> dependents_;  // (task, must pass)
-  std::vector<std::vector<std::string>> failed_prerequisites_;
-  bool serial_running_ = false;
-  std::multiset<std::string> held_locks_;
+  WaitingTasks waiting_;
+  Slots slots_;
+  Dependencies dependencies_;
   bool starting_stopped_ = false;
   bool started_ = false;
   std::optional<std::pair<CancelReason, bool>> early_cancel_;
