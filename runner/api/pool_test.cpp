@@ -3,10 +3,12 @@
 #include "procpool/pool.hpp"
 
 #include <unistd.h>
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -230,6 +232,36 @@ TEST_P(PoolTest, TheDestructorTerminates) {
     pids = pool.worker_pids();
   }
   for (int pid : pids) EXPECT_FALSE(testing::process_alive(pid));
+}
+
+// Every method takes the same callables: functions and captureless lambdas.
+TEST_P(PoolTest, EveryMethodTakesAFunctionOrACapturelessLambda) {
+  Pool pool(options(2));
+  const std::vector<int> items{1, 2, 3};
+  if (GetParam() == StartMethod::spawn) {  // a lambda has no name a spawned worker can find
+    EXPECT_THROW(pool.map([](int x) { return 2 * x; }, items), UsageError);
+    return;
+  }
+  EXPECT_EQ(pool.map([](int x) { return 2 * x; }, items), (std::vector<int>{2, 4, 6}));
+  EXPECT_EQ(pool.starmap([](int a, int b) { return a * b; },
+                         std::vector<std::tuple<int, int>>{{2, 3}, {4, 5}}),
+            (std::vector<int>{6, 20}));
+  auto stream = pool.imap_unordered([](int x) { return x + 10; }, items);
+  std::multiset<int> got;
+  while (auto v = stream.next()) got.insert(*v);
+  EXPECT_EQ(got, (std::multiset<int>{11, 12, 13}));
+  EXPECT_EQ(pool.apply_async([](int a, int b) { return a - b; }, 9, 4).get(), 5);
+  std::atomic<bool> told{false};
+  EXPECT_EQ(pool.apply_async_notify([&] { told = true; }, [](int x) { return -x; }, 3).get(), -3);
+  // The notice runs on the manager thread, just after the result is set.
+  for (int i = 0; i < 1000 && !told; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(told);
+  EXPECT_EQ(pool.map(square, items), (std::vector<int>{1, 4, 9})) << "functions still";
+  int factor = 3;
+  auto captures = [factor](int x) { return factor * x; };
+  static_assert(!detail::Task<decltype(captures)>, "a capturing lambda is no task");
+  static_assert(detail::Task<decltype(&square)> && detail::Task<decltype(square)>);
+  (void)captures;
 }
 
 TEST_P(PoolTest, SpawnNeedsRegisteredTasks) {

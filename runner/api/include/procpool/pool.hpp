@@ -5,17 +5,44 @@
 //   auto result = pool.apply_async(square, 7);   // procpool::AsyncResult<int>
 //   result.get();                                 // 49
 //   pool.map(square, std::vector<int>{1, 2, 3});  // {1, 4, 9}
+//   pool.map([](int x) { return 2 * x; }, std::vector<int>{1, 2});  // {2, 4}
 //   pool.close();
 //   pool.join();
 //
-// Tasks are plain functions (function pointers; captureless lambdas convert): workers are forked
-// when the pool is made, so a task is named by its address, as CPython names one by reference.
-// Arguments and results cross the process boundary with cereal (serialize.hpp). A task that
-// throws makes get() throw RemoteError; a worker that dies mid-task makes that task's get() throw
-// WorkerCrashed, the worker is replaced and every other task still completes.
+// Tasks: every method takes a function or a captureless lambda (anything `+fn` turns into a
+// function pointer). With the fork start method (the default on Linux) workers are copies of
+// this process made when the pool is, so a task is named by its address, as CPython names one by
+// reference. With spawn, a worker is this program started again: a task must be a function
+// registered with PROCPOOL_TASK (a lambda has no name to find it by). A lambda that captures, or
+// a function object with state, cannot be sent to another process: it does not compile, with a
+// message saying so. Arguments and results cross the process boundary with cereal
+// (serialize.hpp): they must be serialisable.
+//
+// What can fail, and how you learn it:
+//  - The task throws: get() throws RemoteError (type() names the exception, what() its message).
+//  - The worker dies mid-task (a signal, _exit, the OOM killer): that task's get() throws
+//    WorkerCrashed; the worker is replaced and every other task still completes.
+//  - terminate() before a task finished: its get() throws Error.
+//  - Submitting to a closed or terminated pool, join() on an open one, a spawn task that is not
+//    registered: UsageError, at once, in the caller.
+//  - The pool cannot be made (no fork, no socket, no /proc/self/exe): the constructor throws
+//    Error naming the system call and its reason.
+//
+// What the pool does to the process (as CPython's does, but said here):
+//  - Threads: a manager thread per pool (dispatches tasks, reaps and replaces workers) and one
+//    process-wide *starter* thread that makes every worker, so a worker's "die with my parent"
+//    (PR_SET_PDEATHSIG, which fires when the creating *thread* ends) lasts as long as the
+//    process, not the thread that made the pool. Callbacks of apply_async_notify run on the
+//    manager thread.
+//  - SIGCHLD: when it is ignored (inherited from some CI agents and daemons), making a pool sets
+//    it back to the default, because with SIGCHLD ignored the kernel reaps children itself and
+//    their exit statuses (how a crash is told from a clean exit) are lost.
+//  - Workers die with the process, and a Pool's destructor terminates and reaps them: none
+//    outlives it.
 #pragma once
 
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -146,6 +173,22 @@ class ResultStream {
 
 namespace detail {
 
+// What every Pool method takes as a task: something `+fn` makes a function pointer of.
+template <typename F>
+concept Task = requires(std::decay_t<F>& fn) { +fn; } &&
+               std::is_function_v<std::remove_pointer_t<decltype(+std::declval<std::decay_t<F>&>())>>;
+
+template <typename F>
+inline constexpr bool kNotATask = !Task<F>;
+
+template <typename F>
+void reject_task() {
+  static_assert(!kNotATask<F>,
+                "procpool::Pool: a task must be a function or a captureless lambda: a lambda that "
+                "captures (or a function object with state) cannot be sent to a worker process; "
+                "pass what it captures as arguments instead");
+}
+
 // Deserialises the arguments, calls the function, serialises the result: the code a worker
 // runs for one task, instantiated per signature in the parent and found by address in the child.
 template <typename R, typename... Args>
@@ -219,8 +262,7 @@ class Pool {
   AsyncResult<R> apply_async(R (*fn)(Args...), Given&&... args) {
     return AsyncResult<R>(core_.submit(detail::make_invocation(fn, std::forward<Given>(args)...)));
   }
-  // Captureless lambdas and other function objects convertible to a function pointer.
-  template <typename F, typename... Given, typename = decltype(+std::declval<std::decay_t<F>>())>
+  template <detail::Task F, typename... Given>
   auto apply_async(F&& fn, Given&&... args) {
     return apply_async(+fn, std::forward<Given>(args)...);
   }
@@ -234,6 +276,10 @@ class Pool {
     return AsyncResult<R>(core_.submit(detail::make_invocation(fn, std::forward<Given>(args)...),
                                        std::move(on_ready)));
   }
+  template <detail::Task F, typename... Given>
+  auto apply_async_notify(std::function<void()> on_ready, F&& fn, Given&&... args) {
+    return apply_async_notify(std::move(on_ready), +fn, std::forward<Given>(args)...);
+  }
 
   // fn over every item, results in order; items go to workers `chunksize` at a time.
   template <typename R, typename A, typename Items>
@@ -244,6 +290,10 @@ class Pool {
       for (auto& r : chunk.get()) results.push_back(std::move(r));
     }
     return results;
+  }
+  template <detail::Task F, typename Items>
+  auto map(F&& fn, const Items& items, std::size_t chunksize = 0) {
+    return map(+fn, items, chunksize);
   }
 
   // Like map, but results come as they finish: `while (auto r = stream.next()) use(*r);`.
@@ -260,6 +310,10 @@ class Pool {
     });
     return ResultStream<R>(std::move(chunks), std::move(order));
   }
+  template <detail::Task F, typename Items>
+  auto imap_unordered(F&& fn, const Items& items, std::size_t chunksize = 1) {
+    return imap_unordered(+fn, items, chunksize);
+  }
 
   // fn(std::get<0>(t), std::get<1>(t), ...) for every tuple, results in order.
   template <typename R, typename... Args, typename Tuples>
@@ -271,6 +325,33 @@ class Pool {
     std::vector<R> results;
     for (auto& p : pending) results.push_back(p.get());
     return results;
+  }
+  template <detail::Task F, typename Tuples>
+  auto starmap(F&& fn, const Tuples& tuples) {
+    return starmap(+fn, tuples);
+  }
+
+  // Anything else given as a task (a lambda that captures, a function object with state) could
+  // not run in another process: said at compile time, in words.
+  template <typename F, typename... Rest>
+    requires detail::kNotATask<F>
+  void apply_async(F&&, Rest&&...) {
+    detail::reject_task<F>();
+  }
+  template <typename F, typename... Rest>
+    requires detail::kNotATask<F>
+  void map(F&&, Rest&&...) {
+    detail::reject_task<F>();
+  }
+  template <typename F, typename... Rest>
+    requires detail::kNotATask<F>
+  void imap_unordered(F&&, Rest&&...) {
+    detail::reject_task<F>();
+  }
+  template <typename F, typename... Rest>
+    requires detail::kNotATask<F>
+  void starmap(F&&, Rest&&...) {
+    detail::reject_task<F>();
   }
 
   void close() { core_.close(); }

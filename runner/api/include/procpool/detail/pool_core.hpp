@@ -54,6 +54,18 @@ struct TaskState {
   std::string payload;  // the result bytes, or the error's message
   std::string error_type;
   std::function<void()> on_finish;  // called once it is no longer pending (imap_unordered)
+
+  // Settles it (once): wakes every get() and calls on_finish.
+  void finish(Status how, std::string bytes, std::string type = {}) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      status = how;
+      payload = std::move(bytes);
+      error_type = std::move(type);
+    }
+    changed.notify_all();
+    if (on_finish) on_finish();
+  }
 };
 
 struct PoolConfig {

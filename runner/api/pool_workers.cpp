@@ -1,0 +1,196 @@
+// The Pool's workers (see pool_core.hpp): started (forked, or this program spawned again),
+// replaced when one dies (its tasks fail with WorkerCrashed), and stopped with the process
+// layer's stop policy when the pool ends.
+#include "procpool/detail/pool_core.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include <boost/asio/io_context.hpp>
+
+#include "child_support.hpp"
+#include "procpool/errors.hpp"
+#include "procpool/runner/core/fd_io.hpp"
+#include "procpool/runner/core/jobs.hpp"
+#include "procpool/runner/process/reap.hpp"
+#include "procpool/runner/process/spawn.hpp"
+#include "wire.hpp"
+#include "worker_loop.hpp"
+
+namespace procpool::detail {
+
+std::string PoolCore::encode_for_worker(const Invocation& call) const {
+  return config_.start_method == StartMethod::spawn ? wire::encode_named(call) : wire::encode(call);
+}
+
+PoolCore::Worker PoolCore::spawn_worker() {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
+  }
+  char self[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length <= 0) throw Error("procpool::Pool: cannot find this program (/proc/self/exe)");
+  process::SpawnRequest request;
+  request.argv = {std::string(self, static_cast<std::size_t>(length))};
+  request.env = {{"PROCPOOL_POOL_WORKER", "1"},
+                 {"PROCPOOL_POOL_PARENT", std::to_string(::getpid())},
+                 {"PROCPOOL_POOL_MAX_TASKS", std::to_string(config_.max_tasks_per_child)}};
+  // The worker's end of the socket is its descriptor 3; its standard input is /dev/null, so a
+  // task reading stdin cannot eat the protocol.
+  request.fd3 = fds[1];
+  request.stdout_fd = 1;
+  request.stderr_fd = 2;
+  boost::asio::io_context io;
+  // Started by the long-lived starter thread: the worker's "dies with its parent" is tied to
+  // that thread, not to whichever thread made the pool (see child_support.hpp).
+  std::optional<Result<process::SpawnedProcess>> spawned;
+  on_starter_thread([&] { spawned.emplace(process::spawn_process(io.get_executor(), request)); });
+  ::close(fds[1]);
+  if (!*spawned) {
+    ::close(fds[0]);
+    throw Error("procpool::Pool: cannot start a worker: " + spawned->error());
+  }
+  Worker worker;
+  worker.pid = (*spawned)->process.id();
+  worker.pidfd = (*spawned)->exit_fd;
+  worker.fd = fds[0];
+  (*spawned)->process.detach();  // reaped by this pool, not by bp2::process's destructor
+  wire::send_message(
+      worker.fd, config_.initializer ? wire::encode_named(*config_.initializer) : std::string());
+  return worker;
+}
+
+PoolCore::Worker PoolCore::start_worker() {
+  if (config_.start_method == StartMethod::spawn) return spawn_worker();
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
+  }
+  pid_t pid;
+  try {
+    pid = fork_child([&] {
+      // Only this worker's own socket: another worker's would hide that worker's EOF.
+      ::close(fds[0]);
+      ::close(wake_fd_);
+      for (const Worker& other : workers_) {
+        for (int fd : {other.fd, other.pidfd}) {
+          if (fd >= 0 && fd != fds[1]) ::close(fd);
+        }
+      }
+      worker_main(fds[1], config_, /*by_name=*/false);
+    });
+  } catch (const Error&) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw;
+  }
+  ::close(fds[1]);
+  Worker worker;
+  worker.pid = pid;
+  worker.fd = fds[0];
+  worker.pidfd = process::open_pidfd(pid);
+  return worker;
+}
+
+void PoolCore::on_worker_gone(Worker& worker) {
+  if (worker.pid <= 0) return;
+  // Its connection ended. A dying process closes its descriptors a moment before it is a
+  // zombie, so give it that moment; if it still runs after it, a task cut the line (closed the
+  // socket): the worker can never report again, so it is killed, not waited for.
+  std::optional<Outcome> ended =
+      process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(200));
+  const bool killed = !ended;
+  if (killed) {
+    ::kill(worker.pid, SIGKILL);  // also ends a stopped process
+    ended = process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(-1));
+  }
+  worker.outbox.clear();
+  worker.outbox_sent = 0;
+  ::close(worker.fd);
+  if (worker.pidfd >= 0) ::close(worker.pidfd);
+  // Forget them before forking a replacement: the new socketpair may reuse these numbers, and
+  // the new child closes every descriptor still listed here.
+  worker.fd = worker.pidfd = -1;
+  std::shared_ptr<TaskState> lost;
+  bool replace = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // The front task was running when it died; the others never started: they go back to the
+    // front of the queue, in order, for another worker.
+    if (!worker.in_flight.empty()) {
+      lost = std::move(worker.in_flight.front().state);
+      worker.in_flight.pop_front();
+    }
+    while (!worker.in_flight.empty()) {
+      queue_.push_front(std::move(worker.in_flight.back()));
+      worker.in_flight.pop_back();
+    }
+    replace = !terminating_;
+  }
+  if (lost) {
+    lost->finish(TaskState::Status::worker_crashed,
+           "worker " + std::to_string(worker.pid) +
+               (killed ? " closed its connection to the pool while running the task (killed)"
+                       : " died while running the task: " + describe(*ended)));
+  }
+  Worker replacement;
+  if (replace) {
+    try {
+      replacement = start_worker();  // forked from this thread: see the header note
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());  // the slot stays empty; dispatch() copes
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  worker = replacement;
+}
+
+void PoolCore::stop_workers() {
+  bool terminating;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    terminating = terminating_;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);  // worker_pids() may be reading
+    std::erase_if(workers_, [](const Worker& w) { return w.pid <= 0; });
+  }
+  std::vector<process::OwnedChild> children;
+  for (Worker& w : workers_) {
+    ::shutdown(w.fd, SHUT_RDWR);  // EOF: an idle worker leaves its loop
+    children.push_back({w.pid, w.pidfd});
+  }
+  // terminate(): the stop policy (SIGTERM, grace, SIGKILL). join(): they leave at EOF; the grace
+  // period, then SIGKILL, only for one that does not.
+  process::stop_and_reap(children, terminating
+                                       ? StopPolicy::graceful(config_.terminate_grace)
+                                       : StopPolicy::wait_then_kill(config_.terminate_grace));
+  for (Worker& w : workers_) {
+    ::close(w.fd);
+    if (w.pidfd >= 0) ::close(w.pidfd);
+  }
+  std::vector<std::shared_ptr<TaskState>> abandoned;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Worker& w : workers_) {
+      for (Queued& q : w.in_flight) abandoned.push_back(std::move(q.state));
+    }
+    for (Queued& q : queue_) abandoned.push_back(std::move(q.state));
+    queue_.clear();
+    workers_.clear();
+  }
+  for (auto& state : abandoned) {
+    state->finish(TaskState::Status::terminated,
+           "the pool was terminated before the task finished");
+  }
+}
+
+}  // namespace procpool::detail
