@@ -20,6 +20,7 @@
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/delayed_starts.hpp"
+#include "procpool/runner/schedule/dry_run_executor.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
@@ -265,12 +266,12 @@ int run_run_command(const RunOptions& o) {
   auto tasks = build_tasks(o);
   if (!tasks) return usage_error(tasks.error());
 
-  if (o.dry_run) {
-    schedule::TaskList& list = **tasks;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      std::printf("%s\n", list.get(i).name.c_str());
-      list.release(i);
-    }
+  if (o.dry_run) {  // the commands a run would start, in the order it would start them
+    boost::asio::io_context io(1);
+    schedule::DryRunExecutor shown(io, [](const schedule::Launch& launch) {
+      std::printf("%s\n", launch.spec->name.c_str());
+    });
+    run_session(io, shown, *config, std::move(*tasks), SessionReporters{});
     return exit_ok;
   }
   if (auto prepared = prepare_report_paths(o.common.reports); !prepared) {

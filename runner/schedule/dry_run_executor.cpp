@@ -1,0 +1,10 @@
+#include "procpool/runner/schedule/dry_run_executor.hpp"
+
+namespace procpool::schedule {
+
+void DryRunExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+  show_(launch);
+  post_unstarted(io_, std::move(callbacks.done), Outcome::exited(0));
+}
+
+}  // namespace procpool::schedule
