@@ -92,16 +92,7 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   }
   // Refused before it starts: reported from the loop, never from inside start().
   auto refuse = [&](Outcome outcome, const std::string& detail) {
-    AttemptResult result;
-    result.outcome = std::move(outcome);
-    auto out = std::make_shared<Capture>();
-    out->append(detail + '\n');
-    result.out = std::move(out);
-    result.started_at = std::chrono::system_clock::now();
-    boost::asio::post(io_,
-                      [result = std::move(result), done = std::move(callbacks.done)]() mutable {
-                        done(std::move(result));
-                      });
+    schedule::post_unstarted(io_, std::move(callbacks.done), std::move(outcome), detail + '\n');
   };
   if (const auto not_run = check_before_start(*launch.spec, rules->second)) {
     Outcome outcome;

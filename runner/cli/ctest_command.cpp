@@ -18,33 +18,10 @@
 #include "procpool/runner/core/temp_dir.hpp"
 #include "procpool/runner/process/child.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
+#include "procpool/runner/schedule/split_executor.hpp"
 #include "stop_signals.hpp"
 
 namespace procpool::cli {
-namespace {
-
-// Single tests to CTest's rules, batches to the gtest executor. Both wrap the same process
-// executor, so stopping one stops every attempt.
-class BatchingCtestExecutor final : public schedule::Executor {
- public:
-  BatchingCtestExecutor(std::unique_ptr<schedule::Executor> single,
-                        std::unique_ptr<schedule::Executor> batches)
-      : single_(std::move(single)), batches_(std::move(batches)) {}
-  void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override {
-    single_->start(launch, std::move(callbacks));
-  }
-  void stop_all(schedule::StopMode mode) override { single_->stop_all(mode); }
-  bool can_batch() const override { return batches_->can_batch(); }
-  void start_batch(const schedule::BatchLaunch& launch,
-                   schedule::BatchCallbacks callbacks) override {
-    batches_->start_batch(launch, std::move(callbacks));
-  }
-
- private:
-  std::unique_ptr<schedule::Executor> single_, batches_;
-};
-
-}  // namespace
 
 std::string exact_name_regex(const std::string& name) {
   std::string regex = "^";
@@ -320,7 +297,7 @@ int run_ctest_command(const CtestOptions& options) {
         batches.warn = [](const std::string& message) {
           std::fprintf(stderr, "procpool ctest: warning: %s\n", message.c_str());
         };
-        return std::make_unique<BatchingCtestExecutor>(
+        return std::make_unique<schedule::SplitExecutor>(
             std::make_unique<ctest::CtestExecutor>(
                 io, processes, std::move(rules), allocator),
             std::make_unique<gtest::GtestExecutor>(io, processes, std::move(batches)));

@@ -1,7 +1,9 @@
-// One run as every subcommand performs it: the scheduler on an executor, Ctrl-C and SIGTERM
-// turned into cancellation (the second one kills at once), the live status tick, and at the end
-// the sweep that kills and reaps anything tasks left behind. The only place that installs
-// signal handling.
+// One run as every subcommand performs it: the scheduler on an executor, the stop signals
+// (SIGINT, SIGTERM, SIGHUP, SIGQUIT, and SIGUSR2 from the supervisor; read from a signalfd by
+// StopSignals, stop_signals.hpp, never by a handler) turned into cancellation (the second one
+// kills at once), the live status tick, and at the end the sweep that kills and reaps anything
+// tasks left behind. What the process does to signals at start (SIGPIPE ignored, SIGCHLD back to
+// its default, the signalfd's mask) is app.cpp's and stop_signals.cpp's.
 #pragma once
 
 #include <functional>

@@ -12,12 +12,10 @@ void Executor::start_batch(const BatchLaunch&, BatchCallbacks) {
 }
 
 void post_unstarted(boost::asio::io_context& io, std::function<void(AttemptResult)> done,
-                    Outcome outcome) {
-  boost::asio::post(io, [done = std::move(done), outcome = std::move(outcome)]() mutable {
-    AttemptResult result;
-    result.outcome = std::move(outcome);
-    result.started_at = std::chrono::system_clock::now();
-    done(std::move(result));
+                    Outcome outcome, std::string output) {
+  boost::asio::post(io, [done = std::move(done), outcome = std::move(outcome),
+                         output = std::move(output)]() mutable {
+    done(result_without_process(std::move(outcome), output));
   });
 }
 

@@ -117,10 +117,7 @@ Scheduler::Next Scheduler::examine_front(std::size_t index) {
   }
   if (task.disabled) {
     waiting_.pop_front();
-    AttemptResult result;
-    result.outcome.kind = OutcomeKind::disabled;
-    result.started_at = std::chrono::system_clock::now();
-    finalize(index, result);
+    finalize(index, result_without_process(Outcome{OutcomeKind::disabled}));
     return Next::look_again;
   }
   if (task.run_serial) {
@@ -314,14 +311,9 @@ void Scheduler::release_dependents(std::size_t index, OutcomeKind kind) {
 }
 
 void Scheduler::report_not_run(std::size_t index, std::string reason, std::string output) {
-  AttemptResult result;
-  result.outcome.kind = OutcomeKind::not_run;
-  result.outcome.message = std::move(reason);
-  auto out = std::make_shared<Capture>();
-  out->append(output + '\n');
-  result.out = std::move(out);
-  result.started_at = std::chrono::system_clock::now();
-  finalize(index, result);
+  Outcome outcome{OutcomeKind::not_run};
+  outcome.message = std::move(reason);
+  finalize(index, result_without_process(std::move(outcome), output + '\n'));
 }
 
 void Scheduler::halt(bool stop_running, CancelReason reason, bool immediate) {

@@ -45,6 +45,11 @@ struct AttemptResult {
   std::string command;
 };
 
+// The result of an attempt decided without a process (a preset failure, CTest's Not Run, a
+// disabled test): `outcome`, `output` as its stdout, started now. The one place such results
+// are made.
+AttemptResult result_without_process(Outcome outcome, std::string_view output = {});
+
 struct RunStarted {
   std::size_t total_tasks = 0;
   unsigned jobs = 0;

@@ -6,9 +6,12 @@
 // environment (5); and fork+exec is the slowest way to start a process. This launcher clones
 // with CLONE_VM|CLONE_VFORK (as glibc's posix_spawn does, minus its per-call getrlimit and
 // stack mmap), closes every descriptor above 2 in the child, reports exec errors through shared
-// memory, and ends a failed child with the exit system call, never exit(). The result is a v2
-// `process`, so waiting, signalling and reaping go through Boost.Process (pidfd + epoll, no SIGCHLD
-// handler).
+// memory, and ends a failed child with the exit system call, never exit(). Under TSan it forks
+// instead (TSan cannot follow a child sharing the parent's memory); exec errors then come back
+// through a close-on-exec pipe. The result is a v2 `process` (its owner: its destructor kills and
+// reaps a child still running) and the child's pidfd. Waiting is not v2's: its async_wait makes
+// a blocking waitpid after any readiness of the pidfd, so callers watch the pidfd themselves and
+// reap with WNOHANG (child.cpp, reap.cpp). No SIGCHLD handler anywhere.
 #pragma once
 
 #include <optional>

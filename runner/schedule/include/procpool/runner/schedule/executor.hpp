@@ -90,9 +90,10 @@ class Executor {
   virtual void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks);
 };
 
-// An attempt that never started (a preset failure, one cancelled while it waited) ends with
-// `outcome`, from the loop: an executor's callbacks never run inside start() or stop_all().
+// An attempt that never started (a preset failure, a test CTest would not run, one cancelled
+// while it waited) ends with `outcome` (and `output` as its stdout), from the loop: an
+// executor's callbacks never run inside start() or stop_all().
 void post_unstarted(boost::asio::io_context& io, std::function<void(AttemptResult)> done,
-                    Outcome outcome);
+                    Outcome outcome, std::string output = {});
 
 }  // namespace procpool::schedule

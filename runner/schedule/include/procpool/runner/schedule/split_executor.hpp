@@ -1,0 +1,29 @@
+// Single attempts to one executor, batches to another (`procpool ctest --batch`: single tests by
+// CTest's rules, batches of GoogleTest cases by the gtest executor). Both should wrap the same
+// process executor, so that stopping through `single` stops every attempt.
+#pragma once
+
+#include <memory>
+
+#include "procpool/runner/schedule/executor.hpp"
+
+namespace procpool::schedule {
+
+class SplitExecutor final : public Executor {
+ public:
+  SplitExecutor(std::unique_ptr<Executor> single, std::unique_ptr<Executor> batches)
+      : single_(std::move(single)), batches_(std::move(batches)) {}
+  void start(const Launch& launch, AttemptCallbacks callbacks) override {
+    single_->start(launch, std::move(callbacks));
+  }
+  void stop_all(StopMode mode) override { single_->stop_all(mode); }
+  bool can_batch() const override { return batches_->can_batch(); }
+  void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks) override {
+    batches_->start_batch(launch, std::move(callbacks));
+  }
+
+ private:
+  std::unique_ptr<Executor> single_, batches_;
+};
+
+}  // namespace procpool::schedule
