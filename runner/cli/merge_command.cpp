@@ -7,6 +7,7 @@
 
 #include "common_options.hpp"
 #include "exit_codes.hpp"
+#include "session.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/merge/merge.hpp"
 #include "procpool/runner/report/json_reporter.hpp"
@@ -138,37 +139,35 @@ int run_merge_command(const MergeOptions& o) {
   for (const auto& file : files) all.push_back(file.get());
   merge::replay(run, all);
 
-  int code = exit_ok;
+  // The exit status a single run would have had (exit_code_for), from the merged summary.
+  SessionResult merged{run.summary};
+  auto report_error = [&](const std::string& error) {
+    say("", error);
+    merged.report_errors.push_back(error);
+  };
   if (!o.json.empty()) {
     // The shards' own records, renumbered: the report a single run would have written.
     const auto document = report::JsonReporter::document(merged_description(reports), run.summary,
                                                          merge::take_records(run));
     if (auto written = write_file_atomically(o.json, report::JsonReporter::text(document));
         !written) {
-      say("", written.error());
-      code = exit_usage;
+      report_error(written.error());
     }
   }
   for (const auto& file : files) {
-    if (!file->error().empty()) {
-      say("", file->error());
-      code = exit_usage;
-    }
+    if (!file->error().empty()) report_error(file->error());
   }
   if (!o.history.empty()) {
     histories->merge(merge::measured_history(reports));
-    if (auto written = histories->save(o.history); !written) {
-      say("", written.error());
-      code = exit_usage;
-    }
+    if (auto written = histories->save(o.history); !written) report_error(written.error());
   }
-  if (code != exit_ok) return code;
-  const RunSummary& s = run.summary;
+  int code = exit_code_for(merged);
+  // A shard that was interrupted did not run all its tests (its own exit status said so with
+  // the signal's, which its report does not keep): the merged run is incomplete.
+  const RunSummary& s = merged.summary;
   const bool halted = s.cancelled_run && s.cancel_reason == CancelReason::halted;
-  if (s.failed > 0 || (s.cancelled > 0 && !halted) || (s.cancelled_run && !halted)) {
-    return exit_task_failed;
-  }
-  return exit_ok;
+  if (code == exit_ok && s.cancelled_run && !halted) code = exit_task_failed;
+  return code;
 }
 
 }  // namespace procpool::cli

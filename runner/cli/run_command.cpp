@@ -14,6 +14,7 @@
 
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
+#include "pipeline.hpp"
 #include "procpool/adapters/command/command_source.hpp"
 #include "procpool/adapters/command/joblog_file.hpp"
 #include "procpool/adapters/command/parallel_inputs.hpp"
@@ -282,40 +283,29 @@ int run_run_command(const RunOptions& o) {
   if (o.resume || o.resume_failed || o.retry_failed) {  // the joblog grows, as GNU parallel's
     if (auto earlier = read_input(reports.joblog); earlier) reports.joblog_earlier = *earlier;
   }
-  boost::asio::io_context io(1);
-  schedule::ProcessExecutor local(io, process_options(o.common));
-  auto cluster = cluster_executor(o.common, local);
-  if (!cluster) {
-    std::fprintf(stderr, "procpool run: %s\n", cluster.error().c_str());
-    return exit_usage;
-  }
-  schedule::Executor& inner = *cluster ? **cluster : local;
-  std::optional<schedule::DelayedStarts> delayed;
-  if (o.delay_s > 0) {
-    delayed.emplace(io, inner,
-                    std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::duration<double>(o.delay_s)));
-  }
-  schedule::Executor& executor = delayed ? static_cast<schedule::Executor&>(*delayed) : inner;
   reports.run.command = "run";
+  Pipeline pipeline{.name = "procpool run", .common = &o.common, .config = *config,
+                    .reports = std::move(reports)};
+  if (o.delay_s > 0) {
+    pipeline.wrap = [delay = o.delay_s](boost::asio::io_context& io, schedule::Executor& inner) {
+      return std::make_unique<schedule::DelayedStarts>(
+          io, inner,
+          std::chrono::duration_cast<std::chrono::nanoseconds>(
+              std::chrono::duration<double>(delay)));
+    };
+  }
   // --bar, --eta and --progress ask for the status line: shown even in a log (a line per change).
   const bool asked = o.bar || o.eta || o.progress;
   const bool terminal = want_progress(o.common.no_progress);
-  Reporters reporters =
-      build_reporters(reports, std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{
-                                   .keep_order = o.keep_order,
-                                   .tag = o.tag || !o.tagstring.empty(),
-                                   .progress = terminal || (asked && !o.common.no_progress),
-                                   .progress_in_place = terminal,
-                                   .progress_style = o.bar   ? report::Progress::Style::bar
-                                                     : o.eta ? report::Progress::Style::eta
-                                                             : report::Progress::Style::counts}));
-
-  SessionResult result = run_session(io, executor, *config, std::move(*tasks), reporters.session);
-  for (const auto& message : result.report_errors) {
-    std::fprintf(stderr, "procpool run: %s\n", message.c_str());
-  }
-  return exit_code_for(result);
+  pipeline.console = std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{
+      .keep_order = o.keep_order,
+      .tag = o.tag || !o.tagstring.empty(),
+      .progress = terminal || (asked && !o.common.no_progress),
+      .progress_in_place = terminal,
+      .progress_style = o.bar   ? report::Progress::Style::bar
+                        : o.eta ? report::Progress::Style::eta
+                                : report::Progress::Style::counts});
+  return run_pipeline(std::move(pipeline), std::move(*tasks)).exit_code;
 }
 
 }  // namespace procpool::cli

@@ -15,6 +15,7 @@
 #include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/report/suite_console_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
+#include "pipeline.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
 #include "suggest.hpp"
@@ -203,14 +204,6 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   }
   for (const auto& warning : plan->warnings) warn(warning);
 
-  boost::asio::io_context io(1);
-  schedule::ProcessExecutor local(io, process_options(o.common));
-  auto cluster = cluster_executor(o.common, local);
-  if (!cluster) return fail(cluster.error());
-  schedule::Executor& processes = *cluster ? **cluster : local;
-  std::unique_ptr<schedule::Executor> wrapped = wrap ? wrap(io, processes) : nullptr;
-  schedule::Executor& executor = wrapped ? *wrapped : processes;
-
   // A shard leaves the shared history as it found it: the shards after it must partition by
   // the same durations (else tests run twice or never), so its measurements go to its report
   // and --history-out, for `procpool merge --history`.
@@ -222,26 +215,28 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   FailedListRecorder failed_list(o.failed_list);
   std::vector<Reporter*> recorders{&history_recorder};
   if (!o.failed_list.empty()) recorders.push_back(&failed_list);
-  Reporters reporters =
-      build_reporters(reports,
-                      std::make_unique<report::SuiteConsoleReporter>(report::SuiteConsoleOptions{
-                          .progress = want_progress(o.common.no_progress),
-                          .slowest = o.print_test_times ? 10u : 0u,
-                          .color = want_color(o.common.color, STDOUT_FILENO),
-                          .failure_output = show_output(o.failure_output),
-                          .success_output = show_output(o.success_output)}),
-                      std::move(recorders));
-
-  SessionResult result =
-      run_session(io, executor, *config, std::move(plan->tasks), reporters.session);
-  for (const auto& message : result.report_errors) {
-    std::fprintf(stderr, "%s: %s\n", name.c_str(), message.c_str());
-  }
+  Pipeline pipeline{.name = name,
+                    .common = &o.common,
+                    .config = *config,
+                    .wrap = wrap,
+                    .reports = std::move(reports),
+                    .console = std::make_unique<report::SuiteConsoleReporter>(
+                        report::SuiteConsoleOptions{
+                            .progress = want_progress(o.common.no_progress),
+                            .slowest = o.print_test_times ? 10u : 0u,
+                            .color = want_color(o.common.color, STDOUT_FILENO),
+                            .failure_output = show_output(o.failure_output),
+                            .success_output = show_output(o.success_output)}),
+                    .recorders = std::move(recorders)};
+  const PipelineResult result = run_pipeline(
+      std::move(pipeline), std::make_unique<schedule::TaskVector>(std::move(plan->tasks)));
+  if (!result.ran) return result.exit_code;
   if (!history_recorder.error().empty()) warn(history_recorder.error());
   if (!failed_list.error().empty()) warn(failed_list.error());
-  int code = exit_code_for(result);
-  if (code == exit_ok && o.fail_on_flaky && result.summary.flaky > 0) code = exit_task_failed;
-  if (code == exit_ok && o.fail_on_order_dependent && result.summary.order_dependent > 0) {
+  const RunSummary& summary = result.session.summary;
+  int code = result.exit_code;
+  if (code == exit_ok && o.fail_on_flaky && summary.flaky > 0) code = exit_task_failed;
+  if (code == exit_ok && o.fail_on_order_dependent && summary.order_dependent > 0) {
     code = exit_task_failed;
   }
   return code;

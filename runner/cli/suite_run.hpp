@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "common_options.hpp"
+#include "pipeline.hpp"
 #include "procpool/runner/core/task.hpp"
 #include "procpool/runner/plan/suite_plan.hpp"
 #include "procpool/runner/schedule/executor.hpp"
@@ -42,10 +43,6 @@ struct TestRunOptions {
 };
 
 void add_test_run_options(CLI::App* command, TestRunOptions& options);
-
-// Wraps the process executor for the duration of the run (e.g. the gtest verdict reader).
-using ExecutorWrapper = std::function<std::unique_ptr<schedule::Executor>(
-    boost::asio::io_context& io, schedule::Executor& processes)>;
 
 // The plan request the options and the environment describe (GTEST_TOTAL_SHARDS and
 // GTEST_SHARD_INDEX, as Bazel and CTest set them, are read here).

@@ -76,7 +76,10 @@ Result<DurationHistory> DurationHistory::parse(std::string_view text, const std:
                 std::to_string(kVersion) + ")");
   }
   DurationHistory history;
-  for (const auto& [id, entry] : doc["tests"].items()) {
+  for (const auto& item : doc["tests"].items()) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    const std::string& id = item.key();
+    const auto& entry = item.value();
     if (!entry.is_object()) continue;
     const auto seconds = entry.find("seconds");
     if (seconds == entry.end() || !seconds->is_number()) continue;

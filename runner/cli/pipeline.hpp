@@ -1,0 +1,46 @@
+// The execution half of every run, built in one place: the executor stack (the process
+// executor, the cluster's when --executor asks, the subcommand's decorators on top), the
+// reporters (the subcommand's console, its recorders, the report files), the session, and the
+// exit status. `run`, `gtest` and `ctest` differ only in their sources and plan, which they
+// build before calling run_pipeline; `merge` replays reports into the same reporters and exit
+// status without executing anything.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "common_options.hpp"
+#include "reporters.hpp"
+#include "session.hpp"
+
+namespace procpool::cli {
+
+// Wraps the processes' executor for the duration of the run (the gtest verdict reader, CTest's
+// rules, --delay). Null: run on it as it is.
+using ExecutorWrapper = std::function<std::unique_ptr<schedule::Executor>(
+    boost::asio::io_context& io, schedule::Executor& processes)>;
+
+struct Pipeline {
+  std::string name;  // "procpool run": prefixes messages
+  const CommonOptions* common = nullptr;
+  schedule::SchedulerConfig config;
+  ExecutorWrapper wrap;
+  ReportOptions reports;
+  std::unique_ptr<report::LiveConsole> console;
+  std::vector<Reporter*> recorders;  // not owned (the history recorder, the failed list)
+};
+
+struct PipelineResult {
+  bool ran = false;  // false: the executor could not be made (said on stderr); nothing ran
+  SessionResult session;
+  int exit_code = 0;  // exit_code_for(session), or exit_usage when the executor could not be made
+};
+
+// Runs `tasks` through the pipeline; report errors are printed, prefixed by the name.
+PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskList> tasks);
+
+}  // namespace procpool::cli
