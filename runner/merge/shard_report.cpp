@@ -1,3 +1,4 @@
+#include "procpool/runner/core/bounded_read.hpp"
 #include "procpool/runner/merge/shard_report.hpp"
 
 #include <algorithm>
@@ -172,11 +173,9 @@ ReplayedTask read_task(Reader& r, const Json& j, const std::string& where) {
 }  // namespace
 
 Result<ShardReport> load_shard_report(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail("cannot read " + path);
-  std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  if (file.bad()) return fail("cannot read " + path);
-  return parse_shard_report(text, path);
+  auto text = read_bounded_file(path, kMaxReportBytes, "procpool --json report");
+  if (!text) return text.failure();
+  return parse_shard_report(*text, path);
 }
 
 std::vector<Result<ShardReport>> load_shard_reports(const std::vector<std::string>& paths,

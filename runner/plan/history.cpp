@@ -1,3 +1,4 @@
+#include "procpool/runner/core/bounded_read.hpp"
 #include "procpool/runner/plan/history.hpp"
 
 #include <fcntl.h>
@@ -61,11 +62,11 @@ class FileLock {
 }  // namespace
 
 Result<DurationHistory> DurationHistory::load(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return DurationHistory{};  // no history yet: nothing to warn about
-  std::stringstream text;
-  text << file.rdbuf();
-  return parse(text.str(), path);
+  bool missing = false;
+  auto text = read_bounded_file(path, kMaxHistoryBytes, "history", &missing);
+  if (!text && missing) return DurationHistory{};  // no history yet: nothing to warn about
+  if (!text) return fail("ignoring history file " + text.error());
+  return parse(*text, path);
 }
 
 Result<DurationHistory> DurationHistory::parse(std::string_view text, const std::string& path) {

@@ -1,6 +1,8 @@
 // procpool merge and the CI sharding flow: shards in separate working directories (as separate
 // CI machines), merged, equal an unsharded run; shards that do not fit together are refused;
 // a shard never changes the partition of the shards after it.
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -232,7 +234,14 @@ TEST_F(Merge, BadInputIsAClearErrorNamingTheFile) {
       {{good, "--history", dir_.path()}, "is a directory"},
       {{good, "--history", dir_.file("h.json"), "--history-in", dir_.file("cut.json")},
        "cut.json: it is not valid JSON"},
+      // Inputs that are no files: read with a bound, never an abort or memory without end.
+      {{"--json", dir_.file("m.json"), dir_.path()}, dir_.path() + ": is a directory"},
+      {{"/dev/zero"}, "/dev/zero: not a regular file"},
+      {{dir_.file("fifo.json")}, "fifo.json: not a regular file"},
+      {{good, "--history", dir_.file("h.json"), "--history-in", "/dev/zero"},
+       "/dev/zero: not a regular file"},
   };
+  ASSERT_EQ(::mkfifo(dir_.file("fifo.json").c_str(), 0600), 0);
   for (const auto& [args, says] : cases) {
     auto r = merge(args);
     EXPECT_EQ(r.exit_code, 2) << says;
