@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
 #include "common_options.hpp"
@@ -44,17 +45,54 @@ report::RunDescription merged_description(const std::vector<merge::ShardReport>&
 
 // The --history-in files merged, the newest measurement of each test winning. Read before
 // anything is written: a bad one must not leave the other outputs half done.
-Result<plan::DurationHistory> read_histories(const std::vector<std::string>& paths) {
+// The --history-in files merged. One that cannot be read (a shard's upload cut short, a path
+// that is no file) is skipped with a warning: its durations are missing from the merged
+// history, which costs the next run's partition a little, while refusing would lose the whole
+// merged run's reports for want of timings.
+plan::DurationHistory read_histories(const std::vector<std::string>& paths) {
   plan::DurationHistory history;
   for (const auto& path : paths) {
-    std::FILE* exists = std::fopen(path.c_str(), "r");
-    if (!exists) return fail("cannot read --history-in " + path);
-    std::fclose(exists);
+    if (!std::filesystem::exists(path)) {
+      say("warning: ",
+          "cannot read --history-in " + path + ": no such file; its durations are left out");
+      continue;
+    }
     auto loaded = plan::DurationHistory::load(path);
-    if (!loaded) return loaded.failure();
+    if (!loaded) {
+      say("warning: ", loaded.error() + "; its durations are left out");
+      continue;
+    }
     history.merge(*loaded);
   }
   return history;
+}
+
+// An output that is also an input would be overwritten before (or while) it is read: the
+// shard's own report lost. Updating the shared history in place (--history also given to
+// --history-in) is safe and allowed: every input is read before anything is written, and
+// outputs are written atomically.
+Result<void> check_outputs_are_not_inputs(const MergeOptions& o) {
+  auto same = [](const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return std::filesystem::equivalent(a, b, ec) && !ec;
+  };
+  for (const auto& [flag, output] : {std::pair{"--json", &o.json}, std::pair{"--junit", &o.junit},
+                                     std::pair{"--history", &o.history}}) {
+    if (output->empty()) continue;
+    for (const auto& report : o.reports) {
+      if (same(*output, report)) {
+        return fail(std::string(flag) + " " + *output + " is also a report to merge: it would be "
+                    "overwritten; write the merged report elsewhere");
+      }
+    }
+    if (output == &o.history) continue;
+    for (const auto& history : o.history_in) {
+      if (same(*output, history)) {
+        return fail(std::string(flag) + " " + *output + " is also a --history-in file");
+      }
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -100,11 +138,11 @@ int run_merge_command(const MergeOptions& o) {
       return exit_usage;
     }
   }
-  auto histories = read_histories(o.history_in);
-  if (!histories) {
-    say("", histories.error());
+  if (auto distinct = check_outputs_are_not_inputs(o); !distinct) {
+    say("", distinct.error());
     return exit_usage;
   }
+  plan::DurationHistory histories = read_histories(o.history_in);
   const char* level = o.allow_partial ? "warning: " : "";
   std::vector<merge::ShardReport> reports;
   bool unreadable = false;
@@ -158,8 +196,8 @@ int run_merge_command(const MergeOptions& o) {
     if (!file->error().empty()) report_error(file->error());
   }
   if (!o.history.empty()) {
-    histories->merge(merge::measured_history(reports));
-    if (auto written = histories->save(o.history); !written) report_error(written.error());
+    histories.merge(merge::measured_history(reports));
+    if (auto written = histories.save(o.history); !written) report_error(written.error());
   }
   int code = exit_code_for(merged);
   // A shard that was interrupted did not run all its tests (its own exit status said so with

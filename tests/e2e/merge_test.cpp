@@ -232,14 +232,13 @@ TEST_F(Merge, BadInputIsAClearErrorNamingTheFile) {
       {{good, dir_.file("other-version.json")}, "different procpool versions"},
       {{good, "--json", "/nonexistent/m.json"}, "/nonexistent/m.json"},
       {{good, "--history", dir_.path()}, "is a directory"},
-      {{good, "--history", dir_.file("h.json"), "--history-in", dir_.file("cut.json")},
-       "cut.json: it is not valid JSON"},
       // Inputs that are no files: read with a bound, never an abort or memory without end.
       {{"--json", dir_.file("m.json"), dir_.path()}, dir_.path() + ": is a directory"},
       {{"/dev/zero"}, "/dev/zero: not a regular file"},
       {{dir_.file("fifo.json")}, "fifo.json: not a regular file"},
-      {{good, "--history", dir_.file("h.json"), "--history-in", "/dev/zero"},
-       "/dev/zero: not a regular file"},
+      // An output that is also an input: refused before anything is written.
+      {{good, dir_.file("s2.json"), "--json", good}, "is also a report to merge"},
+      {{good, "--junit", good}, "is also a report to merge"},
   };
   ASSERT_EQ(::mkfifo(dir_.file("fifo.json").c_str(), 0600), 0);
   for (const auto& [args, says] : cases) {
@@ -248,6 +247,32 @@ TEST_F(Merge, BadInputIsAClearErrorNamingTheFile) {
     EXPECT_NE(r.err.find(says), std::string::npos) << "expected '" << says << "' in\n" << r.err;
   }
   EXPECT_EQ(merge({}).exit_code, 2) << "no reports";
+}
+
+// One bad upload must not lose the whole merge: a --history-in that cannot be read is skipped
+// with a warning (its durations are missing), and everything else is written.
+TEST_F(Merge, ABadHistoryInIsSkippedWithAWarningAndTheMergeGoesOn) {
+  shard("s1", {"--shard", "1/1"});
+  const std::string good = report_of("s1");
+  write_file(dir_.file("cut.json"), R"({"version": 1, "tests": {"a)");
+  const std::string before = read_file(good);
+  const int plain = merge({good}).exit_code;  // what the shard's tests make it (1: some fail)
+  ASSERT_NE(plain, 2);
+  for (const std::string& bad : {dir_.file("cut.json"), std::string("/dev/zero"),
+                                 dir_.file("never-uploaded.json")}) {
+    std::filesystem::remove(dir_.file("m.json"));
+    auto r = merge({good, "--json", dir_.file("m.json"), "--history", dir_.file("h.json"),
+                    "--history-in", bad});
+    EXPECT_EQ(r.exit_code, plain) << bad << "\n" << r.err;
+    EXPECT_NE(r.err.find("warning: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(bad), std::string::npos) << "the warning names it:\n" << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir_.file("m.json"))) << bad;
+    EXPECT_TRUE(std::filesystem::exists(dir_.file("h.json"))) << bad;
+  }
+  EXPECT_EQ(read_file(good), before) << "the shard's report untouched";
+  // The shared history may be updated in place: read before anything is written.
+  auto r = merge({good, "--history", dir_.file("h.json"), "--history-in", dir_.file("h.json")});
+  EXPECT_EQ(r.exit_code, plain) << r.err;
 }
 
 }  // namespace
