@@ -19,6 +19,7 @@
 
 #include "procpool/pool.hpp"
 #include "procpool/process.hpp"
+#include "start_method_test.hpp"
 #include "test_support.hpp"
 
 namespace procpool {
@@ -54,15 +55,8 @@ PROCPOOL_TASK(cut_the_line_and_hang);
 PROCPOOL_TASK(length);
 PROCPOOL_TASK(read_stdin);
 
-class PoolHostile : public ::testing::TestWithParam<StartMethod> {
+class PoolHostile : public StartMethodTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == StartMethod::fork && *testing::fork_unsafe_in_this_build()) {
-      GTEST_SKIP() << testing::fork_unsafe_in_this_build();
-    }
-    testing::adopt_orphans();
-  }
-  void TearDown() override { EXPECT_EQ(testing::surviving_descendants(), std::vector<int>{}); }
   PoolOptions options(unsigned processes) {
     return PoolOptions{.processes = processes,
                        .start_method = GetParam(),

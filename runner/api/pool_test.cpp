@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "start_method_test.hpp"
 #include "test_support.hpp"
 
 namespace procpool {
@@ -67,15 +68,8 @@ PROCPOOL_TASK(swap_point);
 int unregistered(int x) { return x; }
 
 // Every test runs with both start methods: they must behave the same.
-class PoolTest : public ::testing::TestWithParam<StartMethod> {
+class PoolTest : public StartMethodTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == StartMethod::fork && *testing::fork_unsafe_in_this_build()) {
-      GTEST_SKIP() << testing::fork_unsafe_in_this_build();
-    }
-    testing::adopt_orphans();
-  }
-  void TearDown() override { EXPECT_EQ(testing::surviving_descendants(), std::vector<int>{}); }
   PoolOptions options(unsigned processes) {
     return PoolOptions{.processes = processes, .start_method = GetParam()};
   }

@@ -74,4 +74,76 @@ inline std::vector<TaskSpec> tasks(int n) {
   return v;
 }
 
+// Runs batches as the test says: each start_batch is kept until the test ends it.
+class FakeBatchExecutor final : public Executor {
+ public:
+  struct Batch {
+    BatchLaunch launch;
+    BatchCallbacks callbacks;
+  };
+  void start(const Launch& launch, AttemptCallbacks callbacks) override {
+    singles.push_back({launch, std::move(callbacks)});
+  }
+  void stop_all(StopMode) override {}
+  bool can_batch() const override { return true; }
+  void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks) override {
+    batches.push_back({launch, std::move(callbacks)});
+  }
+  // Ends the oldest batch: members listed in `results` started and got those results; the rest
+  // never started. `alone`: what the executor says of the rest.
+  void end_batch(const std::vector<std::pair<std::size_t, std::pair<OutcomeKind, BatchEvidence>>>&
+                     results,
+                 bool alone = false) {
+    Batch batch = std::move(batches.front());
+    batches.erase(batches.begin());
+    std::vector<std::size_t> not_started;
+    for (std::size_t member = 0; member < batch.launch.members.size(); ++member) {
+      bool found = false;
+      for (const auto& [which, result] : results) {
+        if (which != member) continue;
+        found = true;
+        batch.callbacks.member_started(member);
+        AttemptResult attempt;
+        attempt.outcome.kind = result.first;
+        batch.callbacks.member_done(member, std::move(attempt), result.second);
+      }
+      if (!found) not_started.push_back(member);
+    }
+    batch.callbacks.done(std::move(not_started), alone);
+  }
+  void end_single(OutcomeKind kind) {
+    auto single = std::move(singles.front());
+    singles.erase(singles.begin());
+    AttemptResult result;
+    result.outcome.kind = kind;
+    single.second.done(std::move(result));
+  }
+  std::vector<std::size_t> indices(const BatchLaunch& launch) const {
+    std::vector<std::size_t> v;
+    for (const auto& m : launch.members) v.push_back(m.index);
+    return v;
+  }
+  std::vector<Batch> batches;
+  std::vector<std::pair<Launch, AttemptCallbacks>> singles;
+};
+
+// A scheduler on a fake executor, with a recorder, that notes when the run finished.
+template <typename Fake>
+struct HarnessOn {
+  explicit HarnessOn(SchedulerConfig config) : scheduler(executor, config, {&recorder}) {}
+  explicit HarnessOn(unsigned jobs) : HarnessOn(SchedulerConfig{.jobs = jobs}) {}
+  void start(int n) { start(tasks(n)); }
+  void start(std::vector<TaskSpec> specs) {
+    scheduler.start(std::move(specs), [this](const RunSummary& s) {
+      finished = true;
+      summary = s;
+    });
+  }
+  Fake executor;
+  Recorder recorder;
+  Scheduler scheduler;
+  bool finished = false;
+  RunSummary summary;
+};
+
 }  // namespace procpool::schedule::fakes

@@ -14,21 +14,7 @@ namespace {
 
 using namespace fakes;
 
-struct Harness {
-  explicit Harness(SchedulerConfig config) : scheduler(executor, config, {&recorder}) {}
-  void start(int n) { start(tasks(n)); }
-  void start(std::vector<TaskSpec> specs) {
-    scheduler.start(std::move(specs), [this](const RunSummary& s) {
-      finished = true;
-      summary = s;
-    });
-  }
-  FakeExecutor executor;
-  Recorder recorder;
-  Scheduler scheduler;
-  bool finished = false;
-  RunSummary summary;
-};
+using Harness = HarnessOn<FakeExecutor>;
 
 SchedulerConfig with_halt(const std::string& halt) {
   SchedulerConfig config{.jobs = 2};
