@@ -110,6 +110,7 @@ CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
                   "CTest's resource spec (JSON): tests with RESOURCE_GROUPS start when their "
                   "slots are free and get CTEST_RESOURCE_GROUP_* variables");
   add_test_run_options(cmd, o.run);
+  cmd->get_option("--history")->each([&o](const std::string&) { o.history_given = true; });
   add_junit_group_option(cmd, o.run.common.reports.junit_group);
   cmd->footer(
       "Examples:\n"
@@ -181,6 +182,7 @@ int run_ctest_command(const CtestOptions& options) {
     o.run.common.reports.junit = junit.is_relative() ? (build_dir / junit).string() : o.ctest_junit;
   }
   o.run.failed_list = failed_list_path(build_dir);
+  if (!o.history_given) o.run.history = build_dir + "/.procpool/history.json";
   std::optional<ctest::ResourceSpec> resource_spec;
   if (!o.resource_spec_file.empty()) {
     auto loaded = ctest::load_resource_spec(o.resource_spec_file);

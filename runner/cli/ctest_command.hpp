@@ -17,6 +17,9 @@ struct CtestOptions {
   bool rerun_failed = false;                // --rerun-failed: the tests that failed last time
   std::string ctest_junit;                  // --output-junit FILE: relative to the build tree
   std::string resource_spec_file;           // --resource-spec-file: CTest's resources (JSON)
+  // --history given: else the history lives in the build tree (BUILD/.procpool/history.json),
+  // as ctest keeps its own records there (Testing/), not where procpool was started.
+  bool history_given = false;
   TestRunOptions run;
 };
 

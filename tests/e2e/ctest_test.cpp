@@ -150,6 +150,20 @@ TEST_F(CtestRun, APreTestCommandPrintingBeforeTheTestListIsNoProblem) {
   EXPECT_EQ(verdicts(), (std::map<std::string, std::string>{{"passes", "passed"}}));
 }
 
+// ctest keeps its records in the build tree; procpool ctest's history goes there too, not into
+// whatever directory it was started from.
+TEST_F(CtestRun, TheHistoryLivesInTheBuildTreeUnlessHistoryIsGiven) {
+  std::filesystem::create_directories(dir_.file("elsewhere"));
+  auto r = run_procpool({"ctest", "--build-dir", dir_.file("build"), "--", "-R", "^passes$"},
+                        {.working_dir = dir_.file("elsewhere")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("build/.procpool/history.json")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("elsewhere/.procpool"))) << "nothing left here";
+  r = run({"--", "-R", "^passes$"});  // --history FILE: that file
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("history.json")));
+}
+
 TEST_F(CtestRun, DashNListsAsCtestDoesAndRunsNothing) {
   const std::string command = "cd '" + dir_.file("build") + "' && ctest -N -R pass > '" +
                               dir_.file("ctest-n.txt") + "' 2>&1";
