@@ -34,7 +34,8 @@ void mark_batchable_gtest(CtestTest& test) {
     group += '\0' + arg;
   }
   if (member.empty() || member.find_first_of("*?:-") != std::string::npos) return;
-  group += '\1' + task.working_dir + '\1' + (task.timeout ? std::to_string(task.timeout->count()) : "");
+  group +=
+      '\1' + task.working_dir + '\1' + (task.timeout ? std::to_string(task.timeout->count()) : "");
   for (const auto& var : task.env) group += '\1' + var.name + '=' + var.value;
   task.batch_group = std::move(group);
   task.batch_member = std::move(member);

@@ -1,6 +1,6 @@
+#include "procpool/adapters/ctest/ctest_source.hpp"
 #include "procpool/adapters/ctest/ctest_batching.hpp"
 #include "procpool/adapters/ctest/ctest_fixtures.hpp"
-#include "procpool/adapters/ctest/ctest_source.hpp"
 
 #include <map>
 

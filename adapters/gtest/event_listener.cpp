@@ -59,8 +59,8 @@ Result<std::shared_ptr<EventListener>> EventListener::open(asio::io_context& io,
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (!ec) acceptor.non_blocking(true, ec);
   if (ec) {
-    return fail_os(ec.value(), "cannot listen for gtest's events on " + address + ": " +
-                                   ec.message());
+    return fail_os(ec.value(),
+                   "cannot listen for gtest's events on " + address + ": " + ec.message());
   }
   listener->port_ = acceptor.local_endpoint(ec).port();
   if (ec) return fail_os(ec.value(), "cannot listen for gtest's events: " + ec.message());
@@ -71,12 +71,12 @@ Result<std::shared_ptr<EventListener>> EventListener::open(asio::io_context& io,
 void EventListener::accept_more() {
   if (closed_) return;
   auto connection = std::make_shared<Connection>(io_);
-  acceptor_.async_accept(connection->socket, [self = shared_from_this(), connection](
-                                                 boost::system::error_code ec) {
-    if (ec || self->closed_) return;
-    self->adopt(connection);
-    self->accept_more();
-  });
+  acceptor_.async_accept(connection->socket,
+                         [self = shared_from_this(), connection](boost::system::error_code ec) {
+                           if (ec || self->closed_) return;
+                           self->adopt(connection);
+                           self->accept_more();
+                         });
 }
 
 void EventListener::accept_waiting() {
@@ -107,13 +107,13 @@ void EventListener::adopt(const std::shared_ptr<Connection>& connection) {
 void EventListener::wait_for_bytes(const std::shared_ptr<Connection>& connection) {
   if (closed_ || connection->closed) return;
   // Readiness only: every read is read_now's, so bytes are handled in the order they came.
-  connection->socket.async_wait(asio::socket_base::wait_read,
-                                [self = shared_from_this(), connection](
-                                    boost::system::error_code ec) {
-                                  if (ec || self->closed_) return;
-                                  self->read_now(*connection);
-                                  self->wait_for_bytes(connection);
-                                });
+  connection->socket.async_wait(
+      asio::socket_base::wait_read,
+      [self = shared_from_this(), connection](boost::system::error_code ec) {
+        if (ec || self->closed_) return;
+        self->read_now(*connection);
+        self->wait_for_bytes(connection);
+      });
 }
 
 void EventListener::read_now(Connection& connection) {

@@ -103,8 +103,9 @@ void GtestExecutor::tell(const std::string& program, const std::string& stream_e
   if (!options_.warn) return;
   if (!stream_error.empty() && !told_stream_error_) {
     told_stream_error_ = true;
-    options_.warn(stream_error + ": verdicts come from gtest's console instead, which a test "
-                                 "can forge (\"events\": \"console\" in --json)");
+    options_.warn(stream_error +
+                  ": verdicts come from gtest's console instead, which a test "
+                  "can forge (\"events\": \"console\" in --json)");
   }
   for (const auto& extra : extras) {
     options_.warn(program + ": " + extra +
@@ -179,8 +180,7 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
       // A verdict for a test never seen starting (the program could not start at all): it
       // starts now, for the reports' sake.
       if (!shared->told_started[member]) shared->callbacks.member_started(member);
-      shared->callbacks.member_done(member, std::move(test.result),
-                                    batch_evidence(test.evidence));
+      shared->callbacks.member_done(member, std::move(test.result), batch_evidence(test.evidence));
     }
     // The rest go back: as a batch again when a test took the blame for the end (crash split);
     // alone when nothing did (the batch ended before or between tests, or its tests were not

@@ -56,7 +56,8 @@ class Run : public std::enable_shared_from_this<Run> {
     if (request_.source == EventSource::console || !request_.alone) {
       console_.emplace(request_.tests);
     }
-    if (request_.repeat > 1) spec.argv.push_back("--gtest_repeat=" + std::to_string(request_.repeat));
+    if (request_.repeat > 1)
+      spec.argv.push_back("--gtest_repeat=" + std::to_string(request_.repeat));
     if (!request_.json_report.empty()) {
       spec.argv.push_back("--gtest_output=json:" + request_.json_report.string());
     }
@@ -90,10 +91,10 @@ class Run : public std::enable_shared_from_this<Run> {
 
   void open_stream() {
     std::weak_ptr<Run> weak = shared_from_this();
-    auto listener = EventListener::open(io_, request_.stream_address,
-                                        [weak](const ProgramEvent& event) {
-                                          if (auto self = weak.lock()) self->on_event(event);
-                                        });
+    auto listener =
+        EventListener::open(io_, request_.stream_address, [weak](const ProgramEvent& event) {
+          if (auto self = weak.lock()) self->on_event(event);
+        });
     if (!listener) {
       // No socket (a network namespace without loopback): the console, which reports name.
       request_.source = EventSource::console;
@@ -188,7 +189,8 @@ class Run : public std::enable_shared_from_this<Run> {
         process.outcome.kind == OutcomeKind::passed || process.outcome.kind == OutcomeKind::failed;
     if (!request_.json_report.empty()) {
       if (exited) {
-        if (auto json = read_file_if_present(request_.json_report)) report = GtestReport::parse(*json);
+        if (auto json = read_file_if_present(request_.json_report))
+          report = GtestReport::parse(*json);
       }
       ::unlink(request_.json_report.c_str());
     }
@@ -236,7 +238,7 @@ class Run : public std::enable_shared_from_this<Run> {
         attempt.started_at = seen.started ? began_wall_[test] : process.started_at;
         // gtest's own measure where the stream gave it: events are read in bursts, so their
         // arrival says less than gtest does.
-        attempt.duration = !seen.started ? std::chrono::nanoseconds(0)
+        attempt.duration = !seen.started  ? std::chrono::nanoseconds(0)
                            : seen.elapsed ? std::chrono::nanoseconds(*seen.elapsed)
                            : seen.ended   ? seen.finished - seen.began
                                           : now - seen.began;

@@ -39,7 +39,7 @@ struct GtestProcessRequest {
   std::string stream_address = "127.0.0.1";  // where to listen for the stream
   std::string stream_host = "127.0.0.1";     // how the program reaches it (another node: a name)
   std::optional<std::chrono::milliseconds> test_timeout;  // per test; none: no limit
-  unsigned repeat = 1;                        // --gtest_repeat (the finder's second view)
+  unsigned repeat = 1;  // --gtest_repeat (the finder's second view)
   // Where gtest writes its JSON report (empty: none): what tells a skip from a failure in a
   // batch, and the values tests recorded.
   std::filesystem::path json_report;
@@ -58,8 +58,8 @@ struct GtestProcessResult {
   ProcessJudgement judgement;
   std::vector<JudgedTest> tests;  // one per `judged` index, in that order
   EventSource source = EventSource::stream;
-  std::string command;               // the command line that ran
-  std::vector<std::string> extras;   // tests that ran unasked ('?' of the filter matched them)
+  std::string command;              // the command line that ran
+  std::vector<std::string> extras;  // tests that ran unasked ('?' of the filter matched them)
   // Why the stream could not be used, when the console was read instead of it.
   std::string stream_error;
   const ProgramRecord* record = nullptr;  // valid during `done` only

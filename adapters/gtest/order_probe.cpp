@@ -89,17 +89,17 @@ Probe make_process_probe(ProbeOptions options) {
     std::filesystem::remove_all(tmp, ec);
     std::filesystem::create_directories(tmp, ec);
     request.command.env = {{"TEST_TMPDIR", tmp.string()}};
-    request.command.env_unset.insert(request.command.env_unset.end(),
-                                     {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
-                                      "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
+    request.command.env_unset.insert(
+        request.command.env_unset.end(),
+        {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
     request.tests = tests;
     for (std::size_t i = 0; i < tests.size(); ++i) request.judged.push_back(i);
     request.alone = tests.size() == 1 && repeat == 1;
     request.source = options.source;
     request.test_timeout = options.timeout;
     request.repeat = repeat;
-    request.json_report = std::filesystem::path(options.temp_dir) /
-                          ("probe-" + std::to_string(++*probes) + ".json");
+    request.json_report =
+        std::filesystem::path(options.temp_dir) / ("probe-" + std::to_string(++*probes) + ".json");
 
     std::optional<GtestProcessResult> result;
     ProbeRounds rounds;

@@ -205,7 +205,7 @@ void PoolCore::on_reply(Worker& worker, const std::string& reply) {
   if (!state) return;
   wire::Reply decoded = wire::decode_reply(reply);
   state->finish(decoded.ok ? TaskState::Status::done : TaskState::Status::remote_error,
-         std::move(decoded.payload), std::move(decoded.error_type));
+                std::move(decoded.payload), std::move(decoded.error_type));
 }
 
 void PoolCore::manage() {

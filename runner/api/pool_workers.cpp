@@ -137,9 +137,9 @@ void PoolCore::on_worker_gone(Worker& worker) {
   }
   if (lost) {
     lost->finish(TaskState::Status::worker_crashed,
-           "worker " + std::to_string(worker.pid) +
-               (killed ? " closed its connection to the pool while running the task (killed)"
-                       : " died while running the task: " + describe(*ended)));
+                 "worker " + std::to_string(worker.pid) +
+                     (killed ? " closed its connection to the pool while running the task (killed)"
+                             : " died while running the task: " + describe(*ended)));
   }
   Worker replacement;
   if (replace) {
@@ -189,7 +189,7 @@ void PoolCore::stop_workers() {
   }
   for (auto& state : abandoned) {
     state->finish(TaskState::Status::terminated,
-           "the pool was terminated before the task finished");
+                  "the pool was terminated before the task finished");
   }
 }
 

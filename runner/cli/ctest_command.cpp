@@ -10,9 +10,9 @@
 
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
+#include "procpool/adapters/ctest/ctest_batching.hpp"
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
-#include "procpool/adapters/ctest/ctest_batching.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 #include "procpool/runner/core/fd_io.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
@@ -270,8 +270,7 @@ int run_ctest_command(const CtestOptions& options) {
     return run_tests(
         "procpool ctest", o.run, {}, std::move(tests),
         [&](boost::asio::io_context& io, schedule::Executor& processes) {
-          return std::make_unique<ctest::CtestExecutor>(
-              io, processes, std::move(rules), allocator);
+          return std::make_unique<ctest::CtestExecutor>(io, processes, std::move(rules), allocator);
         },
         admission);
   }
@@ -300,8 +299,7 @@ int run_ctest_command(const CtestOptions& options) {
           std::fprintf(stderr, "procpool ctest: warning: %s\n", message.c_str());
         };
         return std::make_unique<schedule::SplitExecutor>(
-            std::make_unique<ctest::CtestExecutor>(
-                io, processes, std::move(rules), allocator),
+            std::make_unique<ctest::CtestExecutor>(io, processes, std::move(rules), allocator),
             std::make_unique<gtest::GtestExecutor>(io, processes, std::move(batches)));
       },
       admission);

@@ -220,8 +220,7 @@ int run_gtest_command(const GtestOptions& options) {
                   const StreamEndpoint stream = stream_endpoint(o.run.common);
                   options.stream_address = stream.listen;
                   options.stream_host = stream.host;
-                  return std::make_unique<gtest::GtestExecutor>(io, processes,
-                                                                std::move(options));
+                  return std::make_unique<gtest::GtestExecutor>(io, processes, std::move(options));
                 });
   std::error_code ignored;
   fs::remove_all(results_dir, ignored);

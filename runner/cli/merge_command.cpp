@@ -8,13 +8,13 @@
 
 #include "common_options.hpp"
 #include "exit_codes.hpp"
-#include "session.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/merge/merge.hpp"
 #include "procpool/runner/report/json_reporter.hpp"
 #include "procpool/runner/report/junit_reporter.hpp"
 #include "procpool/runner/report/suite_console_reporter.hpp"
 #include "reporters.hpp"
+#include "session.hpp"
 
 namespace procpool::cli {
 namespace {
@@ -81,7 +81,8 @@ Result<void> check_outputs_are_not_inputs(const MergeOptions& o) {
     if (output->empty()) continue;
     for (const auto& report : o.reports) {
       if (same(*output, report)) {
-        return fail(std::string(flag) + " " + *output + " is also a report to merge: it would be "
+        return fail(std::string(flag) + " " + *output +
+                    " is also a report to merge: it would be "
                     "overwritten; write the merged report elsewhere");
       }
     }
@@ -168,7 +169,8 @@ int run_merge_command(const MergeOptions& o) {
   }
 
   merge::MergedRun run = merge::merge_reports(reports);
-  report::SuiteConsoleReporter console(report::SuiteConsoleOptions{.merged_reports = reports.size()});
+  report::SuiteConsoleReporter console(
+      report::SuiteConsoleOptions{.merged_reports = reports.size()});
   std::vector<Reporter*> all{&console};
   std::vector<std::unique_ptr<report::FileReporter>> files;
   if (!o.junit.empty())

@@ -23,10 +23,9 @@ PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskLis
       pipeline.wrap ? pipeline.wrap(io, processes) : nullptr;
   schedule::Executor& executor = wrapped ? *wrapped : processes;
 
-  Reporters reporters = build_reporters(pipeline.reports, std::move(pipeline.console),
-                                        std::move(pipeline.recorders));
-  result.session =
-      run_session(io, executor, pipeline.config, std::move(tasks), reporters.session);
+  Reporters reporters =
+      build_reporters(pipeline.reports, std::move(pipeline.console), std::move(pipeline.recorders));
+  result.session = run_session(io, executor, pipeline.config, std::move(tasks), reporters.session);
   for (const auto& message : result.session.report_errors) {
     std::fprintf(stderr, "%s: %s\n", pipeline.name.c_str(), message.c_str());
   }

@@ -269,9 +269,8 @@ int run_run_command(const RunOptions& o) {
 
   if (o.dry_run) {  // the commands a run would start, in the order it would start them
     boost::asio::io_context io(1);
-    schedule::DryRunExecutor shown(io, [](const schedule::Launch& launch) {
-      std::printf("%s\n", launch.spec->name.c_str());
-    });
+    schedule::DryRunExecutor shown(
+        io, [](const schedule::Launch& launch) { std::printf("%s\n", launch.spec->name.c_str()); });
     run_session(io, shown, *config, std::move(*tasks), SessionReporters{});
     return exit_ok;
   }
@@ -284,7 +283,9 @@ int run_run_command(const RunOptions& o) {
     if (auto earlier = read_input(reports.joblog); earlier) reports.joblog_earlier = *earlier;
   }
   reports.run.command = "run";
-  Pipeline pipeline{.name = "procpool run", .common = &o.common, .config = *config,
+  Pipeline pipeline{.name = "procpool run",
+                    .common = &o.common,
+                    .config = *config,
                     .reports = std::move(reports)};
   if (o.delay_s > 0) {
     pipeline.wrap = [delay = o.delay_s](boost::asio::io_context& io, schedule::Executor& inner) {
@@ -297,14 +298,14 @@ int run_run_command(const RunOptions& o) {
   // --bar, --eta and --progress ask for the status line: shown even in a log (a line per change).
   const bool asked = o.bar || o.eta || o.progress;
   const bool terminal = want_progress(o.common.no_progress);
-  pipeline.console = std::make_unique<report::ConsoleReporter>(report::ConsoleOptions{
-      .keep_order = o.keep_order,
-      .tag = o.tag || !o.tagstring.empty(),
-      .progress = terminal || (asked && !o.common.no_progress),
-      .progress_in_place = terminal,
-      .progress_style = o.bar   ? report::Progress::Style::bar
-                        : o.eta ? report::Progress::Style::eta
-                                : report::Progress::Style::counts});
+  pipeline.console = std::make_unique<report::ConsoleReporter>(
+      report::ConsoleOptions{.keep_order = o.keep_order,
+                             .tag = o.tag || !o.tagstring.empty(),
+                             .progress = terminal || (asked && !o.common.no_progress),
+                             .progress_in_place = terminal,
+                             .progress_style = o.bar   ? report::Progress::Style::bar
+                                               : o.eta ? report::Progress::Style::eta
+                                                       : report::Progress::Style::counts});
   return run_pipeline(std::move(pipeline), std::move(*tasks)).exit_code;
 }
 

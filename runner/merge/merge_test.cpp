@@ -31,9 +31,14 @@ Finished test_named(const std::string& name, Outcome outcome, unsigned attempts 
 std::string report_of(const std::vector<Finished>& tasks, const std::string& shard,
                       const std::vector<std::string>& selected) {
   // The whole suite is S.a to S.d: its fingerprint is what the shards must agree on.
-  report::RunDescription run{"gtest", shard, "hash", {"/build/unit"}, selected, 4,
-                             plan::suite_fingerprint({"unit:S.a", "unit:S.b", "unit:S.c",
-                                                      "unit:S.d"})};
+  report::RunDescription run{
+      "gtest",
+      shard,
+      "hash",
+      {"/build/unit"},
+      selected,
+      4,
+      plan::suite_fingerprint({"unit:S.a", "unit:S.b", "unit:S.c", "unit:S.d"})};
   nlohmann::json::array_t records;
   RunSummary summary;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
@@ -47,10 +52,10 @@ std::string report_of(const std::vector<Finished>& tasks, const std::string& sha
 
 TEST(ShardReport, ReadsBackWhatTheJsonReporterWrote) {
   Outcome crashed = Outcome::killed_by(11);
-  const std::string text = report_of(
-      {test_named("a", Outcome::exited(0)), test_named("b", crashed, 2),
-       test_named("c", Outcome{}, /*attempts=*/0)},
-      "1/2", {"unit:S.a", "unit:S.b", "unit:S.c"});
+  const std::string text =
+      report_of({test_named("a", Outcome::exited(0)), test_named("b", crashed, 2),
+                 test_named("c", Outcome{}, /*attempts=*/0)},
+                "1/2", {"unit:S.a", "unit:S.b", "unit:S.c"});
   auto shard = parse_shard_report(text, "s1.json");
   ASSERT_TRUE(shard) << shard.error();
   ASSERT_EQ(shard->tasks.size(), 3u);
@@ -77,14 +82,14 @@ TEST(ShardReport, BadTextIsAnErrorNamingTheFile) {
 TEST(Merge, TwoShardsMakeOneRunWithItsSummaryRecomputed) {
   std::vector<ShardReport> shards;
   for (const auto& [text, path] :
-       {std::pair{report_of({test_named("a", Outcome::exited(0)),
-                             test_named("b", Outcome::exited(1))},
-                            "1/2", {"unit:S.a", "unit:S.b"}),
-                  "s1.json"},
-        std::pair{report_of({test_named("c", Outcome::exited(0)),
-                             test_named("d", Outcome::exited(0))},
-                            "2/2", {"unit:S.c", "unit:S.d"}),
-                  "s2.json"}}) {
+       {std::pair{
+            report_of({test_named("a", Outcome::exited(0)), test_named("b", Outcome::exited(1))},
+                      "1/2", {"unit:S.a", "unit:S.b"}),
+            "s1.json"},
+        std::pair{
+            report_of({test_named("c", Outcome::exited(0)), test_named("d", Outcome::exited(0))},
+                      "2/2", {"unit:S.c", "unit:S.d"}),
+            "s2.json"}}) {
     auto shard = parse_shard_report(text, path);
     ASSERT_TRUE(shard) << shard.error();
     shards.push_back(std::move(*shard));
@@ -103,8 +108,8 @@ TEST(Merge, ShardsOfAnotherSuiteAreRefused) {
   std::vector<ShardReport> shards;
   for (const auto& [name, path] : {std::pair{"a", "s1.json"}, std::pair{"x", "s2.json"}}) {
     auto shard = parse_shard_report(
-        report_of({test_named(name, Outcome::exited(0))}, path == std::string("s1.json") ? "1/2" : "2/2",
-                  {std::string("unit:S.") + name}),
+        report_of({test_named(name, Outcome::exited(0))},
+                  path == std::string("s1.json") ? "1/2" : "2/2", {std::string("unit:S.") + name}),
         path);
     ASSERT_TRUE(shard) << shard.error();
     shards.push_back(std::move(*shard));

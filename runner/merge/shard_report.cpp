@@ -1,5 +1,5 @@
-#include "procpool/runner/core/bounded_read.hpp"
 #include "procpool/runner/merge/shard_report.hpp"
+#include "procpool/runner/core/bounded_read.hpp"
 
 #include <algorithm>
 #include <atomic>

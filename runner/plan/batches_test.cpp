@@ -64,7 +64,7 @@ TEST(Batches, NamesWithFilterCharactersAreBatchedLikeAnyOtherAndNamelessOnesRunA
   std::vector<PlannedTest> tests{gtest_case(0), gtest_case(1), gtest_case(2), gtest_case(3)};
   tests[1].task.test->name = "odd-name:*?";
   tests[1].task.batch_member = "S.odd-name:*?";  // selected with '?' for each
-  tests[3].task.batch_member.clear();             // a source that cannot name it in a batch
+  tests[3].task.batch_member.clear();            // a source that cannot name it in a batch
   std::uint64_t next = 1;
   const auto tasks = form_batches(tests, BatchSize{false, 10}, 1, next);
   for (const auto& task : tasks) {

@@ -1,5 +1,5 @@
-#include "procpool/runner/core/bounded_read.hpp"
 #include "procpool/runner/plan/history.hpp"
+#include "procpool/runner/core/bounded_read.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

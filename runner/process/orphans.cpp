@@ -12,7 +12,6 @@ namespace procpool::process {
 
 bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }
 
-
 std::size_t kill_and_reap_all_children() {
   std::set<int> killed;
   for (int round = 0; round < 2000; ++round) {

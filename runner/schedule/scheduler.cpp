@@ -121,7 +121,8 @@ Scheduler::Next Scheduler::examine_front(std::size_t index) {
     return Next::look_again;
   }
   if (task.run_serial) {
-    if (slots_.running() > 0) return Next::wait;  // drain first; later tasks wait so it is not starved
+    if (slots_.running() > 0)
+      return Next::wait;  // drain first; later tasks wait so it is not starved
   } else if (const auto blocked = slots_.blocked_by(task)) {
     // Its lock is held, or it is wider than what is free: later tasks may use the slot meanwhile.
     park_front(task, blocked->empty() ? kLoad : kLock + *blocked);

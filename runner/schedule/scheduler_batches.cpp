@@ -45,8 +45,7 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
   callbacks.pending = [this, first = members.front()](std::string reason) {
     emit(&Reporter::on_task_pending, TaskPending{first, &tasks_->get(first), std::move(reason)});
   };
-  callbacks.done = [this, members, slot, shared](std::vector<std::size_t> not_started,
-                                                 bool alone) {
+  callbacks.done = [this, members, slot, shared](std::vector<std::size_t> not_started, bool alone) {
     slots_.release_one(slot);
     count_running(members.front(), -1);
     wake_after_release({});

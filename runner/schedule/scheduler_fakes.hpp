@@ -91,9 +91,9 @@ class FakeBatchExecutor final : public Executor {
   }
   // Ends the oldest batch: members listed in `results` started and got those results; the rest
   // never started. `alone`: what the executor says of the rest.
-  void end_batch(const std::vector<std::pair<std::size_t, std::pair<OutcomeKind, BatchEvidence>>>&
-                     results,
-                 bool alone = false) {
+  void end_batch(
+      const std::vector<std::pair<std::size_t, std::pair<OutcomeKind, BatchEvidence>>>& results,
+      bool alone = false) {
     Batch batch = std::move(batches.front());
     batches.erase(batches.begin());
     std::vector<std::size_t> not_started;

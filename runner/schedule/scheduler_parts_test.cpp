@@ -36,7 +36,7 @@ TEST(WaitingTasks, AParkedTaskIsPassedOverAndComesBackToItsPlace) {
   waiting.reset(5);
   waiting.park_front("lock:db");  // 0 waits for a lock
   EXPECT_EQ(waiting.front(), 1u) << "the front moves past it";
-  waiting.pop_front();  // 1 starts
+  waiting.pop_front();               // 1 starts
   waiting.park_front_until_woken();  // 2 waits for a prerequisite
   EXPECT_EQ(waiting.front(), 3u);
   EXPECT_FALSE(waiting.empty());

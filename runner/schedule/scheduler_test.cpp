@@ -284,7 +284,6 @@ TEST(SchedulerProcessors, ATaskTakesAsManySlotsAsItsProcessors) {
   EXPECT_TRUE(h.finished);
 }
 
-
 // A task list that counts how often the scheduler looks at a task.
 class LookCountingTasks final : public TaskList {
  public:

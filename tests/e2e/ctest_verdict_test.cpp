@@ -18,15 +18,19 @@ class CtestVerdict : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     const std::string configure =
-        "cmake -G Ninja -S '" + std::string(CTEST_FORGERY_PROJECT) + "' -B '" +
-        dir_.file("build") + "' -DFIXTURE='" FIXTURE_FORGERY "' > '" + dir_.file("cmake.log") +
-        "' 2>&1";
+        "cmake -G Ninja -S '" + std::string(CTEST_FORGERY_PROJECT) + "' -B '" + dir_.file("build") +
+        "' -DFIXTURE='" FIXTURE_FORGERY "' > '" + dir_.file("cmake.log") + "' 2>&1";
     ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
   }
   // procpool's verdicts in ctest's words (ctest calls a crash or a timeout "failed").
   std::map<std::string, std::string> procpool_verdicts(const std::vector<std::string>& extra) {
-    std::vector<std::string> args{"ctest", "--build-dir", dir_.file("build"), "--history",
-                                  dir_.file("history.json"), "--json", dir_.file("report.json")};
+    std::vector<std::string> args{"ctest",
+                                  "--build-dir",
+                                  dir_.file("build"),
+                                  "--history",
+                                  dir_.file("history.json"),
+                                  "--json",
+                                  dir_.file("report.json")};
     args.insert(args.end(), extra.begin(), extra.end());
     last_ = run_procpool(args);
     std::map<std::string, std::string> v;

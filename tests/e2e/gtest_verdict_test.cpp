@@ -72,8 +72,7 @@ TEST_P(GtestVerdict, ExitZeroInAGlobalTearDownFailsEveryTestAsExitedEarly) {
   ASSERT_EQ(doc["tasks"].size(), 3u);
   for (const auto& t : doc["tasks"]) {
     EXPECT_EQ(t["verdict"], "failed") << t.dump();
-    EXPECT_NE(t["message"].get<std::string>().find("exited early"), std::string::npos)
-        << t.dump();
+    EXPECT_NE(t["message"].get<std::string>().find("exited early"), std::string::npos) << t.dump();
   }
 }
 
@@ -112,9 +111,9 @@ TEST_P(GtestVerdict, ATypedTestNamedWithASpaceRunsOnceAndFails) {
   for (const auto& t : doc["tasks"]) ++seen[t["name"]];
   EXPECT_EQ(seen, (std::map<std::string, int>{{"Typed/ok.T", 1}, {"Typed/with space.T", 1}}));
   EXPECT_EQ(task("Typed/with space.T")["verdict"], "failed");
-  EXPECT_NE(task("Typed/with space.T")["message"].get<std::string>().find(
-                "marker-with-space-fails"),
-            std::string::npos);
+  EXPECT_NE(
+      task("Typed/with space.T")["message"].get<std::string>().find("marker-with-space-fails"),
+      std::string::npos);
   EXPECT_EQ(task("Typed/ok.T")["verdict"], "passed");
 }
 
@@ -124,8 +123,9 @@ TEST_P(GtestVerdict, TypedTestsNamedWithFilterCharactersPass) {
   const auto doc = report();
   std::map<std::string, int> seen;
   for (const auto& t : doc["tasks"]) ++seen[t["name"]];
-  EXPECT_EQ(seen, (std::map<std::string, int>{
-                      {"Odd/a,b.T", 1}, {"Odd/x-:y.T", 1}, {"Odd/star*q?.T", 1}, {"Odd/x..y.T", 1}}))
+  EXPECT_EQ(seen,
+            (std::map<std::string, int>{
+                {"Odd/a,b.T", 1}, {"Odd/x-:y.T", 1}, {"Odd/star*q?.T", 1}, {"Odd/x..y.T", 1}}))
       << "a test a '?' selects too is never counted as another's result";
   for (const auto& [name, verdict] : verdicts()) EXPECT_EQ(verdict, "passed") << name;
   if (GetParam().args.empty()) {  // alone, "Odd/x??y.T" also runs Odd/x..y.T: said so

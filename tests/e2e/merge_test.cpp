@@ -258,8 +258,8 @@ TEST_F(Merge, ABadHistoryInIsSkippedWithAWarningAndTheMergeGoesOn) {
   const std::string before = read_file(good);
   const int plain = merge({good}).exit_code;  // what the shard's tests make it (1: some fail)
   ASSERT_NE(plain, 2);
-  for (const std::string& bad : {dir_.file("cut.json"), std::string("/dev/zero"),
-                                 dir_.file("never-uploaded.json")}) {
+  for (const std::string& bad :
+       {dir_.file("cut.json"), std::string("/dev/zero"), dir_.file("never-uploaded.json")}) {
     std::filesystem::remove(dir_.file("m.json"));
     auto r = merge({good, "--json", dir_.file("m.json"), "--history", dir_.file("h.json"),
                     "--history-in", bad});

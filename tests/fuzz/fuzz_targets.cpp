@@ -9,11 +9,11 @@
 #include "procpool/adapters/command/shell_words.hpp"
 #include "procpool/adapters/ctest/cmake_regex.hpp"
 #include "procpool/adapters/ctest/ctest_source.hpp"
-#include "procpool/adapters/gtest/listing.hpp"
 #include "procpool/adapters/gtest/console_reader.hpp"
 #include "procpool/adapters/gtest/gtest_report.hpp"
-#include "procpool/adapters/gtest/program_record.hpp"
 #include "procpool/adapters/gtest/judge.hpp"
+#include "procpool/adapters/gtest/listing.hpp"
+#include "procpool/adapters/gtest/program_record.hpp"
 #include "procpool/runner/core/duration.hpp"
 #include "procpool/runner/plan/history.hpp"
 #include "procpool/runner/plan/suite_plan.hpp"
@@ -99,7 +99,8 @@ void gtest_result(std::string_view data) {
         rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
       }
     }
-    for (const Outcome& process : {Outcome::exited(1), Outcome::exited(2), Outcome::killed_by(11)}) {
+    for (const Outcome& process :
+         {Outcome::exited(1), Outcome::exited(2), Outcome::killed_by(11)}) {
       gtest::JudgeInput input;
       input.record = &record;
       input.process = process;
@@ -117,7 +118,8 @@ void ctest_json(std::string_view data) {
   check_failure_named(suite, "parse_ctest_json");
   if (suite) {
     for (const auto& test : suite->tests) {
-      expect(!test.task.timeout || test.task.timeout->count() > 0, "a timeout that is not positive");
+      expect(!test.task.timeout || test.task.timeout->count() > 0,
+             "a timeout that is not positive");
       expect(!test.task.argv.empty() || test.rules.executable_missing,
              "a test with neither a command nor a reason it cannot run");
     }

@@ -175,8 +175,10 @@ namespace detail {
 
 // What every Pool method takes as a task: something `+fn` makes a function pointer of.
 template <typename F>
-concept Task = requires(std::decay_t<F>& fn) { +fn; } &&
-               std::is_function_v<std::remove_pointer_t<decltype(+std::declval<std::decay_t<F>&>())>>;
+concept Task = requires(std::decay_t<F>& fn) {
+  +fn;
+}
+&&std::is_function_v<std::remove_pointer_t<decltype(+std::declval<std::decay_t<F>&>())>>;
 
 template <typename F>
 inline constexpr bool kNotATask = !Task<F>;
@@ -334,25 +336,17 @@ class Pool {
   // Anything else given as a task (a lambda that captures, a function object with state) could
   // not run in another process: said at compile time, in words.
   template <typename F, typename... Rest>
-    requires detail::kNotATask<F>
-  void apply_async(F&&, Rest&&...) {
-    detail::reject_task<F>();
-  }
+  requires detail::kNotATask<F>
+  void apply_async(F&&, Rest&&...) { detail::reject_task<F>(); }
   template <typename F, typename... Rest>
-    requires detail::kNotATask<F>
-  void map(F&&, Rest&&...) {
-    detail::reject_task<F>();
-  }
+  requires detail::kNotATask<F>
+  void map(F&&, Rest&&...) { detail::reject_task<F>(); }
   template <typename F, typename... Rest>
-    requires detail::kNotATask<F>
-  void imap_unordered(F&&, Rest&&...) {
-    detail::reject_task<F>();
-  }
+  requires detail::kNotATask<F>
+  void imap_unordered(F&&, Rest&&...) { detail::reject_task<F>(); }
   template <typename F, typename... Rest>
-    requires detail::kNotATask<F>
-  void starmap(F&&, Rest&&...) {
-    detail::reject_task<F>();
-  }
+  requires detail::kNotATask<F>
+  void starmap(F&&, Rest&&...) { detail::reject_task<F>(); }
 
   void close() { core_.close(); }
   void join() { core_.join(); }

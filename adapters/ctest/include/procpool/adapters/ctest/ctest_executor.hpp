@@ -22,10 +22,7 @@ class CtestExecutor final : public schedule::Executor {
   CtestExecutor(boost::asio::io_context& io, schedule::Executor& inner,
                 std::map<std::string, CtestRules> rules,
                 const ResourceAllocator* resources = nullptr)
-      : io_(io),
-        inner_(inner),
-        rules_(std::move(rules)),
-        resources_(resources) {}
+      : io_(io), inner_(inner), rules_(std::move(rules)), resources_(resources) {}
   void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
 

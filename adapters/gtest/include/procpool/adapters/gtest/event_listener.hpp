@@ -68,7 +68,7 @@ class EventListener : public std::enable_shared_from_this<EventListener> {
     explicit Connection(boost::asio::io_context& io) : socket(io) {}
     boost::asio::ip::tcp::socket socket;
     std::array<char, 64 * 1024> buffer;
-    std::string line;           // an unfinished line
+    std::string line;            // an unfinished line
     bool line_too_long = false;  // dropping the rest of a line over the limit
     StreamDecoder decoder;
     enum class Role { undecided, program, other } role = Role::undecided;

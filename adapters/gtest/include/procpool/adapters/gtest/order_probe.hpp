@@ -11,8 +11,8 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "procpool/adapters/gtest/order_dependence.hpp"
 #include "procpool/adapters/gtest/judge.hpp"
+#include "procpool/adapters/gtest/order_dependence.hpp"
 
 namespace procpool::gtest {
 

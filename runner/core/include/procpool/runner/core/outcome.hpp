@@ -30,7 +30,7 @@ enum class OutcomeKind {
 
 struct Outcome {
   OutcomeKind kind = OutcomeKind::not_started;  // nothing has happened yet
-  int exit_code = 0;  // meaningful for passed/failed
+  int exit_code = 0;                            // meaningful for passed/failed
   int signal = 0;  // meaningful for signalled, and for timed_out/cancelled when a signal ended it
   std::string error;    // failed_to_start: the OS reason and the thing that failed
   std::string message;  // why a test failed, from its own report (assertions with locations)

@@ -24,9 +24,7 @@ class Dependencies {
   void link(const std::vector<TaskSpec>& tasks);
 
   // Whether `index` still waits for a prerequisite's verdict.
-  bool waiting(std::size_t index) const {
-    return !unfinished_.empty() && unfinished_[index] > 0;
-  }
+  bool waiting(std::size_t index) const { return !unfinished_.empty() && unfinished_[index] > 0; }
   // The prerequisites it needed to pass that did not; empty when none (or none yet).
   const std::vector<std::string>& failed(std::size_t index) const {
     return failed_.empty() ? kNone : failed_[index];
