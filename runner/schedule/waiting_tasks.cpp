@@ -46,20 +46,19 @@ std::optional<std::size_t> WaitingTasks::front() {
   return entry->first.second;
 }
 
-void WaitingTasks::remove_front(bool parked) {
-  const auto entry = front_entry();
-  if (entry->second) {
+std::size_t WaitingTasks::remove_front(bool parked) {
+  const auto [keyed, from_woken] = *front_entry();
+  if (from_woken) {
     woken_.erase(woken_.begin());
   } else {
     queue_.pop_front();
   }
-  leave_batch(entry->first.second, parked);
+  leave_batch(keyed.second, parked);
+  return keyed.second;
 }
 
 void WaitingTasks::pop_front() {
-  const std::size_t index = *front();
-  remove_front(/*parked=*/false);
-  where_[index] = Where::gone;
+  where_[remove_front(/*parked=*/false)] = Where::gone;
   --waiting_;
 }
 
@@ -71,24 +70,23 @@ void WaitingTasks::push_front(std::size_t index, std::uint64_t batch) {
   if (batch != 0) enqueue_batch(index, batch);
 }
 
-void WaitingTasks::park(std::size_t index) {
-  remove_front(/*parked=*/true);
+std::size_t WaitingTasks::park() {
+  const std::size_t index = remove_front(/*parked=*/true);
   where_[index] = Where::parked;
+  return index;
 }
 
 void WaitingTasks::park_front(const std::string& reason) {
-  const std::size_t index = *front();
-  park(index);
+  const std::size_t index = park();
   parked_[reason].insert({key_[index], index});
 }
 
 void WaitingTasks::park_front_until_woken() {
-  const std::size_t index = *front();
-  park(index);
-  parked_for_task_.insert(index);
+  parked_for_task_.insert(park());
 }
 
 void WaitingTasks::wake(const std::string& reason) {
+  if (parked_.empty()) return;  // the usual case: every release asks
   const auto found = parked_.find(reason);
   if (found == parked_.end()) return;
   for (const auto& [key, index] : found->second) requeue(index);
@@ -96,6 +94,7 @@ void WaitingTasks::wake(const std::string& reason) {
 }
 
 void WaitingTasks::wake_first(const std::string& reason) {
+  if (parked_.empty()) return;
   const auto found = parked_.find(reason);
   if (found == parked_.end()) return;
   requeue(found->second.begin()->second);

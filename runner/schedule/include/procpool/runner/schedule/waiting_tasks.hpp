@@ -65,12 +65,14 @@ class WaitingTasks {
 
   void enqueue_batch(std::size_t index, std::uint64_t batch);
   void leave_batch(std::size_t index, bool parked);
-  void park(std::size_t index);
+  // Parks the front task (off the queue, out of its batch until woken); returns it.
+  std::size_t park();
   // A woken task back on the queue (and in its batch) at its old place.
   void requeue(std::size_t index);
   // The front entry: from the queue (`from_woken` false) or the woken (true).
   std::optional<std::pair<Keyed, bool>> front_entry();
-  void remove_front(bool parked);
+  // Takes the front entry off; returns its task.
+  std::size_t remove_front(bool parked);
 
   std::vector<std::int64_t> key_;  // a task's place: smaller goes first
   std::vector<Where> where_;
