@@ -99,6 +99,18 @@ void on_starter_thread(const std::function<void()>& job) {
   s.job = nullptr;
 }
 
+void refuse_in_unguarded_worker(const char* what) {
+  if (!std::getenv("PROCPOOL_POOL_WORKER")) return;
+  std::fprintf(stderr,
+               "procpool: process %d was started as a Pool worker (spawn start method) but is "
+               "making a %s before serving any task: main() must begin with\n"
+               "    if (auto code = procpool::run_worker_if_requested()) return *code;\n"
+               "(without it every worker runs main() again and starts workers of its own)\n",
+               static_cast<int>(::getpid()), what);
+  flush_standard_streams();
+  ::_exit(kWorkerWithoutGuardExit);
+}
+
 pid_t fork_child(const std::function<void()>& child) {
   flush_standard_streams();
   const pid_t parent = ::getpid();

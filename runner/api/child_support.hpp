@@ -32,4 +32,15 @@ void on_starter_thread(const std::function<void()>& job);
 // fails.
 pid_t fork_child(const std::function<void()>& child);
 
+// The exit status of a spawned worker that reached a Pool or a Process before the guard.
+inline constexpr int kWorkerWithoutGuardExit = 87;
+
+// Called where a Pool or Process starts (`what` names it). In a copy of the program started as
+// a spawned worker that has not run run_worker_if_requested() yet — main() lacks the guard —
+// it says so on stderr and leaves with kWorkerWithoutGuardExit: going on would make that
+// worker's own pool, whose workers would do the same, an exponential process storm (CPython
+// refuses the same mistake: "An attempt has been made to start a new process before the
+// current process has finished its bootstrapping phase").
+void refuse_in_unguarded_worker(const char* what);
+
 }  // namespace procpool::detail

@@ -27,6 +27,7 @@
 namespace procpool::detail {
 
 PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
+  refuse_in_unguarded_worker("procpool::Pool");
   config_.processes = effective_jobs(config_.processes);
   process::make_children_waitable();
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -108,15 +109,18 @@ std::vector<int> PoolCore::worker_pids() const {
 void PoolCore::dispatch() {
   std::vector<std::shared_ptr<TaskState>> unrunnable;
   std::vector<Worker*> to_flush;
+  std::string why;  // for the unrunnable
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const bool any_alive =
         std::any_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.pid > 0; });
-    if (!any_alive && !queue_.empty()) {
-      // Every worker died and none could be replaced: fail the queue rather than hang.
+    if ((!any_alive || !broken_.empty()) && !queue_.empty()) {
+      // Every worker died and none could be replaced, or they cannot start: fail the queue
+      // rather than hang.
       for (Queued& q : queue_) unrunnable.push_back(std::move(q.state));
       queue_.clear();
     }
+    if (!unrunnable.empty()) why = broken_.empty() ? "no worker process could be started" : broken_;
     // Each task to the least loaded worker that can take it, so equal tasks split evenly
     // (strict round robin gave one worker 6 of 10 long tasks when the first came alone).
     while (!queue_.empty() && !terminating_) {
@@ -157,9 +161,7 @@ void PoolCore::dispatch() {
   // Outside the lock, and never blocking: what a worker cannot take now (it is stopped, or busy
   // and its socket full) waits in its outbox, sent as the socket drains (see manage()).
   for (Worker* worker : to_flush) flush_outbox(*worker);
-  for (auto& state : unrunnable) {
-    state->finish(TaskState::Status::worker_crashed, "no worker process could be started");
-  }
+  for (auto& state : unrunnable) state->finish(TaskState::Status::worker_crashed, why);
 }
 
 void PoolCore::flush_outbox(Worker& worker) {
@@ -196,6 +198,11 @@ void PoolCore::on_reply(Worker& worker, const std::string& reply) {
   std::shared_ptr<TaskState> state;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (wire::is_ready_reply(reply)) {
+      worker.ready = true;
+      failed_starts_ = 0;
+      return;
+    }
     if (!worker.in_flight.empty()) {
       state = std::move(worker.in_flight.front().state);
       worker.in_flight.pop_front();

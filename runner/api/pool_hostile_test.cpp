@@ -55,14 +55,7 @@ PROCPOOL_TASK(cut_the_line_and_hang);
 PROCPOOL_TASK(length);
 PROCPOOL_TASK(read_stdin);
 
-class PoolHostile : public StartMethodTest {
- protected:
-  PoolOptions options(unsigned processes) {
-    return PoolOptions{.processes = processes,
-                       .start_method = GetParam(),
-                       .terminate_grace = std::chrono::milliseconds(300)};
-  }
-};
+class PoolHostile : public StartMethodTest {};
 
 TEST_P(PoolHostile, ATaskThatClosesItsWorkersConnectionFailsAloneAndNothingHangs) {
   Pool pool(options(2));
@@ -144,11 +137,7 @@ TEST_P(PoolHostile, WorkerPidsMayBeAskedWhileThePoolTerminates) {
   asker.join();
 }
 
-INSTANTIATE_TEST_SUITE_P(StartMethods, PoolHostile,
-                         ::testing::Values(StartMethod::fork, StartMethod::spawn),
-                         [](const auto& info) {
-                           return info.param == StartMethod::fork ? "fork" : "spawn";
-                         });
+INSTANTIATE_START_METHODS(PoolHostile);
 
 void exit_with(int code) { ::_exit(code); }
 void nap() { ::usleep(300 * 1000); }

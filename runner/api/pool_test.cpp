@@ -68,12 +68,7 @@ PROCPOOL_TASK(swap_point);
 int unregistered(int x) { return x; }
 
 // Every test runs with both start methods: they must behave the same.
-class PoolTest : public StartMethodTest {
- protected:
-  PoolOptions options(unsigned processes) {
-    return PoolOptions{.processes = processes, .start_method = GetParam()};
-  }
-};
+class PoolTest : public StartMethodTest {};
 
 TEST_P(PoolTest, ApplyAsyncMapStarmapAndImapUnorderedReturnResults) {
   Pool pool(options(2));
@@ -267,11 +262,7 @@ TEST_P(PoolTest, SpawnNeedsRegisteredTasks) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(StartMethods, PoolTest,
-                         ::testing::Values(StartMethod::fork, StartMethod::spawn),
-                         [](const auto& info) {
-                           return info.param == StartMethod::fork ? "fork" : "spawn";
-                         });
+INSTANTIATE_START_METHODS(PoolTest);
 
 }  // namespace
 }  // namespace procpool

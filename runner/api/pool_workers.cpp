@@ -25,6 +25,22 @@
 #include "worker_loop.hpp"
 
 namespace procpool::detail {
+namespace {
+
+// Why the pool gave up: its last worker, like the one before it, died before it was ready.
+std::string why_workers_cannot_start(int pid, const std::optional<Outcome>& ended, bool killed) {
+  const std::string last =
+      "worker " + std::to_string(pid) + ": " +
+      (killed ? "closed its connection before it was ready (killed)" : describe(*ended));
+  if (!killed && ended->kind == OutcomeKind::failed && ended->exit_code == kWorkerWithoutGuardExit)
+    return "procpool::Pool: the workers run main() instead of serving tasks (" + last +
+           "): with the spawn start method main() must begin with "
+           "`if (auto code = procpool::run_worker_if_requested()) return *code;`";
+  return "procpool::Pool: two workers in a row died before they were ready to serve (the last, " +
+         last + "; a failing initializer ends a worker so): the pool starts no more workers";
+}
+
+}  // namespace
 
 std::string PoolCore::encode_for_worker(const Invocation& call) const {
   return config_.start_method == StartMethod::spawn ? wire::encode_named(call) : wire::encode(call);
@@ -123,9 +139,12 @@ void PoolCore::on_worker_gone(Worker& worker) {
   bool replace = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (!worker.ready && !terminating_ && ++failed_starts_ >= 2 && broken_.empty())
+      broken_ = why_workers_cannot_start(worker.pid, ended, killed);
     // The front task was running when it died; the others never started: they go back to the
-    // front of the queue, in order, for another worker.
-    if (!worker.in_flight.empty()) {
+    // front of the queue, in order, for another worker. A worker that was not ready yet ran
+    // none of them.
+    if (!worker.in_flight.empty() && worker.ready) {
       lost = std::move(worker.in_flight.front().state);
       worker.in_flight.pop_front();
     }
@@ -133,7 +152,7 @@ void PoolCore::on_worker_gone(Worker& worker) {
       queue_.push_front(std::move(worker.in_flight.back()));
       worker.in_flight.pop_back();
     }
-    replace = !terminating_;
+    replace = !terminating_ && broken_.empty();
   }
   if (lost) {
     lost->finish(TaskState::Status::worker_crashed,

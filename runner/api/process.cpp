@@ -61,6 +61,7 @@ void Process::release() {
 
 void Process::start() {
   if (pid_ > 0) throw UsageError("procpool::Process: start() called twice");
+  detail::refuse_in_unguarded_worker("procpool::Process");
   process::make_children_waitable();
   pid_ = detail::fork_child([this] { run_child(target_); });
   pidfd_ = process::open_pidfd(pid_);  // -1 on old kernels: we poll

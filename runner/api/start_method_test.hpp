@@ -2,6 +2,7 @@
 // behave the same), adopts what it orphans, and checks that no process it started survives it.
 #pragma once
 
+#include <chrono>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -20,6 +21,18 @@ class StartMethodTest : public ::testing::TestWithParam<StartMethod> {
     testing::adopt_orphans();
   }
   void TearDown() override { EXPECT_EQ(testing::surviving_descendants(), std::vector<int>{}); }
+  // A pool of `processes` with the test's start method; a short grace keeps terminate() quick.
+  PoolOptions options(unsigned processes) {
+    return PoolOptions{.processes = processes,
+                       .start_method = GetParam(),
+                       .terminate_grace = std::chrono::milliseconds(300)};
+  }
 };
+
+// Runs every test of `Suite` once per start method, named "fork" and "spawn".
+#define INSTANTIATE_START_METHODS(Suite)                                             \
+  INSTANTIATE_TEST_SUITE_P(                                                          \
+      StartMethods, Suite, ::testing::Values(StartMethod::fork, StartMethod::spawn), \
+      [](const auto& info) { return info.param == StartMethod::fork ? "fork" : "spawn"; })
 
 }  // namespace procpool

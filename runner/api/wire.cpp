@@ -111,6 +111,10 @@ Invocation decode_named(const std::string& in) {
   return Invocation{in[0] == 'm' ? task->map : task->call, task->fn, in.substr(at + size)};
 }
 
+std::string ready_reply() { return std::string(1, '\2'); }
+
+bool is_ready_reply(const std::string& reply) { return reply.size() == 1 && reply[0] == '\2'; }
+
 std::string result_reply(const std::string& result) { return std::string(1, '\0') + result; }
 
 std::string error_reply(const std::string& type, const std::string& message) {

@@ -55,6 +55,11 @@ Invocation decode(const std::string& message);
 std::string encode_named(const Invocation& call);
 Invocation decode_named(const std::string& message);
 
+// A worker's first message, once its initializer ran: it is ready to serve. A worker that dies
+// before sending it died at start (see PoolCore::on_worker_gone).
+std::string ready_reply();
+bool is_ready_reply(const std::string& reply);
+
 // Replies: "\0" + result bytes, or "\1" + exception type + "\0" + message.
 std::string result_reply(const std::string& result);
 std::string error_reply(const std::string& type, const std::string& message);

@@ -33,6 +33,7 @@ void worker_main(int fd, const PoolConfig& config, bool by_name) {
       ::_exit(3);
     }
   }
+  if (!wire::send_message(fd, wire::ready_reply())) ::_exit(0);
   unsigned done = 0;
   std::string inbox;  // prefetched tasks arrive together: read them with one call
   bool serving = true;

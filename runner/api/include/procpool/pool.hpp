@@ -22,6 +22,10 @@
 //  - The task throws: get() throws RemoteError (type() names the exception, what() its message).
 //  - The worker dies mid-task (a signal, _exit, the OOM killer): that task's get() throws
 //    WorkerCrashed; the worker is replaced and every other task still completes.
+//  - Workers die before they are ready to serve (a failing initializer; a spawn program without
+//    the run_worker_if_requested() guard, whose copies refuse to make pools of their own
+//    instead of starting a process storm): at the second such death in a row the pool starts no
+//    more workers and every task left throws WorkerCrashed saying why.
 //  - terminate() before a task finished: its get() throws Error.
 //  - Submitting to a closed or terminated pool, join() on an open one, a spawn task that is not
 //    registered: UsageError, at once, in the caller.
@@ -393,7 +397,8 @@ class Pool {
 // The C++ twin of `if __name__ == "__main__":`. A program whose pools use the spawn start
 // method must begin main() with
 //     if (auto code = procpool::run_worker_if_requested()) return *code;
-// so that a copy of it started as a worker serves tasks instead of running the program.
+// so that a copy of it started as a worker serves tasks instead of running the program. A copy
+// that reaches a Pool or a Process without it says so on stderr and exits with status 87.
 std::optional<int> run_worker_if_requested();
 
 }  // namespace procpool

@@ -105,8 +105,9 @@ class PoolCore {
     // Sent, not yet answered, in order: the front one is running, the rest wait in the socket.
     // Keeping several in flight lets a worker go from task to task without a round trip.
     std::deque<Queued> in_flight;
-    unsigned done = 0;  // tasks it finished; at maxtasksperchild it is retiring: send no more
-    std::string inbox;  // bytes received, not yet a whole result
+    unsigned done = 0;   // tasks it finished; at maxtasksperchild it is retiring: send no more
+    bool ready = false;  // it said it is ready to serve (its initializer ran)
+    std::string inbox;   // bytes received, not yet a whole result
     // Bytes for the worker not sent yet (it is busy and its socket full, or stopped): sent as
     // the socket drains, so the manager never blocks on one worker.
     std::deque<std::string> outbox;
@@ -132,6 +133,11 @@ class PoolCore {
   bool closed_ = false;
   bool joining_ = false;
   bool terminating_ = false;
+  // Workers that died before they were ready, in a row. At two the pool is broken: it starts
+  // no more (a program whose workers cannot start would otherwise replace them for ever), and
+  // every task left fails with `broken_`, which says why.
+  unsigned failed_starts_ = 0;
+  std::string broken_;
   int wake_fd_ = -1;
   std::atomic<bool> wake_pending_{false};
   std::thread manager_;
