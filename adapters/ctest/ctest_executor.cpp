@@ -1,5 +1,7 @@
 #include "procpool/adapters/ctest/ctest_executor.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -8,6 +10,10 @@
 
 namespace procpool::ctest {
 namespace {
+
+// How much of a test's output its regular expressions are matched against: all of it, up to
+// this; beyond, its end. ctest itself keeps everything in memory.
+constexpr std::size_t kMatchedOutput = std::size_t{256} << 20;
 
 // One attempt under TIMEOUT_AFTER_MATCH. As CTest, each time output arrives the patterns are
 // searched in the whole output so far, stdout and stderr as they came (measured with ctest 3.25:
@@ -122,12 +128,18 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   inner.output = std::move(callbacks.output);
   inner.started = std::move(callbacks.started);
   inner.done = [&rules = rules->second, done = std::move(callbacks.done)](AttemptResult result) {
-    // CTest matches its regular expressions against the test's whole output; keep the last MiB.
-    const std::string output = result.out->tail(1 << 20) + result.err->tail(1 << 20);
+    // CTest matches its regular expressions against the test's whole output (ctest 3.25 kept
+    // 60 MB and matched its first line): all of it up to kMatchedOutput, then the end.
+    const std::size_t out = std::min(result.out->size(), kMatchedOutput);
+    const std::string output =
+        result.out->tail(kMatchedOutput) + result.err->tail(kMatchedOutput - out);
     result.outcome = apply_ctest_rules(result.outcome, output, rules);
     done(std::move(result));
   };
   schedule::Launch own = launch;
+  // As ctest runs a test: one pipe for both streams, so patterns see them in the order written
+  // (CLI11's tests match an error on stderr followed by the help on stdout).
+  own.one_output_pipe = true;
   if (resources_) {
     // What the allocator gave this attempt, as CTest's variables on top of the test's own.
     auto spec = std::make_shared<TaskSpec>(*launch.spec);

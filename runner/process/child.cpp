@@ -78,13 +78,14 @@ void Child::launch(SpawnRequest request) {
   int err_fds[2] = {-1, -1};
   std::string error;
   int os_error = 0;
-  if (::pipe2(out_fds, O_CLOEXEC) != 0 || ::pipe2(err_fds, O_CLOEXEC) != 0) {
+  if (::pipe2(out_fds, O_CLOEXEC) != 0 ||
+      (!options_.one_pipe && ::pipe2(err_fds, O_CLOEXEC) != 0)) {
     // v2's own stdio initializer would ignore this (defect 11); we report it.
     os_error = errno;
     error = std::string("cannot create pipes: ") + std::strerror(errno);
   } else {
     request.stdout_fd = out_fds[1];
-    request.stderr_fd = err_fds[1];
+    request.stderr_fd = options_.one_pipe ? out_fds[1] : err_fds[1];
     if (auto spawned = spawn_process(io_.get_executor(), request)) {
       process_.emplace(std::move(spawned->process));
       exit_watch_.assign(spawned->exit_fd);
@@ -113,12 +114,15 @@ void Child::launch(SpawnRequest request) {
   pid_ = process_->id();
 
   pipe_inodes_[0] = inode_of(out_fds[0]);
-  pipe_inodes_[1] = inode_of(err_fds[0]);
   out_.pipe.assign(out_fds[0]);
-  err_.pipe.assign(err_fds[0]);
-  out_.open = err_.open = true;
+  out_.open = true;
   read_more(out_);
-  read_more(err_);
+  if (!options_.one_pipe) {
+    pipe_inodes_[1] = inode_of(err_fds[0]);
+    err_.pipe.assign(err_fds[0]);
+    err_.open = true;
+    read_more(err_);
+  }
 
   // bp2::process::async_wait is not used: in 1.81 it calls a *blocking* waitpid after any
   // readiness of the pidfd, and asio can report stale readiness when it recycles descriptor

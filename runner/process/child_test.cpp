@@ -51,6 +51,16 @@ TEST_F(ChildTest, CapturesStdoutAndStderrSeparately) {
   EXPECT_GT(r.pid, 0);
 }
 
+// CTest's way: one pipe, so the order between the streams is the order written (two pipes
+// give "two" before "one" or after "three", whichever is read first).
+TEST_F(ChildTest, OnePipeKeepsTheOrderTheStreamsWereWrittenIn) {
+  ChildOptions options;
+  options.one_pipe = true;
+  auto r = run({"/bin/sh", "-c", "echo one >&2; echo two; echo three >&2"}, std::move(options));
+  EXPECT_EQ(r.out->str(), "one\ntwo\nthree\n");
+  EXPECT_EQ(r.err->str(), "");
+}
+
 TEST_F(ChildTest, TellsASignalFromAnExitCode) {
   EXPECT_EQ(run({helper_binary(), "crash", "segv"}).outcome.signal, SIGSEGV);
   auto exit9 = run({helper_binary(), "exit", "9"});

@@ -37,6 +37,7 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
   child_options.slow_after = options_.slow_after;
   child_options.on_slow = attempt->callbacks.slow;
   child_options.on_output = attempt->callbacks.output;
+  child_options.one_pipe = launch.one_output_pipe;
 
   const std::uint64_t id = next_id_++;
   auto child = process::Child::start(

@@ -84,7 +84,7 @@ class CtestParity : public CliTest {
 
 TEST_F(CtestParity, EveryVerdictAndNotRunReasonIsCtests) {
   const Verdicts expected = run_ctest(configure("ctest"), "-j2");
-  ASSERT_EQ(expected.size(), 39u);
+  ASSERT_EQ(expected.size(), 43u);
   // The project is what it claims to be: ctest itself sees each case.
   EXPECT_EQ(expected.at("net_user"), "not_run: Fixture dependency failed");
   EXPECT_EQ(expected.at("dep_second"), "passed");
@@ -92,6 +92,10 @@ TEST_F(CtestParity, EveryVerdictAndNotRunReasonIsCtests) {
   EXPECT_EQ(expected.at("two_processors"), "passed");
   EXPECT_EQ(expected.at("timeout_extended"), "passed");
   EXPECT_EQ(expected.at("timeout_shortened"), "failed");
+  EXPECT_EQ(expected.at("output_order"), "passed");
+  EXPECT_EQ(expected.at("output_order_fail"), "failed");
+  EXPECT_EQ(expected.at("output_early_match"), "passed");
+  EXPECT_EQ(expected.at("output_early_failure"), "failed");
   CliResult r;
   EXPECT_EQ(run_procpool_ctest(configure("procpool"), {"-j2"}, &r), expected) << r.out << r.err;
   EXPECT_EQ(r.exit_code, 1) << "Not Run and failed tests fail the run, as in ctest";

@@ -39,6 +39,9 @@ struct ChildOptions {
   // Optional: each chunk as it arrives (1 = stdout, 2 = stderr), before it is captured. For a
   // caller that follows the output live (a batch of tests: which one is running).
   std::function<void(int stream, std::string_view bytes)> on_output;
+  // Stdout and stderr through one pipe, as CTest runs a test: the capture's stdout holds both in
+  // the order the child wrote them (two pipes lose that order), and its stderr stays empty.
+  bool one_pipe = false;
 };
 
 class Child : public std::enable_shared_from_this<Child> {

@@ -24,6 +24,9 @@ struct Launch {
   // How long the attempt (a test of a batch: each test) may run: the task's own timeout, else
   // the run's; none: no limit. Resolved once, by the scheduler.
   std::optional<std::chrono::milliseconds> deadline;
+  // Stdout and stderr through one pipe (CTest's way): the result's `out` holds both in the
+  // order written, `err` is empty. For executors that start processes; others ignore it.
+  bool one_output_pipe = false;
 };
 
 enum class StopMode {
