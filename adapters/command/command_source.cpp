@@ -1,5 +1,6 @@
 #include "procpool/adapters/command/command_source.hpp"
 
+#include "gnu_path_parts.hpp"
 #include "procpool/adapters/command/shell_words.hpp"
 
 #include <algorithm>
@@ -7,17 +8,6 @@
 
 namespace procpool::command {
 namespace {
-
-// Drops the extension of the last path component only: "a.b/c.tar.gz" -> "a.b/c.tar".
-std::string without_extension(const std::string& path) {
-  const auto dot = path.find_last_of('.');
-  const auto slash = path.find_last_of('/');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) ||
-      dot == (slash == std::string::npos ? 0 : slash + 1)) {
-    return path;
-  }
-  return path.substr(0, dot);
-}
 
 TaskSpec shell_task(std::string script) {
   TaskSpec task;
@@ -37,13 +27,13 @@ std::string modified(const std::string& value, Modifier modifier) {
     case Modifier::none:
       return value;
     case Modifier::no_extension:
-      return without_extension(value);
+      return gnu_without_extension(value);
     case Modifier::base:
-      return base_name(value);
+      return gnu_basename(value);
     case Modifier::dir:
-      return dir_name(value);
+      return gnu_dirname(value);
     case Modifier::base_no_extension:
-      return without_extension(base_name(value));
+      return gnu_without_extension(gnu_basename(value));
   }
   return value;
 }
@@ -111,13 +101,20 @@ Rendered render_word(std::string_view word, const std::vector<std::string>& args
   auto value = [&](const std::string& s) { return quote_args ? shell_quote(s) : s; };
   Rendered out;
   out.words.emplace_back();
+  // Whether the word holds anything but replacement strings whose argument is missing. GNU
+  // parallel puts nothing for those (not even the quotes it gives an empty argument), so the
+  // shell drops a word made only of them: `--colsep , echo {1} {3}` on "a,b" runs `echo a`.
+  bool has_content = false;
+  bool missing = false;
   std::size_t i = 0;
   while (i < word.size()) {
     const auto token = token_at(word.substr(i));
     if (!token) {
       out.words.back() += word[i++];
+      has_content = true;
       continue;
     }
+    has_content = has_content || token->kind != Token::Kind::positional;
     i += token->length;
     switch (token->kind) {
       // Any replacement string, {#} and {%} too, keeps the arguments from being appended
@@ -134,7 +131,12 @@ Rendered render_word(std::string_view word, const std::vector<std::string>& args
         out.used_args = true;
         const long n = static_cast<long>(args.size());
         const long at = token->position > 0 ? token->position - 1 : n + token->position;
-        if (at >= 0 && at < n) out.words.back() += value(modified(args[at], token->modifier));
+        if (at >= 0 && at < n) {
+          out.words.back() += value(modified(args[at], token->modifier));
+          has_content = true;
+        } else {
+          missing = true;
+        }
         break;
       }
       case Token::Kind::all:
@@ -148,6 +150,7 @@ Rendered render_word(std::string_view word, const std::vector<std::string>& args
         break;
     }
   }
+  if (missing && !has_content) out.words.clear();
   return out;
 }
 

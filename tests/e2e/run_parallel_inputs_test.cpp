@@ -21,6 +21,10 @@ struct Case {
   std::vector<std::string> options;  // before the command (GNU parallel's and procpool's alike)
   std::vector<std::string> words;    // the command, then ::: / :::: groups
   std::string stdin_text;            // standard input for both
+  // GNU parallel reads the command as a shell line (its default) rather than word by word
+  // (-q): where the two differ (a missing argument), procpool follows the default. The words
+  // must then mean the same to the shell as they are.
+  bool gnu_shell_line = false;
 };
 
 class RunParallelInputs : public CliTest {
@@ -38,8 +42,8 @@ class RunParallelInputs : public CliTest {
     // -q: GNU parallel passes the command's words as they are (no shell reading them), which is
     // what procpool does without --shell. Without a command the inputs are shell command lines.
     const bool has_command = !c.words.empty() && c.words[0] != ":::" && c.words[0] != "::::";
-    std::string command =
-        "cd " + quoted(dir_.path()) + " && parallel -k" + (has_command ? " -q" : "");
+    std::string command = "cd " + quoted(dir_.path()) + " && parallel -k" +
+                          (has_command && !c.gnu_shell_line ? " -q" : "");
     for (const auto& w : c.options) command += " " + quoted(w);
     for (const auto& w : c.words) command += " " + quoted(w);
     command += " < stdin > gnu.out 2> gnu.err";
@@ -94,6 +98,33 @@ TEST_F(RunParallelInputs, ReplacementStringsTakeOneArgumentOrAllOfThem) {
   expect_same({{}, {"echo", "[{3}]", "{-1}", ":::", "a", ":::", "b"}});
   expect_same({{"-j1"}, {"echo", "{#}", "{%}", ":::", "a", "b", ":::", "1"}});
   expect_same({{}, {"echo", "{#}", ":::", "a", "b"}});  // a replacement string: nothing appended
+}
+
+// The path parts at their edges, where basename(1)/dirname(1) would say otherwise: GNU
+// parallel's {.} of ".bashrc" is empty, its {//} of "a/" is ".".
+TEST_F(RunParallelInputs, PathReplacementStringsCutEdgeCasesAsGnuParallelDoes) {
+  for (const char* modifier : {"{}", "{/}", "{//}", "{.}", "{/.}"}) {
+    expect_same(
+        {{}, {"printf",  "[%s]",        modifier,    ":::",     ".",     "..",
+              "/",       "a/",          "/x/",       ".bashrc", "a.b.c", "name with spaces.txt",
+              "a/b.c/d", "dir/.hidden", "/x",        "x/",      "a//b",  "",
+              "../x.y",  "./a.b",       "a b/c d.e", "x.",      "//",    "a/b/"}});
+  }
+  expect_same({{}, {"printf", "[%s]", "{2//}", "{-1.}", "{1/.}", ":::", "/x/", ".a", ":::", "b/"}});
+}
+
+// A replacement string whose argument is missing (a short line under --colsep, the last
+// command under -N) leaves nothing, and a word made only of such strings is dropped, as GNU
+// parallel's shell line drops it; an empty argument that exists stays an empty word.
+TEST_F(RunParallelInputs, AMissingArgumentDropsItsWordAsGnuParallelDoes) {
+  write_file(dir_.file("short"), "a,b\nc\nd,e,f\n,\n");
+  const std::vector<std::string> echo_columns{"echo", "{1}",    "{3}",  "{2}",  "x{3}y",
+                                              "{3.}", "{3}{3}", "::::", "short"};
+  expect_same({{"--colsep", ","}, echo_columns, "", true});
+  expect_same(
+      {{"-N", "3"}, {"echo", "{1}", "{3}", "{2}", "{3/}", ":::", "a", "b", "c", "d"}, "", true});
+  expect_same({{"-N", "2"}, {"echo", ":::", "a", "b", "c"}, "", true});
+  expect_same({{}, {"echo", "L", "{2}", "R", ":::", "a"}, "", true});
 }
 
 TEST_F(RunParallelInputs, StandardInputIsTheDefaultSourceEmptyLinesAndCarriageReturnsKept) {
