@@ -1,5 +1,7 @@
 #include "procpool/runner/report/results_dir_reporter.hpp"
 
+#include <unistd.h>
+
 #include "procpool/runner/core/atomic_file.hpp"
 
 namespace procpool::report {
@@ -13,9 +15,10 @@ Result<void> write_capture(const Directory& dir, const std::string& name, const 
 
 }  // namespace
 
-std::string results_dir_name(const std::string& value) {
-  // GNU parallel's escapes: '\' -> "\\", '/' -> "\_". It writes "", "." and ".." as they are,
-  // i.e. into the directory above (".." even outside DIR); here they stay names of their own.
+std::string results_dir_name(const std::string& value, std::size_t max_length) {
+  // GNU parallel's escapes: '\' -> "\\", '/' -> "\_", tab -> "\t". It writes "", "." and ".." as
+  // they are, i.e. into the directory above (".." even outside DIR); here they stay names of
+  // their own.
   if (value.empty() || value == "." || value == "..") return "\\" + value;
   std::string name;
   for (char c : value) {
@@ -23,11 +26,24 @@ std::string results_dir_name(const std::string& value) {
       name += "\\\\";
     } else if (c == '/') {
       name += "\\_";
+    } else if (c == '\t') {
+      name += "\\t";
     } else {
       name += c;
     }
   }
+  // Too long for a file name: cut to the longest the file system takes, in bytes (GNU
+  // parallel's substr, which may split a UTF-8 letter: its names are bytes, as Linux's are).
+  if (name.size() > max_length) name.resize(max_length);
   return name;
+}
+
+std::size_t ResultsDirReporter::name_max() {
+  if (!name_max_) {
+    const long found = ::pathconf(dir_.c_str(), _PC_NAME_MAX);
+    name_max_ = found > 0 ? static_cast<std::size_t>(found) : std::size_t{255};
+  }
+  return *name_max_;
 }
 
 void ResultsDirReporter::on_task_finished(const TaskFinished& event) {
@@ -41,7 +57,7 @@ void ResultsDirReporter::on_task_finished(const TaskFinished& event) {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < spec.args.size(); ++i) {
     names.push_back(std::to_string(i + 1));
-    names.push_back(results_dir_name(spec.args[i]));
+    names.push_back(results_dir_name(spec.args[i], name_max()));
   }
   if (names.empty()) names = {"1", "\\0noarg"};  // -N0, as GNU parallel names it
   auto task_dir = root->subdirectory(names.front());

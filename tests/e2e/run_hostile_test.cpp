@@ -134,6 +134,20 @@ TEST_F(RunHostile, APlantedSymlinkInTheResultsDirectoryIsNotFollowed) {
   EXPECT_NE(r.err.find(results + "/1"), std::string::npos) << r.err;
 }
 
+// A results directory that cannot be made is known before anything runs: no task runs (none
+// leaves its mark) and the error names the directory.
+TEST_F(RunHostile, AResultsDirectoryThatCannotBeMadeStopsTheRunBeforeAnyTask) {
+  TempDir dir;
+  write_file(dir.file("a-file"), "");
+  auto r = run_procpool({"run", "--results", dir.file("a-file") + "/results", "--", "touch",
+                         ":::", dir.file("ran-1"), dir.file("ran-2")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--results directory " + dir.file("a-file") + "/results"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("ran-1")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("ran-2")));
+}
+
 TEST_F(RunHostile, TaggedOutputWithoutAFinalNewlineDoesNotSwallowTheNextTasksTag) {
   auto r = run_procpool({"run", "-j1", "--tag", "--", "printf", "%s", ":::", "a", "b"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -257,6 +257,18 @@ TEST_F(RunParallelInputs, ResultsDirectoryHasGnuParallelsLayout) {
       {{}, {"echo", ":::", "a", "b", ":::", "1", "2"}},
       {{}, {"echo", ":::", "x/y", "back\\slash"}},
       {{"--colsep", ","}, {"echo", "::::", "cs"}},
+      {{}, {"echo", ":::", "tab\there"}},
+      // Longer than a file name may be: GNU parallel cuts each to the longest the file system
+      // takes (255 bytes here, even inside a UTF-8 letter); it used to fail after every task ran.
+      {{}, {"echo", ":::", std::string(300, 'a'), std::string(600, 'b') + "/c", "short"}},
+      {{},
+       {"echo", ":::",
+        "x" +
+            [] {
+              std::string e;
+              for (int i = 0; i < 200; ++i) e += "\xc3\xa9";
+              return e;
+            }()}},
   };
   for (const auto& c : cases) {
     std::filesystem::remove_all(dir_.file("gnu-res"));

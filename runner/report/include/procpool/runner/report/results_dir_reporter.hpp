@@ -12,9 +12,10 @@
 
 namespace procpool::report {
 
-// One argument as a directory name, escaped as GNU parallel escapes it ('\\' -> "\\\\",
-// '/' -> "\\_"); "", "." and ".." get a leading '\\' so they stay inside their directory.
-std::string results_dir_name(const std::string& value);
+// One argument as a directory name, escaped as GNU parallel escapes it ('\' -> "\\", '/' -> "\_",
+// tab -> "\t") and cut to `max_length` bytes as it cuts a name too long for the file system;
+// "", "." and ".." get a leading '\' so they stay inside their directory.
+std::string results_dir_name(const std::string& value, std::size_t max_length);
 
 class ResultsDirReporter final : public FileReporter {
  public:
@@ -22,7 +23,10 @@ class ResultsDirReporter final : public FileReporter {
   void on_task_finished(const TaskFinished& event) override;
 
  private:
+  std::size_t name_max();  // of DIR's file system, asked once
+
   std::string dir_;
+  std::optional<std::size_t> name_max_;
 };
 
 }  // namespace procpool::report
