@@ -18,6 +18,7 @@
 #include "procpool/adapters/command/command_source.hpp"
 #include "procpool/adapters/command/joblog_file.hpp"
 #include "procpool/adapters/command/parallel_inputs.hpp"
+#include "procpool/runner/core/bounded_read.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/delayed_starts.hpp"
@@ -29,21 +30,14 @@
 namespace procpool::cli {
 namespace {
 
-// A whole file, or standard input for "-".
-Result<std::string> read_input(const std::string& path) {
-  std::ostringstream buffer;
-  if (path == "-") {
-    buffer << std::cin.rdbuf();
-    return buffer.str();
-  }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return fail("cannot read " + path + ": it is a directory");
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail("cannot read " + path + ": " + std::strerror(errno));
-  buffer << file.rdbuf();
-  if (file.bad()) return fail("cannot read " + path + ": " + std::strerror(errno));
-  return buffer.str();
+// An argument file (:::: FILE, -a FILE) or standard input ("-"), bounded (README, "Limits").
+Result<std::string> read_argument_file(const std::string& path) {
+  return read_bounded_input(path, kMaxInputBytes, "file of arguments");
+}
+
+// A joblog, bounded: a regular file only (it is written back).
+Result<std::string> read_joblog_file(const std::string& path) {
+  return read_bounded_file(path, kMaxJoblogBytes, "joblog");
 }
 
 int usage_error(const std::string& message) {
@@ -87,7 +81,7 @@ Result<std::map<std::size_t, command::JoblogEntry>> earlier_jobs(const RunOption
   }
   std::error_code ec;
   if (!std::filesystem::exists(joblog, ec)) return std::map<std::size_t, command::JoblogEntry>{};
-  auto content = read_input(joblog);
+  auto content = read_joblog_file(joblog);
   if (!content) return content.failure();
   auto entries = command::read_joblog(*content);
   if (!entries) return fail("joblog " + joblog + ": " + entries.error());
@@ -131,7 +125,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
       return fail("--tasks takes its commands from the file; remove the command '" + command[0] +
                   "'");
     }
-    auto content = read_input(o.tasks_file);
+    auto content = read_bounded_input(o.tasks_file, kMaxInputBytes, "tasks file");
     if (!content) return content.failure();
     auto tasks = command::tasks_from_lines(*content, o.shell);
     if (!tasks) return fail("tasks file " + o.tasks_file + ", " + tasks.error());
@@ -160,7 +154,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
   }
   if (o.context_replace || o.spread) input_options.spread_over = effective_jobs(o.common.jobs);
   if (o.xargs) input_options.spread_over = 1;
-  auto sets = command::argument_sets(sources, input_options, &read_input);
+  auto sets = command::argument_sets(sources, input_options, &read_argument_file);
   if (!sets) return sets.failure();
   // --resume leaves out every job the joblog lists; --resume-failed those that succeeded. The
   // rest keep their sequence numbers ({#}, the joblog's Seq), as in GNU parallel.
@@ -280,7 +274,7 @@ int run_run_command(const RunOptions& o) {
 
   ReportOptions reports = o.common.reports;
   if (o.resume || o.resume_failed || o.retry_failed) {  // the joblog grows, as GNU parallel's
-    if (auto earlier = read_input(reports.joblog); earlier) reports.joblog_earlier = *earlier;
+    if (auto earlier = read_joblog_file(reports.joblog); earlier) reports.joblog_earlier = *earlier;
   }
   reports.run.command = "run";
   Pipeline pipeline{.name = "procpool run",

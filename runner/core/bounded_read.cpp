@@ -2,11 +2,39 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
 
 namespace procpool {
+namespace {
+
+Failure too_big(const std::string& path, std::size_t max_bytes, const std::string& what) {
+  return fail(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, more than a " +
+              what + " can be");
+}
+
+// Everything `fd` gives up to its end, failing past `max_bytes` (whatever stat said: a file may
+// grow while it is read, a stream has no size).
+Result<std::string> read_up_to(int fd, const std::string& path, std::size_t max_bytes,
+                               const std::string& what, std::size_t expected) {
+  std::string text;
+  text.reserve(expected);
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
+    if (n == 0) break;
+    if (text.size() + static_cast<std::size_t>(n) > max_bytes)
+      return too_big(path, max_bytes, what);
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
+}  // namespace
 
 Result<std::string> read_bounded_file(const std::string& path, std::size_t max_bytes,
                                       const std::string& what, bool* missing) {
@@ -27,23 +55,44 @@ Result<std::string> read_bounded_file(const std::string& path, std::size_t max_b
   if (!S_ISREG(st.st_mode)) {
     return fail(path + ": not a regular file (a device, FIFO or socket), not a " + what);
   }
-  const auto too_big = [&] {
-    return fail(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, more than a " +
-                what + " can be");
-  };
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) return too_big();
-  std::string text;
-  text.reserve(static_cast<std::size_t>(st.st_size));
-  char buffer[1 << 16];
-  for (;;) {  // up to the bound, whatever stat said (the file may grow while we read)
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    if (text.size() + static_cast<std::size_t>(n) > max_bytes) return too_big();
-    text.append(buffer, static_cast<std::size_t>(n));
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) return too_big(path, max_bytes, what);
+  return read_up_to(fd, path, max_bytes, what, static_cast<std::size_t>(st.st_size));
+}
+
+Result<std::string> read_bounded_input(const std::string& path, std::size_t max_bytes,
+                                       const std::string& what) {
+  if (path == "-") return read_up_to(STDIN_FILENO, "standard input", max_bytes, what, 0);
+  // O_NONBLOCK: opening a FIFO with no writer must not hang; cleared before reading.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail("cannot read " + path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return fail(path + ": is a directory, not a " + what);
+  const bool dev_null = S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+  if (S_ISCHR(st.st_mode) && !dev_null && !::isatty(fd)) {
+    return fail(path + ": a device, not a " + what);
   }
-  return text;
+  if (S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+    return fail(path + ": a device or socket, not a " + what);
+  }
+  if (S_ISFIFO(st.st_mode)) {
+    // A named pipe is read as cat reads it: opened again, waiting for its writer (read without
+    // one, it would end at once with nothing).
+    const int blocking = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (blocking < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
+    ::close(closer.fd);
+    closer.fd = blocking;
+  }
+  ::fcntl(closer.fd, F_SETFL, ::fcntl(closer.fd, F_GETFL) & ~O_NONBLOCK);
+  if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_bytes) {
+    return too_big(path, max_bytes, what);
+  }
+  return read_up_to(closer.fd, path, max_bytes, what,
+                    S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0);
 }
 
 }  // namespace procpool

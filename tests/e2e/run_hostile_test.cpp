@@ -148,6 +148,25 @@ TEST_F(RunHostile, AResultsDirectoryThatCannotBeMadeStopsTheRunBeforeAnyTask) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("ran-2")));
 }
 
+// Input files that are devices or directories: one line naming the file, exit 2, nothing run
+// (reading /dev/zero used to grow without bound until the allocator aborted).
+TEST_F(RunHostile, InputFilesThatAreDevicesOrDirectoriesAreRefusedNamingThem) {
+  TempDir dir;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"run", "--tasks", "/dev/zero"}, "/dev/zero: a device, not a tasks file"},
+      {{"run", "--", "echo", "::::", "/dev/zero"}, "/dev/zero: a device, not a file of arguments"},
+      {{"run", "-a", dir.path(), "--", "echo"}, dir.path() + ": is a directory"},
+      {{"run", "--joblog", "/dev/zero", "--resume", "--", "echo", ":::", "a"},
+       "/dev/zero: not a regular file"},
+  };
+  for (const auto& [args, message] : cases) {
+    auto r = run_procpool(args, {.limit = std::chrono::seconds(20)});
+    EXPECT_EQ(r.exit_code, 2) << args[1] << "\n" << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "") << args[1];
+  }
+}
+
 TEST_F(RunHostile, TaggedOutputWithoutAFinalNewlineDoesNotSwallowTheNextTasksTag) {
   auto r = run_procpool({"run", "-j1", "--tag", "--", "printf", "%s", ":::", "a", "b"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
