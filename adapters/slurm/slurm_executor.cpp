@@ -1,35 +1,16 @@
 #include "procpool/adapters/slurm/slurm_executor.hpp"
 
 #include <unistd.h>
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
 
 #include "procpool/adapters/command/shell_words.hpp"
+#include "procpool/adapters/slurm/slurm_client.hpp"
 #include "procpool/adapters/slurm/srun_outcome.hpp"
 
 namespace procpool::slurm {
 namespace {
-
-struct CommandOutput {
-  int status = -1;   // exit code; -1 when it could not run or died of a signal
-  std::string text;  // stdout and stderr together
-};
-
-// Runs a Slurm client command to its end (srun --test-only, squeue, scancel) and returns what
-// it said. Blocking: used before the run and after a stopped attempt only.
-CommandOutput run_command(const std::vector<std::string>& argv) {
-  CommandOutput out;
-  std::FILE* pipe = ::popen((shell_join(argv) + " 2>&1 </dev/null").c_str(), "r");
-  if (!pipe) return out;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.text.append(buffer, n);
-  const int status = ::pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
 
 std::string last_line(const std::string& text) {
   std::string trimmed = text;
@@ -51,7 +32,7 @@ Result<SlurmOptions> prepare_slurm(const std::string& slurm_args) {
   std::vector<std::string> probe{"srun", "--test-only", "--ntasks=1", "--quiet"};
   probe.insert(probe.end(), options.srun_args.begin(), options.srun_args.end());
   probe.push_back("true");
-  const CommandOutput answer = run_command(probe);
+  const ClientAnswer answer = run_slurm_client_now(probe, kClientTimeout);
   if (answer.status == 127 || answer.status == -1) {
     return fail("--executor slurm: cannot run srun (is Slurm's client installed and on PATH?): " +
                 last_line(answer.text));
@@ -111,28 +92,43 @@ void SlurmExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   callbacks.done = [this, spec, step_name, done = std::move(done)](AttemptResult result) {
     const Outcome srun = result.outcome;
     result.outcome = read_srun_outcome(srun, result.err->tail(64 << 10));
-    // Stopped by us, or srun itself killed: its step may outlive it.
+    // Stopped by us, or srun itself killed: its step may outlive it. The attempt ends once the
+    // cancel has had its answer, so no step outlives the run; other attempts go on meanwhile.
     if (srun.kind == OutcomeKind::timed_out || srun.kind == OutcomeKind::cancelled ||
         srun.kind == OutcomeKind::signalled) {
-      cancel_step(step_name);
+      auto shared = std::make_shared<AttemptResult>(std::move(result));
+      cancel_step(step_name, [shared, done] { done(std::move(*shared)); });
+      return;
     }
     done(std::move(result));
   };
   inner_.start(inner_launch, std::move(callbacks));
 }
 
-void SlurmExecutor::cancel_step(const std::string& step_name) const {
+void SlurmExecutor::cancel_step(const std::string& step_name, std::function<void()> then) {
   if (options_.allocation.empty()) {
-    run_command({"scancel", "--quiet", "--name=" + step_name});
+    run_slurm_client(io_, {"scancel", "--quiet", "--name=" + step_name}, kClientTimeout,
+                     [then = std::move(then)](const ClientAnswer&) { then(); });
     return;
   }
   // A step has no name scancel can select by: find its id in the allocation.
-  const CommandOutput steps = run_command(
-      {"squeue", "--noheader", "--steps", "--jobs=" + options_.allocation, "--format=%i %j"});
-  std::istringstream lines(steps.text);
-  for (std::string id, name; lines >> id >> name;) {
-    if (name == step_name) run_command({"scancel", "--quiet", id});
-  }
+  run_slurm_client(
+      io_, {"squeue", "--noheader", "--steps", "--jobs=" + options_.allocation, "--format=%i %j"},
+      kClientTimeout, [this, step_name, then = std::move(then)](const ClientAnswer& steps) {
+        std::vector<std::string> ids;
+        std::istringstream lines(steps.text);
+        for (std::string id, name; lines >> id >> name;) {
+          if (name == step_name) ids.push_back(id);
+        }
+        if (ids.empty()) return then();
+        auto left = std::make_shared<std::size_t>(ids.size());
+        for (const auto& id : ids) {
+          run_slurm_client(io_, {"scancel", "--quiet", id}, kClientTimeout,
+                           [left, then](const ClientAnswer&) {
+                             if (--*left == 0) then();
+                           });
+        }
+      });
 }
 
 }  // namespace procpool::slurm

@@ -28,6 +28,7 @@ StreamEndpoint stream_endpoint(const CommonOptions& o) {
 }
 
 Result<std::unique_ptr<schedule::Executor>> cluster_executor(const CommonOptions& o,
+                                                             boost::asio::io_context& io,
                                                              schedule::Executor& processes) {
   if (o.executor != "slurm") {
     if (!o.slurm_args.empty()) return fail("--slurm-args needs --executor slurm");
@@ -36,7 +37,7 @@ Result<std::unique_ptr<schedule::Executor>> cluster_executor(const CommonOptions
   auto slurm = slurm::prepare_slurm(o.slurm_args);
   if (!slurm) return slurm.failure();
   return std::unique_ptr<schedule::Executor>(
-      std::make_unique<slurm::SlurmExecutor>(processes, std::move(*slurm)));
+      std::make_unique<slurm::SlurmExecutor>(io, processes, std::move(*slurm)));
 }
 
 }  // namespace procpool::cli

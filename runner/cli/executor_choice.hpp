@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include <boost/asio/io_context.hpp>
+
 #include "common_options.hpp"
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/schedule/executor.hpp"
@@ -16,6 +18,7 @@ void add_executor_options(CLI::App* command, CommonOptions& options);
 // The executor to run attempts on, over `processes`: null for local (use `processes`), the
 // Slurm executor for slurm; fails naming the problem (srun missing, Slurm refusing the args).
 Result<std::unique_ptr<schedule::Executor>> cluster_executor(const CommonOptions& options,
+                                                             boost::asio::io_context& io,
                                                              schedule::Executor& processes);
 
 // Where a GoogleTest program's result stream reaches procpool: `listen` is the address procpool

@@ -12,7 +12,7 @@ PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskLis
   PipelineResult result;
   boost::asio::io_context io(1);
   schedule::ProcessExecutor local(io, process_options(*pipeline.common));
-  auto cluster = cluster_executor(*pipeline.common, local);
+  auto cluster = cluster_executor(*pipeline.common, io, local);
   if (!cluster) {
     std::fprintf(stderr, "%s: %s\n", pipeline.name.c_str(), cluster.error().c_str());
     result.exit_code = exit_usage;

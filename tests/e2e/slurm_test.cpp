@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -135,6 +136,42 @@ TEST_F(Slurm, CtrlCCancelsTheStepsWritesReportsAndExits130) {
   EXPECT_EQ(records(json).size(), 3u) << "every task reported";
 }
 
+// Slurm's client commands run beside the run, not inside its event loop: with a controller that
+// takes 4 s per scancel, Ctrl-C with two steps (what slurm-local's node runs at once) waits for
+// both cancels together: the grace (1 s) and one cancel, not two in turn (by hand, -j8 with a
+// 2 s scancel: 16.5 s when they ran one after another, blocking the loop; 2.4 s now).
+TEST_F(Slurm, CtrlCCancelsStepsTogetherWhenScancelIsSlow) {
+  std::string scancel = output_of("command -v scancel");
+  while (!scancel.empty() && scancel.back() == '\n') scancel.pop_back();
+  ASSERT_FALSE(scancel.empty());
+  std::filesystem::create_directories(dir_.file("bin"));
+  write_file(dir_.file("bin/scancel"), "#!/bin/sh\nsleep 4\nexec '" + scancel + "' \"$@\"\n");
+  ASSERT_EQ(std::system(("chmod +x '" + dir_.file("bin/scancel") + "'").c_str()), 0);
+  const std::string json = dir_.file("r.json");
+  std::vector<std::string> args{
+      "run",     "--executor", "slurm",  "-j8",
+      "--grace", "1",          "--json", json,
+      "--",      "bash",       "-c",     "trap '' TERM; exec -a slurm-task-marker sleep 60",
+      ":::"};
+  for (int i = 1; i <= 2; ++i) args.push_back(std::to_string(i));
+  const auto started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point signalled;
+  auto r = run(args, {.env = {"PATH=" + dir_.file("bin") + ":" + std::getenv("PATH")},
+                      .send_signal = SIGINT,
+                      .signal_after = std::chrono::milliseconds(100),
+                      .signal_when =
+                          [&] {
+                            const bool all = output_of("pgrep -fc '^slurm-task-[m]arker'") == "2\n";
+                            if (all) signalled = std::chrono::steady_clock::now();
+                            return all;
+                          },
+                      .limit = std::chrono::seconds(60)});
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_EQ(records(json).size(), 2u) << "every task reported";
+  const double stopping = r.seconds - std::chrono::duration<double>(signalled - started).count();
+  EXPECT_LT(stopping, 7.0) << "two 4 s cancels, one after another";
+}
+
 TEST_F(Slurm, ACancelBySlurmIsAbortedNeverAPass) {
   const std::string json = dir_.file("r.json");
   // The task cancels its own job: Slurm, not procpool, ends it.
@@ -189,9 +226,17 @@ TEST_F(Slurm, ForgeriesOnSlurmGetTheVerdictsTheyHaveAloneHere) {
                       {"Plain.*:F.*:G.*:Typed*:Odd*:Closes.*:Forge.*", "FORGERY_NONE=1"}};
   auto verdicts = [&](const Row& row, const std::vector<std::string>& extra,
                       const std::string& name) {
-    std::vector<std::string> args{"gtest",   FIXTURE_FORGERY, "--filter", row.filter,
-                                  "-j2",     "--timeout",     "3",        "--history",
-                                  dir_.file(name + ".history"), "--json",  dir_.file(name + ".json")};
+    std::vector<std::string> args{"gtest",
+                                  FIXTURE_FORGERY,
+                                  "--filter",
+                                  row.filter,
+                                  "-j2",
+                                  "--timeout",
+                                  "3",
+                                  "--history",
+                                  dir_.file(name + ".history"),
+                                  "--json",
+                                  dir_.file(name + ".json")};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = run(args, {.env = {row.env}});
     EXPECT_EQ(r.exit_code, 1) << name << "\n" << r.err;

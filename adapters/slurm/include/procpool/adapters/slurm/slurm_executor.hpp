@@ -6,11 +6,15 @@
 //
 // Stopping: SIGTERM to srun cancels its step (srun forwards it, "forcing job termination");
 // when srun had to be killed, the step would outlive it, so it is cancelled by name with
-// scancel. The outcome is read from srun's exit and its stderr (srun_outcome.hpp).
+// scancel (slurm_client.hpp: asynchronously, with a deadline). The outcome is read from srun's
+// exit and its stderr (srun_outcome.hpp).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
+
+#include <boost/asio/io_context.hpp>
 
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/schedule/executor.hpp"
@@ -30,8 +34,8 @@ Result<SlurmOptions> prepare_slurm(const std::string& slurm_args);
 
 class SlurmExecutor final : public schedule::Executor {
  public:
-  SlurmExecutor(schedule::Executor& inner, SlurmOptions options)
-      : inner_(inner), options_(std::move(options)) {}
+  SlurmExecutor(boost::asio::io_context& io, schedule::Executor& inner, SlurmOptions options)
+      : io_(io), inner_(inner), options_(std::move(options)) {}
 
   void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
@@ -41,8 +45,10 @@ class SlurmExecutor final : public schedule::Executor {
                                      const std::vector<std::string>& argv) const;
 
  private:
-  void cancel_step(const std::string& step_name) const;
+  // Cancels the step (squeue finds its id inside an allocation), then calls `then`.
+  void cancel_step(const std::string& step_name, std::function<void()> then);
 
+  boost::asio::io_context& io_;
   schedule::Executor& inner_;
   SlurmOptions options_;
 };
