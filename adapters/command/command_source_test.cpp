@@ -38,7 +38,10 @@ TEST(TasksFromInputs, ExtensionRulesOnlyTouchTheLastComponent) {
     return render_word(word, {input}, 1, false).words;
   };
   EXPECT_EQ(one("{.}", "dir.d/file"), std::vector<std::string>{"dir.d/file"});
-  EXPECT_EQ(one("{.}", ".hidden"), std::vector<std::string>{".hidden"});
+  // GNU parallel 20221122's answer (its `s:\.[^/.]*$::`), not basename(1)'s: see
+  // RunParallelInputs.PathReplacementStringsCutEdgeCasesAsGnuParallelDoes, which asks it.
+  EXPECT_EQ(one("{.}", ".hidden"), std::vector<std::string>{""});
+  EXPECT_EQ(one("{//}", "dir/"), std::vector<std::string>{"."});
   EXPECT_EQ(one("{//}", "file"), std::vector<std::string>{"."});
 }
 

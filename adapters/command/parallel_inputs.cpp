@@ -78,24 +78,94 @@ Result<CommandAndSources> split_command_and_sources(const std::vector<std::strin
   return out;
 }
 
-std::vector<std::string> values_of(const std::string& content, char separator) {
-  std::vector<std::string> values;
-  std::size_t start = 0;
-  while (start < content.size()) {
-    const std::size_t end = content.find(separator, start);
-    if (end == std::string::npos) {
-      values.push_back(content.substr(start));
-      break;
-    }
-    values.push_back(content.substr(start, end - start));
-    start = end + 1;
-  }
-  return values;
+std::vector<std::string> ArgumentSets::at(std::size_t set) const {
+  std::vector<std::string> arguments;
+  arguments.reserve(set_end(set) - set_begin(set));
+  for (std::size_t i = set_begin(set); i < set_end(set); ++i) arguments.emplace_back(argument(i));
+  return arguments;
 }
 
-Result<std::vector<std::vector<std::string>>> argument_sets(const std::vector<SourceSpec>& sources,
-                                                            const InputOptions& options,
-                                                            ReadFile read) {
+void ArgumentSets::add(std::string_view argument) {
+  text_.append(argument);
+  ends_.push_back(text_.size());
+}
+
+namespace {
+
+// Each value of a file's content, in order: lines (a final line without its separator counts;
+// a "\r" stays, as in GNU parallel), or NUL-terminated values.
+template <typename Take>
+void for_each_value(std::string_view content, char separator, Take take) {
+  while (!content.empty()) {
+    const std::size_t end = content.find(separator);
+    take(content.substr(0, end));
+    if (end == std::string_view::npos) break;
+    content.remove_prefix(end + 1);
+  }
+}
+
+// Adds one value as a set: its columns (the value itself without --colsep), a NUL byte in it
+// replaced with the two characters \0 (an argument cannot hold one), as GNU parallel does.
+class RowAdder {
+ public:
+  RowAdder(const RE2* colsep, const InputOptions& options) : colsep_(colsep), options_(options) {}
+  void operator()(ArgumentSets& table, std::string_view value) {
+    std::string replaced;
+    if (value.find('\0') != std::string_view::npos) {
+      for (char c : value) c == '\0' ? replaced += "\\0" : replaced += c;
+      value = replaced;
+      if (!told_ && options_.warn) {
+        options_.warn(
+            "an input held a NUL byte, which no argument can: it was replaced with \\0 "
+            "(did you mean -0/--null?)");
+      }
+      told_ = true;
+    }
+    if (!colsep_) {
+      table.add(value);
+    } else {
+      for (const auto& column : columns_of(std::string(value), colsep_)) table.add(column);
+    }
+    table.end_set();
+  }
+
+ private:
+  const RE2* colsep_;
+  const InputOptions& options_;
+  bool told_ = false;
+};
+
+void append_set(ArgumentSets& to, const ArgumentSets& from, std::size_t set) {
+  for (std::size_t i = from.set_begin(set); i < from.set_end(set); ++i) to.add(from.argument(i));
+}
+
+// -X/-m/--xargs: the sets spread evenly over `spread_over` commands, none over
+// kMaxCommandArgBytes of arguments.
+std::vector<std::size_t> spread_ends(const ArgumentSets& sets, std::size_t spread_over) {
+  const std::size_t per = (sets.size() + spread_over - 1) / spread_over;
+  std::vector<std::size_t> ends;
+  std::size_t in_this = 0;
+  std::size_t bytes = 0;
+  for (std::size_t s = 0; s < sets.size(); ++s) {
+    std::size_t set_bytes = 0;
+    for (std::size_t i = sets.set_begin(s); i < sets.set_end(s); ++i)
+      set_bytes += sets.argument(i).size() + 1;
+    if (s > 0 && (in_this == per || (in_this > 0 && bytes + set_bytes > kMaxCommandArgBytes))) {
+      ends.push_back(sets.set_begin(s));
+      in_this = 0;
+      bytes = 0;
+    }
+    ++in_this;
+    bytes += set_bytes;
+  }
+  if (!sets.empty()) ends.push_back(sets.set_end(sets.size() - 1));
+  return ends;
+}
+
+}  // namespace
+
+Result<ArgumentSets> argument_sets(const std::vector<SourceSpec>& sources,
+                                   const InputOptions& options, ReadFile read) {
   std::unique_ptr<RE2> colsep;
   if (!options.colsep.empty()) {
     colsep = std::make_unique<RE2>(options.colsep, RE2::Quiet);
@@ -104,59 +174,37 @@ Result<std::vector<std::vector<std::string>>> argument_sets(const std::vector<So
                   ")");
     }
   }
-  // Each source's values; stdin is read once, however many sources name it.
-  std::vector<std::vector<std::string>> values;
+  RowAdder add_row(colsep.get(), options);
+  std::vector<ArgumentSets> groups;  // sources, linked ones (:::+) joined side by side
   bool stdin_read = false;
   for (const auto& source : sources) {
+    ArgumentSets rows;
     if (source.kind == SourceSpec::Kind::values) {
-      values.push_back(source.values);
-      continue;
+      for (const auto& value : source.values) add_row(rows, value);
+    } else if (!(source.file == "-" && stdin_read)) {  // stdin is read once
+      stdin_read = stdin_read || source.file == "-";
+      auto content = read(source.file);
+      if (!content) return content.failure();
+      for_each_value(*content, options.separator,
+                     [&](std::string_view value) { add_row(rows, value); });
     }
-    if (source.file == "-" && stdin_read) {
-      values.emplace_back();
-      continue;
-    }
-    stdin_read = stdin_read || source.file == "-";
-    auto content = read(source.file);
-    if (!content) return content.failure();
-    values.push_back(values_of(*content, options.separator));
-  }
-  bool told = false;
-  for (auto& source_values : values) {
-    for (auto& value : source_values) {
-      if (value.find('\0') == std::string::npos) continue;
-      std::string replaced;
-      for (char c : value) c == '\0' ? replaced += "\\0" : replaced += c;
-      value = std::move(replaced);
-      if (!told && options.warn) {
-        options.warn(
-            "an input held a NUL byte, which no argument can: it was replaced with \\0 "
-            "(did you mean -0/--null?)");
-      }
-      told = true;
-    }
-  }
-
-  // Groups: a source and the ones linked to it, side by side (as many rows as the shortest).
-  std::vector<std::vector<std::vector<std::string>>> groups;  // group -> row -> arguments
-  for (std::size_t s = 0; s < sources.size(); ++s) {
-    if (!sources[s].linked || groups.empty()) {
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& value : values[s]) rows.push_back(columns_of(value, colsep.get()));
+    if (!source.linked || groups.empty()) {
       groups.push_back(std::move(rows));
       continue;
     }
-    auto& rows = groups.back();
-    rows.resize(std::min(rows.size(), values[s].size()));
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      auto columns = columns_of(values[s][r], colsep.get());
-      rows[r].insert(rows[r].end(), columns.begin(), columns.end());
+    ArgumentSets joined;
+    for (std::size_t r = 0; r < std::min(groups.back().size(), rows.size()); ++r) {
+      append_set(joined, groups.back(), r);
+      append_set(joined, rows, r);
+      joined.end_set();
     }
+    groups.back() = std::move(joined);
   }
 
-  // Every combination of one row per group, the first group changing slowest.
-  std::vector<std::vector<std::string>> sets;
-  if (!groups.empty()) {
+  ArgumentSets sets;
+  if (groups.size() == 1) {
+    sets = std::move(groups.front());
+  } else if (!groups.empty()) {
     std::size_t total = 1;
     for (const auto& rows : groups) {
       if (rows.empty()) return sets;  // a source without values: no commands, as GNU parallel
@@ -165,15 +213,10 @@ Result<std::vector<std::vector<std::string>>> argument_sets(const std::vector<So
       }
       total *= rows.size();
     }
-    sets.reserve(total);
     std::vector<std::size_t> at(groups.size(), 0);
     for (std::size_t n = 0; n < total; ++n) {
-      std::vector<std::string> set;
-      for (std::size_t g = 0; g < groups.size(); ++g) {
-        const auto& row = groups[g][at[g]];
-        set.insert(set.end(), row.begin(), row.end());
-      }
-      sets.push_back(std::move(set));
+      for (std::size_t g = 0; g < groups.size(); ++g) append_set(sets, groups[g], at[g]);
+      sets.end_set();
       for (std::size_t g = groups.size(); g-- > 0;) {  // the last group changes fastest
         if (++at[g] < groups[g].size()) break;
         at[g] = 0;
@@ -182,41 +225,22 @@ Result<std::vector<std::vector<std::string>>> argument_sets(const std::vector<So
   }
 
   if (options.spread_over > 0) {
-    // -X/-m: as GNU parallel, ceil(sets / slots) sets per command, in order; --xargs: all in one.
-    const std::size_t per = (sets.size() + options.spread_over - 1) / options.spread_over;
-    std::vector<std::vector<std::string>> spread;
-    std::size_t in_this = 0;
-    std::size_t bytes = 0;
-    for (auto& set : sets) {
-      std::size_t set_bytes = 0;
-      for (const auto& arg : set) set_bytes += arg.size() + 1;
-      if (spread.empty() || in_this == per ||
-          (in_this > 0 && bytes + set_bytes > kMaxCommandArgBytes)) {
-        spread.emplace_back();
-        in_this = 0;
-        bytes = 0;
-      }
-      spread.back().insert(spread.back().end(), set.begin(), set.end());
-      ++in_this;
-      bytes += set_bytes;
-    }
-    return spread;
+    sets.regroup(spread_ends(sets, options.spread_over));
+    return sets;
   }
   if (options.max_args == 1) return sets;
   // -N/-n: several sets per command; -N0: one command per set, with no arguments.
-  std::vector<std::vector<std::string>> joined;
   if (options.max_args == 0) {
-    joined.assign(sets.size(), {});
-    return joined;
+    ArgumentSets none;
+    for (std::size_t i = 0; i < sets.size(); ++i) none.end_set();
+    return none;
   }
+  std::vector<std::size_t> ends;
   for (std::size_t i = 0; i < sets.size(); i += options.max_args) {
-    std::vector<std::string> set;
-    for (std::size_t j = i; j < std::min(sets.size(), i + options.max_args); ++j) {
-      set.insert(set.end(), sets[j].begin(), sets[j].end());
-    }
-    joined.push_back(std::move(set));
+    ends.push_back(sets.set_end(std::min(sets.size(), i + options.max_args) - 1));
   }
-  return joined;
+  sets.regroup(std::move(ends));
+  return sets;
 }
 
 }  // namespace procpool::command

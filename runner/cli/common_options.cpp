@@ -57,6 +57,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
                     "failed or none")
         ->check(CLI::IsMember({"all", "failed", "none"}))
         ->capture_default_str();
+    add_junit_family_option(cmd, o.reports.junit_family);
     cmd->add_option("--log-dir", o.reports.log_dir, "one log per failed, flaky or timed-out test");
   }
   cmd->option_defaults()->group("Console");
@@ -64,6 +65,17 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
   cmd->option_defaults()->group("Where " + noun + "s run");
   add_executor_options(cmd, o);
   cmd->option_defaults()->group("Options");
+}
+
+void add_junit_family_option(CLI::App* command, std::string& family) {
+  command
+      ->add_option("--junit-family", family,
+                   "xunit2: JUnit that validates against junit-10.xsd (Jenkins); xunit1 (pytest's "
+                   "name): also `file` and `line` on each testcase, for GitLab and GitHub "
+                   "reporters")
+      ->check(CLI::IsMember({"xunit2", "xunit1"}))
+      ->capture_default_str()
+      ->group("Reports");
 }
 
 void add_junit_group_option(CLI::App* command, std::string& group) {

@@ -20,6 +20,7 @@ struct ReportOptions {
   std::string junit;                      // --junit FILE (gtest, ctest)
   std::string junit_output = "failed";    // --junit-output all|failed|none: whose output it keeps
   std::string junit_group = "directory";  // --junit-group directory|label (ctest)
+  std::string junit_family = "xunit2";    // --junit-family xunit2|xunit1
   std::string log_dir;                    // --log-dir DIR (gtest, ctest)
   std::string joblog;                     // --joblog FILE (run)
   std::string joblog_earlier;             // what the joblog held already, kept (--resume*)
@@ -50,6 +51,8 @@ struct CommonOptions {
 void add_common_options(CLI::App* command, CommonOptions& options, ReportSet reports,
                         const std::string& noun);
 
+// --junit-family xunit2|xunit1: whether test cases carry file and line (not in junit-10.xsd).
+void add_junit_family_option(CLI::App* command, std::string& family);
 // --junit-group directory|label: how a CTest run's JUnit report gathers tests into suites.
 void add_junit_group_option(CLI::App* command, std::string& group);
 

@@ -111,6 +111,7 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
   cmd->add_option("--json", o.json, "write the merged JSON report to FILE");
   cmd->add_option("--junit", o.junit, "write the merged JUnit XML report to FILE");
   add_junit_group_option(cmd, o.junit_group);
+  add_junit_family_option(cmd, o.junit_family);
   cmd->add_option("--history", o.history,
                   "write one history to FILE: the --history-in files and the reports' "
                   "measurements, the newest of each test winning");
@@ -175,7 +176,8 @@ int run_merge_command(const MergeOptions& o) {
   std::vector<std::unique_ptr<report::FileReporter>> files;
   if (!o.junit.empty())
     files.push_back(std::make_unique<report::JunitReporter>(
-        o.junit, report::JunitOutput::failed, report::junit_group_named(o.junit_group)));
+        o.junit, report::JunitOutput::failed, report::junit_group_named(o.junit_group),
+        report::junit_family_named(o.junit_family)));
   for (const auto& file : files) all.push_back(file.get());
   merge::replay(run, all);
 

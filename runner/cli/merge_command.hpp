@@ -15,6 +15,7 @@ struct MergeOptions {
   std::string json;                       // --json OUT
   std::string junit;                      // --junit OUT
   std::string junit_group = "directory";  // --junit-group directory|label (CTest shards)
+  std::string junit_family = "xunit2";    // --junit-family xunit2|xunit1
   std::string history;                    // --history OUT
   std::vector<std::string> history_in;    // --history-in FILE...: the shards' --history-out
   bool allow_partial = false;             // problems with the shards are warnings

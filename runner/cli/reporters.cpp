@@ -61,7 +61,8 @@ Reporters build_reporters(const ReportOptions& o, std::unique_ptr<report::LiveCo
                         : o.junit_output == "none" ? report::JunitOutput::none
                                                    : report::JunitOutput::failed;
     add_file(std::make_unique<report::JunitReporter>(o.junit, output,
-                                                     report::junit_group_named(o.junit_group)));
+                                                     report::junit_group_named(o.junit_group),
+                                                     report::junit_family_named(o.junit_family)));
   }
   if (!o.json.empty()) add_file(std::make_unique<report::JsonReporter>(o.json, o.log_dir, o.run));
   if (!o.log_dir.empty()) add_file(std::make_unique<report::LogDirReporter>(o.log_dir));

@@ -172,11 +172,11 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
               shell = o.shell, tagstring = o.tagstring, context = o.context_replace,
               unset = variables_not_kept(o.env)](std::size_t index) {
         const std::size_t original = kept[index];
-        TaskSpec task =
-            command::task_for_arguments(command, sets[original], original, shell, context);
+        const std::vector<std::string> arguments = sets.at(original);
+        TaskSpec task = command::task_for_arguments(command, arguments, original, shell, context);
         task.env_unset = unset;
         if (!tagstring.empty()) {
-          task.tag = command::render_text(tagstring, sets[original], original + 1);
+          task.tag = command::render_text(tagstring, arguments, original + 1);
         }
         if (original != index) task.seq = original + 1;
         return task;

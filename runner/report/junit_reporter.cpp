@@ -234,6 +234,10 @@ void JunitReporter::on_run_finished(const RunFinished& event) {
       testcase.append_attribute("name") = xml_safe(test ? test->name : c->name).c_str();
       testcase.append_attribute("classname") = xml_safe(classname(*c)).c_str();
       testcase.append_attribute("time") = seconds_text(c->seconds).c_str();
+      if (family_ == JunitFamily::xunit1 && test && !test->file.empty()) {
+        testcase.append_attribute("file") = xml_safe(test->file).c_str();
+        if (test->line > 0) testcase.append_attribute("line") = test->line;
+      }
       add_case_properties(properties, test ? test->name : c->name, test, c->properties,
                           suite_property_names);
       const std::string file = test ? test->file : std::string();

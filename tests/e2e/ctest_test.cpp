@@ -37,6 +37,7 @@ class CtestRun : public CliTest {
     full.insert(full.end(), args.begin(), args.end());
     return run_procpool(full);
   }
+  nlohmann::json ctest_listing(const std::string& regex);
   std::map<std::string, std::string> verdicts() {
     std::map<std::string, std::string> v;
     const auto doc = nlohmann::json::parse(read_file(dir_.file("report.json")));
@@ -93,16 +94,39 @@ TEST_F(CtestRun, JunitHasTheOnePipesOutputAndNamesTheDirectory) {
   EXPECT_NE(xml.find("classname=\"build\""), std::string::npos) << "the build tree's top\n" << xml;
 }
 
+// Where ctest itself says the tests matching `regex` are added (--show-only=json-v1).
+nlohmann::json CtestRun::ctest_listing(const std::string& regex) {
+  const std::string listed = dir_.file("listed.json");
+  const std::string command = "cd '" + dir_.file("build") + "' && ctest --show-only=json-v1 -R '" +
+                              regex + "' > '" + listed + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return nlohmann::json::parse(read_file(listed), nullptr, /*allow_exceptions=*/false);
+}
+
+// --junit-family xunit1: each CTest test's add_test() place as its case's file and line, as
+// ctest itself lists it (--show-only=json-v1), read back by a real consumer.
+TEST_F(CtestRun, JunitFamilyXunit1PutsEachTestsAddTestPlaceOnItsCase) {
+  const auto doc = ctest_listing("^(passes|labelled)$");
+  std::set<std::string> expected;
+  for (const auto& test : doc["tests"]) {
+    const auto& node = doc["backtraceGraph"]["nodes"][test["backtrace"].get<std::size_t>()];
+    expected.insert(
+        test["name"].get<std::string>() + " " +
+        doc["backtraceGraph"]["files"][node["file"].get<std::size_t>()].get<std::string>() + " " +
+        std::to_string(node["line"].get<int>()));
+  }
+  ASSERT_EQ(expected.size(), 2u);
+  const std::string xml = dir_.file("ctest.xml");
+  auto r = run({"--junit", xml, "--junit-family", "xunit1", "--", "-R", "^(passes|labelled)$"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(junit_case_places_as_junitparser_reads_them(xml, dir_.path()), expected)
+      << read_file(xml);
+}
+
 // --junit-group label: a suite per set of LABELS; each test's add_test() place and labels as its
 // suite's properties, as CTest itself lists them (--show-only=json-v1), read by a real consumer.
 TEST_F(CtestRun, JunitGroupsByLabelAndSaysWhereEachTestIsAdded) {
-  const std::string listed = dir_.file("listed.json");
-  ASSERT_EQ(
-      std::system(("cd '" + dir_.file("build") +
-                   "' && ctest --show-only=json-v1 -R '^(passes|labelled)$' > '" + listed + "'")
-                      .c_str()),
-      0);
-  const auto doc = nlohmann::json::parse(read_file(listed));
+  const auto doc = ctest_listing("^(passes|labelled)$");
   std::set<std::string> expected;
   for (const auto& test : doc["tests"]) {
     const auto& node = doc["backtraceGraph"]["nodes"][test["backtrace"].get<std::size_t>()];

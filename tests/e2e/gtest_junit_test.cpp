@@ -9,6 +9,16 @@
 namespace procpool::testing {
 namespace {
 
+// Where the tests are, as gtest itself says: its JSON listing (empty when it cannot list).
+nlohmann::json gtest_listing(const std::string& binary, const std::string& filter,
+                             const TempDir& dir) {
+  const std::string listing = dir.file("listing.json");
+  const std::string command = "'" + binary + "' --gtest_list_tests --gtest_filter='" + filter +
+                              "' --gtest_output=json:'" + listing + "' > /dev/null";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return nlohmann::json::parse(read_file(listing), nullptr, /*allow_exceptions=*/false);
+}
+
 TEST_F(GtestRun, JunitCarriesWhatCiServersShow) {
   run({"--junit", dir_.file("all.xml"), "--junit-output", "all", kMixed, "--filter",
        "Pass.One:Skip.*:DISABLED_Off.*"});
@@ -80,15 +90,9 @@ for suite in JUnitXml.fromfile(sys.argv[1]):
 // same from one process per test, from batches, and merged from a shard's JSON report.
 TEST_F(GtestRun, EachTestsPlaceAndRecordedValuesReachARealConsumer) {
   const std::string filter = "Pass.*:Fail.*";
-  // Where the tests are, as gtest itself says: its JSON listing.
-  const std::string listing = dir_.file("listing.json");
-  ASSERT_EQ(std::system(("'" + kMixed + "' --gtest_list_tests --gtest_filter='" + filter +
-                         "' --gtest_output=json:'" + listing + "' > /dev/null")
-                            .c_str()),
-            0);
   std::set<std::string> expected{"fixture_mixed:Pass Two.build_id pp-42"};
   std::string file;
-  const auto listed = nlohmann::json::parse(read_file(listing));
+  const auto listed = gtest_listing(kMixed, filter, dir_);
   for (const auto& suite : listed["testsuites"]) {
     for (const auto& test : suite["testsuite"]) {
       const std::string prefix = "fixture_mixed:" + suite["name"].get<std::string>() + " " +
@@ -120,6 +124,46 @@ TEST_F(GtestRun, EachTestsPlaceAndRecordedValuesReachARealConsumer) {
     EXPECT_NE(read_file(xml).find("file=\"" + file + "\""), std::string::npos)
         << mode << ": a suite whose tests share a file names it\n"
         << read_file(xml);
+  }
+}
+
+// --junit-family xunit1: each case's file and line as attributes, where GitLab's and GitHub's
+// JUnit readers look (pytest's xunit1); read back by a real consumer, equal to gtest's own
+// listing, in every mode. The default (xunit2) has none: junit-10.xsd has no place for them.
+TEST_F(GtestRun, JunitFamilyXunit1PutsEachTestsFileAndLineOnItsCase) {
+  const std::string filter = "Pass.*:Fail.*";
+  std::set<std::string> expected;
+  const auto listed = gtest_listing(kMixed, filter, dir_);
+  for (const auto& suite : listed["testsuites"]) {
+    for (const auto& test : suite["testsuite"]) {
+      expected.insert(test["name"].get<std::string>() + " " + test["file"].get<std::string>() +
+                      " " + std::to_string(test["line"].get<int>()));
+    }
+  }
+  ASSERT_EQ(expected.size(), 3u);
+  for (const std::string mode : {"per test", "batch", "merged", "default"}) {
+    const std::string xml = dir_.file("j.xml");
+    std::remove(xml.c_str());
+    if (mode == "merged") {
+      run({kMixed, "--filter", filter});
+      const auto merged = run_procpool(
+          {"merge", "--junit", xml, "--junit-family", "xunit1", dir_.file("report.json")});
+      ASSERT_EQ(merged.exit_code, 1) << merged.err;
+    } else if (mode == "batch") {
+      run({"--batch", "3", "--junit", xml, "--junit-family", "xunit1", kMixed, "--filter", filter});
+    } else if (mode == "per test") {
+      run({"--junit", xml, "--junit-family", "xunit1", kMixed, "--filter", filter});
+    } else {
+      run({"--junit", xml, kMixed, "--filter", filter});
+    }
+    const auto seen = junit_case_places_as_junitparser_reads_them(xml, dir_.path());
+    if (mode == "default") {
+      EXPECT_EQ(seen, std::set<std::string>{}) << read_file(xml);
+      std::string message;
+      EXPECT_TRUE(schema_valid(xml, message)) << message;
+    } else {
+      EXPECT_EQ(seen, expected) << mode << "\n" << read_file(xml);
+    }
   }
 }
 

@@ -200,16 +200,15 @@ std::function<bool()> process_with_argument(const std::string& word) {
   };
 }
 
-std::set<std::string> junit_properties_as_junitparser_reads_them(const std::string& xml,
-                                                                 const std::string& scratch_dir) {
-  const std::string script = scratch_dir + "/junit-properties.py";
-  const std::string out = scratch_dir + "/junit-properties.txt";
-  write_file(script, R"(import sys
-from junitparser import JUnitXml
-for suite in JUnitXml.fromfile(sys.argv[1]):
-    for p in suite.properties():
-        print(suite.name, p.name, p.value)
-)");
+namespace {
+
+// The lines a Python script prints about a report (`python3 SCRIPT XML`), as a set; one line
+// saying so when it fails.
+std::set<std::string> lines_python_prints(const std::string& script_text, const std::string& xml,
+                                          const std::string& scratch_dir, const std::string& name) {
+  const std::string script = scratch_dir + "/" + name + ".py";
+  const std::string out = scratch_dir + "/" + name + ".txt";
+  write_file(script, script_text);
   const std::string command =
       "/usr/bin/python3 '" + script + "' '" + xml + "' > '" + out + "' 2>&1";
   if (std::system(command.c_str()) != 0) return {"junitparser failed: " + read_file(out)};
@@ -217,6 +216,34 @@ for suite in JUnitXml.fromfile(sys.argv[1]):
   std::istringstream lines(read_file(out));
   for (std::string line; std::getline(lines, line);) seen.insert(line);
   return seen;
+}
+
+}  // namespace
+
+std::set<std::string> junit_properties_as_junitparser_reads_them(const std::string& xml,
+                                                                 const std::string& scratch_dir) {
+  return lines_python_prints(R"(import sys
+from junitparser import JUnitXml
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    for p in suite.properties():
+        print(suite.name, p.name, p.value)
+)",
+                             xml, scratch_dir, "junit-properties");
+}
+
+std::set<std::string> junit_case_places_as_junitparser_reads_them(const std::string& xml,
+                                                                  const std::string& scratch_dir) {
+  // junitparser's own way to read an attribute it does not model (its "custom attributes").
+  return lines_python_prints(R"(import sys
+from junitparser import JUnitXml, TestCase, Attr, IntAttr
+TestCase.file = Attr('file')
+TestCase.line = IntAttr('line')
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    for case in suite:
+        if case.file is not None:
+            print(case.name, case.file, case.line)
+)",
+                             xml, scratch_dir, "junit-places");
 }
 
 void adopt_orphans() { ::prctl(PR_SET_CHILD_SUBREAPER, 1); }

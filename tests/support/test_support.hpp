@@ -59,6 +59,11 @@ std::function<bool()> process_with_argument(const std::string& word);
 std::set<std::string> junit_properties_as_junitparser_reads_them(const std::string& xml,
                                                                  const std::string& scratch_dir);
 
+// Each test case's `file` and `line` attributes (--junit-family xunit1) as python3-junitparser
+// reads them: "name file line", one per case that has a file.
+std::set<std::string> junit_case_places_as_junitparser_reads_them(const std::string& xml,
+                                                                  const std::string& scratch_dir);
+
 // Real ctest's own verdicts on a configured build tree: "passed", "failed" or "skipped" per test
 // name, read from its --output-junit (run with -j2). Its log goes to `scratch_dir`/ctest.log.
 std::map<std::string, std::string> ctest_verdicts(const std::string& build_dir,

@@ -10,6 +10,10 @@
 // each value the test recorded (gtest's RecordProperty; a SetUpTestSuite's values keep their own
 // name). The suite's `file` attribute names the file when all its tests are in one. This is how
 // JUnit consumers read it (python3-junitparser has properties only on suites, as the schema).
+//
+// --junit-family xunit1 (pytest's name for it) also puts `file` and `line` on each <testcase>,
+// where GitLab's test reports and GitHub reporters such as action-junit-report look for them;
+// junit-10.xsd has no place for them, so xunit2, the default, leaves them out.
 #pragma once
 
 #include <map>
@@ -33,11 +37,19 @@ inline JunitGroup junit_group_named(const std::string& name) {
   return name == "label" ? JunitGroup::label : JunitGroup::directory;
 }
 
+// --junit-family: xunit2 validates against junit-10.xsd; xunit1 adds file and line to cases.
+enum class JunitFamily { xunit2, xunit1 };
+// "xunit1" or "xunit2" (anything else), as --junit-family spells them.
+inline JunitFamily junit_family_named(const std::string& name) {
+  return name == "xunit1" ? JunitFamily::xunit1 : JunitFamily::xunit2;
+}
+
 class JunitReporter final : public FileReporter {
  public:
   explicit JunitReporter(std::string path, JunitOutput output = JunitOutput::failed,
-                         JunitGroup group = JunitGroup::directory)
-      : path_(std::move(path)), output_(output), group_(group) {}
+                         JunitGroup group = JunitGroup::directory,
+                         JunitFamily family = JunitFamily::xunit2)
+      : path_(std::move(path)), output_(output), group_(group), family_(family) {}
   void on_task_retried(const TaskRetried& event) override;
   void on_task_finished(const TaskFinished& event) override;
   void on_run_finished(const RunFinished& event) override;
@@ -72,6 +84,7 @@ class JunitReporter final : public FileReporter {
   std::string path_;
   JunitOutput output_;
   JunitGroup group_;
+  JunitFamily family_;
   std::vector<Case> cases_;
   std::map<std::size_t, std::vector<FailedAttempt>> retried_;  // by task index
 };
