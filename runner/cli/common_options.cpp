@@ -60,6 +60,9 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, ReportSet reports,
     add_junit_family_option(cmd, o.reports.junit_family);
     cmd->add_option("--log-dir", o.reports.log_dir, "one log per failed, flaky or timed-out test");
   }
+  cmd->add_option("--trace", o.reports.trace,
+                  "write where the time went to FILE: Chrome's trace-event JSON (a track per "
+                  "slot, an event per attempt), for chrome://tracing, Perfetto or speedscope");
   cmd->option_defaults()->group("Console");
   cmd->add_flag("--no-progress", o.no_progress, "no live status line, even on a terminal");
   cmd->option_defaults()->group("Where " + noun + "s run");

@@ -9,6 +9,7 @@
 
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/report/run_description.hpp"
+#include "procpool/runner/report/trace_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
 
@@ -25,7 +26,11 @@ struct ReportOptions {
   std::string joblog;                     // --joblog FILE (run)
   std::string joblog_earlier;             // what the joblog held already, kept (--resume*)
   std::string results_dir;                // --results DIR (run)
-  report::RunDescription run;             // what the --json report says the run was
+  std::string trace;                      // --trace FILE (run, gtest, ctest)
+  // For --trace: time 0 (when the command began) and what came before the run (the listing).
+  SteadyTime trace_zero = std::chrono::steady_clock::now();
+  std::vector<report::TraceSpan> trace_before;
+  report::RunDescription run;  // what the --json report says the run was
 };
 
 enum class ReportSet {

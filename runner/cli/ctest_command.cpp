@@ -212,6 +212,7 @@ int run_ctest_command(const CtestOptions& options) {
   boost::asio::io_context io(1);
   Result<ctest::CtestSuite> listed = fail("the run was interrupted before ctest listed its tests");
   bool listing_done = false;
+  const SteadyTime listing_began = std::chrono::steady_clock::now();
   auto lister = ctest::start_ctest_listing(io, build_dir, o.selection_args,
                                            [&](Result<ctest::CtestSuite> suite) {
                                              listed = std::move(suite);
@@ -219,6 +220,8 @@ int run_ctest_command(const CtestOptions& options) {
                                            });
   run_phase(
       io, [&] { return listing_done; }, [&] { lister->stop(StopPolicy::immediate()); });
+  o.run.common.reports.trace_before.push_back(
+      {"ctest --show-only=json-v1", listing_began, std::chrono::steady_clock::now()});
   if (StopSignals::current() && StopSignals::current()->first() != 0) {
     // Interrupted while listing: an empty run that starts cancelled writes the reports (empty)
     // and exits as every interrupted run does.

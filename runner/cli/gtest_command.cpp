@@ -149,11 +149,15 @@ int run_gtest_command(const GtestOptions& options) {
   const bool detailed_reports = !reports.junit.empty() || !reports.json.empty();
   boost::asio::io_context io(1);
   gtest::TestLister lister(io, list_options);
+  const SteadyTime listing_began = std::chrono::steady_clock::now();
   lister.start(o.binaries);
   // Ctrl-C while listing stops the listers; the run then starts cancelled and writes its
   // (empty) reports, as any interrupted run does.
   run_phase(
       io, [&] { return lister.done(); }, [&] { lister.stop(); });
+  o.run.common.reports.trace_before.push_back(
+      {"listing " + std::to_string(o.binaries.size()) + " program(s)", listing_began,
+       std::chrono::steady_clock::now()});
 
   std::vector<gtest::Listing> listings = lister.take();
   if (o.find_order_dependence) {

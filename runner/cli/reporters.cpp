@@ -10,6 +10,7 @@
 #include "procpool/runner/report/junit_reporter.hpp"
 #include "procpool/runner/report/log_dir_reporter.hpp"
 #include "procpool/runner/report/results_dir_reporter.hpp"
+#include "procpool/runner/report/trace_reporter.hpp"
 
 namespace procpool::cli {
 namespace fs = std::filesystem;
@@ -27,7 +28,7 @@ Result<void> check_report_path(const std::string& path) {
 }
 
 Result<void> prepare_report_paths(const ReportOptions& o) {
-  for (const std::string* path : {&o.json, &o.junit, &o.joblog}) {
+  for (const std::string* path : {&o.json, &o.junit, &o.joblog, &o.trace}) {
     if (path->empty()) continue;
     if (auto checked = check_report_path(*path); !checked) return checked;
   }
@@ -65,6 +66,10 @@ Reporters build_reporters(const ReportOptions& o, std::unique_ptr<report::LiveCo
                                                      report::junit_family_named(o.junit_family)));
   }
   if (!o.json.empty()) add_file(std::make_unique<report::JsonReporter>(o.json, o.log_dir, o.run));
+  if (!o.trace.empty()) {
+    add_file(std::make_unique<report::TraceReporter>(
+        o.trace, report::TraceOptions{"procpool " + o.run.command, o.trace_zero, o.trace_before}));
+  }
   if (!o.log_dir.empty()) add_file(std::make_unique<report::LogDirReporter>(o.log_dir));
   if (!o.joblog.empty()) {
     add_file(std::make_unique<report::JoblogReporter>(o.joblog, o.joblog_earlier));

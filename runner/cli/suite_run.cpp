@@ -10,12 +10,12 @@
 
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
+#include "pipeline.hpp"
 #include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/report/suite_console_reporter.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
-#include "pipeline.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
 #include "suggest.hpp"
@@ -215,19 +215,19 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
   FailedListRecorder failed_list(o.failed_list);
   std::vector<Reporter*> recorders{&history_recorder};
   if (!o.failed_list.empty()) recorders.push_back(&failed_list);
-  Pipeline pipeline{.name = name,
-                    .common = &o.common,
-                    .config = *config,
-                    .wrap = wrap,
-                    .reports = std::move(reports),
-                    .console = std::make_unique<report::SuiteConsoleReporter>(
-                        report::SuiteConsoleOptions{
-                            .progress = want_progress(o.common.no_progress),
-                            .slowest = o.print_test_times ? 10u : 0u,
-                            .color = want_color(o.common.color, STDOUT_FILENO),
-                            .failure_output = show_output(o.failure_output),
-                            .success_output = show_output(o.success_output)}),
-                    .recorders = std::move(recorders)};
+  Pipeline pipeline{
+      .name = name,
+      .common = &o.common,
+      .config = *config,
+      .wrap = wrap,
+      .reports = std::move(reports),
+      .console = std::make_unique<report::SuiteConsoleReporter>(
+          report::SuiteConsoleOptions{.progress = want_progress(o.common.no_progress),
+                                      .slowest = o.print_test_times ? 10u : 0u,
+                                      .color = want_color(o.common.color, STDOUT_FILENO),
+                                      .failure_output = show_output(o.failure_output),
+                                      .success_output = show_output(o.success_output)}),
+      .recorders = std::move(recorders)};
   const PipelineResult result = run_pipeline(
       std::move(pipeline), std::make_unique<schedule::TaskVector>(std::move(plan->tasks)));
   if (!result.ran) return result.exit_code;

@@ -1,0 +1,139 @@
+#include "procpool/runner/report/trace_reporter.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace procpool::report {
+namespace {
+
+constexpr int kPid = 1;
+constexpr int kRunTrack = 0;  // slots are tracks 1..jobs
+
+nlohmann::json thread_name(int tid, const std::string& name) {
+  return {{"name", "thread_name"},
+          {"ph", "M"},
+          {"pid", kPid},
+          {"tid", tid},
+          {"args", {{"name", name}}}};
+}
+
+const char* kind_after(TaskRetried::Why why) {
+  switch (why) {
+    case TaskRetried::Why::retry:
+      return "retry";
+    case TaskRetried::Why::confirm_alone:
+      return "confirmation";
+    case TaskRetried::Why::check_order:
+      return "order-check";
+    case TaskRetried::Why::rerun:
+      return "rerun";
+  }
+  return "attempt";
+}
+
+}  // namespace
+
+TraceReporter::TraceReporter(std::string path, TraceOptions options)
+    : path_(std::move(path)), options_(std::move(options)) {}
+
+TraceReporter::~TraceReporter() = default;
+
+long long TraceReporter::micros(SteadyTime at) const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(at - options_.zero).count();
+}
+
+void TraceReporter::write_event(const std::string& json) {
+  if (!file_) return;
+  file_->write(first_ ? "\n" : ",\n");
+  file_->write(json);
+  first_ = false;
+}
+
+void TraceReporter::on_run_started(const RunStarted& event) {
+  file_ = std::make_unique<AtomicFile>(path_);
+  file_->write(R"({"displayTimeUnit":"ms","otherData":{"generator":"procpool"},"traceEvents":[)");
+  run_start_ = std::chrono::steady_clock::now();
+  write_event(nlohmann::json{
+      {"name", "process_name"}, {"ph", "M"}, {"pid", kPid}, {"args", {{"name", options_.command}}}}
+                  .dump());
+  write_event(thread_name(kRunTrack, "run").dump());
+  for (unsigned slot = 1; slot <= event.jobs; ++slot) {
+    write_event(thread_name(static_cast<int>(slot), "slot " + std::to_string(slot)).dump());
+  }
+  for (const TraceSpan& span : options_.before) {
+    write_event(nlohmann::json{{"name", span.name},
+                               {"cat", "listing"},
+                               {"ph", "X"},
+                               {"pid", kPid},
+                               {"tid", kRunTrack},
+                               {"ts", micros(span.start)},
+                               {"dur", micros(span.end) - micros(span.start)}}
+                    .dump());
+  }
+}
+
+void TraceReporter::on_task_started(const TaskStarted& event) {
+  Running& running = running_[event.index];
+  running.start = std::chrono::steady_clock::now();
+  running.slot = event.slot;
+  running.attempt = event.attempt;
+  const auto kind = next_kind_.find(event.index);
+  running.kind = kind == next_kind_.end() ? "attempt" : kind->second;
+  if (kind != next_kind_.end()) next_kind_.erase(kind);
+}
+
+void TraceReporter::write_attempt(std::size_t index, const TaskSpec* spec, const Outcome& outcome,
+                                  const AttemptResult* result) {
+  const auto found = running_.find(index);
+  if (found == running_.end()) return;  // it never started (not run, disabled)
+  const Running& running = found->second;
+  const SteadyTime end = std::chrono::steady_clock::now();
+  // A batch's tests can be told together (their events read in one go): laid end to end on
+  // their slot, so a slot's events never overlap (readers draw overlapping ones badly).
+  SteadyTime& slot_free = slot_free_[running.slot];
+  const SteadyTime start = std::max(running.start, slot_free);
+  slot_free = std::max(start, end);
+  nlohmann::json args{{"verdict", to_string(outcome.kind)}, {"attempt", running.attempt}};
+  if (spec && spec->batch != 0) args["batch"] = spec->batch;
+  if (result && !result->command.empty()) args["command"] = result->command;
+  if (result && result->pid > 0) args["pid"] = result->pid;
+  write_event(nlohmann::json{{"name", spec ? report_name(*spec) : std::to_string(index)},
+                             {"cat", running.kind},
+                             {"ph", "X"},
+                             {"pid", kPid},
+                             {"tid", running.slot},
+                             {"ts", micros(start)},
+                             {"dur", micros(slot_free) - micros(start)},
+                             {"args", std::move(args)}}
+                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  running_.erase(found);
+}
+
+void TraceReporter::on_task_retried(const TaskRetried& event) {
+  write_attempt(event.index, event.spec, event.result->outcome, event.result);
+  next_kind_[event.index] = kind_after(event.why);
+}
+
+void TraceReporter::on_task_finished(const TaskFinished& event) {
+  write_attempt(event.index, event.spec, event.result->outcome, event.result);
+  next_kind_.erase(event.index);
+}
+
+void TraceReporter::on_run_finished(const RunFinished&) {
+  if (!file_) return;
+  const SteadyTime end = std::chrono::steady_clock::now();
+  write_event(nlohmann::json{{"name", "run"},
+                             {"cat", "run"},
+                             {"ph", "X"},
+                             {"pid", kPid},
+                             {"tid", kRunTrack},
+                             {"ts", micros(run_start_)},
+                             {"dur", micros(end) - micros(run_start_)}}
+                  .dump());
+  file_->write("\n]}\n");
+  record_error(file_->commit());
+  file_.reset();
+}
+
+}  // namespace procpool::report
