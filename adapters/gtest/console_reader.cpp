@@ -160,8 +160,7 @@ void ConsoleReader::on_line(std::string_view line, std::vector<ProgramEvent>& ev
     events.push_back(event);
     return;
   }
-  if (line.rfind(kBanner, 0) == 0 && line.find("Running ") == kBanner.size() &&
-      !program_started_) {
+  if (line.rfind(kBanner, 0) == 0 && line.find("Running ") == kBanner.size() && !program_started_) {
     program_started_ = true;
     events.push_back({ProgramEvent::Kind::program_start});
   } else if (line.rfind("Repeating all tests (iteration ", 0) == 0) {

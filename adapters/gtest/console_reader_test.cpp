@@ -20,9 +20,8 @@ TEST(ConsoleReader, FollowsRunAndEndLinesAndSlicesEachTestsOutput) {
       "[ RUN      ] A.x\nhello x\n[       OK ] A.x (0 ms)\n"
       "[ RUN      ] A.y\nfile.cc:3: Failure\n[  FAILED  ] A.y (1 ms)\n[ RUN      ] B.z\n");
   // An end is told once the next test starts (a later end line could still overrule it).
-  EXPECT_EQ(kinds(events), (std::vector<Kind>{Kind::program_start, Kind::test_start,
-                                              Kind::test_end, Kind::test_start, Kind::test_end,
-                                              Kind::test_start}));
+  EXPECT_EQ(kinds(events), (std::vector<Kind>{Kind::program_start, Kind::test_start, Kind::test_end,
+                                              Kind::test_start, Kind::test_end, Kind::test_start}));
   EXPECT_TRUE(events[2].passed);
   EXPECT_FALSE(events[4].passed);
   EXPECT_EQ(events[4].skipped, std::optional<bool>(false));
@@ -35,10 +34,11 @@ TEST(ConsoleReader, FollowsRunAndEndLinesAndSlicesEachTestsOutput) {
 
 TEST(ConsoleReader, NamesWithSpacesCommasAndParametersAreMatchedWhole) {
   ConsoleReader reader({"Typed/with space.T", "Odd/a,b.T", "P/T.x/0"});
-  reader.feed_stdout("[ RUN      ] Typed/with space.T\n"
-                     "[  FAILED  ] Typed/with space.T, where TypeParam = int (0 ms)\n"
-                     "[ RUN      ] Odd/a,b.T\n[       OK ] Odd/a,b.T (0 ms)\n"
-                     "[ RUN      ] P/T.x/0\n[  SKIPPED ] P/T.x/0, where GetParam() = 1 (0 ms)\n");
+  reader.feed_stdout(
+      "[ RUN      ] Typed/with space.T\n"
+      "[  FAILED  ] Typed/with space.T, where TypeParam = int (0 ms)\n"
+      "[ RUN      ] Odd/a,b.T\n[       OK ] Odd/a,b.T (0 ms)\n"
+      "[ RUN      ] P/T.x/0\n[  SKIPPED ] P/T.x/0, where GetParam() = 1 (0 ms)\n");
   const auto events = reader.finish();
   EXPECT_TRUE(reader.started(0));
   EXPECT_TRUE(reader.started(1));
@@ -68,9 +68,10 @@ TEST(ConsoleReader, AnEndLinePrintedByTheTestItselfIsOverruledByGtestsOwn) {
 
 TEST(ConsoleReader, TheProgramsEndIsTheLastBannerAfterItsTests) {
   ConsoleReader reader({"A.x"});
-  reader.feed_stdout("[ RUN      ] A.x\n[       OK ] A.x (0 ms)\n"
-                     "[==========] 1 test from 1 test suite ran. (0 ms total)\n"
-                     "[  PASSED  ] 1 test.\n");
+  reader.feed_stdout(
+      "[ RUN      ] A.x\n[       OK ] A.x (0 ms)\n"
+      "[==========] 1 test from 1 test suite ran. (0 ms total)\n"
+      "[  PASSED  ] 1 test.\n");
   const auto events = reader.finish();
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().kind, Kind::program_end);

@@ -30,8 +30,8 @@ Outcome failed_because(const Outcome& process, std::string message) {
 std::string loose_part_text(const ProgramRecord& record) {
   if (record.loose_parts().empty()) return "";
   const PartResult& part = record.loose_parts().front();
-  return (part.file.empty() ? "unknown file" : part.file) + ":" + std::to_string(part.line) +
-         ": " + part.message;
+  return (part.file.empty() ? "unknown file" : part.file) + ":" + std::to_string(part.line) + ": " +
+         part.message;
 }
 
 // Whether the process ended well, and if not, how it ended, in words.
@@ -58,8 +58,10 @@ std::pair<bool, std::string> how_it_ended(const JudgeInput& in) {
   }
   // Exit 1: explained only by tests that did not pass, with nothing failing outside a test.
   if (record.loose_part_count() > 0) {
-    return {false, "the program failed outside any test (a global or suite set-up or "
-                   "tear-down?): " + loose_part_text(record)};
+    return {false,
+            "the program failed outside any test (a global or suite set-up or "
+            "tear-down?): " +
+                loose_part_text(record)};
   }
   if (!record.any_test_not_passed()) {
     return {false, "gtest said the program failed, but none of its tests did"};
@@ -102,7 +104,7 @@ std::optional<Outcome> ended_verdict(const JudgeInput& in, std::size_t index, bo
   outcome.kind = OutcomeKind::failed;
   outcome.exit_code = 1;
   outcome.message = from_report && !from_report->message.empty() ? from_report->message
-                                                                   : failure_messages(test.parts);
+                                                                 : failure_messages(test.parts);
   if (outcome.message.empty()) outcome.message = "failed (its assertions gave no message)";
   return outcome;
 }
@@ -113,9 +115,8 @@ Outcome died_while_running(const JudgeInput& in, const std::string& how) {
   Outcome outcome = process;
   switch (process.kind) {
     case OutcomeKind::timed_out:
-      outcome.message = in.timeout
-                            ? "timed out: still running after " + seconds_text(*in.timeout)
-                            : "timed out";
+      outcome.message =
+          in.timeout ? "timed out: still running after " + seconds_text(*in.timeout) : "timed out";
       return outcome;
     case OutcomeKind::passed:
     case OutcomeKind::failed:
@@ -128,7 +129,8 @@ Outcome died_while_running(const JudgeInput& in, const std::string& how) {
 }
 
 // A test run alone that finished, then its process ended badly: the end is its verdict.
-Outcome died_after(const JudgeInput& in, const std::string& how, const std::optional<Outcome>& seen) {
+Outcome died_after(const JudgeInput& in, const std::string& how,
+                   const std::optional<Outcome>& seen) {
   const Outcome& process = in.process;
   Outcome outcome = process;
   const std::string after = seen && seen->kind == OutcomeKind::failed ? "after the test failed"
@@ -162,8 +164,8 @@ Outcome never_started(const JudgeInput& in, const std::string& how, bool ended_w
   const Outcome& process = in.process;
   const std::string& name = in.record->names().front();
   if (ended_well || (exited_by_itself(process) && in.record->program_passed())) {
-    return failed_because(process, "the test did not run: the program ran no test named \"" +
-                                       name + "\" (" + code_text(process) + ")");
+    return failed_because(process, "the test did not run: the program ran no test named \"" + name +
+                                       "\" (" + code_text(process) + ")");
   }
   Outcome outcome = process;
   switch (process.kind) {
@@ -171,8 +173,9 @@ Outcome never_started(const JudgeInput& in, const std::string& how, bool ended_w
       outcome.message = "timed out before the test started (a global set-up hung?)";
       return outcome;
     case OutcomeKind::signalled:
-      outcome.message = how + " before the test started (in a global set-up or a static "
-                              "initialiser?)";
+      outcome.message = how +
+                        " before the test started (in a global set-up or a static "
+                        "initialiser?)";
       return outcome;
     case OutcomeKind::passed:
     case OutcomeKind::failed:
@@ -247,8 +250,9 @@ ProcessJudgement judge(const JudgeInput& in, const std::vector<std::size_t>& ind
       } else {
         // Unvouched: what the events showed is kept for a run that cannot try it again.
         outcome = seen ? *seen
-                       : failed_because(in.process, "it did not pass, and its process could not "
-                                                    "tell a skip from a failure");
+                       : failed_because(in.process,
+                                        "it did not pass, and its process could not "
+                                        "tell a skip from a failure");
         judged.evidence = Evidence::unvouched;
       }
     } else if (in.alone && !stopped) {

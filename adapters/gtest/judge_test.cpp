@@ -58,8 +58,8 @@ Outcome timed_out() {
 }
 
 TEST(Judge, AProgramThatEndedWellVouchesForItsTests) {
-  const auto record = record_of({"A.x", "A.y"}, {"start", "run A.x", "pass", "run A.y", "pass",
-                                                  "end 1"});
+  const auto record =
+      record_of({"A.x", "A.y"}, {"start", "run A.x", "pass", "run A.y", "pass", "end 1"});
   const auto judged = judge_with(record, Outcome::exited(0), false);
   EXPECT_TRUE(judged.ended_well);
   for (const auto& test : judged.tests) {
@@ -71,8 +71,8 @@ TEST(Judge, AProgramThatEndedWellVouchesForItsTests) {
 // Rows 1-3 of issue 23: the end events came, every test passed, then the process ended badly.
 TEST(Judge, AnAbortAStaticDestructorCrashOrExitZeroAfterTheTestsVouchesForNothing) {
   const auto record = record_of({"A.x", "A.y"}, {"start", "run A.x", "pass", "run A.y", "pass"});
-  const auto with_end = record_of({"A.x", "A.y"},
-                                  {"start", "run A.x", "pass", "run A.y", "pass", "end 1"});
+  const auto with_end =
+      record_of({"A.x", "A.y"}, {"start", "run A.x", "pass", "run A.y", "pass", "end 1"});
   struct Case {
     const ProgramRecord* record;
     Outcome end;
@@ -100,8 +100,8 @@ TEST(Judge, AnAbortAStaticDestructorCrashOrExitZeroAfterTheTestsVouchesForNothin
 
 // Rows 4-6: whatever a test prints, the test running at the end takes the end's verdict.
 TEST(Judge, TheTestRunningAtTheEndTakesItsVerdictAndTheFinishedAreUnvouched) {
-  const auto record = record_of({"A.x", "F.Crasher", "A.y"},
-                                {"start", "run A.x", "pass", "run F.Crasher"});
+  const auto record =
+      record_of({"A.x", "F.Crasher", "A.y"}, {"start", "run A.x", "pass", "run F.Crasher"});
   const auto batch = judge_with(record, Outcome::killed_by(SIGSEGV), false);
   EXPECT_EQ(batch.blamed, std::optional<std::size_t>(1));
   EXPECT_EQ(batch.tests[0].evidence, Evidence::unvouched);
@@ -137,15 +137,15 @@ TEST(Judge, ExitOneIsWellOnlyWhenTestsThatDidNotPassExplainIt) {
 
 TEST(Judge, ASkipIsToldFromAFailureByTheProgramsVerdictOrGtestsReport) {
   // The stream says passed=0 for both. A program gtest says passed has no failure: a skip.
-  const auto skipped = record_of({"A.x", "A.y"}, {"start", "run A.x", "fail", "run A.y", "pass",
-                                                  "end 1"});
+  const auto skipped =
+      record_of({"A.x", "A.y"}, {"start", "run A.x", "fail", "run A.y", "pass", "end 1"});
   const auto judged = judge_with(skipped, Outcome::exited(0), false);
   EXPECT_EQ(judged.tests[0].outcome.kind, OutcomeKind::skipped);
   EXPECT_EQ(judged.tests[0].evidence, Evidence::stands);
 
   // A program that failed: only gtest's report can say which did not pass how...
-  const auto mixed = record_of({"A.x", "A.y"}, {"start", "run A.x", "fail", "run A.y", "fail",
-                                                "end 0"});
+  const auto mixed =
+      record_of({"A.x", "A.y"}, {"start", "run A.x", "fail", "run A.y", "fail", "end 0"});
   const auto report = GtestReport::parse(
       R"({"testsuites":[{"name":"A","testsuite":[{"name":"x","result":"SKIPPED"},)"
       R"({"name":"y","result":"COMPLETED","failures":[{"failure":"a.cc:1\nboom"}]}]}]})");
@@ -166,8 +166,7 @@ TEST(Judge, ATestThatDidNotRunAloneFailsAndInABatchRunsAgain) {
   const auto alone = judge_with(record, Outcome::exited(0), true);
   EXPECT_EQ(alone.tests[0].outcome.kind, OutcomeKind::failed);
   EXPECT_NE(alone.tests[0].outcome.message.find("did not run"), std::string::npos);
-  EXPECT_EQ(judge_with(record, Outcome::exited(0), false).tests[0].evidence,
-            Evidence::not_started);
+  EXPECT_EQ(judge_with(record, Outcome::exited(0), false).tests[0].evidence, Evidence::not_started);
 
   const ProgramRecord silent({"A.x"});  // no event at all: not a gtest program?
   const auto none = judge_with(silent, Outcome::exited(0), true);
@@ -176,14 +175,14 @@ TEST(Judge, ATestThatDidNotRunAloneFailsAndInABatchRunsAgain) {
 
 TEST(Judge, EventsOutOfGtestsOrderVouchForNothing) {
   // A test forked and its child went on running the program on the same connection.
-  const auto record = record_of({"A.x", "A.y"}, {"start", "run A.x", "run A.y", "pass", "pass",
-                                                  "end 1"});
+  const auto record =
+      record_of({"A.x", "A.y"}, {"start", "run A.x", "run A.y", "pass", "pass", "end 1"});
   EXPECT_FALSE(judge_with(record, Outcome::exited(0), false).ended_well);
 }
 
 TEST(Judge, LeftoverProcessesAreTheRunningOrLastFinishedTests) {
-  const auto record = record_of({"A.x", "A.y"}, {"start", "run A.x", "pass", "run A.y", "pass",
-                                                  "end 1"});
+  const auto record =
+      record_of({"A.x", "A.y"}, {"start", "run A.x", "pass", "run A.y", "pass", "end 1"});
   Outcome leaked = Outcome::exited(0);
   leaked.leaked = true;
   const auto judged = judge_with(record, leaked, false);

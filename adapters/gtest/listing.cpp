@@ -195,8 +195,8 @@ void TestLister::listed(std::size_t i, bool plain, const AttemptResult& result,
         return;
       }
     }
-  } else if (!plain && !stopped_ && (outcome.kind == OutcomeKind::failed ||
-                                      outcome.kind == OutcomeKind::signalled)) {
+  } else if (!plain && !stopped_ &&
+             (outcome.kind == OutcomeKind::failed || outcome.kind == OutcomeKind::signalled)) {
     // Perhaps one of the flags only procpool adds (a stream it could not reach, a report it
     // could not write): once more with the text listing alone, whose failure then stands.
     list(i, /*plain=*/true);

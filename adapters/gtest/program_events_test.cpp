@@ -36,7 +36,8 @@ TEST(StreamDecoder, DecodesGtestsProtocolWithWholeNamesAndEncodedFields) {
   }
   ASSERT_EQ(events.size(), 9u);
   EXPECT_EQ(events[2].kind, Kind::suite_start);
-  EXPECT_EQ(events[2].name, "Typed/with space&more") << "a name is not encoded: the rest of the line";
+  EXPECT_EQ(events[2].name, "Typed/with space&more")
+      << "a name is not encoded: the rest of the line";
   EXPECT_EQ(events[3].kind, Kind::test_start);
   EXPECT_EQ(events[3].name, "Typed/with space&more.T");
   EXPECT_EQ(events[4].kind, Kind::part_result);

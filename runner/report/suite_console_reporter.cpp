@@ -40,9 +40,8 @@ const char* tag_color(const std::string& text) {
   for (const char* red : {"FAILED", "CRASHED", "TIMEOUT", "ERROR", "NOT RUN", "ABORTED"}) {
     if (tag.find(red) != std::string::npos) return "\033[0;31m";
   }
-  for (const char* yellow :
-       {"SKIPPED", "FLAKY", "ORDERDEP", "DISABLED", "RETRY", "CONFIRM", "RECHECK", "SLOW",
-        "PENDING", "CANCELLED"}) {
+  for (const char* yellow : {"SKIPPED", "FLAKY", "ORDERDEP", "DISABLED", "RETRY", "CONFIRM",
+                             "RECHECK", "SLOW", "PENDING", "CANCELLED"}) {
     if (tag.find(yellow) != std::string::npos) return "\033[0;33m";
   }
   return "\033[0;32m";
@@ -125,7 +124,7 @@ void SuiteConsoleReporter::on_task_retried(const TaskRetried& event) {
 }
 
 void SuiteConsoleReporter::show_output(ShowOutput when, const std::string& name,
-                                      const AttemptResult& result) {
+                                       const AttemptResult& result) {
   if (options_.merged_reports > 0 || when == ShowOutput::never) return;
   if (when == ShowOutput::final) {
     held_.push_back({name, result.out, result.err});

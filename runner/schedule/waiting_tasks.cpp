@@ -81,9 +81,7 @@ void WaitingTasks::park_front(const std::string& reason) {
   parked_[reason].insert({key_[index], index});
 }
 
-void WaitingTasks::park_front_until_woken() {
-  parked_for_task_.insert(park());
-}
+void WaitingTasks::park_front_until_woken() { parked_for_task_.insert(park()); }
 
 void WaitingTasks::wake(const std::string& reason) {
   if (parked_.empty()) return;  // the usual case: every release asks

@@ -67,7 +67,7 @@ class ConsoleReader {
   std::vector<Test> tests_;
   std::unordered_map<std::string, std::size_t> by_name_;
   std::optional<std::size_t> running_;
-  std::optional<std::size_t> last_ended_;  // until the next test starts
+  std::optional<std::size_t> last_ended_;    // until the next test starts
   std::optional<ProgramEvent> pending_end_;  // its end, until then
   bool program_started_ = false;
   bool program_ended_ = false;

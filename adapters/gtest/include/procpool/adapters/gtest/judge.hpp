@@ -60,7 +60,7 @@ struct TestJudgement {
 
 struct ProcessJudgement {
   bool ended_well = false;
-  std::string how_it_ended;            // in words, for messages: "SIGSEGV (Segmentation fault)"
+  std::string how_it_ended;           // in words, for messages: "SIGSEGV (Segmentation fault)"
   std::optional<std::size_t> blamed;  // the test running when the process ended badly
   std::vector<TestJudgement> tests;   // one per index asked for, in that order
 };

@@ -37,9 +37,9 @@ struct ListedTest {
 struct Listing {
   std::string binary;
   Result<std::vector<ListedTest>> tests = std::vector<ListedTest>{};  // or why it could not list
-  std::string output;  // what the binary printed, for the failure report
+  std::string output;                        // what the binary printed, for the failure report
   EventSource events = EventSource::stream;  // where its processes' verdicts will come from
-  std::string stream_error;  // why the stream could not be tried, when it could not
+  std::string stream_error;                  // why the stream could not be tried, when it could not
 };
 
 struct ListOptions {
