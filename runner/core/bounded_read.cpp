@@ -34,46 +34,57 @@ Result<std::string> read_up_to(int fd, const std::string& path, std::size_t max_
   return text;
 }
 
+// A file opened for reading without waiting (O_NONBLOCK: opening a FIFO with no writer must
+// not hang), with what fstat says of it; closed when it goes.
+struct OpenFile {
+  int fd = -1;
+  struct stat st {};
+  OpenFile() = default;
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Opens `path` into `file`, or says why not (`missing`: because it does not exist).
+Result<void> open_without_waiting(const std::string& path, OpenFile& file, bool* missing) {
+  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (file.fd < 0) {
+    if (missing) *missing = errno == ENOENT;
+    return fail("cannot read " + path + ": " + std::strerror(errno));
+  }
+  if (::fstat(file.fd, &file.st) != 0) {
+    return fail("cannot read " + path + ": " + std::strerror(errno));
+  }
+  return ok();
+}
+
 }  // namespace
 
 Result<std::string> read_bounded_file(const std::string& path, std::size_t max_bytes,
                                       const std::string& what, bool* missing) {
   if (missing) *missing = false;
-  // O_NONBLOCK: opening a FIFO with no writer must not hang; regular files ignore it.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    if (missing) *missing = errno == ENOENT;
-    return fail("cannot read " + path + ": " + std::strerror(errno));
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return fail("cannot read " + path + ": " + std::strerror(errno));
+  OpenFile file;
+  if (auto opened = open_without_waiting(path, file, missing); !opened) return opened.failure();
+  const struct stat& st = file.st;
   if (S_ISDIR(st.st_mode)) return fail(path + ": is a directory, not a " + what);
   if (!S_ISREG(st.st_mode)) {
     return fail(path + ": not a regular file (a device, FIFO or socket), not a " + what);
   }
   if (static_cast<std::size_t>(st.st_size) > max_bytes) return too_big(path, max_bytes, what);
-  return read_up_to(fd, path, max_bytes, what, static_cast<std::size_t>(st.st_size));
+  return read_up_to(file.fd, path, max_bytes, what, static_cast<std::size_t>(st.st_size));
 }
 
 Result<std::string> read_bounded_input(const std::string& path, std::size_t max_bytes,
                                        const std::string& what) {
   if (path == "-") return read_up_to(STDIN_FILENO, "standard input", max_bytes, what, 0);
-  // O_NONBLOCK: opening a FIFO with no writer must not hang; cleared before reading.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return fail("cannot read " + path + ": " + std::strerror(errno));
+  OpenFile file;
+  if (auto opened = open_without_waiting(path, file, nullptr); !opened) return opened.failure();
+  const struct stat& st = file.st;
   if (S_ISDIR(st.st_mode)) return fail(path + ": is a directory, not a " + what);
   const bool dev_null = S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
-  if (S_ISCHR(st.st_mode) && !dev_null && !::isatty(fd)) {
+  if (S_ISCHR(st.st_mode) && !dev_null && !::isatty(file.fd)) {
     return fail(path + ": a device, not a " + what);
   }
   if (S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
@@ -84,14 +95,14 @@ Result<std::string> read_bounded_input(const std::string& path, std::size_t max_
     // one, it would end at once with nothing).
     const int blocking = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (blocking < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
-    ::close(closer.fd);
-    closer.fd = blocking;
+    ::close(file.fd);
+    file.fd = blocking;
   }
-  ::fcntl(closer.fd, F_SETFL, ::fcntl(closer.fd, F_GETFL) & ~O_NONBLOCK);
+  ::fcntl(file.fd, F_SETFL, ::fcntl(file.fd, F_GETFL) & ~O_NONBLOCK);
   if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_bytes) {
     return too_big(path, max_bytes, what);
   }
-  return read_up_to(closer.fd, path, max_bytes, what,
+  return read_up_to(file.fd, path, max_bytes, what,
                     S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0);
 }
 
