@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <numeric>
 
@@ -62,8 +63,11 @@ std::vector<TaskSpec> form_batches(std::vector<PlannedTest> tests, BatchSize siz
     }
   }
 
-  const double target =
-      std::min(std::max(total / (4.0 * jobs), kMinBatchSeconds), total / static_cast<double>(jobs));
+  // Automatic sizing: a number of batches every job gets the same share of (1 to 4 each: more
+  // lets longest-first even out wrong predictions, but each costs a process start), none shorter
+  // than kMinBatchSeconds unless that would leave a job idle.
+  const double per_job = std::clamp(std::floor(total / (jobs * kMinBatchSeconds)), 1.0, 4.0);
+  const double target = total / (per_job * jobs);
   for (auto& [group, members] : groups) {
     std::sort(members.begin(), members.end(),
               [&](std::size_t a, std::size_t b) { return tests[a].listed < tests[b].listed; });
@@ -75,6 +79,16 @@ std::vector<TaskSpec> form_batches(std::vector<PlannedTest> tests, BatchSize siz
       // all of them together, so one batch per job. Sizing by time would put each test alone.
       fixed = std::max<std::size_t>(1, (members.size() + jobs - 1) / jobs);
     }
+    // Automatic sizing cuts the group's short tests into pieces of equal time (a test belongs to
+    // the piece its midpoint falls in), so no short batch is left over at the end of a group.
+    double short_total = 0;
+    for (std::size_t i : members) {
+      if (seconds_of(i) < target) short_total += seconds_of(i);
+    }
+    const double pieces = target > 0 ? std::max(1.0, std::round(short_total / target)) : 1.0;
+    const double piece_seconds = short_total / pieces;
+    double before = 0;  // the short tests' time ahead of this one
+    std::size_t piece = 0;
     Unit current;
     double current_seconds = 0;
     std::size_t filter_bytes = 0;
@@ -95,8 +109,16 @@ std::vector<TaskSpec> form_batches(std::vector<PlannedTest> tests, BatchSize siz
         units.push_back({{i}, tests[i].seconds});
         continue;
       }
-      const bool full = fixed > 0 ? current.members.size() >= fixed
-                                  : current_seconds + seconds > target * (1 + 1e-9);  // rounding
+      bool full = false;
+      if (fixed > 0) {
+        full = current.members.size() >= fixed;
+      } else {
+        const double at = piece_seconds > 0 ? (before + seconds / 2) / piece_seconds : 0;
+        const auto mine = static_cast<std::size_t>(std::min(pieces - 1, std::floor(at)));
+        full = mine != piece;
+        piece = mine;
+        before += seconds;
+      }
       if (!current.members.empty() && (full || filter_bytes + bytes > kMaxBatchFilterBytes)) {
         close();
       }

@@ -99,6 +99,26 @@ TEST(Batches, AutomaticSizingPutsLongTestsAloneAndKeepsEveryJobBusy) {
   for (std::size_t b = 1; b < batches.size(); ++b) EXPECT_LE(batches[b].size(), 51u);
 }
 
+TEST(Batches, AutomaticSizingCutsEqualTestsIntoBatchesThatEndTogether) {
+  // 500 tests of 1 ms on 2 jobs once made batches of 200, 200 and 100: the third ran after the
+  // first while the other job sat idle for a tenth of a second (the whole suite takes 0.25 s).
+  std::vector<PlannedTest> tests;
+  for (std::size_t i = 0; i < 500; ++i) tests.push_back(gtest_case(i, 0.001));
+  std::uint64_t next = 1;
+  const auto batches = batches_of(form_batches(tests, BatchSize{true, 0}, 2, next));
+  ASSERT_EQ(batches.size() % 2, 0u) << "a number of batches that two jobs share evenly";
+  for (const auto& batch : batches) EXPECT_EQ(batch.size(), 500u / batches.size());
+}
+
+TEST(Batches, AutomaticSizingLeavesNoShortBatchAtTheEndOfAGroup) {
+  std::vector<PlannedTest> tests;
+  for (std::size_t i = 0; i < 1000; ++i) tests.push_back(gtest_case(i, 0.01));  // 10 s
+  std::uint64_t next = 1;
+  const auto batches = batches_of(form_batches(tests, BatchSize{true, 0}, 2, next));
+  ASSERT_EQ(batches.size(), 8u) << "4 per job";
+  for (const auto& batch : batches) EXPECT_EQ(batch.size(), 125u);
+}
+
 TEST(Batches, AutomaticSizingOfTinyTestsMakesOneBatchPerJobAtLeast) {
   std::vector<PlannedTest> tests;
   for (std::size_t i = 0; i < 400; ++i) tests.push_back(gtest_case(i, 0.0003));
