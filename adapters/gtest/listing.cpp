@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <unordered_map>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -118,6 +119,7 @@ void TestLister::start_more() {
     pending_.pop_front();
     list(i, /*plain=*/false);
   }
+  if (done() && on_done_) std::exchange(on_done_, nullptr)();
 }
 
 void TestLister::list(std::size_t i, bool plain) {

@@ -10,6 +10,7 @@
 #include "order_finder.hpp"
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 #include "procpool/adapters/gtest/listing.hpp"
+#include "procpool/adapters/gtest/listing_cache.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
 #include "reporters.hpp"
@@ -80,6 +81,9 @@ CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
                   "test can forge: only where procpool may not listen on 127.0.0.1)")
       ->check(CLI::IsMember({"auto", "console"}))
       ->capture_default_str();
+  cmd->add_flag("!--no-listing-cache", o.listing_cache,
+                "always wait for a fresh listing (by default an unchanged program's tests start "
+                "from the listing remembered beside --history, checked while they run)");
   cmd->add_flag("--find-order-dependence", o.find_order_dependence,
                 "instead of a run: find tests whose verdict depends on the tests before them "
                 "(victims and brittle tests) and the minimal set of tests responsible");
@@ -147,19 +151,56 @@ int run_gtest_command(const GtestOptions& options) {
   // What each test recorded: only the reports that keep it pay for it.
   const ReportOptions& reports = o.run.common.reports;
   const bool detailed_reports = !reports.junit.empty() || !reports.json.empty();
-  boost::asio::io_context io(1);
-  gtest::TestLister lister(io, list_options);
-  const SteadyTime listing_began = std::chrono::steady_clock::now();
-  lister.start(o.binaries);
-  // Ctrl-C while listing stops the listers; the run then starts cancelled and writes its
-  // (empty) reports, as any interrupted run does.
-  run_phase(
-      io, [&] { return lister.done(); }, [&] { lister.stop(); });
-  o.run.common.reports.trace_before.push_back(
-      {"listing " + std::to_string(o.binaries.size()) + " program(s)", listing_began,
-       std::chrono::steady_clock::now()});
+  const bool use_cache = o.listing_cache && !o.find_order_dependence;
+  gtest::ListingCache cache =
+      use_cache ? gtest::ListingCache::load(gtest::ListingCache::path_for_history(o.run.history))
+                : gtest::ListingCache{};
+  std::vector<std::optional<std::string>> keys;
+  for (const auto& binary : o.binaries) {
+    keys.push_back(use_cache ? gtest::listing_key(binary, list_options) : std::nullopt);
+  }
+  // Remembers the listings that can be trusted again: complete, and from programs that stream.
+  auto remember = [&](const std::vector<gtest::Listing>& listings) {
+    for (std::size_t i = 0; i < listings.size(); ++i) {
+      if (!keys[i]) continue;
+      if (listings[i].tests && listings[i].events == gtest::EventSource::stream) {
+        cache.put(*keys[i], *listings[i].tests);
+      } else {
+        cache.erase(*keys[i]);
+      }
+    }
+    if (use_cache) (void)cache.save();  // only a cache: a run that cannot keep it lists again
+  };
 
-  std::vector<gtest::Listing> listings = lister.take();
+  std::vector<gtest::Listing> listings;
+  bool remembered = use_cache;
+  for (std::size_t i = 0; remembered && i < o.binaries.size(); ++i) {
+    auto tests = keys[i] ? cache.find(*keys[i]) : std::nullopt;
+    if (!tests) {
+      remembered = false;
+      break;
+    }
+    gtest::Listing listing;
+    listing.binary = o.binaries[i];
+    listing.tests = std::move(*tests);
+    listings.push_back(std::move(listing));
+  }
+  if (!remembered) {
+    boost::asio::io_context io(1);
+    gtest::TestLister lister(io, list_options);
+    const SteadyTime listing_began = std::chrono::steady_clock::now();
+    lister.start(o.binaries);
+    // Ctrl-C while listing stops the listers; the run then starts cancelled and writes its
+    // (empty) reports, as any interrupted run does.
+    run_phase(
+        io, [&] { return lister.done(); }, [&] { lister.stop(); });
+    o.run.common.reports.trace_before.push_back(
+        {"listing " + std::to_string(o.binaries.size()) + " program(s)", listing_began,
+         std::chrono::steady_clock::now()});
+    listings = lister.take();
+    if (use_cache) remember(listings);
+  }
+
   if (o.find_order_dependence) {
     const int code = find_order_dependence(
         listings, OrderFinderOptions{o.extra_args, o.filter, temp_root, o.run.common.timeout_s,
@@ -173,35 +214,41 @@ int run_gtest_command(const GtestOptions& options) {
   };
   std::set<std::string> console_programs;
   std::vector<TaskSpec> broken, tests;
-  for (const auto& listing : listings) {
-    if (listing.events == gtest::EventSource::console && listing.tests) {
-      console_programs.insert(listing.binary);
-      if (o.events != "console") {
-        const std::string why = listing.stream_error.empty()
-                                    ? "does not stream its results (gtest on this platform, or "
-                                      "older than 1.6?)"
-                                    : "cannot stream its results: " + listing.stream_error;
-        warn(listing.binary + " " + why +
-             "; its verdicts come from its console, which a test can forge");
+  auto make_tasks = [&] {
+    console_programs.clear();
+    broken.clear();
+    tests.clear();
+    for (const auto& listing : listings) {
+      if (listing.events == gtest::EventSource::console && listing.tests) {
+        console_programs.insert(listing.binary);
+        if (o.events != "console") {
+          const std::string why = listing.stream_error.empty()
+                                      ? "does not stream its results (gtest on this platform, or "
+                                        "older than 1.6?)"
+                                      : "cannot stream its results: " + listing.stream_error;
+          warn(listing.binary + " " + why +
+               "; its verdicts come from its console, which a test can forge");
+        }
+      }
+      if (!listing.tests) {
+        broken.push_back(listing_failure(listing));  // fails in every shard: nothing vanishes
+        continue;
+      }
+      for (const auto& test : *listing.tests) {
+        tests.push_back(test_task(listing.binary, test, o));
+        if (test.disabled() && !o.also_run_disabled) {
+          // Listed and reported as disabled (as CI servers show them), never run or batched.
+          tests.back().disabled = true;
+          tests.back().batch_group.clear();
+        }
+      }
+      if (listing.tests->empty()) {
+        std::fprintf(stderr, "procpool gtest: warning: %s has no tests%s\n",
+                     listing.binary.c_str(), o.filter.empty() ? "" : " matching the filter");
       }
     }
-    if (!listing.tests) {
-      broken.push_back(listing_failure(listing));  // fails in every shard: nothing vanishes
-      continue;
-    }
-    for (const auto& test : *listing.tests) {
-      tests.push_back(test_task(listing.binary, test, o));
-      if (test.disabled() && !o.also_run_disabled) {
-        // Listed and reported as disabled (as CI servers show them), never run or batched.
-        tests.back().disabled = true;
-        tests.back().batch_group.clear();
-      }
-    }
-    if (listing.tests->empty()) {
-      std::fprintf(stderr, "procpool gtest: warning: %s has no tests%s\n", listing.binary.c_str(),
-                   o.filter.empty() ? "" : " matching the filter");
-    }
-  }
+  };
+  make_tasks();
 
   // gtest writes a small JSON result per test; on a disk file system creating and deleting it
   // cost each test ~25 % more (measured), so it goes to a tmpfs when there is one.
@@ -211,9 +258,8 @@ int run_gtest_command(const GtestOptions& options) {
     std::error_code ec;
     fs::create_directories(results_dir, ec);
   }
-  const int code =
-      run_tests("procpool gtest", o.run, std::move(broken), std::move(tests),
-                [&](boost::asio::io_context& io, schedule::Executor& processes) {
+  const ExecutorWrapper executor = [&](boost::asio::io_context& io,
+                                       schedule::Executor& processes) {
                   gtest::GtestExecutorOptions options;
                   options.temp_root = temp_root;
                   options.results_dir = results_dir;
@@ -225,7 +271,49 @@ int run_gtest_command(const GtestOptions& options) {
                   options.stream_address = stream.listen;
                   options.stream_host = stream.host;
                   return std::make_unique<gtest::GtestExecutor>(io, processes, std::move(options));
-                });
+  };
+  // From remembered listings, the tests start at once while a fresh listing checks them; when
+  // it differs (a program that lists differently without changing: tests registered from a
+  // file or a variable), that run is abandoned unreported and the tests run from the fresh one.
+  RunCheck check;
+  std::shared_ptr<gtest::TestLister> checker;
+  bool check_stopped = false;
+  if (remembered) {
+    check = [&](boost::asio::io_context& io, std::function<void(bool)> confirmed) {
+      checker = std::make_shared<gtest::TestLister>(io, list_options);
+      checker->on_done([&, confirmed] {
+        if (check_stopped) return;  // the run was cancelled: its reports stand
+        std::vector<gtest::Listing> fresh = checker->take();
+        bool same = fresh.size() == listings.size();
+        for (std::size_t i = 0; same && i < fresh.size(); ++i) {
+          same = fresh[i].tests && fresh[i].events == gtest::EventSource::stream &&
+                 gtest::same_tests(*fresh[i].tests, *listings[i].tests);
+        }
+        if (!same) {
+          remember(fresh);
+          listings = std::move(fresh);
+        }
+        confirmed(same);
+      });
+      checker->start(o.binaries);
+      return std::function<void()>([&] {
+        check_stopped = true;
+        checker->stop();
+      });
+    };
+  }
+  bool abandoned = false;
+  // A run that may be abandoned keeps its tasks for the next one.
+  int code = remembered ? run_tests("procpool gtest", o.run, broken, tests, executor, nullptr,
+                                    std::move(check), &abandoned)
+                        : run_tests("procpool gtest", o.run, std::move(broken), std::move(tests),
+                                    executor);
+  if (abandoned) {
+    warn("the remembered listing was out of date (the tests a program lists changed without "
+         "the program changing); running from a fresh listing");
+    make_tasks();
+    code = run_tests("procpool gtest", o.run, std::move(broken), std::move(tests), executor);
+  }
   std::error_code ignored;
   fs::remove_all(results_dir, ignored);
   if (o.keep_tmp) {

@@ -22,6 +22,8 @@ struct GtestOptions {
   // Where verdicts come from: "auto" (gtest's result stream where the program can send it) or
   // "console" (its console lines, which a test can forge: for places without sockets).
   std::string events = "auto";
+  // Start from the listing remembered for an unchanged program (checked while the tests run).
+  bool listing_cache = true;
   TestRunOptions run;
 };
 

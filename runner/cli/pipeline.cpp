@@ -1,9 +1,11 @@
 #include "pipeline.hpp"
 
 #include <cstdio>
+#include <utility>
 
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
+#include "held_reporters.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 
 namespace procpool::cli {
@@ -25,7 +27,44 @@ PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskLis
 
   Reporters reporters =
       build_reporters(pipeline.reports, std::move(pipeline.console), std::move(pipeline.recorders));
-  result.session = run_session(io, executor, pipeline.config, std::move(tasks), reporters.session);
+  if (!pipeline.check) {
+    result.session =
+        run_session(io, executor, pipeline.config, std::move(tasks), reporters.session);
+  } else {
+    HeldReporters held(reporters.session.all);
+    SessionReporters session = reporters.session;
+    session.all = {&held};
+    if (reporters.session.tick) {
+      session.tick = [&held, tick = reporters.session.tick] {
+        if (!held.held()) tick();
+      };
+    }
+    std::function<void()> abandon;
+    bool answered = false;
+    std::function<void()> stop_check = pipeline.check(io, [&](bool confirmed) {
+      if (std::exchange(answered, true)) return;
+      if (confirmed) {
+        held.release();
+        return;
+      }
+      held.discard();
+      result.abandoned = true;
+      if (abandon) abandon();
+    });
+    // A run cancelled by the user (Ctrl-C) waits for no check: what it did is reported.
+    held.on_cancelled = [&] {
+      if (answered || !stop_check) return;
+      answered = true;
+      held.release();
+      stop_check();
+    };
+    result.session = run_session(io, executor, pipeline.config, std::move(tasks), session,
+                                 /*sweep_orphans=*/true, &abandon);
+    if (result.abandoned) {
+      result.ran = true;
+      return result;
+    }
+  }
   for (const auto& message : result.session.report_errors) {
     std::fprintf(stderr, "%s: %s\n", pipeline.name.c_str(), message.c_str());
   }

@@ -24,6 +24,13 @@ namespace procpool::cli {
 using ExecutorWrapper = std::function<std::unique_ptr<schedule::Executor>(
     boost::asio::io_context& io, schedule::Executor& processes)>;
 
+// Checks, while the run goes on, that it runs the right tests (a listing remembered from an
+// earlier run against a fresh one): calls `confirmed(true)` or `confirmed(false)` once, from the
+// event loop. Until then the reporters hear nothing; on false the run is abandoned unreported.
+// Returns what stops the check early (the run was cancelled: its reports stand as they are).
+using RunCheck = std::function<std::function<void()>(boost::asio::io_context& io,
+                                                     std::function<void(bool)> confirmed)>;
+
 struct Pipeline {
   std::string name;  // "procpool run": prefixes messages
   const CommonOptions* common = nullptr;
@@ -32,12 +39,14 @@ struct Pipeline {
   ReportOptions reports;
   std::unique_ptr<report::LiveConsole> console;
   std::vector<Reporter*> recorders;  // not owned (the history recorder, the failed list)
+  RunCheck check;                    // optional
 };
 
 struct PipelineResult {
   bool ran = false;  // false: the executor could not be made (said on stderr); nothing ran
   SessionResult session;
   int exit_code = 0;  // exit_code_for(session), or exit_usage when the executor could not be made
+  bool abandoned = false;  // the check said no: nothing was reported, the caller starts again
 };
 
 // Runs `tasks` through the pipeline; report errors are printed, prefixed by the name.

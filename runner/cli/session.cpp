@@ -38,10 +38,16 @@ SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
 SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
                           const schedule::SchedulerConfig& config,
                           std::unique_ptr<schedule::TaskList> tasks,
-                          const SessionReporters& reporters, bool sweep) {
+                          const SessionReporters& reporters, bool sweep,
+                          std::function<void()>* abandon) {
   SessionResult result;
   schedule::Scheduler scheduler(executor, config, reporters.all);
   bool done = false;
+  if (abandon) {
+    *abandon = [&scheduler, &done] {
+      if (!done) scheduler.cancel(CancelReason::terminated, /*immediate=*/true);
+    };
+  }
 
   StopSignals* signals = StopSignals::current();
   auto on_stop = [&](int signal, bool immediate) {
@@ -66,6 +72,7 @@ SessionResult run_session(asio::io_context& io, schedule::Executor& executor,
     tick_timer.cancel();
   });
   io.run();
+  if (abandon) *abandon = nullptr;
 
   if (sweep) sweep_orphans();
   for (report::FileReporter* file : reporters.files) {

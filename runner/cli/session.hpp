@@ -34,10 +34,13 @@ struct SessionResult {
 // `sweep_orphans`: kill and reap whatever children remain when the run ends. A caller whose
 // executor keeps child processes of its own (a Pool's workers) passes false and sweeps after
 // shutting the executor down, or the sweep would kill workers the pool then replaces.
+// `abandon`, when given, is set to a function that stops the run at once (its tasks killed), for
+// a run found to be the wrong one while it goes on; it is valid while the session runs.
 SessionResult run_session(boost::asio::io_context& io, schedule::Executor& executor,
                           const schedule::SchedulerConfig& config,
                           std::unique_ptr<schedule::TaskList> tasks,
-                          const SessionReporters& reporters, bool sweep_orphans = true);
+                          const SessionReporters& reporters, bool sweep_orphans = true,
+                          std::function<void()>* abandon = nullptr);
 SessionResult run_session(boost::asio::io_context& io, schedule::Executor& executor,
                           const schedule::SchedulerConfig& config, std::vector<TaskSpec> tasks,
                           const SessionReporters& reporters, bool sweep_orphans = true);

@@ -178,7 +178,7 @@ class FailedListRecorder final : public Reporter {
 
 int run_tests(const std::string& name, const TestRunOptions& o, std::vector<TaskSpec> always,
               std::vector<TaskSpec> tests, const ExecutorWrapper& wrap,
-              schedule::Admission* admission) {
+              schedule::Admission* admission, RunCheck check, bool* abandoned) {
   auto fail = [&](const std::string& message) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), message.c_str());
     return exit_usage;
@@ -227,10 +227,15 @@ int run_tests(const std::string& name, const TestRunOptions& o, std::vector<Task
                                       .color = want_color(o.common.color, STDOUT_FILENO),
                                       .failure_output = show_output(o.failure_output),
                                       .success_output = show_output(o.success_output)}),
-      .recorders = std::move(recorders)};
+      .recorders = std::move(recorders),
+      .check = std::move(check)};
   const PipelineResult result = run_pipeline(
       std::move(pipeline), std::make_unique<schedule::TaskVector>(std::move(plan->tasks)));
   if (!result.ran) return result.exit_code;
+  if (result.abandoned) {
+    if (abandoned) *abandoned = true;
+    return result.exit_code;
+  }
   if (!history_recorder.error().empty()) warn(history_recorder.error());
   if (!failed_list.error().empty()) warn(failed_list.error());
   const RunSummary& summary = result.session.summary;

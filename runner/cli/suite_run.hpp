@@ -56,8 +56,11 @@ report::RunDescription describe_run(const std::string& name, const plan::TestPla
 // `always` run in every shard (entries that report a broken source); `tests` are planned. Returns
 // the exit status. `name` prefixes messages ("procpool gtest").
 // `admission`: what else a test needs to start, kept by the source (CTest's resources); optional.
+// `check`: see RunCheck (pipeline.hpp); when it says no, nothing is reported, `*abandoned` is set
+// and the caller starts again.
 int run_tests(const std::string& name, const TestRunOptions& options, std::vector<TaskSpec> always,
               std::vector<TaskSpec> tests, const ExecutorWrapper& wrap,
-              schedule::Admission* admission = nullptr);
+              schedule::Admission* admission = nullptr, RunCheck check = {},
+              bool* abandoned = nullptr);
 
 }  // namespace procpool::cli

@@ -13,7 +13,7 @@ std::string failure_note(const TaskFinished& event) {
 
 void ConsoleReporter::on_run_started(const RunStarted& event) {
   progress_.total = event.total_tasks;
-  progress_.started = std::chrono::steady_clock::now();
+  progress_.started = happened_at(event.at);
 }
 
 void ConsoleReporter::on_task_started(const TaskStarted&) { ++progress_.running; }

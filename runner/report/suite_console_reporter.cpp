@@ -65,7 +65,7 @@ void SuiteConsoleReporter::test_line(const std::string& text) {
 
 void SuiteConsoleReporter::on_run_started(const RunStarted& event) {
   progress_.total = event.total_tasks;
-  progress_.started = std::chrono::steady_clock::now();
+  progress_.started = happened_at(event.at);
   jobs_ = event.jobs;
   if (options_.merged_reports > 0) {
     line("[==========] " + plural(progress_.total, "test") + " from " +

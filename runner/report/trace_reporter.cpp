@@ -53,7 +53,7 @@ void TraceReporter::write_event(const std::string& json) {
 void TraceReporter::on_run_started(const RunStarted& event) {
   file_ = std::make_unique<AtomicFile>(path_);
   file_->write(R"({"displayTimeUnit":"ms","otherData":{"generator":"procpool"},"traceEvents":[)");
-  run_start_ = std::chrono::steady_clock::now();
+  run_start_ = happened_at(event.at);
   write_event(nlohmann::json{
       {"name", "process_name"}, {"ph", "M"}, {"pid", kPid}, {"args", {{"name", options_.command}}}}
                   .dump());
@@ -75,7 +75,7 @@ void TraceReporter::on_run_started(const RunStarted& event) {
 
 void TraceReporter::on_task_started(const TaskStarted& event) {
   Running& running = running_[event.index];
-  running.start = std::chrono::steady_clock::now();
+  running.start = happened_at(event.at);
   running.slot = event.slot;
   running.attempt = event.attempt;
   const auto kind = next_kind_.find(event.index);
@@ -84,11 +84,10 @@ void TraceReporter::on_task_started(const TaskStarted& event) {
 }
 
 void TraceReporter::write_attempt(std::size_t index, const TaskSpec* spec, const Outcome& outcome,
-                                  const AttemptResult* result) {
+                                  const AttemptResult* result, SteadyTime end) {
   const auto found = running_.find(index);
   if (found == running_.end()) return;  // it never started (not run, disabled)
   const Running& running = found->second;
-  const SteadyTime end = std::chrono::steady_clock::now();
   // A batch's tests can be told together (their events read in one go): laid end to end on
   // their slot, so a slot's events never overlap (readers draw overlapping ones badly).
   SteadyTime& slot_free = slot_free_[running.slot];
@@ -111,18 +110,20 @@ void TraceReporter::write_attempt(std::size_t index, const TaskSpec* spec, const
 }
 
 void TraceReporter::on_task_retried(const TaskRetried& event) {
-  write_attempt(event.index, event.spec, event.result->outcome, event.result);
+  write_attempt(event.index, event.spec, event.result->outcome, event.result,
+                happened_at(event.at));
   next_kind_[event.index] = kind_after(event.why);
 }
 
 void TraceReporter::on_task_finished(const TaskFinished& event) {
-  write_attempt(event.index, event.spec, event.result->outcome, event.result);
+  write_attempt(event.index, event.spec, event.result->outcome, event.result,
+                happened_at(event.at));
   next_kind_.erase(event.index);
 }
 
-void TraceReporter::on_run_finished(const RunFinished&) {
+void TraceReporter::on_run_finished(const RunFinished& event) {
   if (!file_) return;
-  const SteadyTime end = std::chrono::steady_clock::now();
+  const SteadyTime end = happened_at(event.at);
   write_event(nlohmann::json{{"name", "run"},
                              {"cat", "run"},
                              {"ph", "X"},

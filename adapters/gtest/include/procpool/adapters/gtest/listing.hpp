@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -71,6 +72,8 @@ class TestLister {
   TestLister(boost::asio::io_context& io, ListOptions options)
       : io_(io), options_(std::move(options)) {}
   void start(const std::vector<std::string>& binaries);
+  // Called once, from the event loop, when every binary is listed (or given up on).
+  void on_done(std::function<void()> done) { on_done_ = std::move(done); }
   // Stops the listers still running and starts no more; those binaries come back as not listed.
   void stop();
   // Every binary listed (or given up on): take() has them all.
@@ -94,6 +97,7 @@ class TestLister {
   std::deque<std::size_t> pending_;
   std::map<std::size_t, Running> running_;  // by listing
   bool stopped_ = false;
+  std::function<void()> on_done_;
 };
 
 }  // namespace procpool::gtest

@@ -19,6 +19,12 @@ namespace procpool {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+// When an event happened: `at` when a reporter in between held the event back and stamped it
+// (cli/held_reporters.hpp), else now, as the scheduler tells events as they happen.
+inline SteadyTime happened_at(SteadyTime at) {
+  return at == SteadyTime{} ? std::chrono::steady_clock::now() : at;
+}
+
 // A name and value a test recorded about itself (GoogleTest's RecordProperty), for reports.
 struct RecordedProperty {
   std::string name;
@@ -58,6 +64,7 @@ struct RunStarted {
   // several tests each, and the rest each in a process of its own.
   std::size_t batches = 0;
   std::size_t batched_tasks = 0;
+  SteadyTime at{};  // see happened_at
 };
 
 struct TaskStarted {
@@ -65,6 +72,7 @@ struct TaskStarted {
   const TaskSpec* spec = nullptr;
   unsigned attempt = 1;  // 1-based
   unsigned slot = 1;     // 1..jobs, never shared by two running tasks
+  SteadyTime at{};  // see happened_at
 };
 
 struct TaskSlow {
@@ -98,6 +106,7 @@ struct TaskRetried {
   unsigned failed_attempt = 1;  // the attempt that did not decide (1-based)
   const AttemptResult* result = nullptr;
   Why why = Why::retry;
+  SteadyTime at{};  // see happened_at
   bool counts_as_retry() const { return why == Why::retry; }
 };
 const char* to_string(TaskRetried::Why why);
@@ -114,6 +123,7 @@ struct TaskFinished {
   // its batch, named here (in the order they ran): its verdict depends on them.
   bool order_dependent = false;
   const std::vector<std::string>* ran_before = nullptr;  // empty unless order_dependent
+  SteadyTime at{};  // see happened_at
 };
 
 enum class CancelReason { interrupted, terminated, halted };
@@ -141,6 +151,7 @@ struct RunSummary {
 
 struct RunFinished {
   const RunSummary* summary = nullptr;
+  SteadyTime at{};  // see happened_at
 };
 
 class Reporter {

@@ -54,7 +54,7 @@ class TraceReporter final : public FileReporter {
   };
   void write_event(const std::string& json);
   void write_attempt(std::size_t index, const TaskSpec* spec, const Outcome& outcome,
-                     const AttemptResult* result);
+                     const AttemptResult* result, SteadyTime end);
   long long micros(SteadyTime at) const;
 
   std::string path_;

@@ -1,0 +1,90 @@
+#include "held_reporters.hpp"
+
+#include <memory>
+
+namespace procpool::cli {
+namespace {
+
+// The event with the time it happened, for reporters that hear it later.
+template <typename Event>
+Event stamped(Event event) {
+  event.at = happened_at(event.at);
+  return event;
+}
+
+}  // namespace
+
+void HeldReporters::pass(std::function<void(Reporter&)> tell) {
+  if (discarded_) return;
+  if (holding_) {
+    kept_.push_back(std::move(tell));
+    return;
+  }
+  for (Reporter* reporter : inner_) tell(*reporter);
+}
+
+void HeldReporters::release() {
+  if (!holding_ || discarded_) return;
+  holding_ = false;
+  for (auto& tell : kept_) {
+    for (Reporter* reporter : inner_) tell(*reporter);
+  }
+  kept_.clear();
+}
+
+void HeldReporters::discard() {
+  discarded_ = true;
+  kept_.clear();
+}
+
+void HeldReporters::on_run_started(const RunStarted& event) {
+  pass([event = stamped(event)](Reporter& r) { r.on_run_started(event); });
+}
+
+void HeldReporters::on_task_started(const TaskStarted& event) {
+  pass([event = stamped(event)](Reporter& r) { r.on_task_started(event); });
+}
+
+void HeldReporters::on_task_slow(const TaskSlow& event) {
+  pass([event](Reporter& r) { r.on_task_slow(event); });
+}
+
+void HeldReporters::on_task_pending(const TaskPending& event) {
+  pass([event](Reporter& r) { r.on_task_pending(event); });
+}
+
+void HeldReporters::on_task_retried(const TaskRetried& event) {
+  // The result is the scheduler's, changed by the next attempt: the kept event has its own.
+  auto result = std::make_shared<const AttemptResult>(*event.result);
+  pass([event = stamped(event), result](Reporter& r) {
+    TaskRetried copy = event;
+    copy.result = result.get();
+    r.on_task_retried(copy);
+  });
+}
+
+void HeldReporters::on_task_finished(const TaskFinished& event) {
+  auto result = std::make_shared<const AttemptResult>(*event.result);
+  auto ran_before = std::make_shared<const std::vector<std::string>>(
+      event.ran_before ? *event.ran_before : std::vector<std::string>{});
+  pass([event = stamped(event), result, ran_before](Reporter& r) {
+    TaskFinished copy = event;
+    copy.result = result.get();
+    copy.ran_before = event.ran_before ? ran_before.get() : nullptr;
+    r.on_task_finished(copy);
+  });
+}
+
+void HeldReporters::on_run_cancelled(const RunCancelled& event) {
+  pass([event](Reporter& r) { r.on_run_cancelled(event); });
+  if (on_cancelled) on_cancelled();
+}
+
+void HeldReporters::on_run_finished(const RunFinished& event) {
+  auto summary = std::make_shared<const RunSummary>(*event.summary);
+  pass([summary, at = stamped(event).at](Reporter& r) {
+    r.on_run_finished(RunFinished{summary.get(), at});
+  });
+}
+
+}  // namespace procpool::cli

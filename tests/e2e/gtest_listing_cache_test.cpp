@@ -1,0 +1,109 @@
+// The listing cache: a run of an unchanged program starts its tests from the listing remembered
+// beside the history (no listing process first), and a remembered listing that turns out wrong
+// (a program whose tests change without the program changing) is corrected in the same run:
+// every test it lists now gets exactly one verdict, and none it no longer lists gets one.
+#include <filesystem>
+#include <set>
+
+#include "gtest_fixture.hpp"
+
+namespace procpool::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Whether the trace has the listing span on its run track (the run waited for a listing).
+bool trace_has_listing(const std::string& trace) {
+  const auto doc = nlohmann::json::parse(read_file(trace));
+  for (const auto& e : doc["traceEvents"]) {
+    if (e.value("cat", "") == "listing") return true;
+  }
+  return false;
+}
+
+std::multiset<std::string> reported_names(const nlohmann::json& report) {
+  std::multiset<std::string> names;
+  for (const auto& t : report["tasks"]) names.insert(t["name"].get<std::string>());
+  return names;
+}
+
+std::multiset<std::string> many_names(int count) {
+  std::multiset<std::string> names;
+  for (int i = 0; i < count; ++i) names.insert("Many/Fast.Test/" + std::to_string(i));
+  return names;
+}
+
+class ListingCache : public GtestRun {
+ protected:
+  // A copy of fixture_many of this test's own, whose file the test may touch.
+  std::string program() {
+    const std::string copy = dir_.file("fixture_many");
+    if (!fs::exists(copy)) fs::copy_file(kMany, copy);
+    return copy;
+  }
+  static inline const std::string kMany = FIXTURE_MANY;
+};
+
+TEST_F(ListingCache, ARunOfAnUnchangedProgramStartsWithoutWaitingForItsListing) {
+  const std::string bin = program();
+  const std::string trace = dir_.file("trace.json");
+  CliOptions ten;
+  ten.env = {"FIXTURE_TESTS=10"};
+  ASSERT_EQ(run({"-j2", "--trace", trace, bin}, ten).exit_code, 0);
+  EXPECT_TRUE(trace_has_listing(trace)) << "nothing remembered yet";
+  EXPECT_TRUE(fs::exists(dir_.file("history.listings.json")));
+
+  auto second = run({"-j2", "--batch", "auto", "--trace", trace, bin}, ten);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_FALSE(trace_has_listing(trace)) << "the remembered listing of an unchanged program";
+  EXPECT_EQ(reported_names(report()), many_names(10));
+
+  // A rebuilt program (a new modification time) is listed again before its tests start.
+  fs::last_write_time(bin, fs::last_write_time(bin) + std::chrono::seconds(5));
+  ASSERT_EQ(run({"-j2", "--trace", trace, bin}, ten).exit_code, 0);
+  EXPECT_TRUE(trace_has_listing(trace));
+
+  ASSERT_EQ(run({"-j2", "--no-listing-cache", "--trace", trace, bin}, ten).exit_code, 0);
+  EXPECT_TRUE(trace_has_listing(trace)) << "--no-listing-cache always waits for a listing";
+}
+
+TEST_F(ListingCache, AListingThatChangedWithoutTheProgramIsCorrectedInTheSameRun) {
+  const std::string bin = program();
+  for (const char* batch : {"", "auto"}) {
+    SCOPED_TRACE(std::string("--batch ") + batch);
+    std::vector<std::string> args{"-j2", bin};
+    if (*batch) args = {"-j2", "--batch", batch, bin};
+    CliOptions options;
+    options.env = {"FIXTURE_TESTS=10"};
+    ASSERT_EQ(run(args, options).exit_code, 0);  // remembers 10 tests
+
+    // More tests than remembered: the new ones run, and every test is reported once.
+    options.env = {"FIXTURE_TESTS=13"};
+    auto more = run(args, options);
+    EXPECT_EQ(more.exit_code, 0) << more.err;
+    EXPECT_EQ(reported_names(report()), many_names(13));
+    EXPECT_NE(more.err.find("remembered listing was out of date"), std::string::npos) << more.err;
+    // Nothing of the abandoned run reached the console: one summary, not two.
+    std::size_t summaries = 0;
+    for (auto at = more.out.find("[  PASSED  ]"); at != std::string::npos;
+         at = more.out.find("[  PASSED  ]", at + 1)) {
+      ++summaries;
+    }
+    EXPECT_EQ(summaries, 1u) << more.out;
+
+    // Fewer: the tests gone get no verdict (not a failure for a test that no longer exists).
+    options.env = {"FIXTURE_TESTS=7"};
+    auto fewer = run(args, options);
+    EXPECT_EQ(fewer.exit_code, 0) << fewer.err;
+    EXPECT_EQ(reported_names(report()), many_names(7));
+
+    // And the corrected listing is the one remembered: no correction the next time.
+    auto again = run(args, options);
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(again.err.find("out of date"), std::string::npos) << again.err;
+    EXPECT_EQ(reported_names(report()), many_names(7));
+  }
+}
+
+}  // namespace
+}  // namespace procpool::testing
