@@ -243,8 +243,8 @@ int run_gtest_command(const GtestOptions& options) {
         }
       }
       if (listing.tests->empty()) {
-        std::fprintf(stderr, "procpool gtest: warning: %s has no tests%s\n",
-                     listing.binary.c_str(), o.filter.empty() ? "" : " matching the filter");
+        std::fprintf(stderr, "procpool gtest: warning: %s has no tests%s\n", listing.binary.c_str(),
+                     o.filter.empty() ? "" : " matching the filter");
       }
     }
   };
@@ -258,19 +258,18 @@ int run_gtest_command(const GtestOptions& options) {
     std::error_code ec;
     fs::create_directories(results_dir, ec);
   }
-  const ExecutorWrapper executor = [&](boost::asio::io_context& io,
-                                       schedule::Executor& processes) {
-                  gtest::GtestExecutorOptions options;
-                  options.temp_root = temp_root;
-                  options.results_dir = results_dir;
-                  options.keep_tmp = o.keep_tmp;
-                  options.record_properties = detailed_reports;
-                  options.console_programs = console_programs;
-                  options.warn = warn;
-                  const StreamEndpoint stream = stream_endpoint(o.run.common);
-                  options.stream_address = stream.listen;
-                  options.stream_host = stream.host;
-                  return std::make_unique<gtest::GtestExecutor>(io, processes, std::move(options));
+  const ExecutorWrapper executor = [&](boost::asio::io_context& io, schedule::Executor& processes) {
+    gtest::GtestExecutorOptions options;
+    options.temp_root = temp_root;
+    options.results_dir = results_dir;
+    options.keep_tmp = o.keep_tmp;
+    options.record_properties = detailed_reports;
+    options.console_programs = console_programs;
+    options.warn = warn;
+    const StreamEndpoint stream = stream_endpoint(o.run.common);
+    options.stream_address = stream.listen;
+    options.stream_host = stream.host;
+    return std::make_unique<gtest::GtestExecutor>(io, processes, std::move(options));
   };
   // From remembered listings, the tests start at once while a fresh listing checks them; when
   // it differs (a program that lists differently without changing: tests registered from a
@@ -303,14 +302,13 @@ int run_gtest_command(const GtestOptions& options) {
     };
   }
   bool abandoned = false;
-  // A run that may be abandoned keeps its tasks for the next one.
-  int code = remembered ? run_tests("procpool gtest", o.run, broken, tests, executor, nullptr,
-                                    std::move(check), &abandoned)
-                        : run_tests("procpool gtest", o.run, std::move(broken), std::move(tests),
-                                    executor);
+  // An abandoned run's tasks are made again from the fresh listing (make_tasks).
+  int code = run_tests("procpool gtest", o.run, std::move(broken), std::move(tests), executor,
+                       nullptr, std::move(check), &abandoned);
   if (abandoned) {
-    warn("the remembered listing was out of date (the tests a program lists changed without "
-         "the program changing); running from a fresh listing");
+    warn(
+        "the remembered listing was out of date (the tests a program lists changed without "
+        "the program changing); running from a fresh listing");
     make_tasks();
     code = run_tests("procpool gtest", o.run, std::move(broken), std::move(tests), executor);
   }

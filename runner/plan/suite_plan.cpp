@@ -173,14 +173,18 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
   plan.tasks = std::move(request.always);
   std::uint64_t next_batch = 1;
   for (unsigned round = 0; round < request.repeat; ++round) {
+    // The last round takes the tests themselves; the others copies (a suite's tests are many,
+    // and each copy is a dozen strings).
+    const bool last = round + 1 == request.repeat;
+    auto test = [&](std::size_t i) {
+      return last ? std::move(request.tests[chosen[i]]) : TaskSpec(request.tests[chosen[i]]);
+    };
     if (!request.batch.enabled()) {
-      for (std::size_t i : order) plan.tasks.push_back(request.tests[chosen[i]]);
+      for (std::size_t i : order) plan.tasks.push_back(test(i));
       continue;
     }
     std::vector<PlannedTest> tests;
-    for (std::size_t i : order) {
-      tests.push_back({request.tests[chosen[i]], chosen[i], chosen_seconds[i]});
-    }
+    for (std::size_t i : order) tests.push_back({test(i), chosen[i], chosen_seconds[i]});
     for (auto& task : form_batches(std::move(tests), request.batch, request.jobs, next_batch)) {
       plan.tasks.push_back(std::move(task));
     }
