@@ -72,7 +72,7 @@ struct TaskStarted {
   const TaskSpec* spec = nullptr;
   unsigned attempt = 1;  // 1-based
   unsigned slot = 1;     // 1..jobs, never shared by two running tasks
-  SteadyTime at{};  // see happened_at
+  SteadyTime at{};       // see happened_at
 };
 
 struct TaskSlow {
@@ -123,7 +123,7 @@ struct TaskFinished {
   // its batch, named here (in the order they ran): its verdict depends on them.
   bool order_dependent = false;
   const std::vector<std::string>* ran_before = nullptr;  // empty unless order_dependent
-  SteadyTime at{};  // see happened_at
+  SteadyTime at{};                                       // see happened_at
 };
 
 enum class CancelReason { interrupted, terminated, halted };
