@@ -159,7 +159,8 @@ int run_gtest_command(const GtestOptions& options) {
   for (const auto& binary : o.binaries) {
     keys.push_back(use_cache ? gtest::listing_key(binary, list_options) : std::nullopt);
   }
-  // Remembers the listings that can be trusted again: complete, and from programs that stream.
+  // Remembers the listings that can be trusted again (complete, and from programs that stream)
+  // and forgets the others. Only called when the cache is in use.
   auto remember = [&](const std::vector<gtest::Listing>& listings) {
     for (std::size_t i = 0; i < listings.size(); ++i) {
       if (!keys[i]) continue;
@@ -169,7 +170,7 @@ int run_gtest_command(const GtestOptions& options) {
         cache.erase(*keys[i]);
       }
     }
-    if (use_cache) (void)cache.save();  // only a cache: a run that cannot keep it lists again
+    (void)cache.save();  // only a cache: a run that cannot keep it lists again
   };
 
   std::vector<gtest::Listing> listings;

@@ -34,8 +34,13 @@ class HeldReporters final : public Reporter {
   void on_run_finished(const RunFinished& event) override;
 
  private:
-  // `tell` calls one reporter with the event; kept while holding, else called at once.
-  void pass(std::function<void(Reporter&)> tell);
+  // Tells every reporter the event through `method` once released; while holding, keeps what
+  // `keep()` makes: a call with its own copy of the event and of what it points to.
+  template <typename Event, typename Keep>
+  void pass(void (Reporter::*method)(const Event&), const Event& event, Keep keep);
+  // For events that hold nothing the scheduler changes: a copy of the event itself.
+  template <typename Event>
+  void pass(void (Reporter::*method)(const Event&), const Event& event);
   std::vector<Reporter*> inner_;
   std::vector<std::function<void(Reporter&)>> kept_;
   bool holding_ = true;

@@ -29,7 +29,7 @@ class ListingCache {
 
   std::optional<std::vector<ListedTest>> find(const std::string& key) const;
   void put(const std::string& key, std::vector<ListedTest> tests);
-  void erase(const std::string& key) { entries_.erase(key); }
+  void erase(const std::string& key) { changed_ = entries_.erase(key) > 0 || changed_; }
   // Written atomically, and only when something changed.
   Result<void> save() const;
 
