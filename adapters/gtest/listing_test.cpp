@@ -1,4 +1,9 @@
 #include "procpool/adapters/gtest/listing.hpp"
+#include "procpool/adapters/gtest/listing_cache.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
@@ -64,6 +69,34 @@ TEST(ParseTestList, EmptyOutputIsABinaryWithoutTests) {
 TEST(ParseTestList, OtherOutputIsNotAGtestBinary) {
   EXPECT_FALSE(parse_test_list("--gtest_list_tests\n"));
   EXPECT_FALSE(parse_test_list("usage: prog [options]\n"));
+}
+
+}  // namespace
+}  // namespace procpool::gtest
+
+namespace procpool::gtest {
+namespace {
+
+TEST(ListingCacheFile, ForgottenListingsStayForgottenAcrossRuns) {
+  char dir[] = "/tmp/procpool-listing-cache-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/history.listings.json";
+  EXPECT_EQ(ListingCache::path_for_history(std::string(dir) + "/history.json"), path);
+  {
+    ListingCache cache = ListingCache::load(path);  // absent: empty
+    cache.put("key", {ListedTest{"S", "t", "f.cc", 3}});
+    ASSERT_TRUE(cache.save());
+  }
+  {
+    ListingCache cache = ListingCache::load(path);
+    const auto found = cache.find("key");
+    ASSERT_TRUE(found);
+    EXPECT_TRUE(same_tests(*found, {ListedTest{"S", "t", "f.cc", 3}}));
+    cache.erase("key");
+    ASSERT_TRUE(cache.save());
+  }
+  EXPECT_FALSE(ListingCache::load(path).find("key")) << "an erased listing was written back";
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
