@@ -1,36 +1,14 @@
 #include "procpool/runner/core/capture.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
 
 #include "procpool/runner/core/fd_io.hpp"
-#include "procpool/runner/core/temp_dir.hpp"
+#include "spill_file.hpp"
 
 namespace procpool {
-namespace {
-
-// An unnamed file that disappears when closed: O_TMPFILE where the file system has it,
-// otherwise mkstemp + unlink.
-int open_anonymous_file(std::string& error) {
-  const std::string dir = temp_root();
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
-  std::string path = dir + "/procpool-capture-XXXXXX";
-  fd = ::mkostemp(path.data(), O_CLOEXEC);
-  if (fd < 0) {
-    error = "cannot create a spill file in " + dir + ": " + std::strerror(errno);
-    return -1;
-  }
-  ::unlink(path.c_str());
-  return fd;
-}
-
-}  // namespace
-
 Capture::Capture(Capture&& other) noexcept
     : memory_cap_(other.memory_cap_),
       memory_(std::move(other.memory_)),
@@ -40,7 +18,7 @@ Capture::Capture(Capture&& other) noexcept
 
 Capture& Capture::operator=(Capture&& other) noexcept {
   if (this != &other) {
-    if (spill_fd_ >= 0) ::close(spill_fd_);
+    if (spill_fd_ >= 0) close_spill_file(spill_fd_);
     memory_cap_ = other.memory_cap_;
     memory_ = std::move(other.memory_);
     spill_fd_ = std::exchange(other.spill_fd_, -1);
@@ -51,11 +29,11 @@ Capture& Capture::operator=(Capture&& other) noexcept {
 }
 
 Capture::~Capture() {
-  if (spill_fd_ >= 0) ::close(spill_fd_);
+  if (spill_fd_ >= 0) close_spill_file(spill_fd_);
 }
 
 void Capture::spill() {
-  spill_fd_ = open_anonymous_file(error_);
+  spill_fd_ = open_spill_file(error_);
   if (spill_fd_ < 0) return;
   if (!write_all(spill_fd_, memory_)) {
     error_ = std::string("cannot write the spill file: ") + std::strerror(errno);
@@ -85,10 +63,9 @@ void Capture::for_each_chunk(const std::function<void(std::string_view)>& sink) 
     return;
   }
   std::string buffer(64 * 1024, '\0');
-  off_t offset = 0;
+  std::uint64_t offset = 0;
   while (true) {
-    ssize_t n = ::pread(spill_fd_, buffer.data(), buffer.size(), offset);
-    if (n < 0 && errno == EINTR) continue;
+    const long long n = read_spill_file_at(spill_fd_, buffer.data(), buffer.size(), offset);
     if (n <= 0) break;
     sink(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     offset += n;
@@ -106,7 +83,7 @@ std::string Capture::tail(std::size_t max_bytes) const {
   if (size_ <= max_bytes) return str();
   if (spill_fd_ < 0) return memory_.substr(memory_.size() - max_bytes);
   std::string out(max_bytes, '\0');
-  ssize_t n = ::pread(spill_fd_, out.data(), max_bytes, static_cast<off_t>(size_ - max_bytes));
+  const long long n = read_spill_file_at(spill_fd_, out.data(), max_bytes, size_ - max_bytes);
   out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
   return out;
 }

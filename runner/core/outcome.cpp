@@ -1,7 +1,9 @@
 #include "procpool/runner/core/outcome.hpp"
 
-#include <csignal>
+#include <cstdio>
 #include <cstring>
+
+#include "signal_names.hpp"
 
 namespace procpool {
 
@@ -16,6 +18,13 @@ Outcome Outcome::killed_by(int signal) {
   Outcome o;
   o.kind = OutcomeKind::signalled;
   o.signal = signal;
+  return o;
+}
+
+Outcome Outcome::crashed_with(std::uint32_t exception_code) {
+  Outcome o;
+  o.kind = OutcomeKind::signalled;
+  o.exception_code = exception_code;
   return o;
 }
 
@@ -71,9 +80,71 @@ int signal_number(std::string_view name) {
 }
 
 std::string signal_name(int signal) {
-  // sigabbrev_np is glibc >= 2.32; it returns nullptr for numbers without a name.
-  if (const char* abbrev = sigabbrev_np(signal)) return std::string("SIG") + abbrev;
+  if (const char* abbrev = signal_abbreviation(signal)) return std::string("SIG") + abbrev;
   return "SIG" + std::to_string(signal);
+}
+
+std::string_view exception_name(std::uint32_t code) {
+  // The codes a crashing Windows program ends with (ntstatus.h), named as Windows' own tools do.
+  switch (code) {
+    case 0x80000003:
+      return "breakpoint";
+    case 0xC0000005:
+      return "access violation";
+    case 0xC000001D:
+      return "illegal instruction";
+    case 0xC0000025:
+      return "noncontinuable exception";
+    case 0xC000008C:
+      return "array bounds exceeded";
+    case 0xC000008E:
+      return "floating-point division by zero";
+    case 0xC0000094:
+      return "integer division by zero";
+    case 0xC0000095:
+      return "integer overflow";
+    case 0xC0000096:
+      return "privileged instruction";
+    case 0xC00000FD:
+      return "stack overflow";
+    case 0xC0000135:
+      return "DLL not found";
+    case 0xC0000139:
+      return "entry point not found";
+    case 0xC000013A:
+      return "Ctrl-C";
+    case 0xC0000142:
+      return "DLL initialization failed";
+    case 0xC0000374:
+      return "heap corruption";
+    case 0xC0000409:
+      return "fail-fast (stack buffer overrun)";
+    case 0xC0000417:
+      return "invalid C runtime parameter";
+    case 0xE06D7363:
+      return "unhandled C++ exception";
+  }
+  return {};
+}
+
+std::string exception_code_text(std::uint32_t code) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08X", static_cast<unsigned>(code));
+  return text;
+}
+
+std::optional<std::uint32_t> exception_code_from_text(std::string_view text) {
+  if (text.size() != 10 || text.substr(0, 2) != "0x") return std::nullopt;
+  std::uint32_t code = 0;
+  for (char c : text.substr(2)) {
+    const int digit = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                             : -1;
+    if (digit < 0) return std::nullopt;
+    code = code * 16 + static_cast<std::uint32_t>(digit);
+  }
+  return code;
 }
 
 std::string describe(const Outcome& outcome) {
@@ -86,8 +157,16 @@ std::string describe(const Outcome& outcome) {
       text = "exit " + std::to_string(outcome.exit_code);
       break;
     case OutcomeKind::signalled: {
+      if (outcome.exception_code != 0) {
+        text = "exception " + exception_code_text(outcome.exception_code);
+        if (auto name = exception_name(outcome.exception_code); !name.empty())
+          text += " (" + std::string(name) + ")";
+        break;
+      }
       text = signal_name(outcome.signal);
-      if (const char* what = sigdescr_np(outcome.signal)) text += std::string(" (") + what + ")";
+      if (const char* what = signal_description(outcome.signal)) {
+        text += std::string(" (") + what + ")";
+      }
       break;
     }
     case OutcomeKind::timed_out:

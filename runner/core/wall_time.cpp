@@ -17,12 +17,14 @@ std::string iso8601_utc(WallTime time) {
   const auto since_epoch = time.time_since_epoch();
   const auto whole = std::chrono::floor<std::chrono::seconds>(since_epoch);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - whole);
-  const std::time_t t = whole.count();
-  std::tm utc{};
-  ::gmtime_r(&t, &utc);
+  // The calendar of <chrono>, not gmtime_r: the same on every platform.
+  const auto day = std::chrono::floor<std::chrono::days>(whole);
+  const std::chrono::year_month_day date{std::chrono::sys_days(day)};
+  const std::chrono::hh_mm_ss clock{whole - day};
   char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(date.year()),
+                unsigned(date.month()), unsigned(date.day()), int(clock.hours().count()),
+                int(clock.minutes().count()), int(clock.seconds().count()),
                 static_cast<int>(millis.count()));
   return text;
 }
@@ -44,11 +46,16 @@ std::optional<WallTime> parse_iso8601_utc(std::string_view text) {
     rest = rest.substr(4);
   }
   if (rest != "Z") return std::nullopt;
-  utc.tm_year -= 1900;
-  utc.tm_mon -= 1;
-  const std::time_t t = ::timegm(&utc);
-  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
-  return WallTime(std::chrono::seconds(t)) + std::chrono::milliseconds(millis);
+  // timegm's normalisation, by <chrono>: day 31 of a 30-day month is the 1st of the next.
+  const std::chrono::year_month_day first{std::chrono::year(utc.tm_year),
+                                          std::chrono::month(unsigned(utc.tm_mon)),
+                                          std::chrono::day(1)};
+  if (!first.ok()) return std::nullopt;
+  const auto day = std::chrono::sys_days(first) + std::chrono::days(utc.tm_mday - 1);
+  const auto time = day + std::chrono::hours(utc.tm_hour) + std::chrono::minutes(utc.tm_min) +
+                    std::chrono::seconds(utc.tm_sec);
+  return WallTime(std::chrono::duration_cast<WallTime::duration>(time.time_since_epoch())) +
+         std::chrono::milliseconds(millis);
 }
 
 }  // namespace procpool

@@ -2,6 +2,7 @@
 // this closed set is all that the scheduler and the reporters know.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ struct Outcome {
   OutcomeKind kind = OutcomeKind::not_started;  // nothing has happened yet
   int exit_code = 0;                            // meaningful for passed/failed
   int signal = 0;  // meaningful for signalled, and for timed_out/cancelled when a signal ended it
+  // Windows: a crash ends a process with an exception code as its exit status (0xC0000005 access
+  // violation, ...); such an outcome is `signalled` with signal 0 and this code. Zero elsewhere.
+  std::uint32_t exception_code = 0;
   std::string error;    // failed_to_start: the OS reason and the thing that failed
   std::string message;  // why a test failed, from its own report (assertions with locations)
   bool leaked = false;  // processes of its group outlived the task and were killed
@@ -42,6 +46,7 @@ struct Outcome {
   static Outcome exited(int code);
   static Outcome killed_by(int signal);
   static Outcome start_failure(std::string message);
+  static Outcome crashed_with(std::uint32_t exception_code);
 
   bool succeeded() const { return kind == OutcomeKind::passed; }
 };
@@ -59,5 +64,12 @@ std::string describe(const Outcome& outcome);
 std::string signal_name(int signal);
 // The inverse of signal_name; 0 for any other text.
 int signal_number(std::string_view name);
+
+// Windows' name of an exception code: "access violation" for 0xC0000005, "stack overflow",
+// "fail-fast", ...; empty for a code without one.
+std::string_view exception_name(std::uint32_t code);
+// "0xC0000005" (what reports write), and its inverse (nullopt for other text).
+std::string exception_code_text(std::uint32_t code);
+std::optional<std::uint32_t> exception_code_from_text(std::string_view text);
 
 }  // namespace procpool

@@ -1,29 +1,22 @@
-// One running task: owns its process (and process group), captures stdout and stderr, enforces
-// its deadline and stops it in steps. Fully event-driven on an io_context: it waits on the
-// process's pidfd and the pipes through epoll, so a runner waiting on long tasks uses no CPU.
+// One running task: owns its process (and everything it starts), captures stdout and stderr,
+// enforces its deadline and stops it in steps. Fully event-driven on an io_context, so a runner
+// waiting on long tasks uses no CPU.
 //
-// No process outlives its Child: the task runs in a session of its own; when its leader exits,
-// anything left of it (in its session or group, or holding its output) is killed and reaped
-// (reported as a leak), and destroying a Child that is still running kills and reaps all of it.
-// The leader stays an unreaped zombie until then, so its pid (and with it the group and session
-// ids) cannot be reused by another process while we may still signal them.
+// No process outlives its Child: the task runs in a container of its own (a session on Linux, a
+// Job Object on Windows); when its leader exits, anything left of it is killed (reported as a
+// leak), and destroying a Child that is still running kills all of it.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/readable_pipe.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "procpool/runner/core/events.hpp"
 #include "procpool/runner/core/stop_policy.hpp"
-#include "procpool/runner/process/spawn.hpp"
+#include "procpool/runner/process/spawn_request.hpp"
 
 namespace procpool::process {
 
@@ -44,7 +37,10 @@ struct ChildOptions {
   bool one_pipe = false;
 };
 
-class Child : public std::enable_shared_from_this<Child> {
+// One running process, started by start(): what every caller sees, on every platform
+// (posix/child.cpp: a session of its own, pidfd and pipes through epoll; windows/child.cpp: a
+// Job Object, pipes and the process handle through I/O completion ports).
+class Child {
  public:
   using Done = std::function<void(AttemptResult)>;
 
@@ -53,68 +49,18 @@ class Child : public std::enable_shared_from_this<Child> {
   static std::shared_ptr<Child> start(boost::asio::io_context& io, SpawnRequest request,
                                       ChildOptions options, Done done);
 
-  // Applies `policy` to the whole group now; the result will say `as` (cancelled or timed_out).
+  // Applies `policy` to the whole task now; the result will say `as` (cancelled or timed_out).
   // Calling it again with a shorter policy escalates (the second Ctrl-C).
-  void stop(const StopPolicy& policy, OutcomeKind as = OutcomeKind::cancelled);
+  virtual void stop(const StopPolicy& policy, OutcomeKind as = OutcomeKind::cancelled) = 0;
 
-  int pid() const { return pid_; }
-  bool finished() const { return finished_; }
+  virtual int pid() const = 0;
+  virtual bool finished() const = 0;
 
-  ~Child();
+  // Destroying a Child that still runs kills all of its task and waits for it.
+  virtual ~Child() = default;
+  Child() = default;
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
-
- private:
-  struct Stream {
-    explicit Stream(boost::asio::io_context& io, std::size_t cap) : pipe(io), capture(cap) {}
-    boost::asio::readable_pipe pipe;
-    Capture capture;
-    std::array<char, 64 * 1024> buffer;
-    bool open = false;
-  };
-
-  Child(boost::asio::io_context& io, ChildOptions options, Done done);
-  void launch(SpawnRequest request);
-  void read_more(Stream& stream);
-  void wait_for_leader();
-  void on_leader_exit();
-  void run_stop_step(std::size_t step);
-  void arm_slow_timer();
-  void maybe_finish();
-  void finish();
-  void kill_leftovers_then_deliver(std::vector<int> leftovers, std::chrono::milliseconds waited);
-  std::vector<int> leftover_processes(bool search_everywhere) const;
-  void signal_task(int signal) const;
-  void reap_leader();
-  void deliver();
-
-  boost::asio::io_context& io_;
-  ChildOptions options_;
-  Done done_;
-  std::optional<bp2::process> process_;  // owns the child until we reap it
-  int pid_ = -1;
-  Stream out_;
-  Stream err_;
-  boost::asio::posix::stream_descriptor exit_watch_;  // our own pidfd: readable once it exits
-  boost::asio::steady_timer deadline_timer_;
-  boost::asio::steady_timer stop_timer_;
-  boost::asio::steady_timer leak_timer_;
-  boost::asio::steady_timer slow_timer_;
-  boost::asio::steady_timer reap_timer_;
-  SteadyTime started_{};
-  WallTime started_wall_{};
-  SteadyTime ended_{};
-  Outcome leader_outcome_;  // how the leader ended, read without reaping it
-  bool leader_exited_ = false;
-  bool leader_reaped_ = false;
-  bool output_held_ = false;  // something kept the output open after the leader exited
-  unsigned long pipe_inodes_[2] = {0, 0};
-  bool stopping_ = false;
-  StopPolicy active_stop_;
-  OutcomeKind stopped_as_ = OutcomeKind::cancelled;
-  bool leaked_ = false;
-  bool finished_ = false;
-  std::optional<Outcome> start_failure_;
 };
 
 }  // namespace procpool::process

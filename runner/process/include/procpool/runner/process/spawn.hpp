@@ -23,21 +23,12 @@
 
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/core/task.hpp"
+#include "procpool/runner/process/spawn_request.hpp"
 
 namespace procpool::process {
 
 namespace bp2 = boost::process::v2;
 
-struct SpawnRequest {
-  std::vector<std::string> argv;       // argv[0] is searched in PATH when it has no '/'
-  std::vector<EnvVar> env;             // set on top of this process's environment
-  std::vector<std::string> env_unset;  // removed from this process's environment
-  std::string working_dir;             // empty: this process's
-  int stdin_fd = -1;                   // -1: /dev/null
-  int stdout_fd = -1;                  // -1: /dev/null
-  int stderr_fd = -1;                  // -1: /dev/null
-  int fd3 = -1;  // becomes descriptor 3 in the child (a control socket); -1: none
-};
 
 struct SpawnedProcess {
   bp2::process process;  // the owner: kills and reaps the child if destroyed while it runs

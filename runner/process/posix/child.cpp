@@ -1,4 +1,4 @@
-#include "procpool/runner/process/child.hpp"
+#include "posix_child.hpp"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -50,7 +50,7 @@ unsigned long inode_of(int fd) {
 
 }  // namespace
 
-Child::Child(asio::io_context& io, ChildOptions options, Done done)
+PosixChild::PosixChild(asio::io_context& io, ChildOptions options, Done done)
     : io_(io),
       options_(std::move(options)),
       done_(std::move(done)),
@@ -65,12 +65,17 @@ Child::Child(asio::io_context& io, ChildOptions options, Done done)
 
 std::shared_ptr<Child> Child::start(asio::io_context& io, SpawnRequest request,
                                     ChildOptions options, Done done) {
-  std::shared_ptr<Child> child(new Child(io, std::move(options), std::move(done)));
+  return PosixChild::start(io, std::move(request), std::move(options), std::move(done));
+}
+
+std::shared_ptr<PosixChild> PosixChild::start(asio::io_context& io, SpawnRequest request,
+                                              ChildOptions options, Done done) {
+  std::shared_ptr<PosixChild> child(new PosixChild(io, std::move(options), std::move(done)));
   child->launch(std::move(request));
   return child;
 }
 
-void Child::launch(SpawnRequest request) {
+void PosixChild::launch(SpawnRequest request) {
   started_ = std::chrono::steady_clock::now();
   started_wall_ = std::chrono::system_clock::now();
 
@@ -139,7 +144,7 @@ void Child::launch(SpawnRequest request) {
   arm_slow_timer();
 }
 
-void Child::arm_slow_timer() {
+void PosixChild::arm_slow_timer() {
   if (options_.slow_after.count() <= 0 || !options_.on_slow) return;
   slow_timer_.expires_after(options_.slow_after);
   slow_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -150,7 +155,7 @@ void Child::arm_slow_timer() {
   });
 }
 
-void Child::read_more(Stream& stream) {
+void PosixChild::read_more(Stream& stream) {
   stream.pipe.async_read_some(
       asio::buffer(stream.buffer),
       [self = shared_from_this(), &stream](boost::system::error_code ec, std::size_t n) {
@@ -172,7 +177,7 @@ void Child::read_more(Stream& stream) {
       });
 }
 
-void Child::wait_for_leader() {
+void PosixChild::wait_for_leader() {
   exit_watch_.async_wait(asio::posix::descriptor_base::wait_read,
                          [self = shared_from_this()](boost::system::error_code ec) {
                            if (ec == asio::error::operation_aborted) return;
@@ -198,7 +203,7 @@ void Child::wait_for_leader() {
                          });
 }
 
-void Child::on_leader_exit() {
+void PosixChild::on_leader_exit() {
   ended_ = std::chrono::steady_clock::now();
   leader_exited_ = true;
   boost::system::error_code ignored;
@@ -219,7 +224,7 @@ void Child::on_leader_exit() {
   maybe_finish();
 }
 
-void Child::stop(const StopPolicy& policy, OutcomeKind as) {
+void PosixChild::stop(const StopPolicy& policy, OutcomeKind as) {
   if (finished_ || pid_ <= 0 || policy.steps.empty()) return;
   if (leader_exited_) {
     // Its verdict is already known; only what it left behind holds the task open.
@@ -237,7 +242,7 @@ void Child::stop(const StopPolicy& policy, OutcomeKind as) {
   run_stop_step(0);
 }
 
-void Child::signal_task(int signal) const {
+void PosixChild::signal_task(int signal) const {
   if (signal == 0) return;
   // The group, then every process of the task found in /proc: those that moved to another group
   // of its session, and descendants that left the session while their parents live.
@@ -245,7 +250,7 @@ void Child::signal_task(int signal) const {
   for (int pid : task_processes(list_processes(), pid_)) ::kill(pid, signal);
 }
 
-void Child::run_stop_step(std::size_t step) {
+void PosixChild::run_stop_step(std::size_t step) {
   if (finished_) return;
   signal_task(active_stop_.steps[step].signal);
   if (step + 1 >= active_stop_.steps.size()) return;
@@ -255,11 +260,11 @@ void Child::run_stop_step(std::size_t step) {
   });
 }
 
-void Child::maybe_finish() {
+void PosixChild::maybe_finish() {
   if (leader_exited_ && !out_.open && !err_.open && !finished_) finish();
 }
 
-std::vector<int> Child::leftover_processes(bool search_everywhere) const {
+std::vector<int> PosixChild::leftover_processes(bool search_everywhere) const {
   if (search_everywhere || !is_subreaper()) {
     std::vector<int> found = task_processes(list_processes(), pid_);
     for (unsigned long inode : pipe_inodes_) {
@@ -285,7 +290,7 @@ std::vector<int> Child::leftover_processes(bool search_everywhere) const {
   return found;
 }
 
-void Child::finish() {
+void PosixChild::finish() {
   finished_ = true;
   deadline_timer_.cancel();
   stop_timer_.cancel();
@@ -313,7 +318,7 @@ void Child::finish() {
 
 // Killed processes die asynchronously: poll briefly (only in this rare case) until they are gone
 // so the report is not delivered while any of them still exists; reap those adopted by us.
-void Child::kill_leftovers_then_deliver(std::vector<int> leftovers, milliseconds waited) {
+void PosixChild::kill_leftovers_then_deliver(std::vector<int> leftovers, milliseconds waited) {
   std::erase_if(leftovers, [](int pid) {
     ::waitpid(pid, nullptr, WNOHANG);  // ours (adopted): reap it; others: no effect
     const auto info = read_process(pid);
@@ -333,7 +338,7 @@ void Child::kill_leftovers_then_deliver(std::vector<int> leftovers, milliseconds
   deliver();
 }
 
-void Child::reap_leader() {
+void PosixChild::reap_leader() {
   if (leader_reaped_ || !process_) return;
   leader_reaped_ = true;
   ::waitpid(pid_, nullptr, 0);  // a zombie by now: returns at once
@@ -342,7 +347,7 @@ void Child::reap_leader() {
   process_->detach();
 }
 
-void Child::deliver() {
+void PosixChild::deliver() {
   AttemptResult result;
   if (start_failure_) {
     result.outcome = *start_failure_;
@@ -363,7 +368,7 @@ void Child::deliver() {
   if (done) done(std::move(result));
 }
 
-Child::~Child() {
+PosixChild::~PosixChild() {
   if (pid_ <= 0 || (finished_ && leader_reaped_)) return;
   // Destroyed while running (the io_context went away, or the owner gave up): kill all of the
   // task, then reap the leader and what we adopted of it.

@@ -1,0 +1,11 @@
+#include "../signal_names.hpp"
+
+#include <cstring>
+
+namespace procpool {
+
+// glibc >= 2.32; both return nullptr for numbers without a name.
+const char* signal_abbreviation(int signal) { return ::sigabbrev_np(signal); }
+const char* signal_description(int signal) { return ::sigdescr_np(signal); }
+
+}  // namespace procpool

@@ -1,0 +1,37 @@
+#include "procpool/runner/core/fd_io.hpp"
+
+#include <winsock2.h>
+#include <io.h>
+#include <cerrno>
+
+namespace procpool {
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const unsigned chunk = bytes.size() > (1u << 30) ? (1u << 30) : unsigned(bytes.size());
+    const int n = ::_write(fd, bytes.data(), chunk);
+    if (n < 0) return false;
+    if (n == 0) {
+      errno = EIO;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Windows has no SIGPIPE: a peer that went away is already an error value.
+bool send_all(int socket, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const int chunk = bytes.size() > (1u << 30) ? (1 << 30) : int(bytes.size());
+    const int n = ::send(static_cast<SOCKET>(socket), bytes.data(), chunk, 0);
+    if (n <= 0) {
+      errno = EIO;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace procpool
