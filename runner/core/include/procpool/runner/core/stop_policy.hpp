@@ -7,6 +7,12 @@
 #include <csignal>
 #include <vector>
 
+#ifndef SIGKILL
+// Windows' C runtime has no SIGKILL: its process layer reads this step as TerminateJobObject
+// (and any other signal as Ctrl-Break to the task's process group).
+#define SIGKILL 9
+#endif
+
 namespace procpool {
 
 struct StopStep {

@@ -1,0 +1,570 @@
+// Windows: one task in a Job Object of its own, started with CreateProcessW; its output through
+// named pipes read with overlapped I/O, its end through its process handle, all on the
+// io_context's completion port (child.hpp says what every Child promises).
+//
+// The Job Object is the Windows counterpart of the Linux session: every process the task starts
+// is in it (unless it asks to break away, which the job does not allow), TerminateJobObject
+// stops them all, and JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE kills them when the job's last handle
+// closes, so nothing outlives the runner even if it is killed. The first, gentle step of a stop
+// is Ctrl-Break to the task's process group (CREATE_NEW_PROCESS_GROUP); the last is
+// TerminateJobObject.
+#include <io.h>
+#include <windows.h>
+
+#include <algorithm>
+#include <array>
+#include <cwchar>
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/windows/object_handle.hpp>
+
+#include "procpool/runner/core/windows_text.hpp"
+#include "procpool/runner/process/child.hpp"
+#include "procpool/runner/process/windows_command_line.hpp"
+#include "windows_handles.hpp"
+
+namespace procpool::process {
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Whether an exit status is an exception code (NTSTATUS with error severity: 0xC0000000 and up)
+// rather than a code the program chose. abort() exits with 3, an exit code like any other.
+bool is_exception_code(DWORD code) { return (code & 0xC0000000u) == 0xC0000000u; }
+
+Outcome outcome_of_exit_code(DWORD code) {
+  if (is_exception_code(code)) return Outcome::crashed_with(code);
+  return Outcome::exited(static_cast<int>(code));
+}
+
+// The environment the child gets: ours, less `unset`, plus `set`. Names compare without case, as
+// Windows compares them; the block is sorted that way, as CreateProcessW documents.
+std::wstring environment_block(const SpawnRequest& request) {
+  struct NoCase {
+    bool operator()(const std::wstring& a, const std::wstring& b) const {
+      return ::CompareStringOrdinal(a.c_str(), int(a.size()), b.c_str(), int(b.size()), TRUE) ==
+             CSTR_LESS_THAN;
+    }
+  };
+  std::map<std::wstring, std::wstring, NoCase> variables;
+  if (wchar_t* block = ::GetEnvironmentStringsW()) {
+    for (const wchar_t* entry = block; *entry; entry += std::wcslen(entry) + 1) {
+      const std::wstring text(entry);
+      // "=C:=C:\dir" entries (the per-drive directories) have a name starting with '='.
+      const std::size_t equals = text.find(L'=', 1);
+      if (equals == std::wstring::npos) continue;
+      variables[text.substr(0, equals)] = text.substr(equals + 1);
+    }
+    ::FreeEnvironmentStringsW(block);
+  }
+  for (const auto& name : request.env_unset) variables.erase(utf16(name));
+  for (const auto& var : request.env) variables[utf16(var.name)] = utf16(var.value);
+  std::wstring block;
+  for (const auto& [name, value] : variables) block += name + L"=" + value + L'\0';
+  block += L'\0';
+  return block;
+}
+
+// PATH of the environment the child will have (as on Linux, where argv[0] is searched in it).
+std::wstring child_path(const SpawnRequest& request) {
+  for (const auto& var : request.env) {
+    if (::CompareStringOrdinal(utf16(var.name).c_str(), -1, L"PATH", -1, TRUE) == CSTR_EQUAL) {
+      return utf16(var.value);
+    }
+  }
+  const DWORD size = ::GetEnvironmentVariableW(L"PATH", nullptr, 0);
+  std::wstring path(size, L'\0');
+  path.resize(::GetEnvironmentVariableW(L"PATH", path.data(), size));
+  return path;
+}
+
+bool is_file(const std::wstring& path) {
+  const DWORD attributes = ::GetFileAttributesW(path.c_str());
+  return attributes != INVALID_FILE_ATTRIBUTES && !(attributes & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+// The program to start, as CreateProcessW's first argument: argv[0] itself when it names a
+// path, else the first match in PATH; ".exe" is tried when the name has no extension. Windows'
+// own search would look in the runner's directory and the current one first, which Linux's
+// execvp does not: an explicit search keeps the two platforms' lookups alike.
+Result<std::wstring> find_program(const SpawnRequest& request) {
+  const std::wstring name = utf16(request.argv[0]);
+  const bool has_extension = name.find(L'.', name.find_last_of(L"\\/:") + 1) != std::wstring::npos;
+  auto candidates = [&](const std::wstring& base) {
+    std::vector<std::wstring> list{base};
+    if (!has_extension) list.insert(list.begin(), base + L".exe");
+    return list;
+  };
+  if (name.find_first_of(L"\\/:") != std::wstring::npos) {
+    for (const auto& candidate : candidates(name)) {
+      if (is_file(candidate)) return candidate;
+    }
+    const DWORD attributes = ::GetFileAttributesW(name.c_str());
+    if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY)) {
+      return fail("Is a directory: " + request.argv[0]);
+    }
+    return fail(windows_error_text(ERROR_FILE_NOT_FOUND) + ": " + request.argv[0]);
+  }
+  const std::wstring path = child_path(request);
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    std::size_t end = path.find(L';', begin);
+    if (end == std::wstring::npos) end = path.size();
+    std::wstring dir = path.substr(begin, end - begin);
+    begin = end + 1;
+    if (dir.empty()) continue;
+    if (dir.back() != L'\\' && dir.back() != L'/') dir += L'\\';
+    for (const auto& candidate : candidates(dir + name)) {
+      if (is_file(candidate)) return candidate;
+    }
+  }
+  return fail(windows_error_text(ERROR_FILE_NOT_FOUND) + ": " + request.argv[0]);
+}
+
+// A pipe whose read end we read with overlapped I/O (anonymous pipes cannot be) and whose write
+// end the child inherits as an ordinary, synchronous handle.
+Result<std::pair<OwnedHandle, OwnedHandle>> make_output_pipe() {
+  static std::atomic<unsigned long> counter{0};
+  const std::wstring name = L"\\\\.\\pipe\\procpool-" + std::to_wstring(::GetCurrentProcessId()) +
+                            L"-" + std::to_wstring(++counter);
+  OwnedHandle read_end(::CreateNamedPipeW(
+      name.c_str(), PIPE_ACCESS_INBOUND | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
+      PIPE_TYPE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1, 0, 64 * 1024, 0, nullptr));
+  if (!read_end) return fail("cannot create pipes: " + windows_error_text(::GetLastError()));
+  SECURITY_ATTRIBUTES inheritable{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+  OwnedHandle write_end(::CreateFileW(name.c_str(), GENERIC_WRITE, 0, &inheritable, OPEN_EXISTING,
+                                      FILE_ATTRIBUTE_NORMAL, nullptr));
+  if (!write_end) return fail("cannot create pipes: " + windows_error_text(::GetLastError()));
+  return std::make_pair(std::move(read_end), std::move(write_end));
+}
+
+Result<OwnedHandle> inheritable_stdin(int fd) {
+  SECURITY_ATTRIBUTES inheritable{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+  if (fd < 0) {
+    OwnedHandle nul(::CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                  &inheritable, OPEN_EXISTING, 0, nullptr));
+    if (!nul) return fail("cannot open NUL: " + windows_error_text(::GetLastError()));
+    return nul;
+  }
+  HANDLE source = reinterpret_cast<HANDLE>(::_get_osfhandle(fd));
+  HANDLE copy = nullptr;
+  if (!::DuplicateHandle(::GetCurrentProcess(), source, ::GetCurrentProcess(), &copy, 0, TRUE,
+                         DUPLICATE_SAME_ACCESS)) {
+    return fail("cannot pass standard input: " + windows_error_text(::GetLastError()));
+  }
+  return OwnedHandle(copy);
+}
+
+// A job that kills what is left in it when its last handle closes, from which nothing breaks away.
+Result<OwnedHandle> make_job() {
+  OwnedHandle job(::CreateJobObjectW(nullptr, nullptr));
+  if (!job) return fail("cannot create a job object: " + windows_error_text(::GetLastError()));
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  if (!::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits,
+                                 sizeof limits)) {
+    return fail("cannot set up a job object: " + windows_error_text(::GetLastError()));
+  }
+  return job;
+}
+
+// Only one thread at a time may have inheritable handles open around CreateProcessW: where the
+// handle list below is not honoured, another child started meanwhile would inherit this one's
+// pipe and hold it open.
+std::mutex& inheritance_lock() {
+  static std::mutex lock;
+  return lock;
+}
+
+struct Started {
+  OwnedHandle process;
+  OwnedHandle job;
+  DWORD pid = 0;
+};
+
+Result<Started> create_task_process(const SpawnRequest& request, HANDLE out, HANDLE err,
+                                    HANDLE in) {
+  auto command_line = windows_command_line(request.argv);
+  if (!command_line) return command_line.failure();
+  auto program = find_program(request);
+  if (!program) return program.failure();
+  auto job = make_job();
+  if (!job) return job.failure();
+  std::wstring line = utf16(*command_line);
+  std::wstring environment = environment_block(request);
+  const std::wstring cwd = utf16(request.working_dir);
+
+  std::vector<HANDLE> inherited{in, out};
+  if (err != out) inherited.push_back(err);
+  SIZE_T size = 0;
+  ::InitializeProcThreadAttributeList(nullptr, 1, 0, &size);
+  std::vector<char> storage(size);
+  auto* attributes = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(storage.data());
+  if (!::InitializeProcThreadAttributeList(attributes, 1, 0, &size) ||
+      !::UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
+                                   inherited.data(), inherited.size() * sizeof(HANDLE), nullptr,
+                                   nullptr)) {
+    return fail("cannot prepare the process: " + windows_error_text(::GetLastError()));
+  }
+  STARTUPINFOEXW startup{};
+  startup.StartupInfo.cb = sizeof startup;
+  startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+  startup.StartupInfo.hStdInput = in;
+  startup.StartupInfo.hStdOutput = out;
+  startup.StartupInfo.hStdError = err;
+  startup.lpAttributeList = attributes;
+  PROCESS_INFORMATION info{};
+  // Suspended until it is in its job, so nothing it starts can escape the job.
+  const DWORD flags = CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT |
+                      EXTENDED_STARTUPINFO_PRESENT;
+  const BOOL created = ::CreateProcessW(program->c_str(), line.data(), nullptr, nullptr, TRUE,
+                                        flags, environment.data(),
+                                        cwd.empty() ? nullptr : cwd.c_str(), &startup.StartupInfo,
+                                        &info);
+  const DWORD error = ::GetLastError();
+  ::DeleteProcThreadAttributeList(attributes);
+  if (!created) {
+    Failure failure = fail(windows_error_text(error) + ": " + request.argv[0]);
+    failure.os_error = static_cast<int>(error);
+    return failure;
+  }
+  OwnedHandle process(info.hProcess);
+  OwnedHandle thread(info.hThread);
+  if (!::AssignProcessToJobObject(job->get(), process.get())) {
+    const DWORD assign_error = ::GetLastError();
+    ::TerminateProcess(process.get(), 1);
+    ::WaitForSingleObject(process.get(), INFINITE);
+    return fail("cannot put the process in its job: " + windows_error_text(assign_error) + ": " +
+                request.argv[0]);
+  }
+  ::ResumeThread(thread.get());
+  return Started{std::move(process), std::move(*job), info.dwProcessId};
+}
+
+class WindowsChild final : public Child, public std::enable_shared_from_this<WindowsChild> {
+ public:
+  WindowsChild(asio::io_context& io, ChildOptions options, Done done)
+      : io_(io),
+        options_(std::move(options)),
+        done_(std::move(done)),
+        out_(io, options_.capture_memory_cap),
+        err_(io, options_.capture_memory_cap),
+        exit_watch_(io),
+        deadline_timer_(io),
+        stop_timer_(io),
+        leak_timer_(io),
+        slow_timer_(io),
+        drain_timer_(io) {}
+
+  void launch(SpawnRequest request);
+  void stop(const StopPolicy& policy, OutcomeKind as) override;
+  int pid() const override { return static_cast<int>(pid_); }
+  bool finished() const override { return finished_; }
+  ~WindowsChild() override;
+
+ private:
+  struct Stream {
+    Stream(asio::io_context& io, std::size_t cap) : pipe(io), capture(cap) {}
+    asio::readable_pipe pipe;
+    Capture capture;
+    std::array<char, 64 * 1024> buffer;
+    bool open = false;
+  };
+
+  void read_more(Stream& stream);
+  void wait_for_leader();
+  void on_leader_exit();
+  void run_stop_step(std::size_t step);
+  void arm_slow_timer();
+  void maybe_finish();
+  void finish();
+  void wait_for_job_to_empty(milliseconds waited);
+  std::size_t processes_in_job() const;
+  void deliver();
+
+  asio::io_context& io_;
+  ChildOptions options_;
+  Done done_;
+  OwnedHandle job_;
+  DWORD pid_ = 0;
+  Stream out_;
+  Stream err_;
+  asio::windows::object_handle exit_watch_;  // owns the process handle
+  asio::steady_timer deadline_timer_;
+  asio::steady_timer stop_timer_;
+  asio::steady_timer leak_timer_;
+  asio::steady_timer slow_timer_;
+  asio::steady_timer drain_timer_;
+  SteadyTime started_{};
+  WallTime started_wall_{};
+  SteadyTime ended_{};
+  Outcome leader_outcome_;
+  bool leader_exited_ = false;
+  bool output_held_ = false;
+  bool stopping_ = false;
+  StopPolicy active_stop_;
+  OutcomeKind stopped_as_ = OutcomeKind::cancelled;
+  bool leaked_ = false;
+  bool finished_ = false;
+  std::optional<Outcome> start_failure_;
+};
+
+void WindowsChild::launch(SpawnRequest request) {
+  started_ = std::chrono::steady_clock::now();
+  started_wall_ = std::chrono::system_clock::now();
+
+  std::optional<Result<Started>> started;
+  std::string error;
+  {
+    std::lock_guard lock(inheritance_lock());
+    auto out_pipe = make_output_pipe();
+    std::optional<Result<std::pair<OwnedHandle, OwnedHandle>>> err_pipe;
+    if (!options_.one_pipe) err_pipe = make_output_pipe();
+    auto in = inheritable_stdin(request.stdin_fd);
+    if (!out_pipe) {
+      error = out_pipe.error();
+    } else if (err_pipe && !*err_pipe) {
+      error = err_pipe->error();
+    } else if (!in) {
+      error = in.error();
+    } else if (request.stdout_fd >= 0 || request.stderr_fd >= 0 || request.fd3 >= 0) {
+      error = "descriptors other than standard input cannot be passed to a Windows child";
+    } else {
+      HANDLE out = out_pipe->second.get();
+      HANDLE err = err_pipe ? (*err_pipe)->second.get() : out;
+      started = create_task_process(request, out, err, in->get());
+      if (*started) {
+        // Only the child holds the write ends now, so a broken pipe means "closed".
+        out_.pipe.assign(out_pipe->first.release());
+        out_.open = true;
+        if (err_pipe) {
+          err_.pipe.assign((*err_pipe)->first.release());
+          err_.open = true;
+        }
+      } else {
+        error = started->error();
+      }
+    }
+  }  // the parent's copies of the child's ends close here
+
+  if (!started || !*started) {
+    start_failure_ = Outcome::start_failure(error);
+    leader_exited_ = true;
+    asio::post(io_, [self = shared_from_this()] { self->finish(); });
+    return;
+  }
+  Started& task = **started;
+  pid_ = task.pid;
+  job_ = std::move(task.job);
+  exit_watch_.assign(task.process.release());
+  read_more(out_);
+  if (err_.open) read_more(err_);
+  wait_for_leader();
+
+  if (options_.timeout) {
+    deadline_timer_.expires_after(*options_.timeout);
+    deadline_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec && !self->leader_exited_) self->stop(self->options_.stop, OutcomeKind::timed_out);
+    });
+  }
+  arm_slow_timer();
+}
+
+void WindowsChild::arm_slow_timer() {
+  if (options_.slow_after.count() <= 0 || !options_.on_slow) return;
+  slow_timer_.expires_after(options_.slow_after);
+  slow_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->leader_exited_) return;
+    self->options_.on_slow(std::chrono::duration_cast<milliseconds>(
+        std::chrono::steady_clock::now() - self->started_));
+    self->arm_slow_timer();
+  });
+}
+
+void WindowsChild::read_more(Stream& stream) {
+  stream.pipe.async_read_some(
+      asio::buffer(stream.buffer),
+      [self = shared_from_this(), &stream](boost::system::error_code ec, std::size_t n) {
+        if (n > 0) {
+          const std::string_view bytes(stream.buffer.data(), n);
+          if (self->options_.on_output)
+            self->options_.on_output(&stream == &self->out_ ? 1 : 2, bytes);
+          stream.capture.append(bytes);
+        }
+        if (!ec) {
+          self->read_more(stream);
+          return;
+        }
+        // ERROR_BROKEN_PIPE (every writer closed), or cancelled by the leak timer.
+        stream.open = false;
+        boost::system::error_code ignored;
+        stream.pipe.close(ignored);
+        self->maybe_finish();
+      });
+}
+
+void WindowsChild::wait_for_leader() {
+  exit_watch_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec == asio::error::operation_aborted) return;
+    DWORD code = 0;
+    if (!::GetExitCodeProcess(self->exit_watch_.native_handle(), &code)) {
+      self->leader_outcome_ = Outcome::exited(-1);
+      self->leader_outcome_.message = "its exit status could not be read: " +
+                                      windows_error_text(::GetLastError());
+    } else {
+      self->leader_outcome_ = outcome_of_exit_code(code);
+    }
+    self->on_leader_exit();
+  });
+}
+
+void WindowsChild::on_leader_exit() {
+  ended_ = std::chrono::steady_clock::now();
+  leader_exited_ = true;
+  deadline_timer_.cancel();
+  slow_timer_.cancel();
+  if (out_.open || err_.open) {
+    leak_timer_.expires_after(options_.leak_wait);
+    leak_timer_.async_wait([self = shared_from_this()](boost::system::error_code timer_ec) {
+      if (timer_ec || self->finished_) return;
+      // Something the task started still holds its output open: stop reading, kill it.
+      self->output_held_ = true;
+      boost::system::error_code ignored;
+      self->out_.pipe.cancel(ignored);
+      self->err_.pipe.cancel(ignored);
+    });
+  }
+  maybe_finish();
+}
+
+void WindowsChild::stop(const StopPolicy& policy, OutcomeKind as) {
+  if (finished_ || pid_ == 0 || policy.steps.empty()) return;
+  if (leader_exited_) {
+    ::TerminateJobObject(job_.get(), 1);  // only what it left behind holds the task open
+    return;
+  }
+  if (stopping_) {
+    if (policy.steps.size() >= active_stop_.steps.size()) return;
+  } else {
+    stopped_as_ = as;
+  }
+  stopping_ = true;
+  active_stop_ = policy;
+  run_stop_step(0);
+}
+
+void WindowsChild::run_stop_step(std::size_t step) {
+  if (finished_) return;
+  const int signal = active_stop_.steps[step].signal;
+  const bool last = step + 1 >= active_stop_.steps.size();
+  if (signal == SIGKILL || last) {
+    ::TerminateJobObject(job_.get(), 1);
+    return;
+  }
+  // The gentle step: Ctrl-Break to the task's process group (its leader's id), which a console
+  // program can handle as a Linux program handles SIGTERM.
+  if (signal != 0) ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, pid_);
+  stop_timer_.expires_after(active_stop_.steps[step].wait);
+  stop_timer_.async_wait([self = shared_from_this(), step](boost::system::error_code ec) {
+    if (!ec) self->run_stop_step(step + 1);
+  });
+}
+
+void WindowsChild::maybe_finish() {
+  if (leader_exited_ && !out_.open && !err_.open && !finished_) finish();
+}
+
+std::size_t WindowsChild::processes_in_job() const {
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting{};
+  if (!job_ || !::QueryInformationJobObject(job_.get(), JobObjectBasicAccountingInformation,
+                                            &accounting, sizeof accounting, nullptr)) {
+    return 0;
+  }
+  return accounting.ActiveProcesses;
+}
+
+void WindowsChild::finish() {
+  finished_ = true;
+  deadline_timer_.cancel();
+  stop_timer_.cancel();
+  leak_timer_.cancel();
+  slow_timer_.cancel();
+  if (start_failure_) {
+    deliver();
+    return;
+  }
+  if (processes_in_job() > 0) {
+    // The leader is gone but processes it started live on: a leak unless we were stopping the
+    // task anyway. Kill them now; nothing may outlive the task.
+    if (!stopping_) leaked_ = true;
+    ::TerminateJobObject(job_.get(), 1);
+    wait_for_job_to_empty(milliseconds(0));
+    return;
+  }
+  if (output_held_ && !stopping_) leaked_ = true;  // a holder that is gone by now
+  deliver();
+}
+
+// Terminated processes end asynchronously: poll briefly (only in this rare case) until the job
+// is empty, so the report is not delivered while any of them still exists.
+void WindowsChild::wait_for_job_to_empty(milliseconds waited) {
+  constexpr milliseconds give_up_after{2000};
+  if (processes_in_job() > 0 && waited < give_up_after) {
+    const milliseconds step{waited.count() < 10 ? 1 : 10};
+    drain_timer_.expires_after(step);
+    drain_timer_.async_wait([self = shared_from_this(), waited, step](boost::system::error_code) {
+      self->wait_for_job_to_empty(waited + step);
+    });
+    return;
+  }
+  deliver();
+}
+
+void WindowsChild::deliver() {
+  AttemptResult result;
+  if (start_failure_) {
+    result.outcome = *start_failure_;
+    ended_ = std::chrono::steady_clock::now();
+  } else {
+    result.outcome = leader_outcome_;
+    if (stopping_) {
+      // Stopped by us: the verdict is why we stopped it, not the code TerminateJobObject gave.
+      result.outcome.kind = stopped_as_;
+      result.outcome.exception_code = 0;
+    }
+  }
+  result.outcome.leaked = leaked_;
+  result.out = std::make_shared<const Capture>(std::move(out_.capture));
+  result.err = std::make_shared<const Capture>(std::move(err_.capture));
+  result.started_at = started_wall_;
+  result.duration = ended_ - started_;
+  result.pid = static_cast<int>(pid_);
+  Done done = std::move(done_);
+  done_ = nullptr;
+  if (done) done(std::move(result));
+}
+
+WindowsChild::~WindowsChild() {
+  if (!job_ || (finished_ && processes_in_job() == 0)) return;
+  // Destroyed while running: kill all of the task and wait for its leader to be gone.
+  ::TerminateJobObject(job_.get(), 1);
+  if (exit_watch_.is_open()) ::WaitForSingleObject(exit_watch_.native_handle(), 2000);
+  for (int i = 0; i < 200 && processes_in_job() > 0; ++i) ::Sleep(10);
+}
+
+}  // namespace
+
+std::shared_ptr<Child> Child::start(asio::io_context& io, SpawnRequest request,
+                                    ChildOptions options, Done done) {
+  auto child = std::make_shared<WindowsChild>(io, std::move(options), std::move(done));
+  child->launch(std::move(request));
+  return child;
+}
+
+}  // namespace procpool::process
