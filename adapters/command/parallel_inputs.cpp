@@ -1,10 +1,11 @@
 #include "procpool/adapters/command/parallel_inputs.hpp"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <optional>
+
+#include "column_separator.hpp"
 
 namespace procpool::command {
 namespace {
@@ -26,29 +27,6 @@ const Separator* separator_of(const std::string& word) {
     if (word == separator.text) return &separator;
   }
   return nullptr;
-}
-
-// The arguments one value gives: itself, or its columns (split at every non-overlapping match
-// of --colsep, left to right; an empty match splits nothing).
-std::vector<std::string> columns_of(const std::string& value, const RE2* colsep) {
-  if (!colsep) return {value};
-  std::vector<std::string> columns;
-  re2::StringPiece match;
-  std::size_t start = 0;
-  std::size_t from = 0;
-  while (from <= value.size() &&
-         colsep->Match(value, from, value.size(), RE2::UNANCHORED, &match, 1)) {
-    const auto at = static_cast<std::size_t>(match.data() - value.data());
-    if (match.empty()) {
-      if (at >= value.size()) break;
-      from = at + 1;
-      continue;
-    }
-    columns.push_back(value.substr(start, at - start));
-    start = from = at + match.size();
-  }
-  columns.push_back(value.substr(start));
-  return columns;
 }
 
 }  // namespace
@@ -108,7 +86,7 @@ void for_each_value(std::string_view content, char separator, Take take) {
 // replaced with the two characters \0 (an argument cannot hold one), as GNU parallel does.
 class RowAdder {
  public:
-  RowAdder(const RE2* colsep, const InputOptions& options) : colsep_(colsep), options_(options) {}
+  RowAdder(const ColumnSeparator* colsep, const InputOptions& options) : colsep_(colsep), options_(options) {}
   void operator()(ArgumentSets& table, std::string_view value) {
     std::string replaced;
     if (value.find('\0') != std::string_view::npos) {
@@ -124,13 +102,13 @@ class RowAdder {
     if (!colsep_) {
       table.add(value);
     } else {
-      for (const auto& column : columns_of(std::string(value), colsep_)) table.add(column);
+      for (const auto& column : colsep_->columns_of(std::string(value))) table.add(column);
     }
     table.end_set();
   }
 
  private:
-  const RE2* colsep_;
+  const ColumnSeparator* colsep_;
   const InputOptions& options_;
   bool told_ = false;
 };
@@ -166,15 +144,13 @@ std::vector<std::size_t> spread_ends(const ArgumentSets& sets, std::size_t sprea
 
 Result<ArgumentSets> argument_sets(const std::vector<SourceSpec>& sources,
                                    const InputOptions& options, ReadFile read) {
-  std::unique_ptr<RE2> colsep;
+  std::optional<ColumnSeparator> colsep;
   if (!options.colsep.empty()) {
-    colsep = std::make_unique<RE2>(options.colsep, RE2::Quiet);
-    if (!colsep->ok()) {
-      return fail("--colsep " + options.colsep + ": not a regular expression (" + colsep->error() +
-                  ")");
-    }
+    auto compiled = ColumnSeparator::compile(options.colsep);
+    if (!compiled) return compiled.failure();
+    colsep.emplace(std::move(*compiled));
   }
-  RowAdder add_row(colsep.get(), options);
+  RowAdder add_row(colsep ? &*colsep : nullptr, options);
   std::vector<ArgumentSets> groups;  // sources, linked ones (:::+) joined side by side
   bool stdin_read = false;
   for (const auto& source : sources) {

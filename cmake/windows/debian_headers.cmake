@@ -34,3 +34,13 @@ set_property(TARGET Boost::headers APPEND PROPERTY INTERFACE_LINK_LIBRARIES ws2_
 set_property(TARGET Boost::headers APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS
   _WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)
 set(Boost_FOUND TRUE)
+
+# pugixml is compiled, not header-only: built here from its Debian source package, which
+# scripts/setup windows unpacks into /usr/src/pugixml.
+if(NOT EXISTS /usr/src/pugixml/src/pugixml.cpp)
+  message(FATAL_ERROR "/usr/src/pugixml/src/pugixml.cpp is missing: scripts/setup windows "
+                      "unpacks Debian's pugixml source package there")
+endif()
+add_library(procpool_pugixml STATIC /usr/src/pugixml/src/pugixml.cpp)
+target_include_directories(procpool_pugixml SYSTEM PUBLIC /usr/src/pugixml/src)
+add_library(pugixml::pugixml ALIAS procpool_pugixml)

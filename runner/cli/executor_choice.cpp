@@ -1,8 +1,7 @@
 #include "executor_choice.hpp"
 
-#include <unistd.h>
-
 #include "procpool/adapters/slurm/slurm_executor.hpp"
+#include "procpool/runner/core/host_name.hpp"
 
 namespace procpool::cli {
 
@@ -20,8 +19,8 @@ void add_executor_options(CLI::App* cmd, CommonOptions& o) {
 
 StreamEndpoint stream_endpoint(const CommonOptions& o) {
   if (o.executor != "slurm") return {"127.0.0.1", "127.0.0.1"};
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') {
+  const std::string name = host_name();
+  if (name.empty()) {
     return {"127.0.0.1", "127.0.0.1"};  // no name to be reached by: only this machine's nodes
   }
   return {"0.0.0.0", name};

@@ -1,11 +1,6 @@
 #include "procpool/runner/plan/history.hpp"
 #include "procpool/runner/core/bounded_read.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/core/file_lock.hpp"
 #include "procpool/runner/core/wall_time.hpp"
 
 namespace procpool::plan {
@@ -32,32 +28,6 @@ bool is_our_history(const nlohmann::json& doc) {
          version != doc.end() && version->is_number_integer() &&
          version->get<long long>() == kVersion && tests != doc.end() && tests->is_object();
 }
-
-// Holds an exclusive lock on `path` + ".lock" while alive.
-class FileLock {
- public:
-  explicit FileLock(const std::string& path) {
-    const std::string lock_path = path + ".lock";
-    fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd_ < 0) {
-      error_ = "cannot lock " + lock_path + ": " + std::strerror(errno);
-      return;
-    }
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno == EINTR) continue;
-      error_ = "cannot lock " + lock_path + ": " + std::strerror(errno);
-      break;
-    }
-  }
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  int fd_ = -1;
-  std::string error_;
-};
 
 }  // namespace
 

@@ -1,6 +1,5 @@
 #include "procpool/runner/report/junit_reporter.hpp"
 
-#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -10,6 +9,7 @@
 #include <pugixml.hpp>
 
 #include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/core/host_name.hpp"
 #include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/core/wall_time.hpp"
 #include "procpool/runner/report/report_names.hpp"  // headline()
@@ -52,12 +52,6 @@ void add_case_properties(pugi::xml_node properties, const std::string& name,
       add(p.name, p.value);  // once per suite, though each of its test processes recorded it
     }
   }
-}
-
-std::string host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return {};
-  return name;
 }
 
 std::string output_of(const AttemptResult& result) {

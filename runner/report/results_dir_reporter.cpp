@@ -1,8 +1,7 @@
 #include "procpool/runner/report/results_dir_reporter.hpp"
 
-#include <unistd.h>
-
 #include "procpool/runner/core/atomic_file.hpp"
+#include "procpool/runner/core/file_names.hpp"
 
 namespace procpool::report {
 namespace {
@@ -40,8 +39,7 @@ std::string results_dir_name(const std::string& value, std::size_t max_length) {
 
 std::size_t ResultsDirReporter::name_max() {
   if (!name_max_) {
-    const long found = ::pathconf(dir_.c_str(), _PC_NAME_MAX);
-    name_max_ = found > 0 ? static_cast<std::size_t>(found) : std::size_t{255};
+    name_max_ = max_file_name_length(dir_);
   }
   return *name_max_;
 }
