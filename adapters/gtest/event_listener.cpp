@@ -1,12 +1,9 @@
 #include "procpool/adapters/gtest/event_listener.hpp"
 
-#include <fcntl.h>
-#include <sys/socket.h>
-
-#include <cerrno>
-
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+
+#include "procpool/runner/core/fd_io.hpp"
 
 namespace procpool::gtest {
 namespace {
@@ -19,11 +16,6 @@ using asio::ip::tcp;
 constexpr std::size_t kLongestLine = 1 << 20;
 // A process opening connections without end is refused the rest.
 constexpr std::size_t kMostConnections = 256;
-
-void close_on_exec(int fd) {
-  const int flags = ::fcntl(fd, F_GETFD);
-  if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-}
 
 }  // namespace
 
@@ -54,7 +46,7 @@ Result<std::shared_ptr<EventListener>> EventListener::open(asio::io_context& io,
   const tcp::endpoint endpoint(ip, 0);
   auto& acceptor = listener->acceptor_;
   acceptor.open(endpoint.protocol(), ec);
-  if (!ec) close_on_exec(acceptor.native_handle());
+  if (!ec) keep_socket_from_children(acceptor.native_handle());
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (!ec) acceptor.non_blocking(true, ec);
@@ -90,14 +82,15 @@ void EventListener::accept_waiting() {
 }
 
 void EventListener::adopt(const std::shared_ptr<Connection>& connection) {
-  const int fd = connection->socket.native_handle();
   if (connections_.size() >= kMostConnections) {
     boost::system::error_code ignored;
     connection->socket.close(ignored);
     return;
   }
-  close_on_exec(fd);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &kWakeAt, sizeof kWakeAt);
+  keep_socket_from_children(connection->socket.native_handle());
+  boost::system::error_code ignored;  // where the system has no low watermark: woken sooner
+  connection->socket.set_option(asio::socket_base::receive_low_watermark(kWakeAt), ignored);
+  connection->socket.non_blocking(true, ignored);
   connections_.push_back(connection);
   read_now(*connection);  // what came with the connection; the rest as it arrives
   wait_for_bytes(connection);
@@ -118,17 +111,17 @@ void EventListener::wait_for_bytes(const std::shared_ptr<Connection>& connection
 
 void EventListener::read_now(Connection& connection) {
   while (!closed_ && !connection.closed) {
-    const ssize_t n = ::recv(connection.socket.native_handle(), connection.buffer.data(),
-                             connection.buffer.size(), MSG_DONTWAIT);
+    boost::system::error_code ec;
+    const std::size_t n = connection.socket.read_some(asio::buffer(connection.buffer), ec);
     if (n > 0) {
-      on_bytes(connection, std::string_view(connection.buffer.data(), static_cast<std::size_t>(n)));
+      on_bytes(connection, std::string_view(connection.buffer.data(), n));
       // Less than a buffer: that was all there was. Reading on would chase a program still
       // writing, a few bytes a call; the next wake or tick reads the rest.
-      if (static_cast<std::size_t>(n) < connection.buffer.size()) return;
+      if (n < connection.buffer.size()) return;
       continue;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    if (n < 0 && errno == EINTR) continue;
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return;
+    if (ec == asio::error::interrupted) continue;
     // The end of the connection: a last line without its newline still counts.
     if (!connection.line.empty()) {
       const std::string last = std::move(connection.line);

@@ -1,9 +1,7 @@
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
+#include <fstream>
 
 #include "console_markers.hpp"
 #include "gtest_process.hpp"
@@ -13,12 +11,11 @@ namespace procpool::gtest {
 namespace fs = std::filesystem;
 
 std::optional<std::string> read_file_if_present(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
   std::string text;
   char buffer[16384];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, n);
-  ::close(fd);
+  while (file.read(buffer, sizeof buffer) || file.gcount() > 0) text.append(buffer, file.gcount());
   return text;
 }
 
@@ -93,8 +90,9 @@ GtestProcessRequest GtestExecutor::request_for(const schedule::Launch& launch,
 }
 
 void GtestExecutor::clean_up(const Files& files) const {
-  ::unlink(files.report.c_str());
-  ::unlink(files.premature.c_str());
+  std::error_code ignored;
+  fs::remove(files.report, ignored);
+  fs::remove(files.premature, ignored);
   if (!options_.keep_tmp) empty_directory(files.tmp);
 }
 

@@ -1,7 +1,5 @@
 #include "gtest_process.hpp"
 
-#include <unistd.h>
-
 #include <boost/asio/steady_timer.hpp>
 
 #include "procpool/adapters/gtest/console_reader.hpp"
@@ -192,7 +190,8 @@ class Run : public std::enable_shared_from_this<Run> {
         if (auto json = read_file_if_present(request_.json_report))
           report = GtestReport::parse(*json);
       }
-      ::unlink(request_.json_report.c_str());
+      std::error_code ignored;
+      std::filesystem::remove(request_.json_report, ignored);
     }
     JudgeInput input;
     input.record = &record_;
@@ -203,8 +202,9 @@ class Run : public std::enable_shared_from_this<Run> {
     input.source = request_.source;
     input.protocol_error = protocol_error;
     if (request_.source == EventSource::console && !request_.premature_exit_file.empty()) {
-      input.premature_exit = ::access(request_.premature_exit_file.c_str(), F_OK) == 0;
-      ::unlink(request_.premature_exit_file.c_str());
+      // gtest creates the file at start and deletes it at a normal end: still there, it quit.
+      std::error_code ignored;
+      input.premature_exit = std::filesystem::remove(request_.premature_exit_file, ignored);
     }
     input.timeout = request_.test_timeout;
 

@@ -1,7 +1,5 @@
 #include "procpool/adapters/gtest/listing_cache.hpp"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <filesystem>
 
@@ -9,8 +7,8 @@
 
 #include "procpool/runner/core/atomic_file.hpp"
 #include "procpool/runner/core/bounded_read.hpp"
-
-extern char** environ;
+#include "procpool/runner/core/environment.hpp"
+#include "procpool/runner/core/file_identity.hpp"
 
 namespace procpool::gtest {
 namespace {
@@ -23,22 +21,20 @@ constexpr std::size_t kMaxCacheBytes = 256u << 20;
 }  // namespace
 
 std::optional<std::string> listing_key(const std::string& binary, const ListOptions& options) {
-  struct stat st {};
-  if (::stat(binary.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  const auto id = regular_file_identity(binary);
+  if (!id) return std::nullopt;
   nlohmann::json key = {
       {"program", binary},
-      {"file", {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec}},
+      {"file", {id->device, id->file, id->size, id->changed_seconds, id->changed_nanoseconds}},
       {"filter", options.filter},
       {"args", options.extra_args},
       {"stream", options.stream}};
   // gtest reads its flags from GTEST_* variables as well (GTEST_FILTER selects what it lists).
   nlohmann::json variables = nlohmann::json::object();
-  for (char** entry = environ; entry && *entry; ++entry) {
-    const std::string_view text(*entry);
-    if (text.rfind("GTEST_", 0) != 0) continue;
-    const auto equals = text.find('=');
-    variables[std::string(text.substr(0, equals))] =
-        equals == std::string_view::npos ? "" : std::string(text.substr(equals + 1));
+  for (const std::string& name : environment_variable_names()) {
+    if (name.rfind("GTEST_", 0) != 0) continue;
+    const char* value = std::getenv(name.c_str());
+    variables[name] = value ? value : "";
   }
   key["variables"] = std::move(variables);
   return key.dump();

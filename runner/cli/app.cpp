@@ -1,18 +1,11 @@
 #include "app.hpp"
 
-#include <unistd.h>
 #include <algorithm>
-#include <csignal>
-
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 
 #include "exit_codes.hpp"
-#include "procpool/runner/process/orphans.hpp"
-#include "stop_signals.hpp"
+#include "runner_process.hpp"
 #include "suggest.hpp"
-#include "supervisor.hpp"
 
 #ifndef PROCPOOL_VERSION
 #define PROCPOOL_VERSION "0.0.0"
@@ -139,46 +132,17 @@ int CommandLine::run() const {
   return exit_usage;
 }
 
-namespace {
-
-// `procpool merge` of large reports builds a few hundred MiB of small JSON nodes, and on virtual
-// machines each first touch of a 4 KiB page is slow: with glibc's malloc on transparent huge
-// pages a merge of 8 reports of 5,000 tests took 0.51 s instead of 1.05 s (measured, 2 cores).
-// glibc reads that setting only at start, so merge starts itself once more with it set.
-void restart_with_huge_pages(char** argv) {
-  constexpr const char* kTunable = "glibc.malloc.hugetlb=1";
-  const char* current = std::getenv("GLIBC_TUNABLES");
-  if (current && std::strstr(current, "glibc.malloc.hugetlb")) return;  // set: by us or the user
-  const std::string value = current && *current ? std::string(current) + ":" + kTunable : kTunable;
-  ::setenv("GLIBC_TUNABLES", value.c_str(), 1);
-  ::execv("/proc/self/exe", argv);
-  ::unsetenv("GLIBC_TUNABLES");  // exec failed: go on as we are, without the setting
-  if (current) ::setenv("GLIBC_TUNABLES", current, 1);
-}
-
-}  // namespace
-
 int main_entry(int argc, char** argv) {
   CommandLine command_line;
   if (auto code = command_line.parse(std::vector<std::string>(argv + 1, argv + argc))) {
     return *code;
   }
-  if (command_line.subcommand() == "merge") restart_with_huge_pages(argv);
-  // An ignored SIGCHLD inherited from the caller (some CI agents and daemons run so) makes the
-  // kernel reap children itself, and every exit status would be lost: back to the default.
-  std::signal(SIGCHLD, SIG_DFL);
-  supervise();
-  // From here on this is the runner. Ctrl-C, SIGTERM, SIGHUP and SIGQUIT are read by every
-  // phase (stop_signals.hpp), never left to kill procpool and orphan its children.
-  if (auto installed = StopSignals::install(); !installed) {
-    std::fprintf(stderr, "procpool: %s\n", installed.error().c_str());
+  // From here on this is the runner (runner_process.hpp): Ctrl-C and the other stopping signals
+  // are read by every phase, never left to kill procpool and orphan its children.
+  if (auto ready = become_runner(argv, command_line.subcommand()); !ready) {
+    std::fprintf(stderr, "procpool: %s\n", ready.error().c_str());
     return exit_usage;
   }
-  // A closed stdout (procpool run ... | head) must not kill the runner mid-run: writes fail
-  // with EPIPE instead, and children get SIGPIPE back at default (see spawn.cpp).
-  std::signal(SIGPIPE, SIG_IGN);
-  // Orphans of tasks come to us, not to init, so the run can kill and reap them.
-  process::become_subreaper();
   return command_line.run();
 }
 

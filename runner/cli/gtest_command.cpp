@@ -253,8 +253,8 @@ int run_gtest_command(const GtestOptions& options) {
 
   // gtest writes a small JSON result per test; on a disk file system creating and deleting it
   // cost each test ~25 % more (measured), so it goes to a tmpfs when there is one.
-  std::string results_dir = "/dev/shm/procpool-results-XXXXXX";
-  if (::access("/dev/shm", W_OK) != 0 || !::mkdtemp(results_dir.data())) {
+  std::string results_dir = make_memory_directory("procpool-results").value_or("");
+  if (results_dir.empty()) {
     results_dir = temp_root + "/results";
     std::error_code ec;
     fs::create_directories(results_dir, ec);

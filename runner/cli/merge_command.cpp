@@ -1,6 +1,5 @@
 #include "merge_command.hpp"
 
-#include <malloc.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -129,10 +128,6 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
 }
 
 int run_merge_command(const MergeOptions& o) {
-  // A large merge builds and frees a few hundred MiB of small JSON nodes: grow the heap in
-  // large steps and never hand memory back midway (sbrk and trimming were ~15 % of its time).
-  ::mallopt(M_TOP_PAD, 64 << 20);
-  ::mallopt(M_TRIM_THRESHOLD, 512 << 20);
   for (const std::string* path : {&o.json, &o.junit, &o.history}) {
     if (path->empty()) continue;
     if (auto checked = check_report_path(*path); !checked) {

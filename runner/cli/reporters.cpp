@@ -1,10 +1,8 @@
 #include "reporters.hpp"
 
-#include <unistd.h>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
+#include "procpool/runner/core/file_names.hpp"
 #include "procpool/runner/report/joblog_reporter.hpp"
 #include "procpool/runner/report/json_reporter.hpp"
 #include "procpool/runner/report/junit_reporter.hpp"
@@ -21,8 +19,7 @@ Result<void> check_report_path(const std::string& path) {
   std::error_code ec;
   if (!fs::is_directory(parent, ec))
     return fail("cannot write " + path + ": " + parent.string() + " is not a directory");
-  if (::access(parent.c_str(), W_OK) != 0)
-    return fail("cannot write " + path + ": " + std::strerror(errno));
+  if (auto why = cannot_create_files_in(parent.string())) return fail("cannot write " + path + ": " + *why);
   if (fs::is_directory(path, ec)) return fail("cannot write " + path + ": it is a directory");
   return ok();
 }

@@ -1,6 +1,5 @@
 #include "run_command.hpp"
 
-#include <fnmatch.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +18,7 @@
 #include "procpool/adapters/command/joblog_file.hpp"
 #include "procpool/adapters/command/parallel_inputs.hpp"
 #include "procpool/runner/core/bounded_read.hpp"
+#include "procpool/runner/core/environment.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/delayed_starts.hpp"
@@ -54,13 +54,9 @@ namespace {
 std::vector<std::string> variables_not_kept(const std::vector<std::string>& patterns) {
   std::vector<std::string> removed;
   if (patterns.empty()) return removed;
-  for (char** entry = environ; *entry; ++entry) {
-    const std::string_view text(*entry);
-    const std::string name(text.substr(0, text.find('=')));
+  for (const std::string& name : environment_variable_names()) {
     bool kept = false;
-    for (const auto& pattern : patterns) {
-      kept = kept || ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
-    }
+    for (const auto& pattern : patterns) kept = kept || name_matches_pattern(pattern, name);
     if (!kept) removed.push_back(name);
   }
   return removed;

@@ -3,14 +3,15 @@
 // start of main_entry and read through a signalfd on whichever event loop the current phase runs
 // (listing tests, running them), so no phase is ever left with the default disposition that
 // would kill procpool on the spot and orphan its children. A signal that arrives between phases
-// waits, and the next phase sees it at once.
+// waits, and the next phase sees it at once. (posix/stop_signals.cpp; on Windows,
+// windows/stop_signals.cpp reads Ctrl-C, Ctrl-Break and the console's closing as SIGINT,
+// SIGTERM and SIGHUP.)
 #pragma once
 
 #include <functional>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 
 #include "procpool/runner/core/result.hpp"
 
@@ -44,11 +45,12 @@ class StopSignals {
   void deliver(int signal, int sender_pid);
 
  private:
-  StopSignals(int fd) : fd_(fd) {}
+  struct Watcher;  // what reads the signals on the phase's io_context (per platform)
+  explicit StopSignals(int fd);
   void read_more();
 
   int fd_ = -1;
-  std::unique_ptr<boost::asio::posix::stream_descriptor> watcher_;
+  std::shared_ptr<Watcher> watcher_;
   Handler handler_;
   int first_ = 0;
   int count_ = 0;

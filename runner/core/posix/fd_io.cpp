@@ -1,5 +1,6 @@
 #include "procpool/runner/core/fd_io.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cerrno>
@@ -33,6 +34,12 @@ bool send_all(int socket, std::string_view bytes) {
   return transfer_all(bytes, [socket](const char* data, std::size_t size) {
     return ::send(socket, data, size, MSG_NOSIGNAL);
   });
+}
+
+void keep_socket_from_children(std::uintptr_t socket) {
+  const int fd = static_cast<int>(socket);
+  const int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
 }  // namespace procpool

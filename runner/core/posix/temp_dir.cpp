@@ -1,5 +1,6 @@
 #include "procpool/runner/core/temp_dir.hpp"
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,12 @@ Result<std::string> make_temp_directory(const std::string& prefix) {
                    "cannot create a temporary directory in " + root + ": " + std::strerror(errno),
                    "set TMPDIR to a writable directory");
   }
+  return path;
+}
+
+std::optional<std::string> make_memory_directory(const std::string& prefix) {
+  std::string path = "/dev/shm/" + prefix + "-XXXXXX";
+  if (::access("/dev/shm", W_OK) != 0 || !::mkdtemp(path.data())) return std::nullopt;
   return path;
 }
 

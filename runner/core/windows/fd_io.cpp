@@ -2,6 +2,7 @@
 
 #include <winsock2.h>
 #include <io.h>
+#include <windows.h>
 #include <cerrno>
 
 namespace procpool {
@@ -32,6 +33,10 @@ bool send_all(int socket, std::string_view bytes) {
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
+}
+
+void keep_socket_from_children(std::uintptr_t socket) {
+  ::SetHandleInformation(reinterpret_cast<HANDLE>(socket), HANDLE_FLAG_INHERIT, 0);
 }
 
 }  // namespace procpool

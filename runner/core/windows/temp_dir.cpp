@@ -34,4 +34,6 @@ Result<std::string> make_temp_directory(const std::string& prefix) {
                  "set TMPDIR to a writable directory");
 }
 
+std::optional<std::string> make_memory_directory(const std::string&) { return std::nullopt; }
+
 }  // namespace procpool

@@ -1,4 +1,4 @@
-#include "supervisor.hpp"
+#include "../supervisor.hpp"
 
 #include <poll.h>
 #include <sys/prctl.h>
