@@ -2,6 +2,7 @@
 
 #include "gnu_path_parts.hpp"
 #include "procpool/adapters/command/shell_words.hpp"
+#include "procpool/runner/core/shell.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -11,7 +12,7 @@ namespace {
 
 TaskSpec shell_task(std::string script) {
   TaskSpec task;
-  task.argv = {"/bin/sh", "-c", script};
+  task.argv = shell_argv(script);
   task.name = std::move(script);
   return task;
 }
@@ -98,7 +99,7 @@ bool has_all_arguments_token(std::string_view word) {
 
 Rendered render_word(std::string_view word, const std::vector<std::string>& args, std::size_t seq,
                      bool quote_args) {
-  auto value = [&](const std::string& s) { return quote_args ? shell_quote(s) : s; };
+  auto value = [&](const std::string& s) { return quote_args ? quote_for_shell(s) : s; };
   Rendered out;
   out.words.emplace_back();
   // Whether the word holds anything but replacement strings whose argument is missing. GNU
@@ -198,7 +199,7 @@ TaskSpec task_for_arguments(const std::vector<std::string>& command,
     for (auto& piece : rendered.words) words.push_back(std::move(piece));
   }
   if (!used_args) {  // no replacement string takes the arguments: they go at the end
-    for (const auto& arg : args) words.push_back(shell ? shell_quote(arg) : arg);
+    for (const auto& arg : args) words.push_back(shell ? quote_for_shell(arg) : arg);
   }
   TaskSpec task;
   if (shell) {
@@ -210,7 +211,7 @@ TaskSpec task_for_arguments(const std::vector<std::string>& command,
       script += word;
     }
     for (const auto& [w, offset] : slot_marks) task.slot_marks.push_back({2, starts[w] + offset});
-    task.argv = {"/bin/sh", "-c", script};
+    task.argv = shell_argv(script);
     task.name = std::move(script);
   } else {
     task.slot_marks = std::move(slot_marks);

@@ -86,7 +86,8 @@ void for_each_value(std::string_view content, char separator, Take take) {
 // replaced with the two characters \0 (an argument cannot hold one), as GNU parallel does.
 class RowAdder {
  public:
-  RowAdder(const ColumnSeparator* colsep, const InputOptions& options) : colsep_(colsep), options_(options) {}
+  RowAdder(const ColumnSeparator* colsep, const InputOptions& options)
+      : colsep_(colsep), options_(options) {}
   void operator()(ArgumentSets& table, std::string_view value) {
     std::string replaced;
     if (value.find('\0') != std::string_view::npos) {

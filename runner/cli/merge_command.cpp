@@ -1,6 +1,5 @@
 #include "merge_command.hpp"
 
-
 #include <cstdio>
 #include <filesystem>
 #include <set>

@@ -19,7 +19,8 @@ Result<void> check_report_path(const std::string& path) {
   std::error_code ec;
   if (!fs::is_directory(parent, ec))
     return fail("cannot write " + path + ": " + parent.string() + " is not a directory");
-  if (auto why = cannot_create_files_in(parent.string())) return fail("cannot write " + path + ": " + *why);
+  if (auto why = cannot_create_files_in(parent.string()))
+    return fail("cannot write " + path + ": " + *why);
   if (fs::is_directory(path, ec)) return fail("cannot write " + path + ": it is a directory");
   return ok();
 }

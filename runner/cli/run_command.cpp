@@ -20,6 +20,7 @@
 #include "procpool/runner/core/bounded_read.hpp"
 #include "procpool/runner/core/environment.hpp"
 #include "procpool/runner/core/jobs.hpp"
+#include "procpool/runner/core/shell.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/delayed_starts.hpp"
 #include "procpool/runner/schedule/dry_run_executor.hpp"
@@ -95,7 +96,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
     for (const auto& [seq, entry] : *earlier) {
       if (entry.succeeded) continue;
       TaskSpec task;
-      task.argv = {"/bin/sh", "-c", entry.command};
+      task.argv = shell_argv(entry.command);
       task.name = entry.command;
       task.input = entry.command;
       task.args = {entry.command};
@@ -208,7 +209,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   run->add_flag("--xargs", o.xargs, "as many inputs per command as fit (GNU parallel's --xargs)");
   run->add_option("-N,-n,--max-args", o.max_args,
                   "arguments (input sets) per command; -N0 runs a command per input with none");
-  run->add_flag("--shell", o.shell, "run each command with /bin/sh -c");
+  run->add_flag("--shell", o.shell, "run each command with /bin/sh -c (Windows: cmd.exe /c)");
   add_common_options(run, o.common, ReportSet::tasks, "task");
   run->add_flag("-k,--keep-order", o.keep_order, "print output blocks in input order");
   run->add_flag("--tag", o.tag, "prefix each output line with the task's input and a tab");

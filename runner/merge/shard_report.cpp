@@ -96,6 +96,13 @@ AttemptResult read_attempt(Reader& r, const Json& j, const std::string& where) {
   result.outcome.exit_code = static_cast<int>(r.number(j, "exit_code", where, false));
   const std::string signal = r.text(j, "signal", where, false);
   result.outcome.signal = signal.empty() ? 0 : signal_number(signal);
+  const std::string exception = r.text(j, "exception_code", where, false);
+  if (!exception.empty()) {
+    const auto code = exception_code_from_text(exception);
+    if (!code)
+      r.error = where + "exception_code '" + exception + "' is not 0x followed by 8 hex digits";
+    result.outcome.exception_code = code.value_or(0);
+  }
   result.outcome.error = r.text(j, "error", where, false);
   result.outcome.message = r.text(j, "message", where, false);
   result.outcome.leaked = r.flag(j, "leaked", where);

@@ -28,6 +28,12 @@ std::string quote_windows_argument(const std::string& argument) {
 
 namespace {
 
+// shell_argv()'s shape: {"cmd.exe", "/d", "/s", "/c", script}.
+bool is_shell_request(const std::vector<std::string>& argv) {
+  return argv.size() == 5 && (argv[0] == "cmd.exe" || argv[0] == "cmd") && argv[1] == "/d" &&
+         argv[2] == "/s" && argv[3] == "/c";
+}
+
 // UTF-16 units of UTF-8 text: one per code point below U+10000, two above.
 std::size_t utf16_length(const std::string& text) {
   std::size_t units = 0;
@@ -44,9 +50,15 @@ Result<std::string> windows_command_line(const std::vector<std::string>& argv) {
   if (argv[0].find('"') != std::string::npos) {
     return fail("a program name cannot hold a double quote on Windows: " + argv[0]);
   }
-  std::string line = argv[0].find_first_of(" \t") == std::string::npos ? argv[0]
-                                                                        : "\"" + argv[0] + "\"";
-  for (std::size_t i = 1; i < argv.size(); ++i) line += " " + quote_windows_argument(argv[i]);
+  std::string line =
+      argv[0].find_first_of(" \t") == std::string::npos ? argv[0] : "\"" + argv[0] + "\"";
+  if (is_shell_request(argv)) {
+    // cmd.exe reads its command line its own way: `/s /c "script"` takes the script verbatim
+    // between the first and the last quote (shell.hpp).
+    line += " /d /s /c \"" + argv[4] + "\"";
+  } else {
+    for (std::size_t i = 1; i < argv.size(); ++i) line += " " + quote_windows_argument(argv[i]);
+  }
   const std::size_t length = utf16_length(line);
   if (length + 1 > kMaxWindowsCommandLine) {
     return fail("command line too long for Windows: " + std::to_string(length) +

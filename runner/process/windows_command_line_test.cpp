@@ -25,10 +25,21 @@ TEST(WindowsCommandLine, QuotesBackslashesAndEmptyArgumentsFollowTheRuntimesRule
 }
 
 TEST(WindowsCommandLine, EveryArgvComesBackIntact) {
-  const std::vector<std::string> argv = {
-      "C:\\Program Files\\tool.exe", "plain", "two words", "", "quote\"inside",
-      "ends in backslash\\", "C:\\dir\\", "back\\\\\"slashes", "\\\\server\\share", "tab\there",
-      "\"", "\\", "\\\\", "a\"\"b", "\xc3\xa9t\xc3\xa9"};
+  const std::vector<std::string> argv = {"C:\\Program Files\\tool.exe",
+                                         "plain",
+                                         "two words",
+                                         "",
+                                         "quote\"inside",
+                                         "ends in backslash\\",
+                                         "C:\\dir\\",
+                                         "back\\\\\"slashes",
+                                         "\\\\server\\share",
+                                         "tab\there",
+                                         "\"",
+                                         "\\",
+                                         "\\\\",
+                                         "a\"\"b",
+                                         "\xc3\xa9t\xc3\xa9"};
   auto line = windows_command_line(argv);
   ASSERT_TRUE(line) << line.error();
   EXPECT_EQ(split_windows_command_line(*line), argv);
@@ -48,6 +59,16 @@ TEST(WindowsCommandLine, NonAsciiCountsInUtf16UnitsNotBytes) {
   std::string accents;
   for (int i = 0; i < 16000; ++i) accents += "\xc3\xa9";
   EXPECT_TRUE(windows_command_line({"p", accents}));
+}
+
+TEST(WindowsCommandLine, TheShellGetsItsScriptVerbatimBetweenQuotes) {
+  auto line = windows_command_line({"cmd.exe", "/d", "/s", "/c", "echo \"a b\" & exit 3"});
+  ASSERT_TRUE(line);
+  EXPECT_EQ(*line, "cmd.exe /d /s /c \"echo \"a b\" & exit 3\"");
+  // Any other use of cmd.exe is quoted like every program's arguments.
+  auto other = windows_command_line({"cmd.exe", "/c", "echo \"a b\""});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(*other, "cmd.exe /c \"echo \\\"a b\\\"\"");
 }
 
 TEST(WindowsCommandLine, AnEmptyCommandOrAQuoteInTheProgramNameIsRefused) {

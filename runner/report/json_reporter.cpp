@@ -16,6 +16,11 @@ void describe_attempt(nlohmann::json& r, const AttemptResult& result) {
   r["exit_code"] = exited ? nlohmann::json(outcome.exit_code) : nlohmann::json(nullptr);
   r["signal"] =
       outcome.signal ? nlohmann::json(signal_name(outcome.signal)) : nlohmann::json(nullptr);
+  // Windows: a crash's exception code ("0xC0000005"), and its name; absent elsewhere.
+  if (outcome.exception_code != 0) {
+    r["exception_code"] = exception_code_text(outcome.exception_code);
+    if (auto name = exception_name(outcome.exception_code); !name.empty()) r["exception"] = name;
+  }
   if (!outcome.error.empty()) r["error"] = outcome.error;
   if (!outcome.message.empty()) r["message"] = outcome.message;
 }

@@ -1,8 +1,8 @@
 // The Windows build's task program for tests (pp_helper is Linux's): runs its steps in order.
 //   exit N | print TEXT | eprint TEXT | sleep MS | args | env NAME | write-bytes N
 //   crash access|stack|abort|failfast|divide
-//   spawn-grandchild PIDFILE   (a copy of itself sleeping 60 s, holding our output; its pid to PIDFILE)
-//   ignore-break               (Ctrl-Break and Ctrl-C do nothing from here on)
+//   spawn-grandchild PIDFILE   (a copy of itself sleeping 60 s, holding our output; its pid to
+//   PIDFILE) ignore-break               (Ctrl-Break and Ctrl-C do nothing from here on)
 // `args` prints each argument as the C runtime received it, in UTF-8, one per line in [].
 #include <fcntl.h>
 #include <io.h>
@@ -43,8 +43,8 @@ void spawn_grandchild(const std::string& pidfile) {
   startup.cb = sizeof startup;
   PROCESS_INFORMATION info{};
   // Inherits our standard handles, so it holds the task's output open as a leftover would.
-  if (!::CreateProcessW(self, command.data(), nullptr, nullptr, TRUE, 0, nullptr, nullptr,
-                        &startup, &info)) {
+  if (!::CreateProcessW(self, command.data(), nullptr, nullptr, TRUE, 0, nullptr, nullptr, &startup,
+                        &info)) {
     out("cannot start a grandchild\n", stderr);
     std::exit(120);
   }
@@ -103,7 +103,7 @@ int main() {
     } else if (step == "spawn-grandchild") {
       spawn_grandchild(next());
     } else if (step == "ignore-break") {
-      ::SetConsoleCtrlHandler(nullptr, TRUE);  // Ctrl-C ignored
+      ::SetConsoleCtrlHandler(nullptr, TRUE);                             // Ctrl-C ignored
       ::SetConsoleCtrlHandler([](DWORD) -> BOOL { return TRUE; }, TRUE);  // and Ctrl-Break
     } else {
       out("win_helper: unknown step " + step + "\n", stderr);

@@ -14,8 +14,8 @@ namespace procpool::cli {
 namespace {
 
 int left_out(const char* what, const char* why) {
-  std::fprintf(stderr, "procpool: %s is not in the Windows build: %s (README, \"Windows\")\n",
-               what, why);
+  std::fprintf(stderr, "procpool: %s is not in the Windows build: %s (README, \"Windows\")\n", what,
+               why);
   return exit_usage;
 }
 
@@ -36,8 +36,9 @@ Result<void> take_ctest_flags(const CLI::App&, std::vector<std::string>&, CtestO
 }
 
 int run_ctest_command(const CtestOptions&) {
-  return left_out("procpool ctest", "CTest's regular expressions need RE2, which Debian does "
-                                    "not package for Windows");
+  return left_out("procpool ctest",
+                  "CTest's regular expressions need RE2, which Debian does "
+                  "not package for Windows");
 }
 
 CLI::App* add_bench_command(CLI::App& app, BenchOptions&) {

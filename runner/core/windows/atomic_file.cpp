@@ -38,7 +38,8 @@ Failure windows_failure(const std::string& what) {
 
 Result<Directory> Directory::open(const std::string& path) {
   const DWORD attributes = ::GetFileAttributesW(utf16(path).c_str());
-  if (attributes == INVALID_FILE_ATTRIBUTES) return windows_failure("cannot open directory " + path);
+  if (attributes == INVALID_FILE_ATTRIBUTES)
+    return windows_failure("cannot open directory " + path);
   if (!(attributes & FILE_ATTRIBUTE_DIRECTORY)) {
     return fail("cannot open directory " + path + ": Not a directory");
   }

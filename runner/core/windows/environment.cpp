@@ -1,7 +1,7 @@
 #include "procpool/runner/core/environment.hpp"
 
-#include <windows.h>
 #include <shlwapi.h>
+#include <windows.h>
 
 #include <cwchar>
 

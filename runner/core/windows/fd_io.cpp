@@ -1,8 +1,8 @@
 #include "procpool/runner/core/fd_io.hpp"
 
-#include <winsock2.h>
 #include <io.h>
 #include <windows.h>
+#include <winsock2.h>
 #include <cerrno>
 
 namespace procpool {

@@ -16,8 +16,8 @@ std::optional<FileIdentity> regular_file_identity(const std::string& path) {
   ::CloseHandle(file);
   if (!read || (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) return std::nullopt;
   // FILETIME: 100 ns steps since 1601.
-  const std::uint64_t ticks =
-      (std::uint64_t(info.ftLastWriteTime.dwHighDateTime) << 32) | info.ftLastWriteTime.dwLowDateTime;
+  const std::uint64_t ticks = (std::uint64_t(info.ftLastWriteTime.dwHighDateTime) << 32) |
+                              info.ftLastWriteTime.dwLowDateTime;
   return FileIdentity{info.dwVolumeSerialNumber,
                       (std::uint64_t(info.nFileIndexHigh) << 32) | info.nFileIndexLow,
                       (std::uint64_t(info.nFileSizeHigh) << 32) | info.nFileSizeLow,

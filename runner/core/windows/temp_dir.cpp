@@ -14,7 +14,8 @@ std::string temp_root() {
   if (const char* dir = std::getenv("TMPDIR"); dir && *dir) return dir;
   wchar_t buffer[MAX_PATH + 1];
   const DWORD length = ::GetTempPathW(MAX_PATH + 1, buffer);
-  std::string root = length ? utf8(std::wstring_view(buffer, length)) : std::string("C:\\Windows\\Temp");
+  std::string root =
+      length ? utf8(std::wstring_view(buffer, length)) : std::string("C:\\Windows\\Temp");
   while (root.size() > 3 && (root.back() == '\\' || root.back() == '/')) root.pop_back();
   return root;
 }
@@ -29,9 +30,10 @@ Result<std::string> make_temp_directory(const std::string& prefix) {
     error = ::GetLastError();
     if (error != ERROR_ALREADY_EXISTS) break;
   }
-  return fail_os(static_cast<int>(error),
-                 "cannot create a temporary directory in " + root + ": " + windows_error_text(error),
-                 "set TMPDIR to a writable directory");
+  return fail_os(
+      static_cast<int>(error),
+      "cannot create a temporary directory in " + root + ": " + windows_error_text(error),
+      "set TMPDIR to a writable directory");
 }
 
 std::optional<std::string> make_memory_directory(const std::string&) { return std::nullopt; }

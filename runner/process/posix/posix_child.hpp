@@ -22,7 +22,6 @@ namespace procpool::process {
 
 class PosixChild final : public Child, public std::enable_shared_from_this<PosixChild> {
  public:
-
   static std::shared_ptr<PosixChild> start(boost::asio::io_context& io, SpawnRequest request,
                                            ChildOptions options, Done done);
   void stop(const StopPolicy& policy, OutcomeKind as = OutcomeKind::cancelled) override;

@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cwchar>
 #include <atomic>
+#include <cwchar>
 #include <map>
 #include <mutex>
 
@@ -223,10 +223,9 @@ Result<Started> create_task_process(const SpawnRequest& request, HANDLE out, HAN
   // Suspended until it is in its job, so nothing it starts can escape the job.
   const DWORD flags = CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT |
                       EXTENDED_STARTUPINFO_PRESENT;
-  const BOOL created = ::CreateProcessW(program->c_str(), line.data(), nullptr, nullptr, TRUE,
-                                        flags, environment.data(),
-                                        cwd.empty() ? nullptr : cwd.c_str(), &startup.StartupInfo,
-                                        &info);
+  const BOOL created = ::CreateProcessW(
+      program->c_str(), line.data(), nullptr, nullptr, TRUE, flags, environment.data(),
+      cwd.empty() ? nullptr : cwd.c_str(), &startup.StartupInfo, &info);
   const DWORD error = ::GetLastError();
   ::DeleteProcThreadAttributeList(attributes);
   if (!created) {
@@ -415,8 +414,8 @@ void WindowsChild::wait_for_leader() {
     DWORD code = 0;
     if (!::GetExitCodeProcess(self->exit_watch_.native_handle(), &code)) {
       self->leader_outcome_ = Outcome::exited(-1);
-      self->leader_outcome_.message = "its exit status could not be read: " +
-                                      windows_error_text(::GetLastError());
+      self->leader_outcome_.message =
+          "its exit status could not be read: " + windows_error_text(::GetLastError());
     } else {
       self->leader_outcome_ = outcome_of_exit_code(code);
     }

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
 
 #include "procpool/runner/process/child.hpp"
 #include "procpool/runner/process/windows_command_line.hpp"
@@ -106,9 +106,16 @@ TEST(WindowsChild, AbortIsExitCodeThree) {
 }
 
 TEST(WindowsChild, EveryArgumentArrivesIntact) {
-  const std::vector<std::string> tricky = {
-      "plain", "two words", "", "quote\"inside", "ends in backslash\\", "C:\\dir\\",
-      "back\\\\\"slashes", "\\\\server\\share", "tab\there", "\xc3\xa9t\xc3\xa9 \xe2\x82\xac"};
+  const std::vector<std::string> tricky = {"plain",
+                                           "two words",
+                                           "",
+                                           "quote\"inside",
+                                           "ends in backslash\\",
+                                           "C:\\dir\\",
+                                           "back\\\\\"slashes",
+                                           "\\\\server\\share",
+                                           "tab\there",
+                                           "\xc3\xa9t\xc3\xa9 \xe2\x82\xac"};
   std::vector<std::string> argv = helper({"args"});
   argv.insert(argv.end(), tricky.begin(), tricky.end());
   auto result = run(argv);
@@ -147,9 +154,11 @@ TEST(WindowsChild, ProgramsAreFoundInThePathTheChildWillHave) {
 TEST(WindowsChild, TheEnvironmentIsOursWithTheRequestsChanges) {
   ::SetEnvironmentVariableA("PROCPOOL_DROPPED", "here");
   ::SetEnvironmentVariableA("PROCPOOL_KEPT", "kept");
-  auto result = run(helper({"env", "PROCPOOL_SET", "env", "PROCPOOL_DROPPED", "env", "PROCPOOL_KEPT"}),
-                    {}, {{"PROCPOOL_SET", "new value"}}, {"procpool_dropped"});
-  EXPECT_EQ(result.out->str(), "PROCPOOL_SET=new value\nPROCPOOL_DROPPED unset\nPROCPOOL_KEPT=kept\n");
+  auto result =
+      run(helper({"env", "PROCPOOL_SET", "env", "PROCPOOL_DROPPED", "env", "PROCPOOL_KEPT"}), {},
+          {{"PROCPOOL_SET", "new value"}}, {"procpool_dropped"});
+  EXPECT_EQ(result.out->str(),
+            "PROCPOOL_SET=new value\nPROCPOOL_DROPPED unset\nPROCPOOL_KEPT=kept\n");
 }
 
 TEST(WindowsChild, ATimeoutStopsTheTaskAndEverythingItStarted) {

@@ -10,7 +10,8 @@ namespace procpool::process {
 class OwnedHandle {
  public:
   OwnedHandle() = default;
-  explicit OwnedHandle(HANDLE handle) : handle_(handle == INVALID_HANDLE_VALUE ? nullptr : handle) {}
+  explicit OwnedHandle(HANDLE handle)
+      : handle_(handle == INVALID_HANDLE_VALUE ? nullptr : handle) {}
   OwnedHandle(OwnedHandle&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
   OwnedHandle& operator=(OwnedHandle&& other) noexcept {
     if (this != &other) {

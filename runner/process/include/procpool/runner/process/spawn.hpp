@@ -29,7 +29,6 @@ namespace procpool::process {
 
 namespace bp2 = boost::process::v2;
 
-
 struct SpawnedProcess {
   bp2::process process;  // the owner: kills and reaps the child if destroyed while it runs
   int exit_fd = -1;      // a pidfd of the child for the caller to watch (and close)

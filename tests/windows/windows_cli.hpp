@@ -1,0 +1,108 @@
+// What the Windows end-to-end tests share: procpool.exe run as a real child (through procpool's
+// own process layer, which the unit tests check), scratch directories, and the check that no
+// process a test started outlives it.
+#pragma once
+
+#include <windows.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+
+#include "procpool/runner/process/child.hpp"
+
+namespace procpool::windows_testing {
+
+inline const std::string kProcpool = PROCPOOL_BINARY;
+inline const std::string kHelper = WIN_HELPER_BINARY;
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  std::chrono::nanoseconds duration{};
+  Outcome outcome;
+};
+
+struct CliOptions {
+  std::vector<EnvVar> env;
+  std::string working_dir;
+};
+
+inline CliResult run_procpool(std::vector<std::string> args, const CliOptions& options = {}) {
+  boost::asio::io_context io;
+  process::SpawnRequest request;
+  request.argv = {kProcpool};
+  request.argv.insert(request.argv.end(), args.begin(), args.end());
+  request.env = options.env;
+  request.working_dir = options.working_dir;
+  process::ChildOptions child;
+  child.timeout = std::chrono::milliseconds(120000);  // a hung procpool fails the test
+  CliResult result;
+  result.outcome.kind = OutcomeKind::not_started;
+  auto started = process::Child::start(io, request, child, [&](AttemptResult r) {
+    result.outcome = r.outcome;
+    result.exit_code = r.outcome.exit_code;
+    result.out = r.out->str();
+    result.err = r.err->str();
+    result.duration = r.duration;
+  });
+  io.run();
+  EXPECT_NE(result.outcome.kind, OutcomeKind::failed_to_start) << result.outcome.error;
+  return result;
+}
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+inline bool process_alive(unsigned long pid) {
+  HANDLE process = ::OpenProcess(SYNCHRONIZE, FALSE, pid);
+  if (!process) return false;
+  const bool running = ::WaitForSingleObject(process, 0) == WAIT_TIMEOUT;
+  ::CloseHandle(process);
+  return running;
+}
+
+// A fresh directory under %TEMP%, removed with what is in it.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char temp[MAX_PATH];
+    ::GetTempPathA(MAX_PATH, temp);
+    static int counter = 0;
+    path_ = std::string(temp) + "procpool-test-" + std::to_string(::GetCurrentProcessId()) + "-" +
+            std::to_string(++counter);
+    ::CreateDirectoryA(path_.c_str(), nullptr);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string file(const std::string& name) const { return path_ + "\\" + name; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace procpool::windows_testing
