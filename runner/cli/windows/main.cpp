@@ -2,8 +2,9 @@
 // code page, which loses every letter outside it; procpool speaks UTF-8 throughout, so the
 // arguments are read again as UTF-16 and converted. (No pool-worker guard: the Windows build has
 // no `procpool bench`, the only user of procpool's own pool.)
-#include <shellapi.h>
 #include <windows.h>
+// after windows.h, which it needs
+#include <shellapi.h>
 
 #include <string>
 #include <vector>

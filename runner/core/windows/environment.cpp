@@ -1,7 +1,8 @@
 #include "procpool/runner/core/environment.hpp"
 
-#include <shlwapi.h>
 #include <windows.h>
+// after windows.h, which it needs
+#include <shlwapi.h>
 
 #include <cwchar>
 

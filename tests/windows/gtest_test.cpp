@@ -1,0 +1,141 @@
+// `procpool gtest` as a Windows program, under Wine: every test of tests/windows/win_fixture.cpp
+// gets, in every mode, the verdict it has when its program runs it alone. On Windows gtest
+// cannot stream its results (GTEST_CAN_STREAM_RESULTS_ is Linux and BSD only), so procpool reads
+// the console, which a test can forge; the verdicts still rest on the process's end and gtest's
+// premature-exit file, as alone.
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "windows_cli.hpp"
+
+namespace procpool::windows_testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kFixture = WIN_FIXTURE_BINARY;
+const std::vector<std::string> kTests = {
+    "Plain.Passes", "Plain.AlsoPasses",         "Plain.FailsAnAssertion",
+    "Plain.Skips",  "Plain.DISABLED_NeverRuns", "Crash.AccessViolation",
+    "Crash.Aborts", "Crash.ExitsZeroMidTest",   "Forged.OkLineThenCrash",
+    "Slow.Sleeps"};
+
+using Verdicts = std::map<std::string, std::string>;
+
+// The program alone, one test per process, judged by what the program itself says that a test
+// cannot forge: how the process ended (an exception code is a crash), gtest's premature-exit
+// file (left behind when the test ended the process), and gtest's own JSON report (skipped).
+std::string verdict_alone(const std::string& test, const std::vector<EnvVar>& env) {
+  if (test.find("DISABLED_") != std::string::npos) return "disabled";
+  ScratchDir dir;
+  boost::asio::io_context io;
+  process::SpawnRequest request;
+  request.argv = {kFixture, "--gtest_filter=" + test, "--gtest_output=json:" + dir.file("r.json")};
+  request.env = env;
+  request.env.push_back({"TEST_PREMATURE_EXIT_FILE", dir.file("premature")});
+  Outcome outcome;
+  auto child =
+      process::Child::start(io, request, {}, [&](AttemptResult r) { outcome = r.outcome; });
+  io.run();
+  if (outcome.kind == OutcomeKind::signalled) return "crashed";
+  if (std::filesystem::exists(dir.file("premature")) || outcome.kind != OutcomeKind::passed) {
+    return "failed";
+  }
+  const std::string text = read_file(dir.file("r.json"));
+  if (text.empty()) {
+    ADD_FAILURE() << test << " alone wrote no report; it ended " << describe(outcome);
+    return "unknown";
+  }
+  const auto report = nlohmann::json::parse(text);
+  const auto& result = report["testsuites"][0]["testsuite"][0];
+  return result.value("result", "") == "SKIPPED" ? "skipped" : "passed";
+}
+
+Verdicts verdicts_alone(const std::vector<EnvVar>& env) {
+  Verdicts verdicts;
+  for (const auto& test : kTests) verdicts[test] = verdict_alone(test, env);
+  return verdicts;
+}
+
+Verdicts verdicts_in_report(const std::string& path) {
+  Verdicts verdicts;
+  const std::string text = read_file(path);
+  if (text.empty()) {
+    ADD_FAILURE() << "procpool wrote no report at " << path;
+    return verdicts;
+  }
+  const auto report = nlohmann::json::parse(text);
+  for (const auto& task : report["tasks"]) verdicts[task["name"]] = task["verdict"];
+  return verdicts;
+}
+
+struct Mode {
+  const char* name;
+  std::vector<std::string> args;
+  friend void PrintTo(const Mode& mode, std::ostream* os) { *os << mode.name; }
+};
+
+class WindowsGtest : public ::testing::TestWithParam<Mode> {
+ protected:
+  CliResult run(std::vector<std::string> args, const std::vector<EnvVar>& env = {}) {
+    std::vector<std::string> full = {
+        "gtest", "-j2", "--json", dir_.file("r.json"), "--junit", dir_.file("r.xml")};
+    full.insert(full.end(), GetParam().args.begin(), GetParam().args.end());
+    full.insert(full.end(), args.begin(), args.end());
+    CliOptions options;
+    options.env = env;
+    return run_procpool(full, options);
+  }
+  ScratchDir dir_;
+};
+
+TEST_P(WindowsGtest, EveryTestGetsTheVerdictItHasAlone) {
+  auto r = run({kFixture});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(verdicts_in_report(dir_.file("r.json")), verdicts_alone({}));
+}
+
+TEST_P(WindowsGtest, ACrashInTheGlobalTearDownIsEveryTestsCrashAsAlone) {
+  const std::vector<EnvVar> env = {{"WIN_FIXTURE_TEARDOWN_CRASH", "1"}};
+  auto r = run({kFixture}, env);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const Verdicts alone = verdicts_alone(env);
+  EXPECT_EQ(alone.at("Plain.Passes"), "crashed");  // the peer itself says so
+  EXPECT_EQ(verdicts_in_report(dir_.file("r.json")), alone);
+}
+
+TEST_P(WindowsGtest, TheJUnitReportHasEveryTestAndItsFailures) {
+  auto r = run({kFixture, "--filter", "Plain.*"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::string xml = read_file(dir_.file("r.xml"));
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = xml.find(what); at != std::string::npos; at = xml.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<testcase "), 5u) << xml;
+  EXPECT_EQ(count("<failure "), 1u) << xml;
+  EXPECT_NE(xml.find("marker-assertion"), std::string::npos) << xml;
+}
+
+TEST_P(WindowsGtest, ATestPastItsTimeoutIsStoppedAndTimedOut) {
+  auto r = run({kFixture, "--filter", "Slow.*:Plain.Passes", "--timeout", "2", "--grace", "0.5"},
+               {{"WIN_FIXTURE_SLEEP_MS", "60000"}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const Verdicts verdicts = verdicts_in_report(dir_.file("r.json"));
+  EXPECT_EQ(verdicts.at("Slow.Sleeps"), "timed_out");
+  EXPECT_EQ(verdicts.at("Plain.Passes"), "passed");
+  EXPECT_LT(r.duration, 30s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, WindowsGtest,
+                         ::testing::Values(Mode{"OneProcessPerTest", {}},
+                                           Mode{"BatchOfOne", {"--batch", "1"}},
+                                           Mode{"BatchOfThree", {"--batch", "3"}},
+                                           Mode{"BatchAuto", {"--batch", "auto"}},
+                                           Mode{"OneBatchHoldingAll", {"--batch", "100000"}}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace procpool::windows_testing
