@@ -21,52 +21,9 @@ const std::vector<std::string> kTests = {
     "Crash.Aborts", "Crash.ExitsZeroMidTest",   "Forged.OkLineThenCrash",
     "Slow.Sleeps"};
 
-using Verdicts = std::map<std::string, std::string>;
-
-// The program alone, one test per process, judged by what the program itself says that a test
-// cannot forge: how the process ended (an exception code is a crash), gtest's premature-exit
-// file (left behind when the test ended the process), and gtest's own JSON report (skipped).
-std::string verdict_alone(const std::string& test, const std::vector<EnvVar>& env) {
-  if (test.find("DISABLED_") != std::string::npos) return "disabled";
-  ScratchDir dir;
-  boost::asio::io_context io;
-  process::SpawnRequest request;
-  request.argv = {kFixture, "--gtest_filter=" + test, "--gtest_output=json:" + dir.file("r.json")};
-  request.env = env;
-  request.env.push_back({"TEST_PREMATURE_EXIT_FILE", dir.file("premature")});
-  Outcome outcome;
-  auto child =
-      process::Child::start(io, request, {}, [&](AttemptResult r) { outcome = r.outcome; });
-  io.run();
-  if (outcome.kind == OutcomeKind::signalled) return "crashed";
-  if (std::filesystem::exists(dir.file("premature")) || outcome.kind != OutcomeKind::passed) {
-    return "failed";
-  }
-  const std::string text = read_file(dir.file("r.json"));
-  if (text.empty()) {
-    ADD_FAILURE() << test << " alone wrote no report; it ended " << describe(outcome);
-    return "unknown";
-  }
-  const auto report = nlohmann::json::parse(text);
-  const auto& result = report["testsuites"][0]["testsuite"][0];
-  return result.value("result", "") == "SKIPPED" ? "skipped" : "passed";
-}
-
 Verdicts verdicts_alone(const std::vector<EnvVar>& env) {
   Verdicts verdicts;
-  for (const auto& test : kTests) verdicts[test] = verdict_alone(test, env);
-  return verdicts;
-}
-
-Verdicts verdicts_in_report(const std::string& path) {
-  Verdicts verdicts;
-  const std::string text = read_file(path);
-  if (text.empty()) {
-    ADD_FAILURE() << "procpool wrote no report at " << path;
-    return verdicts;
-  }
-  const auto report = nlohmann::json::parse(text);
-  for (const auto& task : report["tasks"]) verdicts[task["name"]] = task["verdict"];
+  for (const auto& test : kTests) verdicts[test] = verdict_alone(kFixture, test, env);
   return verdicts;
 }
 

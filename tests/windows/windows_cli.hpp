@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -104,5 +105,50 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+using Verdicts = std::map<std::string, std::string>;
+
+// The program alone, one test per process, judged by what the program itself says that a test
+// cannot forge: how the process ended (an exception code is a crash), gtest's premature-exit
+// file (left behind when the test ended the process), and gtest's own JSON report (skipped).
+inline std::string verdict_alone(const std::string& program, const std::string& test,
+                                 const std::vector<EnvVar>& env = {}) {
+  if (test.find("DISABLED_") != std::string::npos) return "disabled";
+  ScratchDir dir;
+  boost::asio::io_context io;
+  process::SpawnRequest request;
+  request.argv = {program, "--gtest_filter=" + test, "--gtest_output=json:" + dir.file("r.json")};
+  request.env = env;
+  request.env.push_back({"TEST_PREMATURE_EXIT_FILE", dir.file("premature")});
+  Outcome outcome;
+  auto child =
+      process::Child::start(io, request, {}, [&](AttemptResult r) { outcome = r.outcome; });
+  io.run();
+  if (outcome.kind == OutcomeKind::signalled) return "crashed";
+  if (std::filesystem::exists(dir.file("premature")) || outcome.kind != OutcomeKind::passed) {
+    return "failed";
+  }
+  const std::string text = read_file(dir.file("r.json"));
+  if (text.empty()) {
+    ADD_FAILURE() << test << " alone wrote no report; it ended " << describe(outcome);
+    return "unknown";
+  }
+  const auto report = nlohmann::json::parse(text);
+  const auto& result = report["testsuites"][0]["testsuite"][0];
+  return result.value("result", "") == "SKIPPED" ? "skipped" : "passed";
+}
+
+// Each test's verdict in a --json report of procpool.
+inline Verdicts verdicts_in_report(const std::string& path) {
+  Verdicts verdicts;
+  const std::string text = read_file(path);
+  if (text.empty()) {
+    ADD_FAILURE() << "procpool wrote no report at " << path;
+    return verdicts;
+  }
+  const auto report = nlohmann::json::parse(text);
+  for (const auto& task : report["tasks"]) verdicts[task["name"]] = task["verdict"];
+  return verdicts;
+}
 
 }  // namespace procpool::windows_testing

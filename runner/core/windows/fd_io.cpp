@@ -1,8 +1,9 @@
 #include "procpool/runner/core/fd_io.hpp"
 
+#include <winsock2.h>
+// after winsock2.h, which must come first
 #include <io.h>
 #include <windows.h>
-#include <winsock2.h>
 #include <cerrno>
 
 namespace procpool {
