@@ -145,6 +145,30 @@ inline std::string verdict_alone(const std::string& program, const std::string& 
   return "not run";
 }
 
+// The tests whose verdict under procpool differs from alone: "name: alone X, under procpool Y".
+// Under Wine a program is not always deterministic alone either (seen: a crash ending once with
+// another exit status, StreamableTest.int crashing once in ~1,000 runs), so a difference counts
+// only when two more runs alone still disagree with procpool.
+inline std::vector<std::string> differences_from_alone(const std::string& program,
+                                                       const Verdicts& alone,
+                                                       const Verdicts& under_procpool,
+                                                       const std::vector<EnvVar>& env = {}) {
+  std::vector<std::string> differences;
+  for (const auto& [test, verdict] : alone) {
+    const auto found = under_procpool.find(test);
+    const std::string got = found == under_procpool.end() ? "(missing)" : found->second;
+    if (got == verdict) continue;
+    if (got == verdict_alone(program, test, env) || got == verdict_alone(program, test, env)) {
+      continue;
+    }
+    differences.push_back(test + ": alone " + verdict + ", under procpool " + got);
+  }
+  for (const auto& [test, verdict] : under_procpool) {
+    if (!alone.count(test)) differences.push_back(test + ": not listed, under procpool " + verdict);
+  }
+  return differences;
+}
+
 // Each test's verdict in a --json report of procpool.
 inline Verdicts verdicts_in_report(const std::string& path) {
   Verdicts verdicts;
