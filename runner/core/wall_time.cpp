@@ -46,11 +46,13 @@ std::optional<WallTime> parse_iso8601_utc(std::string_view text) {
     rest = rest.substr(4);
   }
   if (rest != "Z") return std::nullopt;
-  // timegm's normalisation, by <chrono>: day 31 of a 30-day month is the 1st of the next.
-  const std::chrono::year_month_day first{std::chrono::year(utc.tm_year),
-                                          std::chrono::month(unsigned(utc.tm_mon)),
-                                          std::chrono::day(1)};
-  if (!first.ok()) return std::nullopt;
+  // timegm's normalisation, by <chrono>: month 13 is January of the next year, day 31 of a
+  // 30-day month the 1st of the next.
+  const std::chrono::year_month month =
+      std::chrono::year_month(std::chrono::year(utc.tm_year), std::chrono::January) +
+      std::chrono::months(utc.tm_mon - 1);
+  if (!month.ok()) return std::nullopt;
+  const std::chrono::year_month_day first = month / std::chrono::day(1);
   const auto day = std::chrono::sys_days(first) + std::chrono::days(utc.tm_mday - 1);
   const auto time = day + std::chrono::hours(utc.tm_hour) + std::chrono::minutes(utc.tm_min) +
                     std::chrono::seconds(utc.tm_sec);

@@ -56,12 +56,6 @@ Result<Directory> Directory::subdirectory(const std::string& name) const {
   return Directory::open(path);
 }
 
-Result<void> Directory::write_file(const std::string& name, std::string_view content) const {
-  AtomicFile file(*this, name);
-  file.write(content);
-  return file.commit();
-}
-
 Directory::Directory(Directory&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
 
@@ -127,12 +121,6 @@ Result<void> AtomicFile::commit() {
   }
   committed_ = true;
   return ok();
-}
-
-Result<void> write_file_atomically(const std::string& path, std::string_view content) {
-  AtomicFile file(path);
-  file.write(content);
-  return file.commit();
 }
 
 }  // namespace procpool
