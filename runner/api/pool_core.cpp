@@ -3,26 +3,15 @@
 // is wire.*, a worker's side worker_loop.*, task names task_registry.cpp.
 #include "procpool/detail/pool_core.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <cstdio>
-#include <cstring>
-
-#include <boost/asio/io_context.hpp>
 
 #include "child_support.hpp"
+#include "link.hpp"
 #include "procpool/errors.hpp"
-#include "procpool/runner/core/fd_io.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/process/reap.hpp"
-#include "procpool/runner/process/spawn.hpp"
 #include "wire.hpp"
-#include "worker_loop.hpp"
 
 namespace procpool::detail {
 
@@ -30,9 +19,7 @@ PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
   refuse_in_unguarded_worker("procpool::Pool");
   config_.processes = effective_jobs(config_.processes);
   process::make_children_waitable();
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0)
-    throw Error(std::string("procpool::Pool: eventfd failed: ") + std::strerror(errno));
+  waker_ = std::make_unique<Waker>();
   flush_standard_streams();  // or every worker would print the parent's buffered output again
   // Forked before the manager thread exists: the children start from a single-threaded parent.
   for (unsigned i = 0; i < config_.processes; ++i) workers_.push_back(start_worker());
@@ -41,7 +28,6 @@ PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
 
 PoolCore::~PoolCore() {
   if (manager_.joinable()) terminate();
-  if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
 std::shared_ptr<TaskState> PoolCore::submit(Invocation invocation,
@@ -65,8 +51,7 @@ std::shared_ptr<TaskState> PoolCore::submit(Invocation invocation,
 void PoolCore::wake() {
   // One write until the manager has looked: a burst of submits costs one wake-up.
   if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
-  const std::uint64_t one = 1;
-  [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  waker_->notify();
 }
 
 void PoolCore::close() {
@@ -167,16 +152,16 @@ void PoolCore::dispatch() {
 void PoolCore::flush_outbox(Worker& worker) {
   while (!worker.outbox.empty()) {
     const std::string& front = worker.outbox.front();
-    const ssize_t n = ::send(worker.fd, front.data() + worker.outbox_sent,
-                             front.size() - worker.outbox_sent, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // later, on POLLOUT
-    if (n <= 0) {  // the worker is gone: its EOF or exit is handled by manage()
+    std::size_t n = 0;
+    const Io sent = send_some(worker.fd, front.data() + worker.outbox_sent,
+                              front.size() - worker.outbox_sent, n);
+    if (sent == Io::would_block) return;  // later, when it can be written
+    if (sent == Io::closed) {  // the worker is gone: its EOF or exit is handled by manage()
       worker.outbox.clear();
       worker.outbox_sent = 0;
       return;
     }
-    worker.outbox_sent += static_cast<std::size_t>(n);
+    worker.outbox_sent += n;
     if (worker.outbox_sent == front.size()) {
       worker.outbox.pop_front();
       worker.outbox_sent = 0;
@@ -216,7 +201,8 @@ void PoolCore::on_reply(Worker& worker, const std::string& reply) {
 }
 
 void PoolCore::manage() {
-  std::vector<pollfd> fds;
+  std::vector<Watched> watched;
+  const bool watch_exits = exit_handles_can_be_watched();
   while (true) {
     dispatch();
     {
@@ -226,16 +212,16 @@ void PoolCore::manage() {
       for (const Worker& w : workers_) busy = busy || !w.in_flight.empty();
       if (joining_ && !busy) break;
     }
-    fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
+    // The waker; then each worker's link, and its exit where that can be watched (elsewhere a
+    // worker's end shows as EOF on its link).
+    watched.assign(1, Watched{.handle = waker_->handle()});
     for (const Worker& w : workers_) {
-      const short events = POLLIN | (w.outbox.empty() ? 0 : POLLOUT);
-      fds.push_back({w.fd, events, 0});
-      fds.push_back({w.pidfd, POLLIN, 0});
+      watched.push_back({.handle = w.fd, .want_write = !w.outbox.empty()});
+      watched.push_back({.handle = watch_exits ? w.pidfd : -1, .is_exit = true});
     }
-    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
-    if (fds[0].revents) {
-      std::uint64_t count;
-      [[maybe_unused]] ssize_t n = ::read(wake_fd_, &count, sizeof count);
+    if (!wait_for_events(watched)) break;
+    if (watched[0].readable) {
+      waker_->drain();
       // Cleared after the read (else a write landing between the two would be consumed while
       // the flag stays set, and no submit would ever wake us again) and before the next
       // dispatch() looks at the queue: a submit before this point is seen by that dispatch(),
@@ -243,12 +229,12 @@ void PoolCore::manage() {
       wake_pending_.store(false, std::memory_order_release);
     }
     for (std::size_t i = 0; i < workers_.size(); ++i) {
-      const pollfd& result = fds[1 + 2 * i];
-      const pollfd& exited = fds[2 + 2 * i];
-      if (result.revents & POLLOUT) flush_outbox(workers_[i]);
-      if (result.revents & ~POLLOUT) {
+      const Watched& link = watched[1 + 2 * i];
+      const Watched& exited = watched[2 + 2 * i];
+      if (link.writable) flush_outbox(workers_[i]);
+      if (link.readable) {
         on_result(workers_[i]);  // a result, or EOF: the worker is gone
-      } else if (exited.revents) {
+      } else if (exited.readable) {
         on_worker_gone(workers_[i]);  // died while something else holds its socket open
       }
     }

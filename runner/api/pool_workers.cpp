@@ -1,26 +1,16 @@
-// The Pool's workers (see pool_core.hpp): started (forked, or this program spawned again),
+// The Pool's workers (see pool_core.hpp): started (forked, or this program spawned again: see
+// link.hpp),
 // replaced when one dies (its tasks fail with WorkerCrashed), and stopped with the process
 // layer's stop policy when the pool ends.
 #include "procpool/detail/pool_core.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <cstdio>
-#include <cstring>
-
-#include <boost/asio/io_context.hpp>
 
 #include "child_support.hpp"
+#include "link.hpp"
 #include "procpool/errors.hpp"
-#include "procpool/runner/core/fd_io.hpp"
-#include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/process/reap.hpp"
-#include "procpool/runner/process/spawn.hpp"
 #include "wire.hpp"
 #include "worker_loop.hpp"
 
@@ -47,38 +37,15 @@ std::string PoolCore::encode_for_worker(const Invocation& call) const {
 }
 
 PoolCore::Worker PoolCore::spawn_worker() {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-    throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
-  }
-  char self[4096];
-  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (length <= 0) throw Error("procpool::Pool: cannot find this program (/proc/self/exe)");
-  process::SpawnRequest request;
-  request.argv = {std::string(self, static_cast<std::size_t>(length))};
-  request.env = {{"PROCPOOL_POOL_WORKER", "1"},
-                 {"PROCPOOL_POOL_PARENT", std::to_string(::getpid())},
-                 {"PROCPOOL_POOL_MAX_TASKS", std::to_string(config_.max_tasks_per_child)}};
-  // The worker's end of the socket is its descriptor 3; its standard input is /dev/null, so a
-  // task reading stdin cannot eat the protocol.
-  request.fd3 = fds[1];
-  request.stdout_fd = 1;
-  request.stderr_fd = 2;
-  boost::asio::io_context io;
-  // Started by the long-lived starter thread: the worker's "dies with its parent" is tied to
-  // that thread, not to whichever thread made the pool (see child_support.hpp).
-  std::optional<Result<process::SpawnedProcess>> spawned;
-  on_starter_thread([&] { spawned.emplace(process::spawn_process(io.get_executor(), request)); });
-  ::close(fds[1]);
-  if (!*spawned) {
-    ::close(fds[0]);
-    throw Error("procpool::Pool: cannot start a worker: " + spawned->error());
-  }
+  const LinkedChild child =
+      start_this_program({{kPoolWorkerVariable, "1"},
+                          {"PROCPOOL_POOL_PARENT", std::to_string(this_process_id())},
+                          {"PROCPOOL_POOL_MAX_TASKS", std::to_string(config_.max_tasks_per_child)}},
+                         "procpool::Pool");
   Worker worker;
-  worker.pid = (*spawned)->process.id();
-  worker.pidfd = (*spawned)->exit_fd;
-  worker.fd = fds[0];
-  (*spawned)->process.detach();  // reaped by this pool, not by bp2::process's destructor
+  worker.pid = child.pid;
+  worker.pidfd = child.exit_handle;
+  worker.fd = child.socket;
   wire::send_message(
       worker.fd, config_.initializer ? wire::encode_named(*config_.initializer) : std::string());
   return worker;
@@ -86,32 +53,29 @@ PoolCore::Worker PoolCore::spawn_worker() {
 
 PoolCore::Worker PoolCore::start_worker() {
   if (config_.start_method == StartMethod::spawn) return spawn_worker();
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-    throw Error(std::string("procpool::Pool: socketpair failed: ") + std::strerror(errno));
-  }
-  pid_t pid;
+  auto [ours, theirs] = connected_sockets();
+  int pid;
   try {
     pid = fork_child([&] {
       // Only this worker's own socket: another worker's would hide that worker's EOF.
-      ::close(fds[0]);
-      ::close(wake_fd_);
+      close_socket(ours);
+      waker_->close_in_forked_child();
       for (const Worker& other : workers_) {
-        for (int fd : {other.fd, other.pidfd}) {
-          if (fd >= 0 && fd != fds[1]) ::close(fd);
-        }
+        if (other.fd != theirs) close_socket(other.fd);
+        if (other.pidfd != theirs) process::release_exit_handle(other.pidfd);
       }
-      worker_main(fds[1], config_, /*by_name=*/false);
+      worker_main(theirs, config_, /*by_name=*/false);
     });
   } catch (const Error&) {
-    ::close(fds[0]);
-    ::close(fds[1]);
+    close_socket(ours);
+    close_socket(theirs);
     throw;
   }
-  ::close(fds[1]);
+  close_socket(theirs);
+  make_manager_end(ours);
   Worker worker;
   worker.pid = pid;
-  worker.fd = fds[0];
+  worker.fd = ours;
   worker.pidfd = process::open_pidfd(pid);
   return worker;
 }
@@ -124,14 +88,14 @@ void PoolCore::on_worker_gone(Worker& worker) {
   std::optional<Outcome> ended =
       process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(200));
   const bool killed = !ended;
-  if (killed) {
-    ::kill(worker.pid, SIGKILL);  // also ends a stopped process
-    ended = process::wait_for_exit(worker.pid, worker.pidfd, std::chrono::milliseconds(-1));
+  if (killed) {  // SIGKILL also ends a stopped process
+    const process::OwnedChild child{worker.pid, worker.pidfd};
+    ended = process::stop_and_reap({&child, 1}, StopPolicy::immediate()).front();
   }
   worker.outbox.clear();
   worker.outbox_sent = 0;
-  ::close(worker.fd);
-  if (worker.pidfd >= 0) ::close(worker.pidfd);
+  close_socket(worker.fd);
+  process::release_exit_handle(worker.pidfd);
   // Forget them before forking a replacement: the new socketpair may reuse these numbers, and
   // the new child closes every descriptor still listed here.
   worker.fd = worker.pidfd = -1;
@@ -184,7 +148,7 @@ void PoolCore::stop_workers() {
   }
   std::vector<process::OwnedChild> children;
   for (Worker& w : workers_) {
-    ::shutdown(w.fd, SHUT_RDWR);  // EOF: an idle worker leaves its loop
+    shut_down_socket(w.fd);  // EOF: an idle worker leaves its loop
     children.push_back({w.pid, w.pidfd});
   }
   // terminate(): the stop policy (SIGTERM, grace, SIGKILL). join(): they leave at EOF; the grace
@@ -193,8 +157,8 @@ void PoolCore::stop_workers() {
                                        ? StopPolicy::graceful(config_.terminate_grace)
                                        : StopPolicy::wait_then_kill(config_.terminate_grace));
   for (Worker& w : workers_) {
-    ::close(w.fd);
-    if (w.pidfd >= 0) ::close(w.pidfd);
+    close_socket(w.fd);
+    process::release_exit_handle(w.pidfd);
   }
   std::vector<std::shared_ptr<TaskState>> abandoned;
   {

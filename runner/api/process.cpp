@@ -1,41 +1,51 @@
 #include "procpool/process.hpp"
 
-#include <unistd.h>
-#include <cstdio>
+#include <algorithm>
+#include <cstdlib>
+#include <string>
 
 #include "child_support.hpp"
+#include "link.hpp"
 #include "procpool/runner/core/stop_policy.hpp"
 #include "procpool/runner/process/reap.hpp"
+#include "wire.hpp"
 
 namespace procpool {
-using detail::current_exception_type;
 using detail::flush_standard_streams;
 
 namespace {
 
-// The child's whole life after fork: run the target, report an exception as Python does
-// (a message on stderr, exit code 1), flush its own output, and leave with _exit so nothing of
-// the parent's (atexit handlers, static destructors) runs twice.
+// A forked child's whole life: run the target, report an exception as Python does (a message
+// on stderr, exit code 1), flush its own output, and leave with _Exit so nothing of the parent's
+// (atexit handlers, static destructors) runs twice.
 [[noreturn]] void run_child(const std::function<void()>& target) {
   int code = 0;
   try {
     target();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "Process %d: uncaught %s: %s\n", ::getpid(),
-                 current_exception_type().c_str(), e.what());
+    detail::report_uncaught_exception(&e);
     code = 1;
   } catch (...) {
-    std::fprintf(stderr, "Process %d: uncaught %s\n", ::getpid(), current_exception_type().c_str());
+    detail::report_uncaught_exception(nullptr);
     code = 1;
   }
   flush_standard_streams();
-  ::_exit(code);
+  std::_Exit(code);
+}
+
+// Python's convention: the exit code, or -N for a process ended by signal N. A Windows crash
+// (an exception code) is that code as an int.
+int exitcode_of(const Outcome& ended) {
+  if (ended.exception_code != 0) return static_cast<int>(ended.exception_code);
+  return ended.kind == OutcomeKind::signalled ? -ended.signal : ended.exit_code;
 }
 
 }  // namespace
 
 Process::Process(Process&& other) noexcept
-    : target_(std::move(other.target_)),
+    : method_(other.method_),
+      spawn_call_(std::move(other.spawn_call_)),
+      target_(std::move(other.target_)),
       pid_(std::exchange(other.pid_, -1)),
       pidfd_(std::exchange(other.pidfd_, -1)),
       exitcode_(std::exchange(other.exitcode_, std::nullopt)) {}
@@ -43,6 +53,8 @@ Process::Process(Process&& other) noexcept
 Process& Process::operator=(Process&& other) noexcept {
   if (this != &other) {
     release();
+    method_ = other.method_;
+    spawn_call_ = std::move(other.spawn_call_);
     target_ = std::move(other.target_);
     pid_ = std::exchange(other.pid_, -1);
     pidfd_ = std::exchange(other.pidfd_, -1);
@@ -55,7 +67,7 @@ Process::~Process() { release(); }
 
 void Process::release() {
   if (pid_ > 0 && !exitcode_) terminate(std::chrono::seconds(1));
-  if (pidfd_ >= 0) ::close(pidfd_);
+  process::release_exit_handle(pidfd_);
   pidfd_ = -1;
 }
 
@@ -63,8 +75,31 @@ void Process::start() {
   if (pid_ > 0) throw UsageError("procpool::Process: start() called twice");
   detail::refuse_in_unguarded_worker("procpool::Process");
   process::make_children_waitable();
+  if (method_ == StartMethod::spawn) {
+    spawn();
+    return;
+  }
   pid_ = detail::fork_child([this] { run_child(target_); });
   pidfd_ = process::open_pidfd(pid_);  // -1 on old kernels: we poll
+}
+
+void Process::spawn() {
+  if (!spawn_call_ || !detail::find_registered_task(spawn_call_->fn)) {
+    throw UsageError(
+        "procpool::Process: with the spawn start method the target must be registered: "
+        "PROCPOOL_TASK(function_name) at namespace scope");
+  }
+  const std::string call = detail::wire::encode_named(*spawn_call_);
+  const detail::LinkedChild child = detail::start_this_program(
+      {{detail::kProcessChildVariable, "1"},
+       {"PROCPOOL_POOL_PARENT", std::to_string(detail::this_process_id())}},
+      "procpool::Process");
+  pid_ = child.pid;
+  pidfd_ = child.exit_handle;
+  // The target and its arguments; a child that is gone already (it had no guard) does not read
+  // them, and its exit status says why.
+  detail::wire::send_message(child.socket, call);
+  detail::close_socket(child.socket);
 }
 
 bool Process::reap(int wait_ms) {
@@ -72,8 +107,7 @@ bool Process::reap(int wait_ms) {
   if (pid_ <= 0) throw UsageError("procpool::Process: not started");
   const auto ended = process::wait_for_exit(pid_, pidfd_, std::chrono::milliseconds(wait_ms));
   if (!ended) return false;
-  // Python's convention: the exit code, or -N for a process killed by signal N.
-  exitcode_ = ended->kind == OutcomeKind::signalled ? -ended->signal : ended->exit_code;
+  exitcode_ = exitcode_of(*ended);
   return true;
 }
 
@@ -97,8 +131,7 @@ void Process::kill() { stop(StopPolicy::immediate()); }
 void Process::stop(const StopPolicy& policy) {
   if (pid_ <= 0 || reap(0)) return;
   const process::OwnedChild child{pid_, pidfd_};
-  const Outcome ended = process::stop_and_reap({&child, 1}, policy).front();
-  exitcode_ = ended.kind == OutcomeKind::signalled ? -ended.signal : ended.exit_code;
+  exitcode_ = exitcode_of(process::stop_and_reap({&child, 1}, policy).front());
 }
 
 }  // namespace procpool

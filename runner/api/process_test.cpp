@@ -1,6 +1,7 @@
 // procpool::Process: every path of its life, and no survivors.
 #include "procpool/process.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 #include <csignal>
 #include <cstdlib>
@@ -96,6 +97,92 @@ TEST_F(ProcessTest, DestroyingAStartedProcessStopsAndReapsIt) {
   }
   EXPECT_FALSE(testing::process_alive(pid));
   EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), -1) << "already reaped";
+}
+
+// Targets for the spawn start method: registered by name, since the child is this program
+// started again (api_test's main() begins with the guard).
+int g_set_before_start = 0;  // a forked child sees what the parent set; a spawned one does not
+
+void write_what_the_child_sees(std::string path, int n) {
+  testing::write_file(path, std::to_string(n) + " " + std::to_string(::getpid()) + " " +
+                                std::to_string(g_set_before_start));
+}
+PROCPOOL_TASK(write_what_the_child_sees);
+
+void throw_boom() { throw std::runtime_error("boom"); }
+PROCPOOL_TASK(throw_boom);
+
+void exit_with(int code) { ::_exit(code); }
+PROCPOOL_TASK(exit_with);
+
+void sleep_seconds(int seconds) { ::sleep(seconds); }
+PROCPOOL_TASK(sleep_seconds);
+
+void write_size(std::string path, std::string bytes) {
+  testing::write_file(path, std::to_string(bytes.size()));
+}
+PROCPOOL_TASK(write_size);
+
+void not_registered() {}
+
+TEST_F(ProcessTest, SpawnRunsARegisteredTargetInThisProgramStartedAgain) {
+  testing::TempDir dir;
+  g_set_before_start = 7;
+  Process spawned(StartMethod::spawn, write_what_the_child_sees, dir.file("spawn"), 42);
+  spawned.start();
+  spawned.join();
+  Process forked(StartMethod::fork, write_what_the_child_sees, dir.file("fork"), 42);
+  forked.start();
+  forked.join();
+  g_set_before_start = 0;
+  EXPECT_EQ(spawned.exitcode(), 0);
+  EXPECT_EQ(testing::read_file(dir.file("spawn")), "42 " + std::to_string(spawned.pid()) + " 0")
+      << "a new program: it has not seen what the parent set";
+  EXPECT_EQ(testing::read_file(dir.file("fork")), "42 " + std::to_string(forked.pid()) + " 7");
+  EXPECT_NE(spawned.pid(), ::getpid());
+}
+
+TEST_F(ProcessTest, ASpawnedChildEndsAsAForkedOneDoes) {
+  Process throws(StartMethod::spawn, throw_boom);
+  throws.start();
+  throws.join();
+  EXPECT_EQ(throws.exitcode(), 1);
+  Process exits(StartMethod::spawn, exit_with, 3);
+  exits.start();
+  exits.join();
+  EXPECT_EQ(exits.exitcode(), 3);
+  Process sleeps(StartMethod::spawn, sleep_seconds, 100);
+  sleeps.start();
+  EXPECT_FALSE(sleeps.join(std::chrono::milliseconds(50)));
+  sleeps.terminate();
+  EXPECT_EQ(sleeps.exitcode(), -SIGTERM);
+  int pid = 0;
+  {
+    Process destroyed(StartMethod::spawn, sleep_seconds, 100);
+    destroyed.start();
+    pid = destroyed.pid();
+  }
+  EXPECT_FALSE(testing::process_alive(pid));
+}
+
+TEST_F(ProcessTest, BigArgumentsReachASpawnedChild) {
+  testing::TempDir dir;
+  Process p(StartMethod::spawn, write_size, dir.file("size"), std::string(20 << 20, 'x'));
+  p.start();
+  p.join();
+  EXPECT_EQ(p.exitcode(), 0);
+  EXPECT_EQ(testing::read_file(dir.file("size")), std::to_string(20 << 20));
+}
+
+TEST_F(ProcessTest, SpawnRefusesAnUnregisteredTarget) {
+  Process p(StartMethod::spawn, not_registered);
+  try {
+    p.start();
+    ADD_FAILURE() << "started";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("PROCPOOL_TASK"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(p.pid(), -1) << "nothing started";
 }
 
 TEST_F(ProcessTest, MisuseIsAnError) {

@@ -1,9 +1,8 @@
 #include "wire.hpp"
 
-#include <sys/socket.h>
-#include <cerrno>
 #include <stdexcept>
 
+#include "link.hpp"
 #include "procpool/errors.hpp"
 #include "procpool/runner/core/fd_io.hpp"
 
@@ -12,11 +11,10 @@ namespace {
 
 bool receive_all(int fd, char* data, std::size_t size) {
   while (size > 0) {
-    const ssize_t n = ::recv(fd, data, size, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
+    std::size_t n = 0;
+    if (receive_some(fd, data, size, /*wait=*/true, n) != Io::done) return false;
     data += n;
-    size -= static_cast<std::size_t>(n);
+    size -= n;
   }
   return true;
 }
@@ -63,15 +61,17 @@ bool read_available(int fd, std::string& inbox, bool wait) {
   constexpr std::size_t kChunk = 64 * 1024;
   char chunk[kChunk];  // not inbox.resize(+64 KiB): that zero-fills 64 KiB per read
   for (;;) {
-    const ssize_t n = ::recv(fd, chunk, kChunk, wait ? 0 : MSG_DONTWAIT);
-    if (n > 0) {
-      inbox.append(chunk, static_cast<std::size_t>(n));
-      if (wait) return true;
-      continue;
+    std::size_t n = 0;
+    switch (receive_some(fd, chunk, kChunk, wait, n)) {
+      case Io::done:
+        inbox.append(chunk, n);
+        if (wait) return true;
+        break;
+      case Io::would_block:
+        return true;
+      case Io::closed:
+        return false;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-    return false;
   }
 }
 

@@ -1,8 +1,7 @@
-// A Pool worker's side (internal): the initializer once, then tasks from the socket until EOF or
-// the worker's task limit, each reply sent back in order.
+// A child's side (internal). A Pool worker: the initializer once, then tasks from the socket
+// until EOF or the worker's task limit, each reply sent back in order. A spawned Process's
+// child: one target, then its exit.
 #pragma once
-
-#include <sys/types.h>
 
 #include "procpool/detail/pool_core.hpp"
 
@@ -14,5 +13,9 @@ namespace procpool::detail {
 // A spawned worker (run_worker_if_requested): its configuration from the environment and the
 // first message, then worker_main on `fd`.
 [[noreturn]] void spawned_worker_main(int fd);
+
+// A spawned Process's child (run_worker_if_requested): the target and its arguments from `fd`,
+// run as a forked child runs them (process.cpp): exit 0, or 1 after an uncaught exception.
+[[noreturn]] void spawned_process_main(int fd);
 
 }  // namespace procpool::detail

@@ -37,11 +37,12 @@ struct CliOptions {
   std::string working_dir;
 };
 
-inline CliResult run_procpool(std::vector<std::string> args, const CliOptions& options = {}) {
+// Runs `argv` as a real child through procpool's own process layer (which the unit tests check),
+// its output captured; 120 s at most.
+inline CliResult run_program(std::vector<std::string> argv, const CliOptions& options = {}) {
   boost::asio::io_context io;
   process::SpawnRequest request;
-  request.argv = {kProcpool};
-  request.argv.insert(request.argv.end(), args.begin(), args.end());
+  request.argv = std::move(argv);
   request.env = options.env;
   request.working_dir = options.working_dir;
   process::ChildOptions child;
@@ -58,6 +59,11 @@ inline CliResult run_procpool(std::vector<std::string> args, const CliOptions& o
   io.run();
   EXPECT_NE(result.outcome.kind, OutcomeKind::failed_to_start) << result.outcome.error;
   return result;
+}
+
+inline CliResult run_procpool(std::vector<std::string> args, const CliOptions& options = {}) {
+  args.insert(args.begin(), kProcpool);
+  return run_program(std::move(args), options);
 }
 
 inline std::vector<std::string> lines_of(const std::string& text) {

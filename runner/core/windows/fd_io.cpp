@@ -22,11 +22,18 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
-// Windows has no SIGPIPE: a peer that went away is already an error value.
+// Windows has no SIGPIPE: a peer that went away is already an error value. A socket in
+// non-blocking mode (the library's manager ends) is waited on until it takes more.
 bool send_all(int socket, std::string_view bytes) {
+  const auto s = static_cast<SOCKET>(static_cast<unsigned>(socket));
   while (!bytes.empty()) {
     const int chunk = bytes.size() > (1u << 30) ? (1 << 30) : int(bytes.size());
-    const int n = ::send(static_cast<SOCKET>(socket), bytes.data(), chunk, 0);
+    const int n = ::send(s, bytes.data(), chunk, 0);
+    if (n == SOCKET_ERROR && ::WSAGetLastError() == WSAEWOULDBLOCK) {
+      WSAPOLLFD entry{s, POLLWRNORM, 0};
+      ::WSAPoll(&entry, 1, -1);
+      continue;
+    }
     if (n <= 0) {
       errno = EIO;
       return false;

@@ -49,6 +49,10 @@ Outcome outcome_of_wait_status(int status) {
 
 int open_pidfd(int pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
+void release_exit_handle(int handle) {
+  if (handle >= 0) ::close(handle);
+}
+
 std::optional<Outcome> try_reap(int pid) {
   int status = 0;
   pid_t reaped;

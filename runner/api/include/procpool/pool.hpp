@@ -57,9 +57,11 @@
 #include <type_traits>
 #include <vector>
 
+#include "procpool/detail/invocation.hpp"
 #include "procpool/detail/pool_core.hpp"
 #include "procpool/errors.hpp"
 #include "procpool/serialize.hpp"
+#include "procpool/spawn.hpp"
 
 namespace procpool {
 
@@ -175,79 +177,17 @@ class ResultStream {
   std::size_t taken_ = 0;
 };
 
-namespace detail {
-
-// What every Pool method takes as a task: something `+fn` makes a function pointer of.
-template <typename F>
-concept Task = requires(std::decay_t<F>& fn) {
-  +fn;
-}
-&&std::is_function_v<std::remove_pointer_t<decltype(+std::declval<std::decay_t<F>&>())>>;
-
-template <typename F>
-inline constexpr bool kNotATask = !Task<F>;
-
-template <typename F>
-void reject_task() {
-  static_assert(!kNotATask<F>,
-                "procpool::Pool: a task must be a function or a captureless lambda: a lambda that "
-                "captures (or a function object with state) cannot be sent to a worker process; "
-                "pass what it captures as arguments instead");
-}
-
-// Deserialises the arguments, calls the function, serialises the result: the code a worker
-// runs for one task, instantiated per signature in the parent and found by address in the child.
-template <typename R, typename... Args>
-std::string invoke(AnyFunction fn, const std::string& bytes) {
-  auto function = reinterpret_cast<R (*)(Args...)>(fn);
-  auto arguments = from_bytes<std::tuple<std::decay_t<Args>...>>(bytes);
-  if constexpr (std::is_void_v<R>) {
-    std::apply(function, std::move(arguments));
-    return {};
-  } else {
-    return to_bytes(std::apply(function, std::move(arguments)));
-  }
-}
-
-template <typename R, typename... Args, typename... Given>
-Invocation make_invocation(R (*fn)(Args...), Given&&... given) {
-  static_assert(sizeof...(Args) == sizeof...(Given), "procpool: wrong number of arguments");
-  std::tuple<std::decay_t<Args>...> arguments(std::forward<Given>(given)...);
-  return Invocation{&invoke<R, Args...>, reinterpret_cast<AnyFunction>(fn), to_bytes(arguments)};
-}
-
-// map's unit of work: a chunk of items through one unary function, as one task.
-template <typename R, typename A>
-std::string invoke_map(AnyFunction fn, const std::string& bytes) {
-  auto function = reinterpret_cast<R (*)(A)>(fn);
-  auto items = from_bytes<std::vector<std::decay_t<A>>>(bytes);
-  std::vector<R> results;
-  results.reserve(items.size());
-  for (auto& item : items) results.push_back(function(std::move(item)));
-  return to_bytes(results);
-}
-
-// Tasks a spawned worker can find: by name, since an exec'd program's addresses differ.
-template <typename R, typename... Args>
-bool register_task(const char* name, R (*fn)(Args...)) {
-  Invoker map = nullptr;
-  if constexpr (sizeof...(Args) == 1 && !std::is_void_v<R>) map = &invoke_map<R, Args...>;
-  return add_registered_task({name, &invoke<R, Args...>, map, reinterpret_cast<AnyFunction>(fn)});
-}
-
-}  // namespace detail
-
 // How workers start. fork: a copy of this process (fast; tasks are any plain function). spawn:
 // this program started again in worker mode (no state copied; tasks must be registered with
 // PROCPOOL_TASK and main() must begin with the guard, see run_worker_if_requested).
 using StartMethod = detail::StartMethod;
 
 struct PoolOptions {
-  unsigned processes = 0;  // 0: number of cores
-  StartMethod start_method = StartMethod::fork;
-  unsigned maxtasksperchild = 0;                    // 0: a worker lives as long as the pool
-  std::optional<detail::Invocation> initializer;    // see procpool::initializer()
-  std::chrono::milliseconds terminate_grace{1000};  // SIGTERM -> SIGKILL in terminate()
+  unsigned processes = 0;                                  // 0: number of cores
+  StartMethod start_method = detail::kDefaultStartMethod;  // fork on Linux, spawn on Windows
+  unsigned maxtasksperchild = 0;                           // 0: a worker lives as long as the pool
+  std::optional<detail::Invocation> initializer;           // see procpool::initializer()
+  std::chrono::milliseconds terminate_grace{1000};         // SIGTERM -> SIGKILL in terminate()
 };
 
 // An initializer for PoolOptions: runs once in every worker when it starts.
@@ -394,17 +334,4 @@ class Pool {
   detail::PoolCore core_;
 };
 
-// The C++ twin of `if __name__ == "__main__":`. A program whose pools use the spawn start
-// method must begin main() with
-//     if (auto code = procpool::run_worker_if_requested()) return *code;
-// so that a copy of it started as a worker serves tasks instead of running the program. A copy
-// that reaches a Pool or a Process without it says so on stderr and exits with status 87.
-std::optional<int> run_worker_if_requested();
-
 }  // namespace procpool
-
-// Registers a function for pools with the spawn start method: PROCPOOL_TASK(square); at
-// namespace scope, for a function named by a plain identifier.
-#define PROCPOOL_TASK(fn)                                            \
-  [[maybe_unused]] static const bool procpool_task_registered_##fn = \
-      ::procpool::detail::register_task(#fn, &fn)

@@ -1,8 +1,9 @@
-// The type-erased engine under procpool::Pool: forked worker processes fed over Unix sockets by
-// a manager thread, which also notices a worker dying, fails only the task it was running, and
-// forks a replacement — so the pool never hangs (CPython's Pool does: cpython #96062).
-// Replacements are forked from the manager thread, so a task must not rely on locks another
-// parent thread might hold at that moment (the same caveat as CPython's fork start method).
+// The type-erased engine under procpool::Pool: worker processes (forked, or this program spawned
+// again) fed over sockets by a manager thread, which also notices a worker dying, fails only the
+// task it was running, and forks a replacement — so the pool never hangs (CPython's Pool does:
+// cpython #96062). Replacements are forked from the manager thread, so a task must not rely on
+// locks another parent thread might hold at that moment (the same caveat as CPython's fork start
+// method).
 #pragma once
 
 #include <atomic>
@@ -33,6 +34,15 @@ struct Invocation {
 };
 
 enum class StartMethod { fork, spawn };
+
+// As in CPython: fork on Linux; spawn on Windows, which has no fork.
+#ifdef _WIN32
+inline constexpr StartMethod kDefaultStartMethod = StartMethod::spawn;
+#else
+inline constexpr StartMethod kDefaultStartMethod = StartMethod::fork;
+#endif
+
+class Waker;  // link.hpp
 
 // A function a spawned worker can run, found by name. `map` is set for unary functions.
 struct RegisteredTask {
@@ -74,7 +84,7 @@ struct PoolConfig {
   unsigned max_tasks_per_child = 0;  // 0: unlimited
   std::chrono::milliseconds terminate_grace{1000};
   unsigned prefetch = 32;  // tasks in flight per worker
-  StartMethod start_method = StartMethod::fork;
+  StartMethod start_method = kDefaultStartMethod;
 };
 
 class PoolCore {
@@ -100,8 +110,8 @@ class PoolCore {
   };
   struct Worker {
     int pid = -1;
-    int pidfd = -1;
-    int fd = -1;  // our end of a Unix socket: tasks out, results in
+    int pidfd = -1;  // its exit handle (Linux: a pidfd; Windows: its process handle)
+    int fd = -1;     // our end of its link (a socket): tasks out, results in
     // Sent, not yet answered, in order: the front one is running, the rest wait in the socket.
     // Keeping several in flight lets a worker go from task to task without a round trip.
     std::deque<Queued> in_flight;
@@ -138,7 +148,7 @@ class PoolCore {
   // every task left fails with `broken_`, which says why.
   unsigned failed_starts_ = 0;
   std::string broken_;
-  int wake_fd_ = -1;
+  std::unique_ptr<Waker> waker_;
   std::atomic<bool> wake_pending_{false};
   std::thread manager_;
 };

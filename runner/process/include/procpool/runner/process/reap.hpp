@@ -1,6 +1,11 @@
 // Waiting for, stopping and reaping children outside an event loop: what the library's
-// Process and Pool do with the processes they fork. process::Child does the same on an
+// Process and Pool do with the processes they start. process::Child does the same on an
 // io_context; both read wait statuses in one place and stop with the same StopPolicy data.
+//
+// Linux (posix/reap.cpp): a child's exit handle is a pidfd. Windows (windows/reap.cpp): it is
+// the process handle, as an int (HandleToLong: Windows keeps handles within 32 bits); there is
+// no signal to send, so every step that sends one ends the process (TerminateProcess), as
+// CPython's terminate() does there, and its outcome is "killed by" that step's signal.
 #pragma once
 
 #include <chrono>
@@ -21,8 +26,12 @@ void make_children_waitable();
 // What a wait status says: exited with a code, or killed by a signal (never folded together).
 Outcome outcome_of_wait_status(int status);
 
-// A pidfd for `pid`, or -1 where the kernel has none (callers then poll).
+// A pidfd for `pid`, or -1 where the kernel has none (callers then poll). Windows: a process
+// handle, or -1.
 int open_pidfd(int pid);
+
+// Closes an exit handle (a pidfd, a process handle); -1 is none.
+void release_exit_handle(int handle);
 
 // Reaps `pid` if it has exited; nothing while it runs. A pid that is no longer our child
 // (reaped elsewhere) comes back failed, with exit code -1 and a message saying its status was
@@ -35,7 +44,7 @@ std::optional<Outcome> wait_for_exit(int pid, int pidfd, std::chrono::millisecon
 
 struct OwnedChild {
   int pid = -1;
-  int pidfd = -1;  // -1: none (polled)
+  int pidfd = -1;  // its exit handle; -1: none (Linux polls; Windows opens one by pid)
 };
 
 // Stops `children` together by `policy`: each step's signal to every one still running (signal
