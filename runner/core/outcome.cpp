@@ -155,6 +155,9 @@ std::string describe(const Outcome& outcome) {
       break;
     case OutcomeKind::failed:
       text = "exit " + std::to_string(outcome.exit_code);
+      if (const char* meaning = exit_code_meaning(outcome.exit_code)) {
+        text += std::string(" (") + meaning + ")";
+      }
       break;
     case OutcomeKind::signalled: {
       if (outcome.exception_code != 0) {

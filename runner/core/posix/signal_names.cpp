@@ -8,4 +8,7 @@ namespace procpool {
 const char* signal_abbreviation(int signal) { return ::sigabbrev_np(signal); }
 const char* signal_description(int signal) { return ::sigdescr_np(signal); }
 
+// abort() raises SIGABRT here: no exit code has a meaning of its own.
+const char* exit_code_meaning(int) { return nullptr; }
+
 }  // namespace procpool

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 
+#include "procpool/runner/core/windows_text.hpp"
 #include "procpool/runner/process/child.hpp"
 #include "procpool/runner/process/windows_command_line.hpp"
 
@@ -98,11 +99,12 @@ TEST(WindowsChild, AnExceptionCodeIsACrashWithItsNameNotAnExitCode) {
   EXPECT_EQ(describe(divide.outcome), "exception 0xC0000094 (integer division by zero)");
 }
 
-TEST(WindowsChild, AbortIsExitCodeThree) {
+TEST(WindowsChild, AbortIsExitCodeThreeNamedAsSuch) {
   auto result = run(helper({"crash", "abort"}));
   EXPECT_EQ(result.outcome.kind, OutcomeKind::failed);
   EXPECT_EQ(result.outcome.exit_code, 3);
   EXPECT_EQ(result.outcome.exception_code, 0u);
+  EXPECT_EQ(describe(result.outcome), "exit 3 (the status of abort())");
 }
 
 TEST(WindowsChild, EveryArgumentArrivesIntact) {
@@ -206,6 +208,34 @@ TEST(WindowsChild, OutputBeyondTheMemoryCapIsKeptWhole) {
   EXPECT_EQ(result.outcome.kind, OutcomeKind::passed);
   EXPECT_EQ(result.out->size(), 20000000u);
   EXPECT_EQ(result.out->tail(3), "xxx");
+}
+
+TEST(WindowsChild, AGigabyteOfOutputIsCapturedWhole) {
+  ChildOptions options;
+  options.capture_memory_cap = 1 << 20;  // the rest spills to a file
+  auto result = run(helper({"write-bytes", "1073741824"}), options);
+  EXPECT_EQ(result.outcome.kind, OutcomeKind::passed) << describe(result.outcome);
+  EXPECT_EQ(result.out->size(), 1073741824u);
+  EXPECT_EQ(result.out->tail(3), "xxx");
+}
+
+// "%TEMP%\procpool dir ét€\hélper ✓.exe": spaces and letters outside any code page, in the
+// directory and the name, given as a path and found through PATH.
+TEST(WindowsChild, AProgramWhosePathHasSpacesAndNonAsciiLettersStarts) {
+  wchar_t temp[MAX_PATH];
+  ::GetTempPathW(MAX_PATH, temp);
+  const std::wstring dir = std::wstring(temp) + L"procpool dir \u00e9t\u20ac";
+  const std::wstring program = dir + L"\\h\u00e9lper \u2713.exe";
+  ::CreateDirectoryW(dir.c_str(), nullptr);
+  ASSERT_TRUE(::CopyFileW(utf16(kHelper).c_str(), program.c_str(), FALSE));
+  auto by_path = run({utf8(program), "print", "by path"});
+  EXPECT_EQ(by_path.outcome.kind, OutcomeKind::passed) << describe(by_path.outcome);
+  EXPECT_EQ(by_path.out->str(), "by path\n");
+  auto by_search = run({"h\xc3\xa9lper \xe2\x9c\x93", "print", "found"}, {}, {{"PATH", utf8(dir)}});
+  EXPECT_EQ(by_search.outcome.kind, OutcomeKind::passed) << describe(by_search.outcome);
+  EXPECT_EQ(by_search.out->str(), "found\n");
+  ::DeleteFileW(program.c_str());
+  ::RemoveDirectoryW(dir.c_str());
 }
 
 TEST(WindowsChild, DestroyingARunningChildKillsItsWholeTask) {
