@@ -8,14 +8,12 @@ namespace procpool::report {
 namespace {
 
 constexpr int kPid = 1;
-constexpr int kRunTrack = 0;  // slots are tracks 1..jobs
 
+// Metadata events carry the category Chrome itself gives them: readers such as TracerBench's
+// trace model require every event to have one.
 nlohmann::json thread_name(int tid, const std::string& name) {
-  return {{"name", "thread_name"},
-          {"ph", "M"},
-          {"pid", kPid},
-          {"tid", tid},
-          {"args", {{"name", name}}}};
+  return {{"name", "thread_name"}, {"cat", "__metadata"}, {"ph", "M"},
+          {"pid", kPid},           {"tid", tid},          {"args", {{"name", name}}}};
 }
 
 const char* kind_after(TaskRetried::Why why) {
@@ -54,10 +52,23 @@ void TraceReporter::on_run_started(const RunStarted& event) {
   file_ = std::make_unique<AtomicFile>(path_);
   file_->write(R"({"displayTimeUnit":"ms","otherData":{"generator":"procpool"},"traceEvents":[)");
   run_start_ = happened_at(event.at);
-  write_event(nlohmann::json{
-      {"name", "process_name"}, {"ph", "M"}, {"pid", kPid}, {"args", {{"name", options_.command}}}}
+  write_event(nlohmann::json{{"name", "process_name"},
+                             {"cat", "__metadata"},
+                             {"ph", "M"},
+                             {"pid", kPid},
+                             {"args", {{"name", options_.command}}}}
                   .dump());
-  write_event(thread_name(kRunTrack, "run").dump());
+  // Slot N is track N; the run's own track (the listing, the whole run) comes after them, shown
+  // first. Not track 0: some readers (TracerBench's trace model) take tid 0 for "no thread".
+  run_track_ = static_cast<int>(event.jobs) + 1;
+  write_event(thread_name(run_track_, "run").dump());
+  write_event(nlohmann::json{{"name", "thread_sort_index"},
+                             {"cat", "__metadata"},
+                             {"ph", "M"},
+                             {"pid", kPid},
+                             {"tid", run_track_},
+                             {"args", {{"sort_index", -1}}}}
+                  .dump());
   for (unsigned slot = 1; slot <= event.jobs; ++slot) {
     write_event(thread_name(static_cast<int>(slot), "slot " + std::to_string(slot)).dump());
   }
@@ -66,7 +77,7 @@ void TraceReporter::on_run_started(const RunStarted& event) {
                                {"cat", "listing"},
                                {"ph", "X"},
                                {"pid", kPid},
-                               {"tid", kRunTrack},
+                               {"tid", run_track_},
                                {"ts", micros(span.start)},
                                {"dur", micros(span.end) - micros(span.start)}}
                     .dump());
@@ -128,7 +139,7 @@ void TraceReporter::on_run_finished(const RunFinished& event) {
                              {"cat", "run"},
                              {"ph", "X"},
                              {"pid", kPid},
-                             {"tid", kRunTrack},
+                             {"tid", run_track_},
                              {"ts", micros(run_start_)},
                              {"dur", micros(end) - micros(run_start_)}}
                   .dump());

@@ -1,7 +1,9 @@
 // --trace FILE: Chrome's trace-event JSON. Read by a reader of that format written apart from
 // procpool (Python, by the format's rules: the object form, "M" metadata naming the tracks,
 // "X" complete events with numeric ts/dur), checked against the run's own JSON report.
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "gtest_fixture.hpp"
 
@@ -16,6 +18,8 @@ std::multiset<std::string> read_trace(const std::string& trace, const TempDir& d
 doc = json.load(open(sys.argv[1]))
 assert isinstance(doc, dict) and isinstance(doc["traceEvents"], list)
 ends = {}
+run_track = [e["tid"] for e in doc["traceEvents"]
+             if e.get("ph") == "M" and e["name"] == "thread_name" and e["args"]["name"] == "run"]
 for e in doc["traceEvents"]:
     ph = e.get("ph")
     if ph == "M":
@@ -26,7 +30,7 @@ for e in doc["traceEvents"]:
             or e["dur"] < 0:
         print("bad", e)
         continue
-    if e["tid"] == 0:
+    if [e["tid"]] == run_track:
         print("listing" if e.get("cat") == "listing" else "run-track " + e["name"])
         continue
     for (s, f) in ends.get(e["tid"], []):
@@ -77,6 +81,55 @@ TEST_F(GtestRun, TraceHasATrackPerSlotAndAnEventPerAttemptRetriesMarked) {
     marked += attempts - first;
   }
   EXPECT_GT(marked, 0u) << "no retry, confirmation or rerun marked";
+}
+
+// The same kind of run read by TracerBench's trace model (JavaScript, written apart from procpool
+// and from this test; scripts/setup installs it): every track and event lands where the format
+// says, none is left without a thread, and the attempts are those the report counts.
+TEST_F(GtestRun, TraceIsReadByAnIndependentImplementationOfTheFormat) {
+  const std::string trace = dir_.file("trace.json");
+  auto r = run(
+      {"-j2", "--batch", "auto", "--trace", trace, kMixed, "--filter", "Pass.*:Fail.*:Crash.*"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string out = dir_.file("model.txt");
+  const std::string command = std::string("node '") + TRACE_READER_SCRIPT + "' '" +
+                              TRACE_READER_MODULES + "' '" + trace + "' > '" + out + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "the reader failed (scripts/setup installs it):\n"
+                                             << read_file(out);
+  const std::string model = read_file(out);
+  std::map<std::string, std::size_t> events_of;  // task name -> events on slot tracks
+  std::size_t listing = 0, slot_tracks = 0;
+  bool run_track_first = false;
+  std::istringstream text(model);
+  for (std::string line; std::getline(text, line);) {
+    EXPECT_NE(line.rfind("process-event", 0), 0u) << "an event on no thread: " << line;
+    std::istringstream words(line);
+    std::string kind, a, b, c;
+    words >> kind >> a >> b;
+    if (kind == "track") {
+      words >> c;
+      if (b == "run") run_track_first = c == "sort=-1";
+      if (b == "slot") ++slot_tracks;
+    } else if (kind == "event" && a == "run") {
+      listing += b == "listing";
+    } else if (kind == "event" && a == "slot") {
+      std::string slot_number, cat, verdict, name;
+      std::istringstream rest(line.substr(std::string("event slot ").size()));
+      rest >> slot_number >> cat >> verdict;
+      std::getline(rest >> std::ws, name);
+      ++events_of[name];
+    }
+  }
+  EXPECT_EQ(slot_tracks, 2u) << model;
+  EXPECT_TRUE(run_track_first) << model;
+  EXPECT_EQ(listing, 1u) << model;
+  const auto doc = report();
+  ASSERT_FALSE(doc["tasks"].empty());
+  for (const auto& t : doc["tasks"]) {
+    EXPECT_EQ(events_of[t["name"].get<std::string>()], t["attempts"].get<std::size_t>())
+        << t["name"] << "\n"
+        << model;
+  }
 }
 
 TEST_F(GtestRun, TraceOfARunThatCannotBeWrittenIsAnErrorBeforeAnythingRuns) {

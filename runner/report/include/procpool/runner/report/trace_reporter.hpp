@@ -62,6 +62,7 @@ class TraceReporter final : public FileReporter {
   std::unique_ptr<AtomicFile> file_;
   bool first_ = true;
   SteadyTime run_start_{};
+  int run_track_ = 1;  // the tid of the run's own track: the one after the slots'
   std::map<std::size_t, Running> running_;
   std::map<std::size_t, std::string> next_kind_;  // set by a retry, for the next attempt
   std::map<unsigned, SteadyTime> slot_free_;      // where each slot's last event ended
