@@ -8,6 +8,7 @@
 #include "exit_codes.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/merge/merge.hpp"
+#include "procpool/runner/merge/trace_join.hpp"
 #include "procpool/runner/report/json_reporter.hpp"
 #include "procpool/runner/report/junit_reporter.hpp"
 #include "procpool/runner/report/suite_console_reporter.hpp"
@@ -74,14 +75,20 @@ Result<void> check_outputs_are_not_inputs(const MergeOptions& o) {
     std::error_code ec;
     return std::filesystem::equivalent(a, b, ec) && !ec;
   };
-  for (const auto& [flag, output] : {std::pair{"--json", &o.json}, std::pair{"--junit", &o.junit},
-                                     std::pair{"--history", &o.history}}) {
+  for (const auto& [flag, output] :
+       {std::pair{"--json", &o.json}, std::pair{"--junit", &o.junit},
+        std::pair{"--history", &o.history}, std::pair{"--trace", &o.trace}}) {
     if (output->empty()) continue;
     for (const auto& report : o.reports) {
       if (same(*output, report)) {
         return fail(std::string(flag) + " " + *output +
                     " is also a report to merge: it would be "
                     "overwritten; write the merged report elsewhere");
+      }
+    }
+    for (const auto& trace : o.trace_in) {
+      if (same(*output, trace)) {
+        return fail(std::string(flag) + " " + *output + " is also a --trace-in file");
       }
     }
     if (output == &o.history) continue;
@@ -101,7 +108,7 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
       "merge",
       "Merge the --json reports of a run's shards into the reports of one run.\n"
       "  procpool merge [--json OUT] [--junit OUT] [--history OUT] [--history-in FILE...] "
-      "REPORT.json...\n"
+      "[--trace OUT --trace-in FILE...] REPORT.json...\n"
       "Checks first that the reports are exactly the shards of one run (none missing or twice, "
       "same suite, count and method, no test in two shards). Exit 0: all merged tests passed; "
       "1: some failed; 2: the reports do not fit together or cannot be read.");
@@ -117,6 +124,12 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
                   "history files to merge (each shard's --history-out, or the cached one); "
                   "takes every file up to the next option")
       ->expected(1, -1);
+  cmd->add_option("--trace", o.trace,
+                  "write one trace to FILE: the --trace-in files side by side, each shard a "
+                  "process of its own, at their real times");
+  cmd->add_option("--trace-in", o.trace_in,
+                  "the shards' --trace files; takes every file up to the next option")
+      ->expected(1, -1);
   cmd->add_flag("--allow-partial", o.allow_partial,
                 "merge even when shards are missing, twice, or do not fit together (warnings)");
   cmd->footer(
@@ -127,7 +140,12 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
 }
 
 int run_merge_command(const MergeOptions& o) {
-  for (const std::string* path : {&o.json, &o.junit, &o.history}) {
+  if (o.trace.empty() != o.trace_in.empty()) {
+    say("", o.trace.empty() ? "--trace-in needs --trace FILE: where to write the joined trace"
+                            : "--trace needs --trace-in FILE...: the shards' traces to join");
+    return exit_usage;
+  }
+  for (const std::string* path : {&o.json, &o.junit, &o.history, &o.trace}) {
     if (path->empty()) continue;
     if (auto checked = check_report_path(*path); !checked) {
       say("", checked.error());
@@ -139,6 +157,11 @@ int run_merge_command(const MergeOptions& o) {
     return exit_usage;
   }
   plan::DurationHistory histories = read_histories(o.history_in);
+  auto traces = merge::read_shard_traces(o.trace_in);  // before anything is written
+  if (!traces) {
+    say("", traces.error());
+    return exit_usage;
+  }
   const char* level = o.allow_partial ? "warning: " : "";
   std::vector<merge::ShardReport> reports;
   bool unreadable = false;
@@ -192,6 +215,10 @@ int run_merge_command(const MergeOptions& o) {
   }
   for (const auto& file : files) {
     if (!file->error().empty()) report_error(file->error());
+  }
+  if (!o.trace.empty()) {
+    if (auto joined = merge::write_joined_trace(std::move(*traces), o.trace); !joined)
+      report_error(joined.error());
   }
   if (!o.history.empty()) {
     histories.merge(merge::measured_history(reports));

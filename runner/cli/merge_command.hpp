@@ -18,6 +18,8 @@ struct MergeOptions {
   std::string junit_family = "xunit2";    // --junit-family xunit2|xunit1
   std::string history;                    // --history OUT
   std::vector<std::string> history_in;    // --history-in FILE...: the shards' --history-out
+  std::string trace;                      // --trace OUT
+  std::vector<std::string> trace_in;      // --trace-in FILE...: the shards' --trace files
   bool allow_partial = false;             // problems with the shards are warnings
 };
 

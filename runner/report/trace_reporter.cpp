@@ -50,7 +50,15 @@ void TraceReporter::write_event(const std::string& json) {
 
 void TraceReporter::on_run_started(const RunStarted& event) {
   file_ = std::make_unique<AtomicFile>(path_);
-  file_->write(R"({"displayTimeUnit":"ms","otherData":{"generator":"procpool"},"traceEvents":[)");
+  // When time 0 was on the wall clock, so that procpool merge can lay shards' traces side by
+  // side at their real times.
+  const auto since_zero = std::chrono::steady_clock::now() - options_.zero;
+  const long long start_unix_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          (std::chrono::system_clock::now() - since_zero).time_since_epoch())
+          .count();
+  file_->write(R"({"displayTimeUnit":"ms","otherData":{"generator":"procpool","start_unix_us":)" +
+               std::to_string(start_unix_us) + R"(},"traceEvents":[)");
   run_start_ = happened_at(event.at);
   write_event(nlohmann::json{{"name", "process_name"},
                              {"cat", "__metadata"},

@@ -205,6 +205,55 @@ TEST_F(Merge, ShardsThatDoNotFitTogetherAreRefusedAndAllowPartialMergesThem) {
             load(s1)["tasks"].size() + load(s3)["tasks"].size());
 }
 
+// Each shard's --trace becomes one process of the joined trace, its events untouched but for
+// the process id and a shift that puts the shards at their real times.
+TEST_F(Merge, ShardsTracesJoinIntoOneTraceEachShardAProcessAtItsRealTime) {
+  for (int k = 1; k <= 2; ++k) {
+    shard("s" + std::to_string(k), {"--shard", std::to_string(k) + "/2", "--trace", "trace.json"});
+  }
+  const std::string joined = dir_.file("all-trace.json");
+  auto r = merge({"--json", dir_.file("all.json"), "--trace", joined, "--trace-in",
+                  dir_.file("s1/trace.json"), dir_.file("s2/trace.json"), "--", report_of("s1"),
+                  report_of("s2")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the suite has failures
+  const auto doc = load(joined);
+  std::map<int, std::size_t> complete;  // pid -> "X" events
+  std::map<int, long long> first_ts;
+  std::map<int, std::string> names;
+  for (const auto& e : doc["traceEvents"]) {
+    const int pid = e["pid"];
+    if (e["ph"] == "M" && e["name"] == "process_name") names[pid] = e["args"]["name"];
+    if (e["ph"] != "X") continue;
+    ++complete[pid];
+    const long long ts = e["ts"];
+    first_ts[pid] = first_ts.count(pid) ? std::min(first_ts[pid], ts) : ts;
+  }
+  ASSERT_EQ(names.size(), 2u) << doc.dump();
+  EXPECT_EQ(names[1], "procpool gtest (trace.json)");
+  for (int k = 1; k <= 2; ++k) {
+    std::size_t in_shard = 0;
+    const auto shard_trace = load(dir_.file("s" + std::to_string(k) + "/trace.json"));
+    for (const auto& e : shard_trace["traceEvents"]) in_shard += e["ph"] == "X";
+    EXPECT_EQ(complete[k], in_shard) << "shard " << k;
+  }
+  EXPECT_GT(first_ts[2], first_ts[1]) << "shard 2 ran after shard 1 ended";
+  EXPECT_GT(first_ts[2] - first_ts[1], 10000) << "at least the first shard's run apart (µs)";
+}
+
+TEST_F(Merge, TracesThatCannotBeJoinedAreAClearErrorBeforeAnythingIsWritten) {
+  shard("s1", {"--shard", "1/1", "--trace", "trace.json"});
+  auto alone = merge({"--trace", dir_.file("t.json"), report_of("s1")});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--trace needs --trace-in"), std::string::npos) << alone.err;
+  auto not_a_trace = merge({"--json", dir_.file("all.json"), "--trace", dir_.file("t.json"),
+                            "--trace-in", report_of("s1"), "--", report_of("s1")});
+  EXPECT_EQ(not_a_trace.exit_code, 2);
+  EXPECT_NE(not_a_trace.err.find(report_of("s1") + ": not a trace"), std::string::npos)
+      << not_a_trace.err;
+  EXPECT_FALSE(fs::exists(dir_.file("all.json"))) << "nothing written";
+  EXPECT_FALSE(fs::exists(dir_.file("t.json")));
+}
+
 TEST_F(Merge, BadInputIsAClearErrorNamingTheFile) {
   shard("s1", {"--shard", "1/1"});
   const std::string good = report_of("s1");
