@@ -55,6 +55,6 @@ const char* signal_description(int signal) {
   return nullptr;
 }
 
-const char* exit_code_meaning(int code) { return code == 3 ? "the status of abort()" : nullptr; }
+const char* exit_code_meaning(int code) { return code == 3 ? "or abort()" : nullptr; }
 
 }  // namespace procpool

@@ -104,7 +104,7 @@ TEST(WindowsChild, AbortIsExitCodeThreeNamedAsSuch) {
   EXPECT_EQ(result.outcome.kind, OutcomeKind::failed);
   EXPECT_EQ(result.outcome.exit_code, 3);
   EXPECT_EQ(result.outcome.exception_code, 0u);
-  EXPECT_EQ(describe(result.outcome), "exit 3 (the status of abort())");
+  EXPECT_EQ(describe(result.outcome), "exit 3 (or abort())");
 }
 
 TEST(WindowsChild, EveryArgumentArrivesIntact) {
