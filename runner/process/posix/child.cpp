@@ -51,17 +51,7 @@ unsigned long inode_of(int fd) {
 }  // namespace
 
 PosixChild::PosixChild(asio::io_context& io, ChildOptions options, Done done)
-    : io_(io),
-      options_(std::move(options)),
-      done_(std::move(done)),
-      out_(io, options_.capture_memory_cap),
-      err_(io, options_.capture_memory_cap),
-      exit_watch_(io),
-      deadline_timer_(io),
-      stop_timer_(io),
-      leak_timer_(io),
-      slow_timer_(io),
-      reap_timer_(io) {}
+    : ChildCommon(io, std::move(options), std::move(done)), exit_watch_(io), reap_timer_(io) {}
 
 std::shared_ptr<Child> Child::start(asio::io_context& io, SpawnRequest request,
                                     ChildOptions options, Done done) {
@@ -113,7 +103,7 @@ void PosixChild::launch(SpawnRequest request) {
     leader_reaped_ = true;
     // Deliver from the io_context, never from inside start(): callers may hold locks or be
     // iterating their own state.
-    asio::post(io_, [self = shared_from_this()] { self->finish(); });
+    asio::post(io_, [self = shared_as<PosixChild>()] { self->finish(); });
     return;
   }
   pid_ = process_->id();
@@ -134,52 +124,12 @@ void PosixChild::launch(SpawnRequest request) {
   // state for a reused fd number, which froze the whole loop until that child exited (seen in
   // traces under load). We watch our own pidfd and read the exit with WNOHANG instead.
   wait_for_leader();
-
-  if (options_.timeout) {
-    deadline_timer_.expires_after(*options_.timeout);
-    deadline_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (!ec && !self->leader_exited_) self->stop(self->options_.stop, OutcomeKind::timed_out);
-    });
-  }
-  arm_slow_timer();
-}
-
-void PosixChild::arm_slow_timer() {
-  if (options_.slow_after.count() <= 0 || !options_.on_slow) return;
-  slow_timer_.expires_after(options_.slow_after);
-  slow_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (ec || self->leader_exited_) return;
-    self->options_.on_slow(std::chrono::duration_cast<milliseconds>(
-        std::chrono::steady_clock::now() - self->started_));
-    self->arm_slow_timer();  // again at every multiple, as nextest does
-  });
-}
-
-void PosixChild::read_more(Stream& stream) {
-  stream.pipe.async_read_some(
-      asio::buffer(stream.buffer),
-      [self = shared_from_this(), &stream](boost::system::error_code ec, std::size_t n) {
-        if (n > 0) {
-          const std::string_view bytes(stream.buffer.data(), n);
-          if (self->options_.on_output)
-            self->options_.on_output(&stream == &self->out_ ? 1 : 2, bytes);
-          stream.capture.append(bytes);
-        }
-        if (!ec) {
-          self->read_more(stream);
-          return;
-        }
-        // EOF, or cancelled by the leak timer: either way this stream is done.
-        stream.open = false;
-        boost::system::error_code ignored;
-        stream.pipe.close(ignored);
-        self->maybe_finish();
-      });
+  arm_timers();
 }
 
 void PosixChild::wait_for_leader() {
   exit_watch_.async_wait(asio::posix::descriptor_base::wait_read,
-                         [self = shared_from_this()](boost::system::error_code ec) {
+                         [self = shared_as<PosixChild>()](boost::system::error_code ec) {
                            if (ec == asio::error::operation_aborted) return;
                            // WNOWAIT: learn how it ended but leave it a zombie, so its pid, group
                            // and session ids stay ours until everything it left is stopped
@@ -199,29 +149,10 @@ void PosixChild::wait_for_leader() {
                            } else {
                              self->leader_outcome_ = outcome_of_siginfo(info);
                            }
-                           self->on_leader_exit();
+                           boost::system::error_code ignored;
+                           self->exit_watch_.close(ignored);
+                           self->after_leader_exit();
                          });
-}
-
-void PosixChild::on_leader_exit() {
-  ended_ = std::chrono::steady_clock::now();
-  leader_exited_ = true;
-  boost::system::error_code ignored;
-  exit_watch_.close(ignored);
-  deadline_timer_.cancel();
-  slow_timer_.cancel();
-  if (out_.open || err_.open) {
-    leak_timer_.expires_after(options_.leak_wait);
-    leak_timer_.async_wait([self = shared_from_this()](boost::system::error_code timer_ec) {
-      if (timer_ec || self->finished_) return;
-      // Something the task started still holds its output open: stop reading, kill it.
-      self->output_held_ = true;
-      boost::system::error_code ignored;
-      self->out_.pipe.cancel(ignored);
-      self->err_.pipe.cancel(ignored);
-    });
-  }
-  maybe_finish();
 }
 
 void PosixChild::stop(const StopPolicy& policy, OutcomeKind as) {
@@ -231,15 +162,7 @@ void PosixChild::stop(const StopPolicy& policy, OutcomeKind as) {
     for (int pid : leftover_processes(/*search_everywhere=*/true)) ::kill(pid, SIGKILL);
     return;
   }
-  if (stopping_) {
-    // Escalate only: a shorter policy (the second Ctrl-C) replaces a longer one.
-    if (policy.steps.size() >= active_stop_.steps.size()) return;
-  } else {
-    stopped_as_ = as;
-  }
-  stopping_ = true;
-  active_stop_ = policy;
-  run_stop_step(0);
+  if (accept_stop(policy, as)) run_stop_step(0);
 }
 
 void PosixChild::signal_task(int signal) const {
@@ -253,15 +176,7 @@ void PosixChild::signal_task(int signal) const {
 void PosixChild::run_stop_step(std::size_t step) {
   if (finished_) return;
   signal_task(active_stop_.steps[step].signal);
-  if (step + 1 >= active_stop_.steps.size()) return;
-  stop_timer_.expires_after(active_stop_.steps[step].wait);
-  stop_timer_.async_wait([self = shared_from_this(), step](boost::system::error_code ec) {
-    if (!ec) self->run_stop_step(step + 1);
-  });
-}
-
-void PosixChild::maybe_finish() {
-  if (leader_exited_ && !out_.open && !err_.open && !finished_) finish();
+  if (step + 1 < active_stop_.steps.size()) next_stop_step_after_wait(step);
 }
 
 std::vector<int> PosixChild::leftover_processes(bool search_everywhere) const {
@@ -292,12 +207,9 @@ std::vector<int> PosixChild::leftover_processes(bool search_everywhere) const {
 
 void PosixChild::finish() {
   finished_ = true;
-  deadline_timer_.cancel();
-  stop_timer_.cancel();
-  leak_timer_.cancel();
-  slow_timer_.cancel();
+  cancel_timers();
   if (start_failure_) {
-    deliver();
+    deliver(pid_);
     return;
   }
   // Searching everywhere costs a /proc walk: only when we stopped it or its output was held.
@@ -313,7 +225,7 @@ void PosixChild::finish() {
   }
   if (output_held_ && !stopping_) leaked_ = true;  // a holder that is gone by now
   reap_leader();
-  deliver();
+  deliver(pid_);
 }
 
 // Killed processes die asynchronously: poll briefly (only in this rare case) until they are gone
@@ -328,14 +240,14 @@ void PosixChild::kill_leftovers_then_deliver(std::vector<int> leftovers, millise
   if (!leftovers.empty() && waited < give_up_after) {
     const milliseconds step{waited.count() < 10 ? 1 : 10};
     reap_timer_.expires_after(step);
-    reap_timer_.async_wait([self = shared_from_this(), leftovers = std::move(leftovers), waited,
-                            step](boost::system::error_code) mutable {
+    reap_timer_.async_wait([self = shared_as<PosixChild>(), leftovers = std::move(leftovers),
+                            waited, step](boost::system::error_code) mutable {
       self->kill_leftovers_then_deliver(std::move(leftovers), waited + step);
     });
     return;
   }
   reap_leader();
-  deliver();
+  deliver(pid_);
 }
 
 void PosixChild::reap_leader() {
@@ -345,27 +257,6 @@ void PosixChild::reap_leader() {
   // Reaped: disarm bp2::process's destructor, which would otherwise waitpid/kill a pid that may
   // already belong to someone else.
   process_->detach();
-}
-
-void PosixChild::deliver() {
-  AttemptResult result;
-  if (start_failure_) {
-    result.outcome = *start_failure_;
-    ended_ = std::chrono::steady_clock::now();
-  } else {
-    result.outcome = leader_outcome_;
-    // Stopped by us: the verdict is why we stopped it; the signal that ended it stays.
-    if (stopping_) result.outcome.kind = stopped_as_;
-  }
-  result.outcome.leaked = leaked_;
-  result.out = std::make_shared<const Capture>(std::move(out_.capture));
-  result.err = std::make_shared<const Capture>(std::move(err_.capture));
-  result.started_at = started_wall_;
-  result.duration = ended_ - started_;
-  result.pid = pid_;
-  Done done = std::move(done_);
-  done_ = nullptr;
-  if (done) done(std::move(result));
 }
 
 PosixChild::~PosixChild() {

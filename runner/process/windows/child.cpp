@@ -23,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/windows/object_handle.hpp>
 
+#include "../child_common.hpp"
 #include "create_process.hpp"
 #include "procpool/runner/core/windows_text.hpp"
 #include "procpool/runner/process/child.hpp"
@@ -52,72 +53,27 @@ Result<std::pair<OwnedHandle, OwnedHandle>> make_output_pipe() {
   return std::make_pair(std::move(read_end), std::move(write_end));
 }
 
-class WindowsChild final : public Child, public std::enable_shared_from_this<WindowsChild> {
+class WindowsChild final : public ChildCommon {
  public:
   WindowsChild(asio::io_context& io, ChildOptions options, Done done)
-      : io_(io),
-        options_(std::move(options)),
-        done_(std::move(done)),
-        out_(io, options_.capture_memory_cap),
-        err_(io, options_.capture_memory_cap),
-        exit_watch_(io),
-        deadline_timer_(io),
-        stop_timer_(io),
-        leak_timer_(io),
-        slow_timer_(io),
-        drain_timer_(io) {}
+      : ChildCommon(io, std::move(options), std::move(done)), exit_watch_(io), drain_timer_(io) {}
 
   void launch(SpawnRequest request);
   void stop(const StopPolicy& policy, OutcomeKind as) override;
   int pid() const override { return static_cast<int>(pid_); }
-  bool finished() const override { return finished_; }
   ~WindowsChild() override;
 
  private:
-  struct Stream {
-    Stream(asio::io_context& io, std::size_t cap) : pipe(io), capture(cap) {}
-    asio::readable_pipe pipe;
-    Capture capture;
-    std::array<char, 64 * 1024> buffer;
-    bool open = false;
-  };
-
-  void read_more(Stream& stream);
   void wait_for_leader();
-  void on_leader_exit();
-  void run_stop_step(std::size_t step);
-  void arm_slow_timer();
-  void maybe_finish();
-  void finish();
+  void run_stop_step(std::size_t step) override;
+  void finish() override;
   void wait_for_job_to_empty(milliseconds waited);
   std::size_t processes_in_job() const;
-  void deliver();
 
-  asio::io_context& io_;
-  ChildOptions options_;
-  Done done_;
   OwnedHandle job_;
   DWORD pid_ = 0;
-  Stream out_;
-  Stream err_;
   asio::windows::object_handle exit_watch_;  // owns the process handle
-  asio::steady_timer deadline_timer_;
-  asio::steady_timer stop_timer_;
-  asio::steady_timer leak_timer_;
-  asio::steady_timer slow_timer_;
   asio::steady_timer drain_timer_;
-  SteadyTime started_{};
-  WallTime started_wall_{};
-  SteadyTime ended_{};
-  Outcome leader_outcome_;
-  bool leader_exited_ = false;
-  bool output_held_ = false;
-  bool stopping_ = false;
-  StopPolicy active_stop_;
-  OutcomeKind stopped_as_ = OutcomeKind::cancelled;
-  bool leaked_ = false;
-  bool finished_ = false;
-  std::optional<Outcome> start_failure_;
 };
 
 void WindowsChild::launch(SpawnRequest request) {
@@ -161,7 +117,7 @@ void WindowsChild::launch(SpawnRequest request) {
   if (!started || !*started) {
     start_failure_ = Outcome::start_failure(error);
     leader_exited_ = true;
-    asio::post(io_, [self = shared_from_this()] { self->finish(); });
+    asio::post(io_, [self = shared_as<WindowsChild>()] { self->finish(); });
     return;
   }
   Started& task = **started;
@@ -171,51 +127,11 @@ void WindowsChild::launch(SpawnRequest request) {
   read_more(out_);
   if (err_.open) read_more(err_);
   wait_for_leader();
-
-  if (options_.timeout) {
-    deadline_timer_.expires_after(*options_.timeout);
-    deadline_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (!ec && !self->leader_exited_) self->stop(self->options_.stop, OutcomeKind::timed_out);
-    });
-  }
-  arm_slow_timer();
-}
-
-void WindowsChild::arm_slow_timer() {
-  if (options_.slow_after.count() <= 0 || !options_.on_slow) return;
-  slow_timer_.expires_after(options_.slow_after);
-  slow_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (ec || self->leader_exited_) return;
-    self->options_.on_slow(std::chrono::duration_cast<milliseconds>(
-        std::chrono::steady_clock::now() - self->started_));
-    self->arm_slow_timer();
-  });
-}
-
-void WindowsChild::read_more(Stream& stream) {
-  stream.pipe.async_read_some(
-      asio::buffer(stream.buffer),
-      [self = shared_from_this(), &stream](boost::system::error_code ec, std::size_t n) {
-        if (n > 0) {
-          const std::string_view bytes(stream.buffer.data(), n);
-          if (self->options_.on_output)
-            self->options_.on_output(&stream == &self->out_ ? 1 : 2, bytes);
-          stream.capture.append(bytes);
-        }
-        if (!ec) {
-          self->read_more(stream);
-          return;
-        }
-        // ERROR_BROKEN_PIPE (every writer closed), or cancelled by the leak timer.
-        stream.open = false;
-        boost::system::error_code ignored;
-        stream.pipe.close(ignored);
-        self->maybe_finish();
-      });
+  arm_timers();
 }
 
 void WindowsChild::wait_for_leader() {
-  exit_watch_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+  exit_watch_.async_wait([self = shared_as<WindowsChild>()](boost::system::error_code ec) {
     if (ec == asio::error::operation_aborted) return;
     DWORD code = 0;
     if (!::GetExitCodeProcess(self->exit_watch_.native_handle(), &code)) {
@@ -225,27 +141,8 @@ void WindowsChild::wait_for_leader() {
     } else {
       self->leader_outcome_ = outcome_of_exit_code(code);
     }
-    self->on_leader_exit();
+    self->after_leader_exit();
   });
-}
-
-void WindowsChild::on_leader_exit() {
-  ended_ = std::chrono::steady_clock::now();
-  leader_exited_ = true;
-  deadline_timer_.cancel();
-  slow_timer_.cancel();
-  if (out_.open || err_.open) {
-    leak_timer_.expires_after(options_.leak_wait);
-    leak_timer_.async_wait([self = shared_from_this()](boost::system::error_code timer_ec) {
-      if (timer_ec || self->finished_) return;
-      // Something the task started still holds its output open: stop reading, kill it.
-      self->output_held_ = true;
-      boost::system::error_code ignored;
-      self->out_.pipe.cancel(ignored);
-      self->err_.pipe.cancel(ignored);
-    });
-  }
-  maybe_finish();
 }
 
 void WindowsChild::stop(const StopPolicy& policy, OutcomeKind as) {
@@ -254,14 +151,7 @@ void WindowsChild::stop(const StopPolicy& policy, OutcomeKind as) {
     ::TerminateJobObject(job_.get(), 1);  // only what it left behind holds the task open
     return;
   }
-  if (stopping_) {
-    if (policy.steps.size() >= active_stop_.steps.size()) return;
-  } else {
-    stopped_as_ = as;
-  }
-  stopping_ = true;
-  active_stop_ = policy;
-  run_stop_step(0);
+  if (accept_stop(policy, as)) run_stop_step(0);
 }
 
 void WindowsChild::run_stop_step(std::size_t step) {
@@ -275,14 +165,7 @@ void WindowsChild::run_stop_step(std::size_t step) {
   // The gentle step: Ctrl-Break to the task's process group (its leader's id), which a console
   // program can handle as a Linux program handles SIGTERM.
   if (signal != 0) ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, pid_);
-  stop_timer_.expires_after(active_stop_.steps[step].wait);
-  stop_timer_.async_wait([self = shared_from_this(), step](boost::system::error_code ec) {
-    if (!ec) self->run_stop_step(step + 1);
-  });
-}
-
-void WindowsChild::maybe_finish() {
-  if (leader_exited_ && !out_.open && !err_.open && !finished_) finish();
+  next_stop_step_after_wait(step);
 }
 
 std::size_t WindowsChild::processes_in_job() const {
@@ -296,12 +179,9 @@ std::size_t WindowsChild::processes_in_job() const {
 
 void WindowsChild::finish() {
   finished_ = true;
-  deadline_timer_.cancel();
-  stop_timer_.cancel();
-  leak_timer_.cancel();
-  slow_timer_.cancel();
+  cancel_timers();
   if (start_failure_) {
-    deliver();
+    deliver(static_cast<int>(pid_));
     return;
   }
   if (processes_in_job() > 0) {
@@ -313,7 +193,7 @@ void WindowsChild::finish() {
     return;
   }
   if (output_held_ && !stopping_) leaked_ = true;  // a holder that is gone by now
-  deliver();
+  deliver(static_cast<int>(pid_));
 }
 
 // Terminated processes end asynchronously: poll briefly (only in this rare case) until the job
@@ -323,36 +203,13 @@ void WindowsChild::wait_for_job_to_empty(milliseconds waited) {
   if (processes_in_job() > 0 && waited < give_up_after) {
     const milliseconds step{waited.count() < 10 ? 1 : 10};
     drain_timer_.expires_after(step);
-    drain_timer_.async_wait([self = shared_from_this(), waited, step](boost::system::error_code) {
-      self->wait_for_job_to_empty(waited + step);
-    });
+    drain_timer_.async_wait(
+        [self = shared_as<WindowsChild>(), waited, step](boost::system::error_code) {
+          self->wait_for_job_to_empty(waited + step);
+        });
     return;
   }
-  deliver();
-}
-
-void WindowsChild::deliver() {
-  AttemptResult result;
-  if (start_failure_) {
-    result.outcome = *start_failure_;
-    ended_ = std::chrono::steady_clock::now();
-  } else {
-    result.outcome = leader_outcome_;
-    if (stopping_) {
-      // Stopped by us: the verdict is why we stopped it, not the code TerminateJobObject gave.
-      result.outcome.kind = stopped_as_;
-      result.outcome.exception_code = 0;
-    }
-  }
-  result.outcome.leaked = leaked_;
-  result.out = std::make_shared<const Capture>(std::move(out_.capture));
-  result.err = std::make_shared<const Capture>(std::move(err_.capture));
-  result.started_at = started_wall_;
-  result.duration = ended_ - started_;
-  result.pid = static_cast<int>(pid_);
-  Done done = std::move(done_);
-  done_ = nullptr;
-  if (done) done(std::move(result));
+  deliver(static_cast<int>(pid_));
 }
 
 WindowsChild::~WindowsChild() {
