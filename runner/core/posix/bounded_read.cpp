@@ -7,31 +7,23 @@
 #include <cerrno>
 #include <cstring>
 
+#include "../bounded_read_loop.hpp"
+
 namespace procpool {
 namespace {
 
-Failure too_big(const std::string& path, std::size_t max_bytes, const std::string& what) {
-  return fail(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, more than a " +
-              what + " can be");
-}
+using detail::too_big;
 
-// Everything `fd` gives up to its end, failing past `max_bytes` (whatever stat said: a file may
-// grow while it is read, a stream has no size).
+// `fd` to its end (detail::read_up_to), an interrupted read tried again.
 Result<std::string> read_up_to(int fd, const std::string& path, std::size_t max_bytes,
                                const std::string& what, std::size_t expected) {
-  std::string text;
-  text.reserve(expected);
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    if (text.size() + static_cast<std::size_t>(n) > max_bytes)
-      return too_big(path, max_bytes, what);
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  return text;
+  auto read_some = [fd](char* buffer, std::size_t size) -> long long {
+    for (;;) {
+      const ssize_t n = ::read(fd, buffer, size);
+      if (n >= 0 || errno != EINTR) return n;
+    }
+  };
+  return detail::read_up_to(read_some, path, max_bytes, what, expected);
 }
 
 // A file opened for reading without waiting (O_NONBLOCK: opening a FIFO with no writer must

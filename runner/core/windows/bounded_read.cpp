@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "../bounded_read_loop.hpp"
 #include "procpool/runner/core/windows_text.hpp"
 
 // Windows: the same refusals as on Linux (posix/bounded_read.cpp), in Windows' terms: a
@@ -14,25 +15,14 @@
 namespace procpool {
 namespace {
 
-Failure too_big(const std::string& path, std::size_t max_bytes, const std::string& what) {
-  return fail(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB, more than a " +
-              what + " can be");
-}
+using detail::too_big;
 
 Result<std::string> read_up_to(int fd, const std::string& path, std::size_t max_bytes,
                                const std::string& what, std::size_t expected) {
-  std::string text;
-  text.reserve(expected);
-  char buffer[1 << 16];
-  for (;;) {
-    const int n = ::_read(fd, buffer, sizeof buffer);
-    if (n < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    if (text.size() + static_cast<std::size_t>(n) > max_bytes)
-      return too_big(path, max_bytes, what);
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  return text;
+  auto read_some = [fd](char* buffer, std::size_t size) -> long long {
+    return ::_read(fd, buffer, static_cast<unsigned>(size));
+  };
+  return detail::read_up_to(read_some, path, max_bytes, what, expected);
 }
 
 struct OpenFile {
