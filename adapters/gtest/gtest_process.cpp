@@ -223,6 +223,7 @@ class Run : public std::enable_shared_from_this<Run> {
       AttemptResult& attempt = judged.result;
       attempt.outcome = result.judgement.tests[i].outcome;
       attempt.pid = process.pid;
+      if (request_.alone || i == 0) attempt.start_cost = process.start_cost;  // one process
       attempt.events = to_string(request_.source);
       attempt.command = result.command;
       if (report) attempt.properties = report->properties(request_.tests[test]);

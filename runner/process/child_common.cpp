@@ -127,6 +127,7 @@ void ChildCommon::deliver(int pid) {
   result.err = std::make_shared<const Capture>(std::move(err_.capture));
   result.started_at = started_wall_;
   result.duration = ended_ - started_;
+  result.start_cost = start_cost_;
   result.pid = pid;
   Done done = std::move(done_);
   done_ = nullptr;

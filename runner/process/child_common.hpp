@@ -70,7 +70,8 @@ class ChildCommon : public Child, public std::enable_shared_from_this<ChildCommo
   SteadyTime started_{};
   WallTime started_wall_{};
   SteadyTime ended_{};
-  Outcome leader_outcome_;  // how the leader ended
+  std::chrono::nanoseconds start_cost_{0};  // set by the platform's launch (AttemptResult)
+  Outcome leader_outcome_;                  // how the leader ended
   bool leader_exited_ = false;
   bool output_held_ = false;  // something kept the output open after the leader exited
   bool stopping_ = false;

@@ -116,6 +116,20 @@ void TraceReporter::write_attempt(std::size_t index, const TaskSpec* spec, const
   if (spec && spec->batch != 0) args["batch"] = spec->batch;
   if (result && !result->command.empty()) args["command"] = result->command;
   if (result && result->pid > 0) args["pid"] = result->pid;
+  if (result && result->start_cost.count() > 0) {
+    const long long cost = std::max<long long>(
+        1, std::chrono::duration_cast<std::chrono::microseconds>(result->start_cost).count());
+    args["start_us"] = cost;
+    // Nested in the attempt (it begins where the attempt does): what its process's start cost.
+    write_event(nlohmann::json{{"name", "start process"},
+                               {"cat", "process-start"},
+                               {"ph", "X"},
+                               {"pid", kPid},
+                               {"tid", running.slot},
+                               {"ts", micros(start)},
+                               {"dur", std::min(cost, micros(slot_free) - micros(start))}}
+                    .dump());
+  }
   write_event(nlohmann::json{{"name", spec ? report_name(*spec) : std::to_string(index)},
                              {"cat", running.kind},
                              {"ph", "X"},

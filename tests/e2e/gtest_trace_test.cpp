@@ -31,6 +31,9 @@ for e in doc["traceEvents"]:
             or e["dur"] < 0:
         print("bad", e)
         continue
+    if e.get("cat") == "process-start":
+        print("process-start", "ok" if e["dur"] >= 1 else "empty")
+        continue
     if [e["tid"]] == run_track:
         print("listing" if e.get("cat") == "listing" else "run-track " + e["name"])
         continue
@@ -61,6 +64,9 @@ TEST_F(GtestRun, TraceHasATrackPerSlotAndAnEventPerAttemptRetriesMarked) {
   EXPECT_EQ(seen.count("track slot 2"), 1u);
   EXPECT_EQ(seen.count("listing"), 1u) << "the listing, before the run";
   EXPECT_EQ(seen.count("run-track run"), 1u);
+  // What each process's start cost, nested in the attempt it began: at least one per batch.
+  EXPECT_GE(seen.count("process-start ok"), 1u);
+  EXPECT_EQ(seen.count("process-start empty"), 0u);
   for (const auto& line : seen) {
     EXPECT_NE(line.rfind("bad", 0), 0u) << line;
     EXPECT_NE(line.rfind("overlap", 0), 0u) << line;
@@ -135,6 +141,33 @@ TEST_F(GtestRun, TraceIsReadByAnIndependentImplementationOfTheFormat) {
     EXPECT_EQ(events_of[t["name"].get<std::string>()], t["attempts"].get<std::size_t>())
         << t["name"] << "\n"
         << model;
+  }
+}
+
+// procpool run: every task's process start is its own event, nested at the start of the
+// task's attempt on the same track, and its cost is in the attempt's args.
+TEST_F(GtestRun, TraceShowsWhatEachProcessStartCost) {
+  const std::string trace = dir_.file("run-trace.json");
+  auto r = run_procpool({"run", "-j2", "--trace", trace, "--", "true", ":::", "1", "2", "3", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(read_file(trace));
+  std::vector<nlohmann::json> attempts, starts;
+  for (const auto& e : doc["traceEvents"]) {
+    if (e["ph"] != "X") continue;
+    if (e["cat"] == "process-start") starts.push_back(e);
+    if (e["cat"] == "attempt") attempts.push_back(e);
+  }
+  ASSERT_EQ(attempts.size(), 4u) << doc.dump();
+  ASSERT_EQ(starts.size(), 4u) << doc.dump();
+  for (const auto& start : starts) {
+    bool nested = false;
+    for (const auto& attempt : attempts) {
+      nested = nested || (attempt["tid"] == start["tid"] && attempt["ts"] == start["ts"] &&
+                          start["dur"].get<long long>() <= attempt["dur"].get<long long>() &&
+                          attempt["args"]["start_us"] == start["dur"]);
+    }
+    EXPECT_TRUE(nested) << start.dump();
+    EXPECT_GE(start["dur"].get<long long>(), 1);
   }
 }
 

@@ -81,7 +81,9 @@ void PosixChild::launch(SpawnRequest request) {
   } else {
     request.stdout_fd = out_fds[1];
     request.stderr_fd = options_.one_pipe ? out_fds[1] : err_fds[1];
+    const SteadyTime asked = std::chrono::steady_clock::now();
     if (auto spawned = spawn_process(io_.get_executor(), request)) {
+      start_cost_ = std::chrono::steady_clock::now() - asked;  // returns once it has exec'd
       process_.emplace(std::move(spawned->process));
       exit_watch_.assign(spawned->exit_fd);
     } else {

@@ -99,7 +99,9 @@ void WindowsChild::launch(SpawnRequest request) {
     } else {
       HANDLE out = out_pipe->second.get();
       HANDLE err = err_pipe ? (*err_pipe)->second.get() : out;
+      const SteadyTime asked = std::chrono::steady_clock::now();
       started = create_task_process(request, out, err, in->get());
+      start_cost_ = std::chrono::steady_clock::now() - asked;
       if (*started) {
         // Only the child holds the write ends now, so a broken pipe means "closed".
         out_.pipe.assign(out_pipe->first.release());

@@ -41,6 +41,10 @@ struct AttemptResult {
   std::shared_ptr<const Capture> err = std::make_shared<Capture>();
   WallTime started_at{};  // wall clock, for logs
   std::chrono::nanoseconds duration{0};
+  // What starting its process cost: from asking the system for it until it ran the program on
+  // its own (Linux: the vfork-style clone until exec; Windows: CreateProcessW and its job). Zero
+  // without a process of its own (a batch's later tests: the batch's first carries it).
+  std::chrono::nanoseconds start_cost{0};
   int pid = 0;
   std::vector<RecordedProperty> properties;  // what the test recorded, when it was asked for
   // A GoogleTest attempt: where its verdict's events came from, "stream" (gtest's result stream)
