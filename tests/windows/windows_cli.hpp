@@ -54,6 +54,11 @@ inline CliResult run_program(std::vector<std::string> argv, const CliOptions& op
     result.exit_code = r.outcome.exit_code;
     result.out = r.out->str();
     result.err = r.err->str();
+    // A program that crashed has no exit code of its own (exit_code stays 0): say how it ended,
+    // so a failing test shows it (procpool.exe once crashed at exit: see issue 25's notes).
+    if (r.outcome.kind != OutcomeKind::passed && r.outcome.kind != OutcomeKind::failed) {
+      result.err += "\n[the program ended: " + describe(r.outcome) + "]\n";
+    }
     result.duration = r.duration;
   });
   io.run();
