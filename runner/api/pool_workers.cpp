@@ -53,7 +53,10 @@ PoolCore::Worker PoolCore::spawn_worker() {
 
 PoolCore::Worker PoolCore::start_worker() {
   if (config_.start_method == StartMethod::spawn) return spawn_worker();
-  auto [ours, theirs] = connected_sockets();
+  // Plain ints, not a structured binding: the fork lambda captures them (clang before 16 cannot).
+  const std::pair<int, int> sockets = connected_sockets();
+  const int ours = sockets.first;
+  const int theirs = sockets.second;
   int pid;
   try {
     pid = fork_child([&] {
