@@ -14,10 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxTraceBytes = std::size_t(4) << 30;  // as a --json report
-
 Result<ShardTrace> read_trace(const std::string& path) {
-  auto text = read_bounded_file(path, kMaxTraceBytes, "trace");  // "PATH: ..." on failure
+  // Bounded as a --json report is; fails "PATH: ..." naming the file.
+  auto text = read_bounded_file(path, kMaxReportBytes, "trace");
   if (!text) return text.failure();
   json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
   ShardTrace trace{path, {}, std::nullopt};

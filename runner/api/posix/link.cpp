@@ -76,6 +76,7 @@ LinkedChild start_this_program(const std::vector<EnvVar>& env, const char* who) 
   request.fd3 = theirs;
   request.stdout_fd = 1;
   request.stderr_fd = 2;
+  flush_standard_streams();  // what we printed comes before what the child prints, as on Windows
   boost::asio::io_context io;
   // Started by the long-lived starter thread: the child's "dies with its parent" is tied to
   // that thread, not to whichever thread made the pool (see child_support.hpp).
