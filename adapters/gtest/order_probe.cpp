@@ -7,6 +7,7 @@
 
 #include "console_markers.hpp"
 #include "gtest_process.hpp"
+#include "procpool/runner/process/event_loop.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 
 namespace procpool::gtest {
@@ -69,7 +70,8 @@ Probe make_process_probe(ProbeOptions options) {
   auto probes = std::make_shared<unsigned>(0);
   return [options, probes](const std::vector<std::string>& tests, unsigned repeat) {
     if (*options.stopped || tests.empty()) return ProbeRounds{};
-    boost::asio::io_context io(1);
+    process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+    boost::asio::io_context& io = loop.io();
     schedule::ProcessExecutor processes(
         io, schedule::ProcessExecutorOptions{.grace = std::chrono::seconds(1)});
 

@@ -17,6 +17,7 @@
 #include "procpool/runner/core/fd_io.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
 #include "procpool/runner/process/child.hpp"
+#include "procpool/runner/process/event_loop.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
 #include "procpool/runner/schedule/split_executor.hpp"
 #include "stop_signals.hpp"
@@ -136,7 +137,8 @@ int list_with_ctest(const std::string& build_dir, const std::vector<std::string>
   request.argv = {"ctest"};
   request.argv.insert(request.argv.end(), args.begin(), args.end());
   request.working_dir = build_dir;
-  boost::asio::io_context io(1);
+  process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+  boost::asio::io_context& io = loop.io();
   AttemptResult ended;
   bool finished = false;
   auto child = process::Child::start(io, request, process::ChildOptions{}, [&](AttemptResult r) {
@@ -209,7 +211,8 @@ int run_ctest_command(const CtestOptions& options) {
       o.selection_args.push_back(regex);
     }
   }
-  boost::asio::io_context io(1);
+  process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+  boost::asio::io_context& io = loop.io();
   Result<ctest::CtestSuite> listed = fail("the run was interrupted before ctest listed its tests");
   bool listing_done = false;
   const SteadyTime listing_began = std::chrono::steady_clock::now();

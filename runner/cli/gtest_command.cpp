@@ -13,6 +13,7 @@
 #include "procpool/adapters/gtest/listing_cache.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
+#include "procpool/runner/process/event_loop.hpp"
 #include "reporters.hpp"
 #include "stop_signals.hpp"
 #include "suggest.hpp"
@@ -187,7 +188,8 @@ int run_gtest_command(const GtestOptions& options) {
     listings.push_back(std::move(listing));
   }
   if (!remembered) {
-    boost::asio::io_context io(1);
+    process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+    boost::asio::io_context& io = loop.io();
     gtest::TestLister lister(io, list_options);
     const SteadyTime listing_began = std::chrono::steady_clock::now();
     lister.start(o.binaries);

@@ -6,13 +6,15 @@
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "held_reporters.hpp"
+#include "procpool/runner/process/event_loop.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 
 namespace procpool::cli {
 
 PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskList> tasks) {
   PipelineResult result;
-  boost::asio::io_context io(1);
+  process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+  boost::asio::io_context& io = loop.io();
   schedule::ProcessExecutor local(io, process_options(*pipeline.common));
   auto cluster = cluster_executor(*pipeline.common, io, local);
   if (!cluster) {

@@ -21,6 +21,7 @@
 #include "procpool/runner/core/environment.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/shell.hpp"
+#include "procpool/runner/process/event_loop.hpp"
 #include "procpool/runner/report/console_reporter.hpp"
 #include "procpool/runner/schedule/delayed_starts.hpp"
 #include "procpool/runner/schedule/dry_run_executor.hpp"
@@ -258,8 +259,9 @@ int run_run_command(const RunOptions& o) {
   auto tasks = build_tasks(o);
   if (!tasks) return usage_error(tasks.error());
 
-  if (o.dry_run) {  // the commands a run would start, in the order it would start them
-    boost::asio::io_context io(1);
+  if (o.dry_run) {            // the commands a run would start, in the order it would start them
+    process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+    boost::asio::io_context& io = loop.io();
     schedule::DryRunExecutor shown(
         io, [](const schedule::Launch& launch) { std::printf("%s\n", launch.spec->name.c_str()); });
     run_session(io, shown, *config, std::move(*tasks), SessionReporters{});

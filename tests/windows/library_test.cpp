@@ -29,6 +29,7 @@ namespace {
 using windows_testing::process_alive;
 using windows_testing::read_file;
 using windows_testing::ScratchDir;
+using windows_testing::surviving_children;
 
 int current_pid() { return static_cast<int>(::GetCurrentProcessId()); }
 
@@ -89,23 +90,6 @@ int unregistered(int x) { return x; }
 
 PoolOptions options(unsigned processes) {
   return PoolOptions{.processes = processes, .terminate_grace = std::chrono::milliseconds(300)};
-}
-
-// The processes this one started that still run (Windows records each process's parent).
-std::vector<int> surviving_children() {
-  std::vector<int> alive;
-  HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  PROCESSENTRY32W entry{};
-  entry.dwSize = sizeof entry;
-  for (BOOL more = ::Process32FirstW(snapshot, &entry); more;
-       more = ::Process32NextW(snapshot, &entry)) {
-    if (entry.th32ParentProcessID == ::GetCurrentProcessId() &&
-        process_alive(entry.th32ProcessID)) {
-      alive.push_back(int(entry.th32ProcessID));
-    }
-  }
-  ::CloseHandle(snapshot);
-  return alive;
 }
 
 // Every test: no process it started outlives it.

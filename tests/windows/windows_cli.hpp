@@ -4,6 +4,10 @@
 #pragma once
 
 #include <windows.h>
+// after windows.h
+#include <tlhelp32.h>
+
+#include <algorithm>
 
 #include <chrono>
 #include <filesystem>
@@ -18,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "procpool/runner/process/child.hpp"
+#include "procpool/runner/process/event_loop.hpp"
 
 namespace procpool::windows_testing {
 
@@ -40,7 +45,8 @@ struct CliOptions {
 // Runs `argv` as a real child through procpool's own process layer (which the unit tests check),
 // its output captured; 120 s at most.
 inline CliResult run_program(std::vector<std::string> argv, const CliOptions& options = {}) {
-  boost::asio::io_context io;
+  process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+  boost::asio::io_context& io = loop.io();
   process::SpawnRequest request;
   request.argv = std::move(argv);
   request.env = options.env;
@@ -96,6 +102,24 @@ inline bool process_alive(unsigned long pid) {
   return running;
 }
 
+// The processes started by any of `parents` that still run (Windows records each process's
+// parent); by default, by this one.
+inline std::vector<int> surviving_children(std::vector<unsigned long> parents = {
+                                               ::GetCurrentProcessId()}) {
+  std::vector<int> alive;
+  HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  PROCESSENTRY32W entry{};
+  entry.dwSize = sizeof entry;
+  for (BOOL more = ::Process32FirstW(snapshot, &entry); more;
+       more = ::Process32NextW(snapshot, &entry)) {
+    const bool ours =
+        std::find(parents.begin(), parents.end(), entry.th32ParentProcessID) != parents.end();
+    if (ours && process_alive(entry.th32ProcessID)) alive.push_back(int(entry.th32ProcessID));
+  }
+  ::CloseHandle(snapshot);
+  return alive;
+}
+
 // A fresh directory under %TEMP%, removed with what is in it.
 class ScratchDir {
  public:
@@ -126,7 +150,8 @@ using Verdicts = std::map<std::string, std::string>;
 inline std::string verdict_alone(const std::string& program, const std::string& test,
                                  const std::vector<EnvVar>& env = {}) {
   ScratchDir dir;
-  boost::asio::io_context io;
+  process::EventLoop loop;  // not a plain io_context: see event_loop.hpp
+  boost::asio::io_context& io = loop.io();
   process::SpawnRequest request;
   request.argv = {program, "--gtest_filter=" + test, "--gtest_output=json:" + dir.file("r.json")};
   request.env = env;
