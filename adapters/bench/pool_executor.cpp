@@ -43,12 +43,12 @@ PoolExecutor::PoolExecutor(boost::asio::io_context& io, unsigned processes)
 
 PoolExecutor::~PoolExecutor() { state_->pool.terminate(); }
 
-void PoolExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
+void PoolExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
   const std::vector<std::string>& argv = launch.spec->argv;
   std::vector<std::string> words(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
   struct Pending {
     std::optional<AsyncResult<std::uint64_t>> result;
-    std::function<void(AttemptResult)> done;
+    schedule::Observer observer;
     WallTime started_at = std::chrono::system_clock::now();
     SteadyTime start = std::chrono::steady_clock::now();
     // The loop must not run out of work while the task is in the pool.
@@ -56,7 +56,7 @@ void PoolExecutor::start(const schedule::Launch& launch, schedule::AttemptCallba
   };
   auto pending =
       std::make_shared<Pending>(Pending{.keep_loop = boost::asio::make_work_guard(state_->io)});
-  pending->done = std::move(callbacks.done);
+  pending->observer = std::move(observer);
   // The notice comes on the pool's manager thread; the result is read on the event loop, where
   // `pending->result` was set (start() returned before the posted handler can run).
   auto complete = [pending] {
@@ -79,7 +79,7 @@ void PoolExecutor::start(const schedule::Launch& launch, schedule::AttemptCallba
       result.outcome.kind = OutcomeKind::cancelled;
       result.outcome.message = e.what();
     }
-    pending->done(std::move(result));
+    pending->observer->done(std::move(result));
     pending->keep_loop.reset();
     // The task's state holds this callback, which holds `pending`, which holds the state:
     // dropping the result breaks the cycle (ASan's leak check found it).
@@ -112,7 +112,7 @@ void PoolExecutor::start(const schedule::Launch& launch, schedule::AttemptCallba
     boost::asio::post(state_->io, [pending] {
       AttemptResult result;
       result.outcome.kind = OutcomeKind::cancelled;
-      pending->done(std::move(result));
+      pending->observer->done(std::move(result));
     });
     return;
   }

@@ -19,86 +19,97 @@ constexpr std::size_t kMatchedOutput = std::size_t{256} << 20;
 // searched in the whole output so far, stdout and stderr as they came (measured with ctest 3.25:
 // "begin.*ready" matches across lines, "^ready" does not after a first line, "ready$" does not
 // before the newline).
-struct MatchWatch : std::enable_shared_from_this<MatchWatch> {
-  explicit MatchWatch(boost::asio::io_context& io) : timer(io) {}
-  std::shared_ptr<TaskSpec> spec;  // the task with the process layer's own deadline lifted
-  boost::asio::steady_timer timer;
-  std::vector<CmakeRegex> patterns;
-  double seconds = 0;
-  std::string output;  // the last kKept bytes of both streams
-  static constexpr std::size_t kKept = 1u << 20;
-  bool matched = false;
-  bool over = false;
-  schedule::StopAttempt stop;
+class MatchWatch final : public schedule::ForwardingObserver,
+                         public std::enable_shared_from_this<MatchWatch> {
+ public:
+  MatchWatch(boost::asio::io_context& io, schedule::Observer next, const CtestRules& rules)
+      : ForwardingObserver(std::move(next)), timer_(io) {
+    seconds_ = rules.timeout_after_match->seconds;
+    for (const auto& text : rules.timeout_after_match->patterns) {
+      if (auto regex = CmakeRegex::compile(text)) patterns_.push_back(std::move(*regex));
+    }
+  }
 
   void arm(std::chrono::milliseconds after) {
-    timer.expires_after(after);
+    timer_.expires_after(after);
     // The handler keeps the watch alive: it may run after the attempt is gone.
-    timer.async_wait([this, self = shared_from_this()](const boost::system::error_code& ec) {
-      if (ec || over) return;
-      over = true;
-      if (stop) stop(OutcomeKind::timed_out);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec || self->over_) return;
+      self->over_ = true;
+      if (self->stop_) self->stop_(OutcomeKind::timed_out);
     });
   }
-  void on_output(int, std::string_view bytes) {
-    if (matched) return;
-    output.append(bytes);
-    if (output.size() > kKept) output.erase(0, output.size() - kKept);
-    check(output);
+  void started(schedule::StopAttempt stop) override {
+    stop_ = stop;
+    next_->started(std::move(stop));
   }
-  bool check(const std::string& text) {
-    for (const auto& pattern : patterns) {
-      if (!pattern.search(text)) continue;
-      matched = true;
-      timer.cancel();
-      arm(std::chrono::milliseconds(std::llround(seconds * 1000)));
-      return true;
+  void output(int stream, std::string_view bytes) override {
+    if (!matched_) {
+      output_.append(bytes);
+      if (output_.size() > kKept) output_.erase(0, output_.size() - kKept);
+      check(output_);
     }
-    return false;
+    next_->output(stream, bytes);
   }
+  void done(AttemptResult result) override {
+    over_ = true;
+    timer_.cancel();
+    next_->done(std::move(result));
+  }
+
+ private:
+  void check(const std::string& text) {
+    for (const auto& pattern : patterns_) {
+      if (!pattern.search(text)) continue;
+      matched_ = true;
+      timer_.cancel();
+      arm(std::chrono::milliseconds(std::llround(seconds_ * 1000)));
+      return;
+    }
+  }
+
+  static constexpr std::size_t kKept = 1u << 20;  // of both streams, the last bytes
+  boost::asio::steady_timer timer_;
+  std::vector<CmakeRegex> patterns_;
+  double seconds_ = 0;
+  std::string output_;
+  bool matched_ = false;
+  bool over_ = false;
+  schedule::StopAttempt stop_;
+};
+
+// A test's end judged by CTest's rules (pass/fail regular expressions, WILL_FAIL, skip codes).
+class RulesApplied final : public schedule::ForwardingObserver {
+ public:
+  // `spec`: the task as started, when it differs from the scheduler's (kept alive until done).
+  RulesApplied(schedule::Observer next, const CtestRules& rules, std::shared_ptr<TaskSpec> spec)
+      : ForwardingObserver(std::move(next)), rules_(rules), spec_(std::move(spec)) {}
+  void done(AttemptResult result) override {
+    // CTest matches its regular expressions against the test's whole output (ctest 3.25 kept
+    // 60 MB and matched its first line): all of it up to kMatchedOutput, then the end.
+    const std::size_t out = std::min(result.out->size(), kMatchedOutput);
+    const std::string output =
+        result.out->tail(kMatchedOutput) + result.err->tail(kMatchedOutput - out);
+    result.outcome = apply_ctest_rules(result.outcome, output, rules_);
+    next_->done(std::move(result));
+  }
+
+ private:
+  const CtestRules& rules_;
+  std::shared_ptr<TaskSpec> spec_;
 };
 
 }  // namespace
 
-void CtestExecutor::start_watched(const schedule::Launch& launch, const CtestRules& rules,
-                                  schedule::AttemptCallbacks callbacks) {
-  auto watch = std::make_shared<MatchWatch>(io_);
-  watch->seconds = rules.timeout_after_match->seconds;
-  for (const auto& text : rules.timeout_after_match->patterns) {
-    if (auto regex = CmakeRegex::compile(text)) watch->patterns.push_back(std::move(*regex));
-  }
-  schedule::Launch watched = launch;
-  watched.deadline.reset();  // the watch keeps it
-
-  auto started = std::move(callbacks.started);
-  callbacks.started = [watch, started = std::move(started)](schedule::StopAttempt stop) {
-    watch->stop = stop;
-    if (started) started(std::move(stop));
-  };
-  auto output = std::move(callbacks.output);
-  callbacks.output = [watch, output = std::move(output)](int stream, std::string_view bytes) {
-    watch->on_output(stream, bytes);
-    if (output) output(stream, bytes);
-  };
-  auto done = std::move(callbacks.done);
-  callbacks.done = [watch, done = std::move(done)](AttemptResult result) {
-    watch->over = true;
-    watch->timer.cancel();
-    done(std::move(result));
-  };
-  if (launch.deadline) watch->arm(*launch.deadline);
-  inner_.start(watched, std::move(callbacks));
-}
-
-void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
+void CtestExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
   const auto rules = launch.spec->test ? rules_.find(launch.spec->test->name) : rules_.end();
   if (rules == rules_.end()) {
-    inner_.start(launch, std::move(callbacks));
+    inner_.start(launch, std::move(observer));
     return;
   }
   // Refused before it starts: reported from the loop, never from inside start().
   auto refuse = [&](Outcome outcome, const std::string& detail) {
-    schedule::post_unstarted(io_, std::move(callbacks.done), std::move(outcome), detail + '\n');
+    schedule::post_unstarted(io_, std::move(observer), std::move(outcome), detail + '\n');
   };
   if (const auto not_run = check_before_start(*launch.spec, rules->second)) {
     Outcome outcome;
@@ -122,38 +133,28 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
     refuse(std::move(outcome), rules->second.bad_command);
     return;
   }
-  schedule::AttemptCallbacks inner;
-  inner.slow = std::move(callbacks.slow);
-  inner.pending = std::move(callbacks.pending);
-  inner.output = std::move(callbacks.output);
-  inner.started = std::move(callbacks.started);
-  inner.done = [&rules = rules->second, done = std::move(callbacks.done)](AttemptResult result) {
-    // CTest matches its regular expressions against the test's whole output (ctest 3.25 kept
-    // 60 MB and matched its first line): all of it up to kMatchedOutput, then the end.
-    const std::size_t out = std::min(result.out->size(), kMatchedOutput);
-    const std::string output =
-        result.out->tail(kMatchedOutput) + result.err->tail(kMatchedOutput - out);
-    result.outcome = apply_ctest_rules(result.outcome, output, rules);
-    done(std::move(result));
-  };
   schedule::Launch own = launch;
   // As ctest runs a test: one pipe for both streams, so patterns see them in the order written
   // (CLI11's tests match an error on stderr followed by the help on stdout).
   own.one_output_pipe = true;
+  std::shared_ptr<TaskSpec> spec;
   if (resources_) {
     // What the allocator gave this attempt, as CTest's variables on top of the test's own.
-    auto spec = std::make_shared<TaskSpec>(*launch.spec);
+    spec = std::make_shared<TaskSpec>(*launch.spec);
     for (auto& var : resources_->environment(launch.index)) spec->env.push_back(std::move(var));
     own.spec = spec.get();
-    inner.done = [spec, done = std::move(inner.done)](AttemptResult result) {
-      done(std::move(result));
-    };
   }
+  schedule::Observer judged =
+      std::make_shared<RulesApplied>(std::move(observer), rules->second, std::move(spec));
   if (rules->second.timeout_after_match) {
-    start_watched(own, rules->second, std::move(inner));
+    // TIMEOUT_AFTER_MATCH: the deadline is kept by the watch, so a match can move it either way.
+    auto watch = std::make_shared<MatchWatch>(io_, std::move(judged), rules->second);
+    if (launch.deadline) watch->arm(*launch.deadline);
+    own.deadline.reset();
+    inner_.start(own, std::move(watch));
     return;
   }
-  inner_.start(own, std::move(inner));
+  inner_.start(own, std::move(judged));
 }
 
 }  // namespace procpool::ctest

@@ -112,10 +112,10 @@ void GtestExecutor::tell(const std::string& program, const std::string& stream_e
   }
 }
 
-void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
+void GtestExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
   const TaskSpec& task = *launch.spec;
   if (!task.test || !task.preset_failure.empty() || task.batch_member.empty()) {
-    inner_.start(launch, std::move(callbacks));  // not a test run (e.g. a listing failure)
+    inner_.start(launch, std::move(observer));  // not a test run (e.g. a listing failure)
     return;
   }
   const Files files = files_for(launch.index, launch.attempt, launch.slot);
@@ -124,21 +124,36 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   request.alone = true;
 
   GtestProcessCallbacks process;
-  process.slow = std::move(callbacks.slow);
-  process.pending = std::move(callbacks.pending);
+  process.forward = observer;
   process.done = [this, files, program = task.argv.front(),
-                  done = std::move(callbacks.done)](GtestProcessResult result) {
+                  observer = std::move(observer)](GtestProcessResult result) {
     // Emptied before the scheduler hears of the end: it may start the next attempt in this slot
     // (and so in this TEST_TMPDIR) at once.
     clean_up(files);
     tell(program, result.stream_error, result.extras);
-    done(std::move(result.tests.front().result));
+    observer->done(std::move(result.tests.front().result));
   };
   start_gtest_process(io_, inner_, launch, std::move(request), std::move(process));
 }
 
+namespace {
+
+// What a batch's process says besides its tests' events: only its waits reach the scheduler.
+class BatchProcessEvents final : public schedule::AttemptObserver {
+ public:
+  explicit BatchProcessEvents(std::shared_ptr<schedule::BatchObserver> batch)
+      : batch_(std::move(batch)) {}
+  void pending(const std::string& reason) override { batch_->pending(reason); }
+  void done(AttemptResult) override {}  // the batch's end is its tests' (GtestProcessCallbacks)
+
+ private:
+  std::shared_ptr<schedule::BatchObserver> batch_;
+};
+
+}  // namespace
+
 void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
-                                schedule::BatchCallbacks callbacks) {
+                                std::shared_ptr<schedule::BatchObserver> observer) {
   const schedule::Launch& first = launch.members.front();
   const TaskSpec& task = *first.spec;
   const Files files = files_for(first.index, first.attempt, launch.slot);
@@ -154,16 +169,16 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   schedule::Launch process_launch = first;
   process_launch.slot = launch.slot;
   struct Shared {
-    schedule::BatchCallbacks callbacks;
+    std::shared_ptr<schedule::BatchObserver> observer;
     std::vector<bool> told_started;
   };
   auto shared = std::make_shared<Shared>(
-      Shared{std::move(callbacks), std::vector<bool>(launch.members.size(), false)});
+      Shared{std::move(observer), std::vector<bool>(launch.members.size(), false)});
   GtestProcessCallbacks process;
-  process.pending = shared->callbacks.pending;
+  process.forward = std::make_shared<BatchProcessEvents>(shared->observer);
   process.test_started = [shared](std::size_t member) {
     shared->told_started[member] = true;
-    shared->callbacks.member_started(member);
+    shared->observer->member_started(member);
   };
   process.done = [this, files, shared, program = task.argv.front()](GtestProcessResult result) {
     clean_up(files);  // before the scheduler may start the next batch in this slot
@@ -177,14 +192,14 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
       }
       // A verdict for a test never seen starting (the program could not start at all): it
       // starts now, for the reports' sake.
-      if (!shared->told_started[member]) shared->callbacks.member_started(member);
-      shared->callbacks.member_done(member, std::move(test.result), batch_evidence(test.evidence));
+      if (!shared->told_started[member]) shared->observer->member_started(member);
+      shared->observer->member_done(member, std::move(test.result), batch_evidence(test.evidence));
     }
     // The rest go back: as a batch again when a test took the blame for the end (crash split);
     // alone when nothing did (the batch ended before or between tests, or its tests were not
     // found), so no batch can fail the same way for ever. A stopped run starts none of them.
     const bool stopped = result.process.outcome.kind == OutcomeKind::cancelled;
-    shared->callbacks.done(std::move(not_started),
+    shared->observer->done(std::move(not_started),
                            !result.judgement.blamed.has_value() && !stopped);
   };
   start_gtest_process(io_, inner_, process_launch, std::move(request), std::move(process));

@@ -33,7 +33,8 @@ std::string command_for_reports(const std::vector<std::string>& argv, std::size_
 // task is dead by then. Only a process that escaped the task and holds the socket delays it.
 constexpr std::chrono::milliseconds kStreamPatience{2000};
 
-class Run : public std::enable_shared_from_this<Run> {
+// The gtest process as it runs: the observer of its attempt on the executor below.
+class Run : public schedule::AttemptObserver, public std::enable_shared_from_this<Run> {
  public:
   Run(boost::asio::io_context& io, GtestProcessRequest request, GtestProcessCallbacks callbacks)
       : io_(io),
@@ -68,21 +69,25 @@ class Run : public std::enable_shared_from_this<Run> {
     schedule::Launch inner = launch;
     inner.spec = &spec;
     inner.deadline.reset();  // the process has none: each test has test_timeout (see arm)
-    schedule::AttemptCallbacks attempt;
-    attempt.slow = callbacks_.slow;
-    attempt.pending = callbacks_.pending;
-    attempt.started = [self = shared_from_this()](schedule::StopAttempt stop) {
-      self->stop_ = std::move(stop);
-      self->arm();
-    };
-    attempt.output = [self = shared_from_this()](int stream, std::string_view bytes) {
-      self->on_output(stream, bytes);
-    };
-    attempt.done = [self = shared_from_this()](AttemptResult result) {
-      self->on_process_end(std::move(result));
-    };
-    executor.start(inner, std::move(attempt));
+    executor.start(inner, shared_from_this());
   }
+
+  void started(schedule::StopAttempt stop) override {
+    stop_ = stop;
+    arm();
+    if (callbacks_.forward) callbacks_.forward->started(std::move(stop));
+  }
+  void output(int stream, std::string_view bytes) override {
+    on_output(stream, bytes);
+    if (callbacks_.forward) callbacks_.forward->output(stream, bytes);
+  }
+  void slow(std::chrono::milliseconds running) override {
+    if (callbacks_.forward) callbacks_.forward->slow(running);
+  }
+  void pending(const std::string& reason) override {
+    if (callbacks_.forward) callbacks_.forward->pending(reason);
+  }
+  void done(AttemptResult result) override { on_process_end(std::move(result)); }
 
  private:
   static constexpr std::size_t kNotJudged = static_cast<std::size_t>(-1);

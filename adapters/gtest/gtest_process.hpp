@@ -68,8 +68,9 @@ struct GtestProcessResult {
 struct GtestProcessCallbacks {
   std::function<void(std::size_t judged)> test_started;  // a judged test began (its position)
   std::function<void(GtestProcessResult)> done;          // exactly once
-  std::function<void(std::chrono::milliseconds)> slow;   // optional, forwarded
-  std::function<void(std::string)> pending;              // optional, forwarded
+  // The process's other events (its start and stop, output, slow notices, waits for a cluster)
+  // as they come; optional. Its `done` is never called: `done` above is the end.
+  schedule::Observer forward;
 };
 
 // Starts the process on `executor` (the process executor, or Slurm's), as attempt `launch`.

@@ -58,9 +58,59 @@ std::vector<std::string> SlurmExecutor::srun_argv(const std::string& step_name,
   return full;
 }
 
-void SlurmExecutor::start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) {
+namespace {
+
+// One step as srun runs it: its waits told from srun's stderr, its end read from srun's words.
+class StepObserver final : public schedule::ForwardingObserver {
+ public:
+  StepObserver(schedule::Observer next, SlurmExecutor& executor, std::shared_ptr<TaskSpec> spec,
+               std::string step_name)
+      : ForwardingObserver(std::move(next)),
+        executor_(executor),
+        spec_(std::move(spec)),
+        step_name_(std::move(step_name)) {}
+
+  void output(int stream, std::string_view bytes) override {
+    // srun says so on its stderr when the step cannot start yet: tell the run, once.
+    if (stream == 2 && !told_) {
+      for (std::string_view words :
+           {"queued and waiting for resources", "step creation temporarily disabled"}) {
+        if (bytes.find(words) != std::string_view::npos) {
+          told_ = true;
+          next_->pending("Slurm: " + std::string(words));
+          break;
+        }
+      }
+    }
+    next_->output(stream, bytes);
+  }
+  void done(AttemptResult result) override {
+    const Outcome srun = result.outcome;
+    result.outcome = read_srun_outcome(srun, result.err->tail(64 << 10));
+    // Stopped by us, or srun itself killed: its step may outlive it. The attempt ends once the
+    // cancel has had its answer, so no step outlives the run; other attempts go on meanwhile.
+    if (srun.kind == OutcomeKind::timed_out || srun.kind == OutcomeKind::cancelled ||
+        srun.kind == OutcomeKind::signalled) {
+      auto shared = std::make_shared<AttemptResult>(std::move(result));
+      executor_.cancel_step(
+          step_name_, [shared, next = next_, spec = spec_] { next->done(std::move(*shared)); });
+      return;
+    }
+    next_->done(std::move(result));
+  }
+
+ private:
+  SlurmExecutor& executor_;
+  std::shared_ptr<TaskSpec> spec_;  // the command srun runs, alive until the attempt ends
+  std::string step_name_;
+  bool told_ = false;
+};
+
+}  // namespace
+
+void SlurmExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
   if (!launch.spec->preset_failure.empty() || launch.spec->argv.empty()) {
-    inner_.start(launch, std::move(callbacks));  // nothing to run: the failure is already known
+    inner_.start(launch, std::move(observer));  // nothing to run: the failure is already known
     return;
   }
   auto spec = std::make_shared<TaskSpec>(*launch.spec);
@@ -70,39 +120,8 @@ void SlurmExecutor::start(const schedule::Launch& launch, schedule::AttemptCallb
   spec->slot_marks.clear();  // done: srun's words come first now
   schedule::Launch inner_launch = launch;
   inner_launch.spec = spec.get();
-  if (callbacks.pending) {
-    // srun says so on its stderr when the step cannot start yet: tell the run, once.
-    auto told = std::make_shared<bool>(false);
-    callbacks.output = [told, pending = std::move(callbacks.pending),
-                        output = std::move(callbacks.output)](int stream, std::string_view bytes) {
-      if (stream == 2 && !*told) {
-        for (std::string_view words :
-             {"queued and waiting for resources", "step creation temporarily disabled"}) {
-          if (bytes.find(words) != std::string_view::npos) {
-            *told = true;
-            pending("Slurm: " + std::string(words));
-            break;
-          }
-        }
-      }
-      if (output) output(stream, bytes);
-    };
-  }
-  auto done = std::move(callbacks.done);
-  callbacks.done = [this, spec, step_name, done = std::move(done)](AttemptResult result) {
-    const Outcome srun = result.outcome;
-    result.outcome = read_srun_outcome(srun, result.err->tail(64 << 10));
-    // Stopped by us, or srun itself killed: its step may outlive it. The attempt ends once the
-    // cancel has had its answer, so no step outlives the run; other attempts go on meanwhile.
-    if (srun.kind == OutcomeKind::timed_out || srun.kind == OutcomeKind::cancelled ||
-        srun.kind == OutcomeKind::signalled) {
-      auto shared = std::make_shared<AttemptResult>(std::move(result));
-      cancel_step(step_name, [shared, done] { done(std::move(*shared)); });
-      return;
-    }
-    done(std::move(result));
-  };
-  inner_.start(inner_launch, std::move(callbacks));
+  inner_.start(inner_launch,
+               std::make_shared<StepObserver>(std::move(observer), *this, spec, step_name));
 }
 
 void SlurmExecutor::cancel_step(const std::string& step_name, std::function<void()> then) {

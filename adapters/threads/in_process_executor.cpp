@@ -7,14 +7,13 @@
 
 namespace procpool::threads {
 
-void InProcessExecutor::start(const schedule::Launch& launch,
-                              schedule::AttemptCallbacks callbacks) {
+void InProcessExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
   // The loop must not run out of work while a task is on another thread: hold it until the
   // result is posted back.
   auto keep_loop =
       std::make_shared<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
           io_.get_executor());
-  submit([this, keep_loop, task = launch.spec, done = std::move(callbacks.done)]() mutable {
+  submit([this, keep_loop, task = launch.spec, observer = std::move(observer)]() mutable {
     const auto started_at = std::chrono::system_clock::now();
     const auto start = std::chrono::steady_clock::now();
     AttemptResult result;
@@ -31,8 +30,9 @@ void InProcessExecutor::start(const schedule::Launch& launch,
     }
     result.started_at = started_at;
     result.duration = std::chrono::steady_clock::now() - start;
-    boost::asio::post(io_, [keep_loop = std::move(keep_loop), done = std::move(done),
-                            result = std::move(result)]() mutable { done(std::move(result)); });
+    boost::asio::post(
+        io_, [keep_loop = std::move(keep_loop), observer = std::move(observer),
+              result = std::move(result)]() mutable { observer->done(std::move(result)); });
   });
 }
 

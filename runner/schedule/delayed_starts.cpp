@@ -6,8 +6,8 @@ DelayedStarts::DelayedStarts(boost::asio::io_context& io, Executor& inner,
                              std::chrono::nanoseconds delay)
     : io_(io), inner_(inner), delay_(delay), timer_(io) {}
 
-void DelayedStarts::start(const Launch& launch, AttemptCallbacks callbacks) {
-  waiting_.push_back({launch, std::move(callbacks)});
+void DelayedStarts::start(const Launch& launch, Observer observer) {
+  waiting_.push_back({launch, std::move(observer)});
   start_due();
 }
 
@@ -17,7 +17,7 @@ void DelayedStarts::start_due() {
     Waiting next = std::move(waiting_.front());
     waiting_.pop_front();
     next_start_ = now + delay_;
-    inner_.start(next.launch, std::move(next.callbacks));
+    inner_.start(next.launch, std::move(next.observer));
   }
   if (waiting_.empty() || timer_armed_) return;
   timer_armed_ = true;
@@ -35,7 +35,7 @@ void DelayedStarts::stop_all(StopMode mode) {
   // Those still waiting never started: they end as cancelled, from the loop.
   Outcome cancelled;
   cancelled.kind = OutcomeKind::cancelled;
-  for (auto& waiting : waiting_) post_unstarted(io_, std::move(waiting.callbacks.done), cancelled);
+  for (auto& waiting : waiting_) post_unstarted(io_, std::move(waiting.observer), cancelled);
   waiting_.clear();
 }
 

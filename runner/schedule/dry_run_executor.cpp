@@ -2,9 +2,9 @@
 
 namespace procpool::schedule {
 
-void DryRunExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+void DryRunExecutor::start(const Launch& launch, Observer observer) {
   show_(launch);
-  post_unstarted(io_, std::move(callbacks.done), Outcome::exited(0));
+  post_unstarted(io_, std::move(observer), Outcome::exited(0));
 }
 
 }  // namespace procpool::schedule

@@ -1,21 +1,42 @@
 #include "procpool/runner/schedule/executor.hpp"
 
-#include <stdexcept>
-
 #include <boost/asio/post.hpp>
 
 namespace procpool::schedule {
+namespace {
 
-void Executor::start_batch(const BatchLaunch&, BatchCallbacks) {
-  // The scheduler asks can_batch() first: reaching this is a programming error, not bad input.
-  throw std::logic_error("this executor cannot run batches of tests");
+class FunctionObserver final : public AttemptObserver {
+ public:
+  explicit FunctionObserver(ObserverFunctions functions) : f_(std::move(functions)) {}
+  void started(StopAttempt stop) override {
+    if (f_.started) f_.started(std::move(stop));
+  }
+  void output(int stream, std::string_view bytes) override {
+    if (f_.output) f_.output(stream, bytes);
+  }
+  void slow(std::chrono::milliseconds running) override {
+    if (f_.slow) f_.slow(running);
+  }
+  void pending(const std::string& reason) override {
+    if (f_.pending) f_.pending(reason);
+  }
+  void done(AttemptResult result) override { f_.done(std::move(result)); }
+
+ private:
+  ObserverFunctions f_;
+};
+
+}  // namespace
+
+Observer observer_of(ObserverFunctions functions) {
+  return std::make_shared<FunctionObserver>(std::move(functions));
 }
 
-void post_unstarted(boost::asio::io_context& io, std::function<void(AttemptResult)> done,
-                    Outcome outcome, std::string output) {
-  boost::asio::post(io, [done = std::move(done), outcome = std::move(outcome),
+void post_unstarted(boost::asio::io_context& io, Observer observer, Outcome outcome,
+                    std::string output) {
+  boost::asio::post(io, [observer = std::move(observer), outcome = std::move(outcome),
                          output = std::move(output)]() mutable {
-    done(result_without_process(std::move(outcome), output));
+    observer->done(result_without_process(std::move(outcome), output));
   });
 }
 

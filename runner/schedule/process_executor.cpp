@@ -4,13 +4,13 @@
 
 namespace procpool::schedule {
 
-void ProcessExecutor::start(const Launch& launch, AttemptCallbacks callbacks) {
+void ProcessExecutor::start(const Launch& launch, Observer observer) {
   const TaskSpec& spec = *launch.spec;
   if (!spec.preset_failure.empty()) {
-    post_unstarted(io_, std::move(callbacks.done), Outcome::start_failure(spec.preset_failure));
+    post_unstarted(io_, std::move(observer), Outcome::start_failure(spec.preset_failure));
     return;
   }
-  auto attempt = std::make_shared<Attempt>(Attempt{launch, std::move(callbacks)});
+  auto attempt = std::make_shared<Attempt>(Attempt{launch, std::move(observer)});
   if (!waiting_.empty()) {
     waiting_.push_back(std::move(attempt));  // behind those already waiting for resources
     return;
@@ -35,8 +35,12 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
   child_options.stop = StopPolicy::graceful(options_.grace);
   child_options.capture_memory_cap = options_.capture_memory_cap;
   child_options.slow_after = options_.slow_after;
-  child_options.on_slow = attempt->callbacks.slow;
-  child_options.on_output = attempt->callbacks.output;
+  child_options.on_slow = [observer = attempt->observer](std::chrono::milliseconds running) {
+    observer->slow(running);
+  };
+  child_options.on_output = [observer = attempt->observer](int stream, std::string_view bytes) {
+    observer->output(stream, bytes);
+  };
   child_options.one_pipe = launch.one_output_pipe;
 
   const std::uint64_t id = next_id_++;
@@ -58,19 +62,16 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
             running_.empty()) {
           starved_ = true;
         }
-        auto done = std::move(attempt->callbacks.done);
-        done(std::move(result));
+        attempt->observer->done(std::move(result));
         start_waiting();  // it ended: what it held is free again
       });
   if (child->pid() > 0) {
     starved_ = false;  // it started: resources are there again
-    if (attempt->callbacks.started) {
-      std::weak_ptr<process::Child> weak = child;
-      const auto grace = options_.grace;
-      attempt->callbacks.started([weak, grace](OutcomeKind as) {
-        if (auto running = weak.lock()) running->stop(StopPolicy::graceful(grace), as);
-      });
-    }
+    std::weak_ptr<process::Child> weak = child;
+    const auto grace = options_.grace;
+    attempt->observer->started([weak, grace](OutcomeKind as) {
+      if (auto running = weak.lock()) running->stop(StopPolicy::graceful(grace), as);
+    });
   }
   running_.emplace(id, std::move(child));
 }
@@ -108,7 +109,7 @@ void ProcessExecutor::stop_all(StopMode mode) {
   retry_armed_ = false;
   Outcome cancelled;
   cancelled.kind = OutcomeKind::cancelled;
-  for (auto& attempt : waiting_) post_unstarted(io_, std::move(attempt->callbacks.done), cancelled);
+  for (auto& attempt : waiting_) post_unstarted(io_, std::move(attempt->observer), cancelled);
   waiting_.clear();
 }
 

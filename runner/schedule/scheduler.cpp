@@ -40,7 +40,7 @@ void Scheduler::start(std::unique_ptr<TaskList> tasks,
   summary_.total = tasks_->size();
   run_started_ = std::chrono::steady_clock::now();
   // Only a list that holds its specs has batches (a generated one has none).
-  const bool batching = all && executor_.can_batch();
+  const bool batching = all && executor_.batches();
   waiting_.reset(tasks_->size(),
                  [&](std::size_t i) { return batching ? (*all)[i].batch : std::uint64_t(0); });
   RunStarted started{tasks_->size(), config_.jobs};
@@ -48,7 +48,7 @@ void Scheduler::start(std::unique_ptr<TaskList> tasks,
     std::set<std::uint64_t> batches;
     for (const TaskSpec& task : *all) {
       started.disabled_tasks += task.disabled;
-      if (task.batch != 0 && !task.disabled && executor_.can_batch()) {
+      if (task.batch != 0 && !task.disabled && executor_.batches()) {
         batches.insert(task.batch);
         ++started.batched_tasks;
       }
@@ -159,7 +159,7 @@ void Scheduler::wake_after_release(const std::vector<std::string>& freed_locks) 
 }
 
 bool Scheduler::batches(std::size_t index) const {
-  return batch_of(index) != 0 && !states_[index].alone && executor_.can_batch();
+  return batch_of(index) != 0 && !states_[index].alone && executor_.batches();
 }
 
 std::uint64_t Scheduler::batch_of(std::size_t index) const {
@@ -206,17 +206,17 @@ void Scheduler::launch(std::size_t index) {
   const Launch launch = launch_of(index, state.attempts, slot);
   emit(&Reporter::on_task_started, TaskStarted{index, launch.spec, launch.attempt, slot});
 
-  AttemptCallbacks callbacks;
-  callbacks.done = [this, index, slot](AttemptResult result) {
+  ObserverFunctions observer;
+  observer.done = [this, index, slot](AttemptResult result) {
     on_attempt_done(index, slot, std::move(result));
   };
-  callbacks.pending = [this, index](std::string reason) {
-    emit(&Reporter::on_task_pending, TaskPending{index, &tasks_->get(index), std::move(reason)});
+  observer.pending = [this, index](const std::string& reason) {
+    emit(&Reporter::on_task_pending, TaskPending{index, &tasks_->get(index), reason});
   };
-  callbacks.slow = [this, index](std::chrono::milliseconds elapsed) {
+  observer.slow = [this, index](std::chrono::milliseconds elapsed) {
     emit(&Reporter::on_task_slow, TaskSlow{index, &tasks_->get(index), elapsed});
   };
-  executor_.start(launch, std::move(callbacks));
+  executor_.start(launch, observer_of(std::move(observer)));
 }
 
 void Scheduler::on_attempt_done(std::size_t index, unsigned slot, AttemptResult result) {

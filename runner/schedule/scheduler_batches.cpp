@@ -2,11 +2,37 @@
 // (stands, confirmed alone, run again), and the check of a confirmed failure against the order of
 // its batch. See scheduler.hpp for the rules.
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 #include "procpool/runner/core/verdict.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
 
 namespace procpool::schedule {
+namespace {
+
+// The scheduler's side of a batch, as functions of its own state.
+struct BatchFunctions final : BatchObserver {
+  std::function<void(std::size_t)> started;
+  std::function<void(std::size_t, AttemptResult, BatchEvidence)> finished;
+  std::function<void(const std::string&)> waiting;
+  std::function<void(std::vector<std::size_t>, bool)> ended;
+
+  void member_started(std::size_t member) override {
+    if (started) started(member);
+  }
+  void member_done(std::size_t member, AttemptResult result, BatchEvidence evidence) override {
+    finished(member, std::move(result), evidence);
+  }
+  void pending(const std::string& reason) override {
+    if (waiting) waiting(reason);
+  }
+  void done(std::vector<std::size_t> not_started, bool alone) override {
+    ended(std::move(not_started), alone);
+  }
+};
+
+}  // namespace
 
 void Scheduler::launch_batch(std::vector<std::size_t> members) {
   const unsigned slot = slots_.take_one();
@@ -21,16 +47,16 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
     std::vector<std::size_t> unvouched;  // members to run again once the batch is done
   };
   auto shared = std::make_shared<Shared>();
-  BatchCallbacks callbacks;
-  callbacks.member_started = [this, members, slot, shared](std::size_t member) {
+  auto callbacks = std::make_shared<BatchFunctions>();
+  callbacks->started = [this, members, slot, shared](std::size_t member) {
     const std::size_t index = members.at(member);
     const unsigned attempt = ++states_[index].attempts;
     const TaskSpec& task = tasks_->get(index);
     emit(&Reporter::on_task_started, TaskStarted{index, &task, attempt, slot});
     shared->began.push_back(index);
   };
-  callbacks.member_done = [this, members, shared](std::size_t member, AttemptResult result,
-                                                  BatchEvidence evidence) {
+  callbacks->finished = [this, members, shared](std::size_t member, AttemptResult result,
+                                                BatchEvidence evidence) {
     const std::size_t index = members.at(member);
     // What ran before it matters only to a failure (and copying it for every member of a batch
     // of thousands cost seconds).
@@ -42,10 +68,11 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
     on_member_done(index, std::move(result), evidence, std::move(before), shared->unvouched);
     fill_slots();
   };
-  callbacks.pending = [this, first = members.front()](std::string reason) {
-    emit(&Reporter::on_task_pending, TaskPending{first, &tasks_->get(first), std::move(reason)});
+  callbacks->waiting = [this, first = members.front()](const std::string& reason) {
+    emit(&Reporter::on_task_pending, TaskPending{first, &tasks_->get(first), reason});
   };
-  callbacks.done = [this, members, slot, shared](std::vector<std::size_t> not_started, bool alone) {
+  callbacks->ended = [this, members, slot, shared](std::vector<std::size_t> not_started,
+                                                   bool alone) {
     slots_.release_one(slot);
     count_running(members.front(), -1);
     wake_after_release({});
@@ -71,7 +98,7 @@ void Scheduler::launch_batch(std::vector<std::size_t> members) {
     fill_slots();
     maybe_finish_run();
   };
-  executor_.start_batch(batch, std::move(callbacks));
+  executor_.batches()->start_batch(batch, std::move(callbacks));
 }
 
 void Scheduler::launch_order_check(std::size_t index) {
@@ -85,16 +112,16 @@ void Scheduler::launch_order_check(std::size_t index) {
     check.run_first.push_back(tasks_->get(before).batch_member);
   }
   auto started = std::make_shared<bool>(false);
-  BatchCallbacks callbacks;
-  callbacks.member_started = [this, index, slot, started](std::size_t) {
+  auto callbacks = std::make_shared<BatchFunctions>();
+  callbacks->started = [this, index, slot, started](std::size_t) {
     *started = true;
     const unsigned attempt = ++states_[index].attempts;
     emit(&Reporter::on_task_started, TaskStarted{index, &tasks_->get(index), attempt, slot});
   };
-  callbacks.member_done = [this, index](std::size_t, AttemptResult result, BatchEvidence) {
+  callbacks->finished = [this, index](std::size_t, AttemptResult result, BatchEvidence) {
     settle(index, std::move(result));
   };
-  callbacks.done = [this, index, slot, started](std::vector<std::size_t>, bool) {
+  callbacks->ended = [this, index, slot, started](std::vector<std::size_t>, bool) {
     slots_.release_one(slot);
     count_running(index, -1);
     wake_after_release({});
@@ -107,7 +134,7 @@ void Scheduler::launch_order_check(std::size_t index) {
     fill_slots();
     maybe_finish_run();
   };
-  executor_.start_batch(check, std::move(callbacks));
+  executor_.batches()->start_batch(check, std::move(callbacks));
 }
 
 void Scheduler::on_member_done(std::size_t index, AttemptResult result, BatchEvidence evidence,

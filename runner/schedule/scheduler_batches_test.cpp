@@ -30,19 +30,19 @@ using E = BatchEvidence;
 TEST(SchedulerBatches, UnvouchedMembersRunAgainInABatchOfTheirOwnWhenATestWasBlamed) {
   BatchHarness h(1);
   h.start(one_program(4, 7));
-  ASSERT_EQ(h.executor.batches.size(), 1u);
+  ASSERT_EQ(h.executor.running_batches.size(), 1u);
   // t0 passed, then t1 crashed the process: t0 is not vouched for, t2 and t3 never started.
   h.executor.end_batch({{0, {P::passed, E::unvouched}}, {1, {P::signalled, E::failed_in_batch}}});
   // Then: t0 in a batch of its own, t2 and t3 in theirs, and t1 alone to confirm its crash.
   std::vector<std::vector<std::size_t>> batches;
   std::vector<std::size_t> singles;
-  while (!h.executor.batches.empty() || !h.executor.singles.empty()) {
+  while (!h.executor.running_batches.empty() || !h.executor.singles.empty()) {
     if (!h.executor.singles.empty()) {
       singles.push_back(h.executor.singles.front().first.index);
       h.executor.end_single(P::signalled);
       continue;
     }
-    const auto members = h.executor.indices(h.executor.batches.front().launch);
+    const auto members = h.executor.indices(h.executor.running_batches.front().launch);
     batches.push_back(members);
     std::vector<std::pair<std::size_t, std::pair<OutcomeKind, BatchEvidence>>> all;
     for (std::size_t m = 0; m < members.size(); ++m) all.push_back({m, {P::passed, E::stands}});
@@ -63,7 +63,7 @@ TEST(SchedulerBatches, UnvouchedMembersRunAloneWhenNoTestWasBlamed) {
   // Both passed, then the program crashed in its tear-down: nothing to blame.
   h.executor.end_batch({{0, {P::passed, E::unvouched}}, {1, {P::passed, E::unvouched}}},
                        /*alone=*/true);
-  EXPECT_TRUE(h.executor.batches.empty());
+  EXPECT_TRUE(h.executor.running_batches.empty());
   ASSERT_EQ(h.executor.singles.size(), 1u);
   h.executor.end_single(P::signalled);
   h.executor.end_single(P::signalled);
@@ -77,18 +77,18 @@ TEST(SchedulerBatches, APassAloneIsCheckedAfterTheSameTestsWithNoOtherProcessOfI
   auto specs = one_program(4, 7);
   specs[2].batch = specs[3].batch = 8;  // a second batch of the same program
   h.start(std::move(specs));
-  ASSERT_EQ(h.executor.batches.size(), 2u);
+  ASSERT_EQ(h.executor.running_batches.size(), 2u);
   // In the first batch, t1 fails after t0.
   h.executor.end_batch({{0, {P::passed, E::stands}}, {1, {P::failed, E::failed_in_batch}}});
   ASSERT_EQ(h.executor.singles.size(), 1u);
   h.executor.end_single(P::passed);  // alone it passes
   // The check waits while the second batch of its program runs.
-  ASSERT_EQ(h.executor.batches.size(), 1u);
-  EXPECT_EQ(h.executor.indices(h.executor.batches.front().launch),
+  ASSERT_EQ(h.executor.running_batches.size(), 1u);
+  EXPECT_EQ(h.executor.indices(h.executor.running_batches.front().launch),
             (std::vector<std::size_t>{2, 3}));
   h.executor.end_batch({{0, {P::passed, E::stands}}, {1, {P::passed, E::stands}}});
-  ASSERT_EQ(h.executor.batches.size(), 1u);
-  const BatchLaunch& check = h.executor.batches.front().launch;
+  ASSERT_EQ(h.executor.running_batches.size(), 1u);
+  const BatchLaunch& check = h.executor.running_batches.front().launch;
   EXPECT_EQ(h.executor.indices(check), (std::vector<std::size_t>{1}));
   EXPECT_EQ(check.run_first, (std::vector<std::string>{"t0"}));
   h.executor.end_batch({{0, {P::failed, E::failed_in_batch}}});  // fails again after t0
@@ -103,7 +103,7 @@ TEST(SchedulerBatches, APassAloneThatPassesAgainAfterTheSameTestsIsFlaky) {
   h.start(one_program(2, 7));
   h.executor.end_batch({{0, {P::passed, E::stands}}, {1, {P::failed, E::failed_in_batch}}});
   h.executor.end_single(P::passed);
-  ASSERT_EQ(h.executor.batches.size(), 1u);
+  ASSERT_EQ(h.executor.running_batches.size(), 1u);
   h.executor.end_batch({{0, {P::passed, E::stands}}});
   ASSERT_TRUE(h.finished);
   EXPECT_EQ(h.summary.order_dependent, 0u);
@@ -116,20 +116,21 @@ TEST(SchedulerBatches, WhileACheckWaitsNoNewProcessOfItsProgramStarts) {
   specs[2].batch = specs[3].batch = 8;
   specs[4].batch = specs[5].batch = 9;
   h.start(std::move(specs));
-  ASSERT_EQ(h.executor.batches.size(), 2u);  // batches 7 and 8; 9 waits for a slot
+  ASSERT_EQ(h.executor.running_batches.size(), 2u);  // batches 7 and 8; 9 waits for a slot
   h.executor.end_batch({{0, {P::passed, E::stands}}, {1, {P::failed, E::failed_in_batch}}});
   // The slot went to t1's confirmation, not to batch 9.
   ASSERT_EQ(h.executor.singles.size(), 1u);
   h.executor.end_single(P::passed);
   // Now the check waits for batch 8, and batch 9 may not start meanwhile.
-  ASSERT_EQ(h.executor.batches.size(), 1u);
+  ASSERT_EQ(h.executor.running_batches.size(), 1u);
   h.executor.end_batch({{0, {P::passed, E::stands}}, {1, {P::passed, E::stands}}});
-  ASSERT_EQ(h.executor.batches.size(), 1u);
-  EXPECT_EQ(h.executor.indices(h.executor.batches.front().launch), (std::vector<std::size_t>{1}))
+  ASSERT_EQ(h.executor.running_batches.size(), 1u);
+  EXPECT_EQ(h.executor.indices(h.executor.running_batches.front().launch),
+            (std::vector<std::size_t>{1}))
       << "the check runs before batch 9, alone with its program";
   h.executor.end_batch({{0, {P::passed, E::stands}}});
-  ASSERT_EQ(h.executor.batches.size(), 1u);
-  EXPECT_EQ(h.executor.indices(h.executor.batches.front().launch),
+  ASSERT_EQ(h.executor.running_batches.size(), 1u);
+  EXPECT_EQ(h.executor.indices(h.executor.running_batches.front().launch),
             (std::vector<std::size_t>{4, 5}));
 }
 

@@ -15,10 +15,10 @@ class FakeExecutor final : public Executor {
  public:
   struct Running {
     Launch launch;
-    AttemptCallbacks callbacks;
+    Observer observer;
   };
-  void start(const Launch& launch, AttemptCallbacks callbacks) override {
-    running.push_back({launch, std::move(callbacks)});
+  void start(const Launch& launch, Observer observer) override {
+    running.push_back({launch, std::move(observer)});
     ++started;
   }
   void stop_all(StopMode mode) override {
@@ -29,11 +29,11 @@ class FakeExecutor final : public Executor {
   void finish(std::size_t index, Outcome outcome) {
     for (auto it = running.begin(); it != running.end(); ++it) {
       if (it->launch.index != index) continue;
-      auto done = std::move(it->callbacks.done);
+      Observer observer = std::move(it->observer);
       running.erase(it);
       AttemptResult result;
       result.outcome = std::move(outcome);
-      done(std::move(result));
+      observer->done(std::move(result));
       return;
     }
     FAIL() << "task " << index << " is not running";
@@ -75,56 +75,56 @@ inline std::vector<TaskSpec> tasks(int n) {
 }
 
 // Runs batches as the test says: each start_batch is kept until the test ends it.
-class FakeBatchExecutor final : public Executor {
+class FakeBatchExecutor final : public Executor, public BatchRunner {
  public:
   struct Batch {
     BatchLaunch launch;
-    BatchCallbacks callbacks;
+    std::shared_ptr<BatchObserver> observer;
   };
-  void start(const Launch& launch, AttemptCallbacks callbacks) override {
-    singles.push_back({launch, std::move(callbacks)});
+  void start(const Launch& launch, Observer observer) override {
+    singles.push_back({launch, std::move(observer)});
   }
   void stop_all(StopMode) override {}
-  bool can_batch() const override { return true; }
-  void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks) override {
-    batches.push_back({launch, std::move(callbacks)});
+  BatchRunner* batches() override { return this; }
+  void start_batch(const BatchLaunch& launch, std::shared_ptr<BatchObserver> observer) override {
+    running_batches.push_back({launch, std::move(observer)});
   }
   // Ends the oldest batch: members listed in `results` started and got those results; the rest
   // never started. `alone`: what the executor says of the rest.
   void end_batch(
       const std::vector<std::pair<std::size_t, std::pair<OutcomeKind, BatchEvidence>>>& results,
       bool alone = false) {
-    Batch batch = std::move(batches.front());
-    batches.erase(batches.begin());
+    Batch batch = std::move(running_batches.front());
+    running_batches.erase(running_batches.begin());
     std::vector<std::size_t> not_started;
     for (std::size_t member = 0; member < batch.launch.members.size(); ++member) {
       bool found = false;
       for (const auto& [which, result] : results) {
         if (which != member) continue;
         found = true;
-        batch.callbacks.member_started(member);
+        batch.observer->member_started(member);
         AttemptResult attempt;
         attempt.outcome.kind = result.first;
-        batch.callbacks.member_done(member, std::move(attempt), result.second);
+        batch.observer->member_done(member, std::move(attempt), result.second);
       }
       if (!found) not_started.push_back(member);
     }
-    batch.callbacks.done(std::move(not_started), alone);
+    batch.observer->done(std::move(not_started), alone);
   }
   void end_single(OutcomeKind kind) {
     auto single = std::move(singles.front());
     singles.erase(singles.begin());
     AttemptResult result;
     result.outcome.kind = kind;
-    single.second.done(std::move(result));
+    single.second->done(std::move(result));
   }
   std::vector<std::size_t> indices(const BatchLaunch& launch) const {
     std::vector<std::size_t> v;
     for (const auto& m : launch.members) v.push_back(m.index);
     return v;
   }
-  std::vector<Batch> batches;
-  std::vector<std::pair<Launch, AttemptCallbacks>> singles;
+  std::vector<Batch> running_batches;  // started, not yet ended; oldest first
+  std::vector<std::pair<Launch, Observer>> singles;
 };
 
 // A scheduler on a fake executor, with a recorder, that notes when the run finished.

@@ -15,7 +15,7 @@ class PoolExecutor final : public schedule::Executor {
   PoolExecutor(boost::asio::io_context& io, unsigned processes);
   ~PoolExecutor() override;
 
-  void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
+  void start(const schedule::Launch& launch, schedule::Observer observer) override;
   // Workers cannot be told to drop one task: stopping terminates the whole pool, and every
   // task still in it reports as cancelled.
   void stop_all(schedule::StopMode mode) override;

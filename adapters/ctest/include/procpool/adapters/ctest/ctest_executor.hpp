@@ -23,7 +23,7 @@ class CtestExecutor final : public schedule::Executor {
                 std::map<std::string, CtestRules> rules,
                 const ResourceAllocator* resources = nullptr)
       : io_(io), inner_(inner), rules_(std::move(rules)), resources_(resources) {}
-  void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
+  void start(const schedule::Launch& launch, schedule::Observer observer) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
 
  private:
@@ -31,10 +31,6 @@ class CtestExecutor final : public schedule::Executor {
   schedule::Executor& inner_;
   std::map<std::string, CtestRules> rules_;
   const ResourceAllocator* resources_;
-
-  // TIMEOUT_AFTER_MATCH: the deadline is kept here, so a match can move it either way.
-  void start_watched(const schedule::Launch& launch, const CtestRules& rules,
-                     schedule::AttemptCallbacks callbacks);
 };
 
 }  // namespace procpool::ctest

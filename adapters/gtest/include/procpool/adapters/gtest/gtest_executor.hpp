@@ -48,17 +48,17 @@ struct GtestExecutorOptions {
   std::function<void(const std::string&)> warn;
 };
 
-class GtestExecutor final : public schedule::Executor {
+class GtestExecutor final : public schedule::Executor, public schedule::BatchRunner {
  public:
   GtestExecutor(boost::asio::io_context& io, schedule::Executor& inner,
                 GtestExecutorOptions options)
       : io_(io), inner_(inner), options_(std::move(options)) {}
 
-  void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
+  void start(const schedule::Launch& launch, schedule::Observer observer) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
-  bool can_batch() const override { return true; }
+  schedule::BatchRunner* batches() override { return this; }
   void start_batch(const schedule::BatchLaunch& launch,
-                   schedule::BatchCallbacks callbacks) override;
+                   std::shared_ptr<schedule::BatchObserver> observer) override;
 
  private:
   struct Files {

@@ -37,17 +37,16 @@ class SlurmExecutor final : public schedule::Executor {
   SlurmExecutor(boost::asio::io_context& io, schedule::Executor& inner, SlurmOptions options)
       : io_(io), inner_(inner), options_(std::move(options)) {}
 
-  void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) override;
+  void start(const schedule::Launch& launch, schedule::Observer observer) override;
   void stop_all(schedule::StopMode mode) override { inner_.stop_all(mode); }
 
   // The srun command line for one attempt's argv.
   std::vector<std::string> srun_argv(const std::string& step_name,
                                      const std::vector<std::string>& argv) const;
-
- private:
   // Cancels the step (squeue finds its id inside an allocation), then calls `then`.
   void cancel_step(const std::string& step_name, std::function<void()> then);
 
+ private:
   boost::asio::io_context& io_;
   schedule::Executor& inner_;
   SlurmOptions options_;

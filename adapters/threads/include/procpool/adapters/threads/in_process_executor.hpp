@@ -20,7 +20,7 @@ class InProcessExecutor : public schedule::Executor {
  public:
   InProcessExecutor(boost::asio::io_context& io, TaskBody body) : io_(io), body_(std::move(body)) {}
 
-  void start(const schedule::Launch& launch, schedule::AttemptCallbacks callbacks) final;
+  void start(const schedule::Launch& launch, schedule::Observer observer) final;
   // A function call cannot be interrupted: tasks not begun yet end as cancelled, running ones
   // run to their end and are then reported as cancelled.
   void stop_all(schedule::StopMode mode) final;

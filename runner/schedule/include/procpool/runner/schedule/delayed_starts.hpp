@@ -17,13 +17,13 @@ namespace procpool::schedule {
 class DelayedStarts final : public Executor {
  public:
   DelayedStarts(boost::asio::io_context& io, Executor& inner, std::chrono::nanoseconds delay);
-  void start(const Launch& launch, AttemptCallbacks callbacks) override;
+  void start(const Launch& launch, Observer observer) override;
   void stop_all(StopMode mode) override;
 
  private:
   struct Waiting {
     Launch launch;
-    AttemptCallbacks callbacks;
+    Observer observer;
   };
   void start_due();
 

@@ -16,7 +16,7 @@ class DryRunExecutor final : public Executor {
   // `show` is called for every attempt, in the order the scheduler starts them.
   DryRunExecutor(boost::asio::io_context& io, std::function<void(const Launch&)> show)
       : io_(io), show_(std::move(show)) {}
-  void start(const Launch& launch, AttemptCallbacks callbacks) override;
+  void start(const Launch& launch, Observer observer) override;
   void stop_all(StopMode) override {}  // nothing runs long enough to stop
 
  private:

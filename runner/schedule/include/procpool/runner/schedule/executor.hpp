@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,17 +39,50 @@ enum class StopMode {
 // Stops one running attempt (gracefully); its result will say `as` (timed_out, cancelled).
 using StopAttempt = std::function<void(OutcomeKind as)>;
 
-struct AttemptCallbacks {
-  std::function<void(AttemptResult)> done;              // exactly once
-  std::function<void(std::chrono::milliseconds)> slow;  // optional, any number of times
-  // Optional: the attempt's output as it arrives (1 = stdout, 2 = stderr).
-  std::function<void(int stream, std::string_view bytes)> output;
-  // Optional: called once the attempt runs, with a way to stop it early (a test of a batch over
-  // its own time). Valid until `done`.
-  std::function<void(StopAttempt)> started;
-  // Optional: the attempt waits for the cluster's resources (`--executor slurm`), and why.
-  std::function<void(std::string reason)> pending;
+// What an attempt tells whoever started it, as it happens. Only `done` must be heard: every
+// other event has a default that ignores it. A decorator (an executor over another) derives
+// from ForwardingObserver, overrides what it changes and passes the rest on, so no event is lost
+// because a decorator forgot to forward it.
+class AttemptObserver {
+ public:
+  virtual ~AttemptObserver() = default;
+  // Once the attempt runs, with a way to stop it early (a test of a batch over its own time).
+  // The stop is valid until `done`.
+  virtual void started(StopAttempt) {}
+  // Its output as it arrives (1 = stdout, 2 = stderr).
+  virtual void output(int /*stream*/, std::string_view /*bytes*/) {}
+  // Still running after the slow threshold, and at each multiple of it.
+  virtual void slow(std::chrono::milliseconds /*running*/) {}
+  // It waits for the cluster's resources (`--executor slurm`), and why.
+  virtual void pending(const std::string& /*reason*/) {}
+  // Exactly once, last.
+  virtual void done(AttemptResult result) = 0;
 };
+using Observer = std::shared_ptr<AttemptObserver>;
+
+class ForwardingObserver : public AttemptObserver {
+ public:
+  explicit ForwardingObserver(Observer next) : next_(std::move(next)) {}
+  void started(StopAttempt stop) override { next_->started(std::move(stop)); }
+  void output(int stream, std::string_view bytes) override { next_->output(stream, bytes); }
+  void slow(std::chrono::milliseconds running) override { next_->slow(running); }
+  void pending(const std::string& reason) override { next_->pending(reason); }
+  void done(AttemptResult result) override { next_->done(std::move(result)); }
+
+ protected:
+  Observer next_;
+};
+
+// An observer made of functions, for callers that are not decorators (the scheduler, tests,
+// benchmarks): an empty function ignores its event; `done` must be given.
+struct ObserverFunctions {
+  std::function<void(AttemptResult)> done;
+  std::function<void(StopAttempt)> started;
+  std::function<void(int stream, std::string_view bytes)> output;
+  std::function<void(std::chrono::milliseconds)> slow;
+  std::function<void(const std::string& reason)> pending;
+};
+Observer observer_of(ObserverFunctions functions);
 
 // Several tests of one program run by one process (`--batch`). Each member gets a verdict of its
 // own when it ran; those that never started come back to the scheduler to run again.
@@ -69,34 +104,45 @@ enum class BatchEvidence {
                     // again; alone, that verdict stands
 };
 
-struct BatchCallbacks {
-  std::function<void(std::size_t member)> member_started;  // its test began
+// What a batch's process tells the scheduler: each member's start and result, then the end.
+class BatchObserver {
+ public:
+  virtual ~BatchObserver() = default;
+  // Its test began.
+  virtual void member_started(std::size_t /*member*/) {}
   // At most once each, for the members that started.
-  std::function<void(std::size_t member, AttemptResult, BatchEvidence)> member_done;
+  virtual void member_done(std::size_t member, AttemptResult result, BatchEvidence evidence) = 0;
+  // The batch's process waits for the cluster's resources, and why.
+  virtual void pending(const std::string& /*reason*/) {}
   // Exactly once, last: the members that never started. `alone`: run each on its own next (the
   // batch ended without a test to blame, so batching them again could fail the same way).
-  std::function<void(std::vector<std::size_t> not_started, bool alone)> done;
-  // Optional: the batch's process waits for the cluster's resources, and why.
-  std::function<void(std::string reason)> pending;
+  virtual void done(std::vector<std::size_t> not_started, bool alone) = 0;
+};
+
+// The capability of running batches: executors that can tell the tests of one process apart.
+class BatchRunner {
+ public:
+  virtual ~BatchRunner() = default;
+  virtual void start_batch(const BatchLaunch& launch, std::shared_ptr<BatchObserver> observer) = 0;
 };
 
 class Executor {
  public:
   virtual ~Executor() = default;
-  // Starts one attempt. Callbacks run later, on the run's event loop, never inside start().
-  virtual void start(const Launch& launch, AttemptCallbacks callbacks) = 0;
+  // Starts one attempt. The observer hears of it later, on the run's event loop, never inside
+  // start().
+  virtual void start(const Launch& launch, Observer observer) = 0;
   // Stops every running attempt; each still reports through its `done`, as cancelled.
   virtual void stop_all(StopMode mode) = 0;
-  // Runs several tests in one process. Only executors that can tell the tests apart in one
-  // process's output support it; the scheduler forms batches only for those.
-  virtual bool can_batch() const { return false; }
-  virtual void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks);
+  // Batches, where this executor can run them (the scheduler forms batches only then); null
+  // where it runs one test per process.
+  virtual BatchRunner* batches() { return nullptr; }
 };
 
 // An attempt that never started (a preset failure, a test CTest would not run, one cancelled
 // while it waited) ends with `outcome` (and `output` as its stdout), from the loop: an
 // executor's callbacks never run inside start() or stop_all().
-void post_unstarted(boost::asio::io_context& io, std::function<void(AttemptResult)> done,
-                    Outcome outcome, std::string output = {});
+void post_unstarted(boost::asio::io_context& io, Observer observer, Outcome outcome,
+                    std::string output = {});
 
 }  // namespace procpool::schedule

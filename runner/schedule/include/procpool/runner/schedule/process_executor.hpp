@@ -34,13 +34,13 @@ class ProcessExecutor final : public Executor {
 
   // Each child gets PROCPOOL_TASK_INDEX (0-based), PROCPOOL_SLOT (1..jobs) and
   // PROCPOOL_ATTEMPT (1-based) on top of the task's own environment.
-  void start(const Launch& launch, AttemptCallbacks callbacks) override;
+  void start(const Launch& launch, Observer observer) override;
   void stop_all(StopMode mode) override;
 
  private:
   struct Attempt {
     Launch launch;
-    AttemptCallbacks callbacks;
+    Observer observer;
     std::chrono::milliseconds waited{0};  // retrying with nothing running
   };
   void launch(std::shared_ptr<Attempt> attempt);

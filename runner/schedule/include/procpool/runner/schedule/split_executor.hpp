@@ -13,14 +13,11 @@ class SplitExecutor final : public Executor {
  public:
   SplitExecutor(std::unique_ptr<Executor> single, std::unique_ptr<Executor> batches)
       : single_(std::move(single)), batches_(std::move(batches)) {}
-  void start(const Launch& launch, AttemptCallbacks callbacks) override {
-    single_->start(launch, std::move(callbacks));
+  void start(const Launch& launch, Observer observer) override {
+    single_->start(launch, std::move(observer));
   }
   void stop_all(StopMode mode) override { single_->stop_all(mode); }
-  bool can_batch() const override { return batches_->can_batch(); }
-  void start_batch(const BatchLaunch& launch, BatchCallbacks callbacks) override {
-    batches_->start_batch(launch, std::move(callbacks));
-  }
+  BatchRunner* batches() override { return batches_->batches(); }
 
  private:
   std::unique_ptr<Executor> single_, batches_;
