@@ -3,6 +3,7 @@
 #include "gnu_path_parts.hpp"
 #include "procpool/adapters/command/shell_words.hpp"
 #include "procpool/runner/core/shell.hpp"
+#include "text_lines.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -237,9 +238,7 @@ Result<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool sh
   std::vector<TaskSpec> tasks;
   std::size_t line_number = 0;
   while (!content.empty()) {
-    const auto newline = content.find('\n');
-    std::string_view line = content.substr(0, newline);
-    content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
+    std::string_view line = take_line(content);
     ++line_number;
     if (line.find('\0') != std::string_view::npos) {  // it would cut the argument short
       return fail("line " + std::to_string(line_number) +

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <vector>
 
+#include "text_lines.hpp"
+
 namespace procpool::command {
 namespace {
 
@@ -18,9 +20,7 @@ Result<std::map<std::size_t, JoblogEntry>> read_joblog(std::string_view content)
   std::map<std::size_t, JoblogEntry> entries;
   std::size_t line_number = 0;
   while (!content.empty()) {
-    const auto newline = content.find('\n');
-    std::string_view line = content.substr(0, newline);
-    content.remove_prefix(newline == std::string_view::npos ? content.size() : newline + 1);
+    std::string_view line = take_line(content);
     ++line_number;
     if (line_number == 1) {
       if (line.rfind("Seq\t", 0) != 0) {

@@ -32,11 +32,10 @@ void DelayedStarts::stop_all(StopMode mode) {
   inner_.stop_all(mode);
   timer_.cancel();
   timer_armed_ = false;
-  // Those still waiting never started: they end as cancelled, from the loop.
-  Outcome cancelled;
-  cancelled.kind = OutcomeKind::cancelled;
-  for (auto& waiting : waiting_) post_unstarted(io_, std::move(waiting.observer), cancelled);
+  std::vector<Observer> never_started;
+  for (auto& waiting : waiting_) never_started.push_back(std::move(waiting.observer));
   waiting_.clear();
+  post_cancelled(io_, never_started);
 }
 
 }  // namespace procpool::schedule

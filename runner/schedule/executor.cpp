@@ -40,4 +40,10 @@ void post_unstarted(boost::asio::io_context& io, Observer observer, Outcome outc
   });
 }
 
+void post_cancelled(boost::asio::io_context& io, const std::vector<Observer>& waiting) {
+  Outcome cancelled;
+  cancelled.kind = OutcomeKind::cancelled;
+  for (const auto& observer : waiting) post_unstarted(io, observer, cancelled);
+}
+
 }  // namespace procpool::schedule

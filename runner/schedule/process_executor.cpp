@@ -104,13 +104,12 @@ void ProcessExecutor::stop_all(StopMode mode) {
   const StopPolicy policy =
       mode == StopMode::immediate ? StopPolicy::immediate() : StopPolicy::graceful(options_.grace);
   for (auto& [id, child] : running_) child->stop(policy, OutcomeKind::cancelled);
-  // Those still waiting for resources never started: they end as cancelled, from the loop.
   retry_timer_.cancel();
   retry_armed_ = false;
-  Outcome cancelled;
-  cancelled.kind = OutcomeKind::cancelled;
-  for (auto& attempt : waiting_) post_unstarted(io_, std::move(attempt->observer), cancelled);
+  std::vector<Observer> never_started;  // waiting for resources
+  for (auto& attempt : waiting_) never_started.push_back(std::move(attempt->observer));
   waiting_.clear();
+  post_cancelled(io_, never_started);
 }
 
 }  // namespace procpool::schedule

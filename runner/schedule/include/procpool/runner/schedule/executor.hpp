@@ -144,5 +144,8 @@ class Executor {
 // executor's callbacks never run inside start() or stop_all().
 void post_unstarted(boost::asio::io_context& io, Observer observer, Outcome outcome,
                     std::string output = {});
+// Attempts an executor held back (waiting for resources, for their turn) that a stop ends before
+// they started: each ends as cancelled, from the loop.
+void post_cancelled(boost::asio::io_context& io, const std::vector<Observer>& waiting);
 
 }  // namespace procpool::schedule
