@@ -117,7 +117,7 @@ TEST(WindowsGtestSideBySide, BatchRunsEndWithTheirReportsAndNeverCrash) {
     loop.io().run();
     std::vector<unsigned long> runners = {::GetCurrentProcessId()};
     for (const auto& r : ended) runners.push_back(static_cast<unsigned long>(r.pid));
-    EXPECT_EQ(surviving_children(runners), std::vector<int>{}) << "outlived their runs";
+    EXPECT_EQ(surviving_children(runners), std::vector<std::string>{}) << "outlived their runs";
     for (int i = 0; i < kRuns; ++i) {
       const AttemptResult& r = ended[i];
       ASSERT_TRUE(r.out && r.err) << "run " << i << " never ended";

@@ -95,7 +95,7 @@ PoolOptions options(unsigned processes) {
 // Every test: no process it started outlives it.
 class LibraryTest : public ::testing::Test {
  protected:
-  void TearDown() override { EXPECT_EQ(surviving_children(), std::vector<int>{}); }
+  void TearDown() override { EXPECT_EQ(surviving_children(), std::vector<std::string>{}); }
 };
 using WindowsProcess = LibraryTest;
 using WindowsPool = LibraryTest;

@@ -21,6 +21,7 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "procpool/runner/core/windows_text.hpp"
 #include "procpool/runner/process/child.hpp"
 #include "procpool/runner/process/event_loop.hpp"
 
@@ -103,20 +104,29 @@ inline bool process_alive(unsigned long pid) {
 }
 
 // The processes started by any of `parents` that still run (Windows records each process's
-// parent); by default, by this one.
-inline std::vector<int> surviving_children(std::vector<unsigned long> parents = {
-                                               ::GetCurrentProcessId()}) {
-  std::vector<int> alive;
-  HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  PROCESSENTRY32W entry{};
-  entry.dwSize = sizeof entry;
-  for (BOOL more = ::Process32FirstW(snapshot, &entry); more;
-       more = ::Process32NextW(snapshot, &entry)) {
-    const bool ours =
-        std::find(parents.begin(), parents.end(), entry.th32ParentProcessID) != parents.end();
-    if (ours && process_alive(entry.th32ProcessID)) alive.push_back(int(entry.th32ProcessID));
+// parent); by default, by this one. Each as "pid name". A process on its way out is given up to
+// two seconds to be gone (Wine may still be ending one that was terminated, or a console host
+// of its own): what is still running then is a survivor.
+inline std::vector<std::string> surviving_children(std::vector<unsigned long> parents = {
+                                                       ::GetCurrentProcessId()}) {
+  std::vector<std::string> alive;
+  for (int tries = 0; tries < 40; ++tries) {
+    alive.clear();
+    HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    PROCESSENTRY32W entry{};
+    entry.dwSize = sizeof entry;
+    for (BOOL more = ::Process32FirstW(snapshot, &entry); more;
+         more = ::Process32NextW(snapshot, &entry)) {
+      const bool ours =
+          std::find(parents.begin(), parents.end(), entry.th32ParentProcessID) != parents.end();
+      if (ours && process_alive(entry.th32ProcessID)) {
+        alive.push_back(std::to_string(entry.th32ProcessID) + " " + utf8(entry.szExeFile));
+      }
+    }
+    ::CloseHandle(snapshot);
+    if (alive.empty()) break;
+    ::Sleep(50);
   }
-  ::CloseHandle(snapshot);
   return alive;
 }
 
