@@ -1,6 +1,8 @@
 // GtestExecutor as a decorator: a test run alone hands its process's start (with the stop) and
 // its output on to the observer above it, as every executor does; it used to drop both, so a
 // decorator above it (a watch of the output, a per-attempt stop) never heard of them.
+#include <unistd.h>
+
 #include <filesystem>
 
 #include <gtest/gtest.h>

@@ -2,8 +2,6 @@
 
 namespace procpool::process {
 
-EventLoop::EventLoop() : io_(new Context) {}
-
 // Linux: asio's reactor has no thread of its own to outlive the loop; freed as any io_context.
 EventLoop::~EventLoop() { delete io_; }
 

@@ -2,8 +2,6 @@
 
 namespace procpool::process {
 
-EventLoop::EventLoop() : io_(new Context) {}
-
 // Windows: shut down, not freed (event_loop.hpp says why). A few kilobytes per phase, a handful
 // of phases per command.
 EventLoop::~EventLoop() { io_->shutdown(); }

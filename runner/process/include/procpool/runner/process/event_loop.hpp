@@ -19,8 +19,8 @@ namespace procpool::process {
 
 class EventLoop {
  public:
-  EventLoop();
-  ~EventLoop();
+  EventLoop() : io_(new Context) {}
+  ~EventLoop();  // per platform: posix/ and windows/event_loop.cpp
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
