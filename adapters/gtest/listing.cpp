@@ -149,6 +149,7 @@ void TestLister::list(std::size_t i, bool plain) {
   process::ChildOptions child_options;
   child_options.timeout = options_.timeout;
   child_options.stop = StopPolicy::graceful(std::chrono::seconds(1));
+  child_options.background = options_.background;
   auto child = process::Child::start(
       io_, request, child_options, [this, i, plain, json](AttemptResult result) {
         auto listener = running_[i].listener;

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <set>
 
+#include <boost/asio/post.hpp>
+
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "order_finder.hpp"
@@ -282,7 +284,9 @@ int run_gtest_command(const GtestOptions& options) {
   bool check_stopped = false;
   if (remembered) {
     check = [&](boost::asio::io_context& io, std::function<void(bool)> confirmed) {
-      checker = std::make_shared<gtest::TestLister>(io, list_options);
+      gtest::ListOptions check_options = list_options;
+      check_options.background = true;
+      checker = std::make_shared<gtest::TestLister>(io, check_options);
       checker->on_done([&, confirmed] {
         if (check_stopped) return;  // the run was cancelled: its reports stand
         std::vector<gtest::Listing> fresh = checker->take();
@@ -297,7 +301,11 @@ int run_gtest_command(const GtestOptions& options) {
         }
         confirmed(same);
       });
-      checker->start(o.binaries);
+      // Once the first tests have started (the scheduler starts them before the loop runs): the
+      // check's process start must not come before theirs.
+      boost::asio::post(io, [&] {
+        if (!check_stopped) checker->start(o.binaries);
+      });
       return std::function<void()>([&] {
         check_stopped = true;
         checker->stop();

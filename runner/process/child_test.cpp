@@ -61,6 +61,16 @@ TEST_F(ChildTest, OnePipeKeepsTheOrderTheStreamsWereWrittenIn) {
   EXPECT_EQ(r.err->str(), "");
 }
 
+// The listing that checks a remembered one runs this way, so as to take the processor time
+// the tests leave. Set after exec: the child reads its niceness a little later (coreutils' nice
+// with no command prints it).
+TEST_F(ChildTest, ABackgroundChildRunsAtTheLowestPriority) {
+  ChildOptions options;
+  options.background = true;
+  EXPECT_EQ(run({"/bin/sh", "-c", "sleep 0.3; exec nice"}, options).out->str(), "19\n");
+  EXPECT_EQ(run({"/bin/sh", "-c", "sleep 0.3; exec nice"}).out->str(), "0\n");
+}
+
 TEST_F(ChildTest, TellsASignalFromAnExitCode) {
   EXPECT_EQ(run({helper_binary(), "crash", "segv"}).outcome.signal, SIGSEGV);
   auto exit9 = run({helper_binary(), "exit", "9"});

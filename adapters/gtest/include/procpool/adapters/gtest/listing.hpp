@@ -52,6 +52,9 @@ struct ListOptions {
   std::string json_dir;
   std::string stream_address = "127.0.0.1";  // where to listen for the stream's first line
   bool stream = true;  // try the stream at all (false: every program's console is read)
+  // At the lowest priority (process::ChildOptions::background): a listing that checks a
+  // remembered one while the tests run.
+  bool background = false;
 };
 
 // Parses --gtest_list_tests output: "Suite." lines then indented test names, each optionally

@@ -35,6 +35,10 @@ struct ChildOptions {
   // Stdout and stderr through one pipe, as CTest runs a test: the capture's stdout holds both in
   // the order the child wrote them (two pipes lose that order), and its stderr stays empty.
   bool one_pipe = false;
+  // Runs at the lowest priority (nice 19; Windows' below-normal class): for a process that checks
+  // rather than does the work (the listing that checks a remembered one while the tests run), so
+  // that it takes processor time the tests leave rather than theirs.
+  bool background = false;
 };
 
 // One running process, started by start(): what every caller sees, on every platform
