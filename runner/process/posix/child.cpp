@@ -1,8 +1,8 @@
 #include "posix_child.hpp"
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -126,7 +126,8 @@ void WindowsChild::launch(SpawnRequest request) {
   pid_ = task.pid;
   job_ = std::move(task.job);
   // Best effort: a process that keeps its normal priority is only slower to check.
-  if (options_.background) (void)::SetPriorityClass(task.process.get(), BELOW_NORMAL_PRIORITY_CLASS);
+  if (options_.background)
+    (void)::SetPriorityClass(task.process.get(), BELOW_NORMAL_PRIORITY_CLASS);
   exit_watch_.assign(task.process.release());
   read_more(out_);
   if (err_.open) read_more(err_);
