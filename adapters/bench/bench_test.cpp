@@ -43,8 +43,8 @@ Collected run_items(const std::string& executor, const std::vector<WorkItem>& it
   std::vector<TaskSpec> tasks;
   for (const auto& item : items) {
     TaskSpec task;
-    task.argv = to_words(item);
-    task.argv.insert(task.argv.begin(), BENCH_WORKER);
+    task.command.argv = to_words(item);
+    task.command.argv.insert(task.command.argv.begin(), BENCH_WORKER);
     tasks.push_back(task);
   }
   Collected collected;

@@ -26,9 +26,9 @@ constexpr unsigned kQueuedPerWorker = 64;
 // What the in-process executors run for a task: its words (argv after the worker program, as
 // the process executor would pass them), through the same workload code. The checksum goes to
 // the attempt's stdout as a decimal line, as procpool-bench-worker prints it.
-AttemptResult run_in_process(const TaskSpec& task) {
-  const std::vector<std::string> words(task.argv.empty() ? task.argv.end() : task.argv.begin() + 1,
-                                       task.argv.end());
+AttemptResult run_in_process(const Command& command) {
+  const std::vector<std::string> words(
+      command.argv.empty() ? command.argv.end() : command.argv.begin() + 1, command.argv.end());
   AttemptResult result;
   if (auto item = from_words(words); !item) {
     result.outcome = Outcome::start_failure(item.error());
@@ -143,8 +143,8 @@ CellResult run_cell(const Cell& cell, const std::string& worker, const SessionRu
   std::vector<TaskSpec> tasks(cell.tasks);
   for (std::size_t i = 0; i < cell.tasks; ++i) {
     items[i] = WorkItem{cell.workload, cell.amount, i, cell.crash_every};
-    tasks[i].argv = to_words(items[i]);
-    tasks[i].argv.insert(tasks[i].argv.begin(), worker);
+    tasks[i].command.argv = to_words(items[i]);
+    tasks[i].command.argv.insert(tasks[i].command.argv.begin(), worker);
     tasks[i].name = std::string(to_string(cell.workload)) + " #" + std::to_string(i);
   }
   boost::asio::io_context io;

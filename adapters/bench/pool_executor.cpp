@@ -44,7 +44,7 @@ PoolExecutor::PoolExecutor(boost::asio::io_context& io, unsigned processes)
 PoolExecutor::~PoolExecutor() { state_->pool.terminate(); }
 
 void PoolExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
-  const std::vector<std::string>& argv = launch.spec->argv;
+  const std::vector<std::string>& argv = launch.command().argv;
   std::vector<std::string> words(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
   struct Pending {
     std::optional<AsyncResult<std::uint64_t>> result;

@@ -13,7 +13,7 @@ namespace {
 
 TaskSpec shell_task(std::string script) {
   TaskSpec task;
-  task.argv = shell_argv(script);
+  task.command.argv = shell_argv(script);
   task.name = std::move(script);
   return task;
 }
@@ -211,13 +211,14 @@ TaskSpec task_for_arguments(const std::vector<std::string>& command,
       starts.push_back(script.size());
       script += word;
     }
-    for (const auto& [w, offset] : slot_marks) task.slot_marks.push_back({2, starts[w] + offset});
-    task.argv = shell_argv(script);
+    for (const auto& [w, offset] : slot_marks)
+      task.command.slot_marks.push_back({2, starts[w] + offset});
+    task.command.argv = shell_argv(script);
     task.name = std::move(script);
   } else {
-    task.slot_marks = std::move(slot_marks);
+    task.command.slot_marks = std::move(slot_marks);
     task.name = shell_join(words);
-    task.argv = std::move(words);
+    task.command.argv = std::move(words);
   }
   for (const auto& arg : args) task.input += (task.input.empty() ? "" : " ") + arg;
   task.args = args;
@@ -260,7 +261,7 @@ Result<std::vector<TaskSpec>> tasks_from_lines(std::string_view content, bool sh
     task.name = std::string(line.substr(first));
     task.input = task.name;
     task.args = {task.name};
-    task.argv = std::move(*words);
+    task.command.argv = std::move(*words);
     tasks.push_back(std::move(task));
   }
   return tasks;

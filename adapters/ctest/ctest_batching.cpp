@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "procpool/adapters/ctest/ctest_executor.hpp"
+#include "procpool/runner/schedule/split_executor.hpp"
+
 namespace procpool::ctest {
 
 void mark_batchable_gtest(CtestTest& test) {
@@ -16,16 +19,16 @@ void mark_batchable_gtest(CtestTest& test) {
                   [](const std::string& p) { return p == "\\[  SKIPPED \\]"; });
   if (rules.will_fail || rules.skip_return_code || !rules.pass_patterns.empty() ||
       !rules.fail_patterns.empty() || !gtest_skip_only || task.run_serial ||
-      !task.resource_locks.empty() || !task.preset_failure.empty() || task.argv.empty() ||
+      !task.resource_locks.empty() || !task.preset_failure.empty() || task.command.argv.empty() ||
       rules.executable_missing || !rules.required_files.empty() || !rules.bad_command.empty() ||
       rules.timeout_after_match || !task.after.empty() || !task.companions.empty() || task.helper ||
       task.processors > 1) {
     return;
   }
   std::string member;
-  std::string group = task.argv.front();
-  for (std::size_t i = 1; i < task.argv.size(); ++i) {
-    const std::string& arg = task.argv[i];
+  std::string group = task.command.argv.front();
+  for (std::size_t i = 1; i < task.command.argv.size(); ++i) {
+    const std::string& arg = task.command.argv[i];
     if (arg.rfind("--gtest_filter=", 0) == 0) {
       if (!member.empty()) return;  // two filters: not one case
       member = arg.substr(std::string("--gtest_filter=").size());
@@ -34,11 +37,22 @@ void mark_batchable_gtest(CtestTest& test) {
     group += '\0' + arg;
   }
   if (member.empty() || member.find_first_of("*?:-") != std::string::npos) return;
-  group +=
-      '\1' + task.working_dir + '\1' + (task.timeout ? std::to_string(task.timeout->count()) : "");
-  for (const auto& var : task.env) group += '\1' + var.name + '=' + var.value;
+  group += '\1' + task.command.working_dir + '\1' +
+           (task.timeout ? std::to_string(task.timeout->count()) : "");
+  for (const auto& var : task.command.env) group += '\1' + var.name + '=' + var.value;
   task.batch_group = std::move(group);
   task.batch_member = std::move(member);
+}
+
+std::unique_ptr<schedule::Executor> batching_executor(boost::asio::io_context& io,
+                                                      schedule::Executor& processes,
+                                                      std::map<std::string, CtestRules> rules,
+                                                      const ResourceAllocator* resources,
+                                                      gtest::GtestExecutorOptions gtest) {
+  gtest.alone_is_final = false;
+  return std::make_unique<schedule::SplitExecutor>(
+      std::make_unique<CtestExecutor>(io, processes, std::move(rules), resources),
+      std::make_unique<gtest::GtestExecutor>(io, processes, std::move(gtest)));
 }
 
 }  // namespace procpool::ctest

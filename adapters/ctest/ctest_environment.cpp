@@ -14,7 +14,7 @@ Result<void> apply_environment_modification(TaskSpec& task, const std::vector<st
   std::map<std::string, Variable> touched;
   std::vector<std::string> order;
   auto original_value = [&](const std::string& name) -> std::optional<std::string> {
-    for (auto it = task.env.rbegin(); it != task.env.rend(); ++it) {
+    for (auto it = task.command.env.rbegin(); it != task.command.env.rend(); ++it) {
       if (it->name == name) return it->value;
     }
     return getenv ? getenv(name) : std::nullopt;
@@ -63,12 +63,12 @@ Result<void> apply_environment_modification(TaskSpec& task, const std::vector<st
   }
   for (const auto& name : order) {
     const auto& variable = touched[name];
-    std::erase_if(task.env, [&](const EnvVar& var) { return var.name == name; });
-    std::erase(task.env_unset, name);
+    std::erase_if(task.command.env, [&](const EnvVar& var) { return var.name == name; });
+    std::erase(task.command.env_unset, name);
     if (variable.current) {
-      task.env.push_back({name, *variable.current});
+      task.command.env.push_back({name, *variable.current});
     } else {
-      task.env_unset.push_back(name);
+      task.command.env_unset.push_back(name);
     }
   }
   return {};

@@ -81,9 +81,9 @@ class MatchWatch final : public schedule::ForwardingObserver,
 // A test's end judged by CTest's rules (pass/fail regular expressions, WILL_FAIL, skip codes).
 class RulesApplied final : public schedule::ForwardingObserver {
  public:
-  // `spec`: the task as started, when it differs from the scheduler's (kept alive until done).
-  RulesApplied(schedule::Observer next, const CtestRules& rules, std::shared_ptr<TaskSpec> spec)
-      : ForwardingObserver(std::move(next)), rules_(rules), spec_(std::move(spec)) {}
+  // `command`: what was started, when it differs from the task's (kept alive until done).
+  RulesApplied(schedule::Observer next, const CtestRules& rules, std::shared_ptr<Command> command)
+      : ForwardingObserver(std::move(next)), rules_(rules), command_(std::move(command)) {}
   void done(AttemptResult result) override {
     // CTest matches its regular expressions against the test's whole output (ctest 3.25 kept
     // 60 MB and matched its first line): all of it up to kMatchedOutput, then the end.
@@ -96,7 +96,7 @@ class RulesApplied final : public schedule::ForwardingObserver {
 
  private:
   const CtestRules& rules_;
-  std::shared_ptr<TaskSpec> spec_;
+  std::shared_ptr<Command> command_;
 };
 
 }  // namespace
@@ -137,15 +137,15 @@ void CtestExecutor::start(const schedule::Launch& launch, schedule::Observer obs
   // As ctest runs a test: one pipe for both streams, so patterns see them in the order written
   // (CLI11's tests match an error on stderr followed by the help on stdout).
   own.one_output_pipe = true;
-  std::shared_ptr<TaskSpec> spec;
+  std::shared_ptr<Command> command;
   if (resources_) {
     // What the allocator gave this attempt, as CTest's variables on top of the test's own.
-    spec = std::make_shared<TaskSpec>(*launch.spec);
-    for (auto& var : resources_->environment(launch.index)) spec->env.push_back(std::move(var));
-    own.spec = spec.get();
+    command = std::make_shared<Command>(launch.command());
+    for (auto& var : resources_->environment(launch.index)) command->env.push_back(std::move(var));
+    own.derived = command.get();
   }
   schedule::Observer judged =
-      std::make_shared<RulesApplied>(std::move(observer), rules->second, std::move(spec));
+      std::make_shared<RulesApplied>(std::move(observer), rules->second, std::move(command));
   if (rules->second.timeout_after_match) {
     // TIMEOUT_AFTER_MATCH: the deadline is kept by the watch, so a match can move it either way.
     auto watch = std::make_shared<MatchWatch>(io_, std::move(judged), rules->second);

@@ -28,14 +28,16 @@ std::optional<NotRun> check_before_start(const TaskSpec& task, const CtestRules&
                       report_name(task)};
   }
   std::error_code ec;
-  if (!task.working_dir.empty() && !std::filesystem::is_directory(task.working_dir, ec)) {
+  if (!task.command.working_dir.empty() &&
+      !std::filesystem::is_directory(task.command.working_dir, ec)) {
     return NotRun{"Failed to change working directory", "Failed to change working directory to " +
-                                                            task.working_dir +
+                                                            task.command.working_dir +
                                                             " : No such file or directory"};
   }
   for (const auto& file : rules.required_files) {
     std::filesystem::path path(file);
-    if (path.is_relative() && !task.working_dir.empty()) path = task.working_dir / path;
+    if (path.is_relative() && !task.command.working_dir.empty())
+      path = task.command.working_dir / path;
     if (!std::filesystem::exists(path, ec)) {
       return NotRun{"Required Files Missing", "Unable to find required file: " + file};
     }

@@ -239,8 +239,8 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
     task.test = TestIdentity{build_dir, "", name};
     add_test_calls.locate(entry, *task.test);
     if (entry.contains("command") && entry["command"].is_array() && !entry["command"].empty()) {
-      task.argv = strings_of(entry["command"]);
-      task.name = shell_join(task.argv);
+      task.command.argv = strings_of(entry["command"]);
+      task.name = shell_join(task.command.argv);
     } else {
       task.name = name;
       test.rules.executable_missing = true;
@@ -252,14 +252,14 @@ Result<CtestSuite> parse_ctest_json(std::string_view text, const std::string& bu
       if (std::find(supported.begin(), supported.end(), key) == supported.end()) {
         if (changes_how_ctest_runs(key)) unsupported.insert(key);
       } else if (key == "WORKING_DIRECTORY") {
-        task.working_dir = value.is_string() ? value.get<std::string>() : "";
-        task.test->directory = directory_in_build_tree(task.working_dir, build_dir);
+        task.command.working_dir = value.is_string() ? value.get<std::string>() : "";
+        task.test->directory = directory_in_build_tree(task.command.working_dir, build_dir);
       } else if (key == "LABELS") {
         task.test->labels = strings_of(value);
       } else if (key == "ENVIRONMENT") {
         for (const auto& assignment : strings_of(value)) {
           const auto eq = assignment.find('=');
-          task.env.push_back(
+          task.command.env.push_back(
               {assignment.substr(0, eq), eq == std::string::npos ? "" : assignment.substr(eq + 1)});
         }
       } else if (key == "TIMEOUT" && value.is_number()) {

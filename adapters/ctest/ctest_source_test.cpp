@@ -45,11 +45,11 @@ TEST(ParseCtestJson, ReadsCommandsAndPropertiesAndNamesTheUnsupported) {
   ASSERT_TRUE(suite) << suite.error();
   ASSERT_EQ(suite->tests.size(), 2u);
   const TaskSpec& a = suite->tests[0].task;
-  EXPECT_EQ(a.argv, (std::vector<std::string>{"/bin/x", "1"}));
-  EXPECT_EQ(a.working_dir, "/w");
-  ASSERT_EQ(a.env.size(), 1u);
-  EXPECT_EQ(a.env[0].name, "K");
-  EXPECT_EQ(a.env[0].value, "V=W");
+  EXPECT_EQ(a.command.argv, (std::vector<std::string>{"/bin/x", "1"}));
+  EXPECT_EQ(a.command.working_dir, "/w");
+  ASSERT_EQ(a.command.env.size(), 1u);
+  EXPECT_EQ(a.command.env[0].name, "K");
+  EXPECT_EQ(a.command.env[0].value, "V=W");
   EXPECT_EQ(a.timeout, std::chrono::milliseconds(2500));
   EXPECT_TRUE(a.run_serial);
   EXPECT_EQ(a.resource_locks, (std::vector<std::string>{"db"}));
@@ -114,7 +114,7 @@ TEST(ParseCtestJson, AnInfiniteTimeoutAsCtestWritesItIsReadAsNoTimeout) {
   ASSERT_TRUE(suite) << suite.error();
   EXPECT_GT(suite->tests[0].task.timeout, std::chrono::hours(24 * 365));
   EXPECT_FALSE(suite->tests[1].task.timeout);
-  EXPECT_EQ(suite->tests[2].task.argv[1], "1e+9999") << "strings are left alone";
+  EXPECT_EQ(suite->tests[2].task.command.argv[1], "1e+9999") << "strings are left alone";
   EXPECT_EQ(suite->tests[2].task.timeout, std::chrono::milliseconds(2000));
 }
 
@@ -131,8 +131,9 @@ namespace {
 
 CtestTest discovered(const std::string& filter) {
   CtestTest test;
-  test.task.argv = {"/b/tests", "--gtest_filter=" + filter, "--gtest_also_run_disabled_tests"};
-  test.task.working_dir = "/b";
+  test.task.command.argv = {"/b/tests", "--gtest_filter=" + filter,
+                            "--gtest_also_run_disabled_tests"};
+  test.task.command.working_dir = "/b";
   test.rules.skip_patterns = {"\\[  SKIPPED \\]"};  // as gtest_discover_tests sets it
   return test;
 }
@@ -145,7 +146,7 @@ TEST(BatchableGtest, OneCaseRegisteredByGtestDiscoverTestsIsBatchable) {
   EXPECT_FALSE(a.task.batch_group.empty());
   EXPECT_EQ(a.task.batch_group, b.task.batch_group) << "same program, arguments and directory";
   CtestTest elsewhere = discovered("S.c");
-  elsewhere.task.env = {{"MODE", "x"}};
+  elsewhere.task.command.env = {{"MODE", "x"}};
   mark_batchable_gtest(elsewhere);
   EXPECT_NE(elsewhere.task.batch_group, a.task.batch_group) << "another environment";
 }
@@ -158,10 +159,10 @@ TEST(BatchableGtest, TestsThatNeedTheirOwnOutputOrProcessStayAlone) {
   alone[3].task.run_serial = true;
   alone[4].task.resource_locks = {"db"};
   alone[5] = discovered("S.*");
-  alone[6].task.argv = {"/bin/true"};
+  alone[6].task.command.argv = {"/bin/true"};
   for (auto& test : alone) {
     mark_batchable_gtest(test);
-    EXPECT_TRUE(test.task.batch_group.empty()) << test.task.argv[0];
+    EXPECT_TRUE(test.task.batch_group.empty()) << test.task.command.argv[0];
   }
 }
 
@@ -189,7 +190,7 @@ TEST(ParseCtestJson, FindsTheTestListAfterOtherOutput) {
 
 TEST(EnvironmentModification, EveryOperationOnTopOfEnvironmentAndTheInheritedValues) {
   TaskSpec task;
-  task.env = {{"A", "1"}, {"U", "x"}, {"R", "fromenv"}};
+  task.command.env = {{"A", "1"}, {"U", "x"}, {"R", "fromenv"}};
   const EnvLookup inherited = [](const std::string& name) -> std::optional<std::string> {
     if (name == "PATH") return std::string("/bin");
     if (name == "R2") return std::string("orig");
@@ -203,7 +204,7 @@ TEST(EnvironmentModification, EveryOperationOnTopOfEnvironmentAndTheInheritedVal
        "X=set:a=b"},
       inherited));
   std::map<std::string, std::string> env;
-  for (const auto& var : task.env) env[var.name] = var.value;
+  for (const auto& var : task.command.env) env[var.name] = var.value;
   EXPECT_EQ(env, (std::map<std::string, std::string>{{"A", "1z"},
                                                      {"B", "b"},
                                                      {"P", "/c:/b"},
@@ -213,7 +214,7 @@ TEST(EnvironmentModification, EveryOperationOnTopOfEnvironmentAndTheInheritedVal
                                                      {"R2", "orig"},
                                                      {"PATH", "/bin:/more"},
                                                      {"X", "a=b"}}));
-  EXPECT_EQ(task.env_unset, (std::vector<std::string>{"U"}));
+  EXPECT_EQ(task.command.env_unset, (std::vector<std::string>{"U"}));
   const auto bad = apply_environment_modification(task, {"A=frobnicate:1"}, inherited);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("frobnicate"), std::string::npos);

@@ -58,26 +58,26 @@ GtestExecutor::Files GtestExecutor::files_for(std::size_t index, unsigned attemp
   return files;
 }
 
-TaskSpec GtestExecutor::command_for(const TaskSpec& first, const std::vector<std::string>& tests,
-                                    const Files& files) const {
-  TaskSpec spec = first;
-  set_filter(spec.argv, filter_for(tests));
-  keep_console_readable(spec.argv, spec.env_unset);
-  spec.env.push_back({"TEST_TMPDIR", files.tmp.string()});
-  spec.env_unset.insert(spec.env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
-                                               "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
-  return spec;
+Command GtestExecutor::command_for(const Command& program, const std::vector<std::string>& tests,
+                                   const Files& files) const {
+  Command command = program;
+  set_filter(command.argv, filter_for(tests));
+  keep_console_readable(command.argv, command.env_unset);
+  command.env.push_back({"TEST_TMPDIR", files.tmp.string()});
+  command.env_unset.insert(command.env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
+                                                     "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
+  return command;
 }
 
 GtestProcessRequest GtestExecutor::request_for(const schedule::Launch& launch,
                                                std::vector<std::string> tests,
                                                const Files& files) const {
   GtestProcessRequest request;
-  const TaskSpec& first = *launch.spec;
-  request.command = command_for(first, tests, files);
+  request.command = command_for(launch.command(), tests, files);
   request.tests = std::move(tests);
-  request.source = options_.console_programs.count(first.argv.front()) ? EventSource::console
-                                                                       : EventSource::stream;
+  request.source = options_.console_programs.count(request.command.argv.front())
+                       ? EventSource::console
+                       : EventSource::stream;
   request.stream_address = options_.stream_address;
   request.stream_host = options_.stream_host;
   request.test_timeout = launch.deadline;
@@ -125,7 +125,7 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::Observer obs
 
   GtestProcessCallbacks process;
   process.forward = observer;
-  process.done = [this, files, program = task.argv.front(),
+  process.done = [this, files, program = launch.command().argv.front(),
                   observer = std::move(observer)](GtestProcessResult result) {
     // Emptied before the scheduler hears of the end: it may start the next attempt in this slot
     // (and so in this TEST_TMPDIR) at once.
@@ -180,7 +180,8 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
     shared->told_started[member] = true;
     shared->observer->member_started(member);
   };
-  process.done = [this, files, shared, program = task.argv.front()](GtestProcessResult result) {
+  process.done = [this, files, shared,
+                  program = first.command().argv.front()](GtestProcessResult result) {
     clean_up(files);  // before the scheduler may start the next batch in this slot
     tell(program, result.stream_error, result.extras);
     std::vector<std::size_t> not_started;

@@ -20,7 +20,7 @@ class PlayedProcess final : public schedule::Executor {
  public:
   explicit PlayedProcess(boost::asio::io_context& io) : io_(io) {}
   void start(const schedule::Launch& launch, schedule::Observer observer) override {
-    argv = launch.spec->argv;
+    argv = launch.command().argv;
     boost::asio::post(io_, [this, observer] {
       observer->started([this](OutcomeKind as) { stopped_as = as; });
       const std::string console =
@@ -74,7 +74,7 @@ TEST(GtestExecutor, ATestAloneHandsItsStartAndOutputToTheObserverAbove) {
   GtestExecutor executor(io, processes, options);
 
   TaskSpec task;
-  task.argv = {"./unit"};
+  task.command.argv = {"./unit"};
   task.test = TestIdentity{"./unit", "Suite", "Test"};
   task.batch_member = "Suite.Test";
   schedule::Launch launch;

@@ -48,7 +48,7 @@ class Run : public schedule::AttemptObserver, public std::enable_shared_from_thi
   }
 
   void start(schedule::Executor& executor, const schedule::Launch& launch) {
-    TaskSpec& spec = request_.command;
+    Command& command = request_.command;
     if (request_.source == EventSource::stream) open_stream();
     // The console is read for events when there is no stream, and for each test's slice of the
     // output in a batch. A test alone owns the whole output.
@@ -56,18 +56,17 @@ class Run : public schedule::AttemptObserver, public std::enable_shared_from_thi
       console_.emplace(request_.tests);
     }
     if (request_.repeat > 1)
-      spec.argv.push_back("--gtest_repeat=" + std::to_string(request_.repeat));
+      command.argv.push_back("--gtest_repeat=" + std::to_string(request_.repeat));
     if (!request_.json_report.empty()) {
-      spec.argv.push_back("--gtest_output=json:" + request_.json_report.string());
+      command.argv.push_back("--gtest_output=json:" + request_.json_report.string());
     }
-    spec.env_unset.push_back("GTEST_STREAM_RESULT_TO");
+    command.env_unset.push_back("GTEST_STREAM_RESULT_TO");
     if (request_.source == EventSource::console && !request_.premature_exit_file.empty()) {
-      spec.env.push_back({"TEST_PREMATURE_EXIT_FILE", request_.premature_exit_file.string()});
+      command.env.push_back({"TEST_PREMATURE_EXIT_FILE", request_.premature_exit_file.string()});
     }
-    spec.name = shell_join(spec.argv);
 
     schedule::Launch inner = launch;
-    inner.spec = &spec;
+    inner.derived = &command;
     inner.deadline.reset();  // the process has none: each test has test_timeout (see arm)
     executor.start(inner, shared_from_this());
   }

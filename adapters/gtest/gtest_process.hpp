@@ -27,7 +27,7 @@ namespace procpool::gtest {
 struct GtestProcessRequest {
   // The program with its arguments, environment and directory, the test filter included (see
   // filter_for); the stream and report flags are added here.
-  TaskSpec command;
+  Command command;
   // Every test the filter selects, by full name; `judged` are the indices of those whose
   // verdicts are wanted (the others run first, for their effect on these).
   std::vector<std::string> tests;

@@ -111,7 +111,10 @@ Probe make_process_probe(ProbeOptions options) {
       rounds = rounds_of(ended, alone);
       result = std::move(ended);
     };
-    start_gtest_process(io, processes, schedule::Launch{0, 1, 1, nullptr}, std::move(request),
+    // No task of a run: the probe is a task of its own, named by its command for what reports it.
+    TaskSpec probe;
+    probe.name = shell_join(request.command.argv);
+    start_gtest_process(io, processes, schedule::Launch{.spec = &probe}, std::move(request),
                         std::move(callbacks));
     auto stop = [&] {
       *options.stopped = true;

@@ -63,11 +63,11 @@ namespace {
 // One step as srun runs it: its waits told from srun's stderr, its end read from srun's words.
 class StepObserver final : public schedule::ForwardingObserver {
  public:
-  StepObserver(schedule::Observer next, SlurmExecutor& executor, std::shared_ptr<TaskSpec> spec,
+  StepObserver(schedule::Observer next, SlurmExecutor& executor, std::shared_ptr<Command> command,
                std::string step_name)
       : ForwardingObserver(std::move(next)),
         executor_(executor),
-        spec_(std::move(spec)),
+        command_(std::move(command)),
         step_name_(std::move(step_name)) {}
 
   void output(int stream, std::string_view bytes) override {
@@ -92,8 +92,9 @@ class StepObserver final : public schedule::ForwardingObserver {
     if (srun.kind == OutcomeKind::timed_out || srun.kind == OutcomeKind::cancelled ||
         srun.kind == OutcomeKind::signalled) {
       auto shared = std::make_shared<AttemptResult>(std::move(result));
-      executor_.cancel_step(
-          step_name_, [shared, next = next_, spec = spec_] { next->done(std::move(*shared)); });
+      executor_.cancel_step(step_name_, [shared, next = next_, command = command_] {
+        next->done(std::move(*shared));
+      });
       return;
     }
     next_->done(std::move(result));
@@ -101,7 +102,7 @@ class StepObserver final : public schedule::ForwardingObserver {
 
  private:
   SlurmExecutor& executor_;
-  std::shared_ptr<TaskSpec> spec_;  // the command srun runs, alive until the attempt ends
+  std::shared_ptr<Command> command_;  // what srun runs, alive until the attempt ends
   std::string step_name_;
   bool told_ = false;
 };
@@ -109,19 +110,19 @@ class StepObserver final : public schedule::ForwardingObserver {
 }  // namespace
 
 void SlurmExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
-  if (!launch.spec->preset_failure.empty() || launch.spec->argv.empty()) {
+  if (!launch.spec->preset_failure.empty() || launch.command().argv.empty()) {
     inner_.start(launch, std::move(observer));  // nothing to run: the failure is already known
     return;
   }
-  auto spec = std::make_shared<TaskSpec>(*launch.spec);
+  auto command = std::make_shared<Command>(launch.command());
   const std::string step_name = "procpool-" + options_.run_id + "-" + std::to_string(launch.index) +
                                 "-" + std::to_string(launch.attempt);
-  spec->argv = srun_argv(step_name, argv_for_slot(*spec, launch.slot));
-  spec->slot_marks.clear();  // done: srun's words come first now
+  command->argv = srun_argv(step_name, argv_for_slot(*command, launch.slot));
+  command->slot_marks.clear();  // done: srun's words come first now
   schedule::Launch inner_launch = launch;
-  inner_launch.spec = spec.get();
+  inner_launch.derived = command.get();
   inner_.start(inner_launch,
-               std::make_shared<StepObserver>(std::move(observer), *this, spec, step_name));
+               std::make_shared<StepObserver>(std::move(observer), *this, command, step_name));
 }
 
 void SlurmExecutor::cancel_step(const std::string& step_name, std::function<void()> then) {

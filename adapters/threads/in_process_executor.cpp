@@ -13,7 +13,7 @@ void InProcessExecutor::start(const schedule::Launch& launch, schedule::Observer
   auto keep_loop =
       std::make_shared<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
           io_.get_executor());
-  submit([this, keep_loop, task = launch.spec, observer = std::move(observer)]() mutable {
+  submit([this, keep_loop, command = &launch.command(), observer = std::move(observer)]() mutable {
     const auto started_at = std::chrono::system_clock::now();
     const auto start = std::chrono::steady_clock::now();
     AttemptResult result;
@@ -21,7 +21,7 @@ void InProcessExecutor::start(const schedule::Launch& launch, schedule::Observer
       result.outcome.kind = OutcomeKind::cancelled;
     } else {
       try {
-        result = body_(*task);
+        result = body_(*command);
       } catch (const std::exception& e) {  // never across the event loop
         result.outcome = Outcome::exited(1);
         result.outcome.message = e.what();

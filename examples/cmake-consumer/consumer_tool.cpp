@@ -26,7 +26,7 @@ int main() {
   std::vector<procpool::TaskSpec> tasks;
   for (const char* word : {"alpha", "beta", "gamma"}) {
     procpool::TaskSpec task;
-    task.argv = {"echo", word};
+    task.command.argv = {"echo", word};
     task.name = std::string("echo ") + word;
     tasks.push_back(task);
   }

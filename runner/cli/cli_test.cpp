@@ -131,7 +131,7 @@ TEST(BuildTasks, OneTaskPerInputWithTheInputSubstituted) {
   auto tasks = build_tasks(run_options({"echo", "x{}", ":::", "a", "b"}));
   ASSERT_TRUE(tasks) << tasks.error();
   ASSERT_EQ((*tasks)->size(), 2u);
-  EXPECT_EQ((*tasks)->get(1).argv, (std::vector<std::string>{"echo", "xb"}));
+  EXPECT_EQ((*tasks)->get(1).command.argv, (std::vector<std::string>{"echo", "xb"}));
   EXPECT_EQ((*tasks)->get(1).input, "b");
 }
 
@@ -150,7 +150,7 @@ TEST(BuildTasks, ReadsTasksAndArgumentFiles) {
   ASSERT_TRUE(args) << args.error();
   ASSERT_EQ((*args)->size(), 2u);
   // GNU parallel keeps a line's '\r' (printf 'a\r\n' | parallel printf '<%s>' gives <a\r>).
-  EXPECT_EQ((*args)->get(0).argv, (std::vector<std::string>{"echo", "one\r"}));
+  EXPECT_EQ((*args)->get(0).command.argv, (std::vector<std::string>{"echo", "one\r"}));
 }
 
 TEST(BuildTasks, NamesWhatIsWrong) {

@@ -19,7 +19,6 @@
 #include "procpool/runner/process/child.hpp"
 #include "procpool/runner/process/event_loop.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
-#include "procpool/runner/schedule/split_executor.hpp"
 #include "stop_signals.hpp"
 
 namespace procpool::cli {
@@ -295,18 +294,14 @@ int run_ctest_command(const CtestOptions& options) {
         gtest::GtestExecutorOptions batches;
         batches.temp_root = *temp;
         batches.results_dir = results_dir;
-        // A test's verdict alone is CTest's: what a batch does not vouch for runs again through
-        // ctest's own rules (the executor below), never judged by the batch.
-        batches.alone_is_final = false;
         const StreamEndpoint stream = stream_endpoint(o.run.common);
         batches.stream_address = stream.listen;
         batches.stream_host = stream.host;
         batches.warn = [](const std::string& message) {
           std::fprintf(stderr, "procpool ctest: warning: %s\n", message.c_str());
         };
-        return std::make_unique<schedule::SplitExecutor>(
-            std::make_unique<ctest::CtestExecutor>(io, processes, std::move(rules), allocator),
-            std::make_unique<gtest::GtestExecutor>(io, processes, std::move(batches)));
+        return ctest::batching_executor(io, processes, std::move(rules), allocator,
+                                        std::move(batches));
       },
       admission);
   std::filesystem::remove_all(*temp, ec);

@@ -43,10 +43,10 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
   task.test = TestIdentity{binary, test.suite, test.name};
   task.test->file = test.file;
   task.test->line = test.line;
-  task.argv = {binary, "--gtest_filter=" + task.test->full_name()};
-  if (o.also_run_disabled) task.argv.push_back("--gtest_also_run_disabled_tests");
-  task.argv.insert(task.argv.end(), o.extra_args.begin(), o.extra_args.end());
-  task.name = shell_join(task.argv);
+  task.command.argv = {binary, "--gtest_filter=" + task.test->full_name()};
+  if (o.also_run_disabled) task.command.argv.push_back("--gtest_also_run_disabled_tests");
+  task.command.argv.insert(task.command.argv.end(), o.extra_args.begin(), o.extra_args.end());
+  task.name = shell_join(task.command.argv);
   task.batch_group = binary;  // with --batch, a binary's tests may share a process
   task.batch_member = task.test->full_name();
   // Never two tests of one suite at once (they may share fixtures' files).

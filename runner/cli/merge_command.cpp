@@ -10,7 +10,6 @@
 #include "procpool/runner/merge/merge.hpp"
 #include "procpool/runner/merge/trace_join.hpp"
 #include "procpool/runner/report/json_reporter.hpp"
-#include "procpool/runner/report/junit_reporter.hpp"
 #include "procpool/runner/report/suite_console_reporter.hpp"
 #include "reporters.hpp"
 #include "session.hpp"
@@ -187,16 +186,16 @@ int run_merge_command(const MergeOptions& o) {
   }
 
   merge::MergedRun run = merge::merge_reports(reports);
-  report::SuiteConsoleReporter console(
-      report::SuiteConsoleOptions{.merged_reports = reports.size()});
-  std::vector<Reporter*> all{&console};
-  std::vector<std::unique_ptr<report::FileReporter>> files;
-  if (!o.junit.empty())
-    files.push_back(std::make_unique<report::JunitReporter>(
-        o.junit, report::JunitOutput::failed, report::junit_group_named(o.junit_group),
-        report::junit_family_named(o.junit_family)));
-  for (const auto& file : files) all.push_back(file.get());
-  merge::replay(run, all);
+  // The reporters a run of these tests would have had (the console, --junit), from the same
+  // builder; the JSON report, the trace and the history are the shards' own, joined below.
+  ReportOptions replayed;
+  replayed.junit = o.junit;
+  replayed.junit_group = o.junit_group;
+  replayed.junit_family = o.junit_family;
+  Reporters reporters =
+      build_reporters(replayed, std::make_unique<report::SuiteConsoleReporter>(
+                                    report::SuiteConsoleOptions{.merged_reports = reports.size()}));
+  merge::replay(run, reporters.session.all);
 
   // The exit status a single run would have had (exit_code_for), from the merged summary.
   SessionResult merged{run.summary};
@@ -204,6 +203,9 @@ int run_merge_command(const MergeOptions& o) {
     say("", error);
     merged.report_errors.push_back(error);
   };
+  for (const report::FileReporter* file : reporters.session.files) {
+    if (!file->error().empty()) report_error(file->error());
+  }
   if (!o.json.empty()) {
     // The shards' own records, renumbered: the report a single run would have written.
     const auto document = report::JsonReporter::document(merged_description(reports), run.summary,
@@ -212,9 +214,6 @@ int run_merge_command(const MergeOptions& o) {
         !written) {
       report_error(written.error());
     }
-  }
-  for (const auto& file : files) {
-    if (!file->error().empty()) report_error(file->error());
   }
   if (!o.trace.empty()) {
     if (auto joined = merge::write_joined_trace(std::move(*traces), o.trace); !joined)

@@ -97,12 +97,12 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
     for (const auto& [seq, entry] : *earlier) {
       if (entry.succeeded) continue;
       TaskSpec task;
-      task.argv = shell_argv(entry.command);
+      task.command.argv = shell_argv(entry.command);
       task.name = entry.command;
       task.input = entry.command;
       task.args = {entry.command};
       task.seq = seq;
-      task.env_unset = variables_not_kept(o.env);
+      task.command.env_unset = variables_not_kept(o.env);
       tasks.push_back(std::move(task));
     }
     return std::unique_ptr<schedule::TaskList>(
@@ -127,7 +127,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
     if (!content) return content.failure();
     auto tasks = command::tasks_from_lines(*content, o.shell);
     if (!tasks) return fail("tasks file " + o.tasks_file + ", " + tasks.error());
-    for (auto& task : *tasks) task.env_unset = variables_not_kept(o.env);
+    for (auto& task : *tasks) task.command.env_unset = variables_not_kept(o.env);
     return std::unique_ptr<schedule::TaskList>(
         std::make_unique<schedule::TaskVector>(std::move(*tasks)));
   }
@@ -172,7 +172,7 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
         const std::size_t original = kept[index];
         const std::vector<std::string> arguments = sets.at(original);
         TaskSpec task = command::task_for_arguments(command, arguments, original, shell, context);
-        task.env_unset = unset;
+        task.command.env_unset = unset;
         if (!tagstring.empty()) {
           task.tag = command::render_text(tagstring, arguments, original + 1);
         }

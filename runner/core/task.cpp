@@ -37,11 +37,11 @@ std::string dir_name(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::vector<std::string> argv_for_slot(const TaskSpec& task, unsigned slot) {
-  std::vector<std::string> argv = task.argv;
+std::vector<std::string> argv_for_slot(const Command& command, unsigned slot) {
+  std::vector<std::string> argv = command.argv;
   const std::string number = std::to_string(slot);
   // From the last mark back, so earlier offsets stay right.
-  for (auto mark = task.slot_marks.rbegin(); mark != task.slot_marks.rend(); ++mark) {
+  for (auto mark = command.slot_marks.rbegin(); mark != command.slot_marks.rend(); ++mark) {
     if (mark->first < argv.size() && mark->second <= argv[mark->first].size()) {
       argv[mark->first].insert(mark->second, number);
     }

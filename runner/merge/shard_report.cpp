@@ -122,7 +122,7 @@ AttemptResult read_attempt(Reader& r, const Json& j, const std::string& where) {
 ReplayedTask read_task(Reader& r, const Json& j, const std::string& where) {
   ReplayedTask task;
   task.spec.name = r.text(j, "command", where);
-  task.spec.argv = r.texts(j, "argv", where);
+  task.spec.command.argv = r.texts(j, "argv", where);
   task.spec.input = r.text(j, "input", where, false);
   if (r.find(j, "binary", where, false)) {
     TestIdentity test;

@@ -57,7 +57,7 @@ nlohmann::json JsonReporter::record(const TaskFinished& event, const std::string
   r["index"] = event.index;
   // The command that ran the last attempt: a batch's names every test of its batch.
   r["command"] = result.command.empty() ? event.spec->name : result.command;
-  r["argv"] = event.spec->argv;
+  r["argv"] = event.spec->command.argv;
   if (!event.spec->input.empty()) r["input"] = event.spec->input;
   describe_attempt(r, result);
   if (const auto& test = event.spec->test) {

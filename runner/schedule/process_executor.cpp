@@ -20,12 +20,12 @@ void ProcessExecutor::start(const Launch& launch, Observer observer) {
 
 void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
   const Launch& launch = attempt->launch;
-  const TaskSpec& spec = *launch.spec;
+  const Command& command = launch.command();
   process::SpawnRequest request;
-  request.argv = spec.slot_marks.empty() ? spec.argv : argv_for_slot(spec, launch.slot);
-  request.working_dir = spec.working_dir;
-  request.env = spec.env;
-  request.env_unset = spec.env_unset;
+  request.argv = command.slot_marks.empty() ? command.argv : argv_for_slot(command, launch.slot);
+  request.working_dir = command.working_dir;
+  request.env = command.env;
+  request.env_unset = command.env_unset;
   request.env.push_back({"PROCPOOL_TASK_INDEX", std::to_string(launch.index)});
   request.env.push_back({"PROCPOOL_SLOT", std::to_string(launch.slot)});
   request.env.push_back({"PROCPOOL_ATTEMPT", std::to_string(launch.attempt)});

@@ -44,7 +44,8 @@ void shell_words(std::string_view data) {
   const auto tasks = command::tasks_from_lines(data, /*shell=*/false);
   check_failure_named(tasks, "tasks_from_lines");
   if (tasks) {
-    for (const auto& task : *tasks) expect(!task.argv.empty(), "a task line without a program");
+    for (const auto& task : *tasks)
+      expect(!task.command.argv.empty(), "a task line without a program");
   }
   // A shell line fails only for what no command line can hold: a NUL byte.
   const auto shell_tasks = command::tasks_from_lines(data, /*shell=*/true);
@@ -120,7 +121,7 @@ void ctest_json(std::string_view data) {
     for (const auto& test : suite->tests) {
       expect(!test.task.timeout || test.task.timeout->count() > 0,
              "a timeout that is not positive");
-      expect(!test.task.argv.empty() || test.rules.executable_missing,
+      expect(!test.task.command.argv.empty() || test.rules.executable_missing,
              "a test with neither a command nor a reason it cannot run");
     }
   }

@@ -13,8 +13,9 @@
 
 namespace procpool::threads {
 
-// Runs one attempt of `task` and says how it went (outcome, output). May run on any thread.
-using TaskBody = std::function<AttemptResult(const TaskSpec& task)>;
+// Runs one attempt of a task's command, in this process, and says how it went (outcome, output).
+// May run on any thread.
+using TaskBody = std::function<AttemptResult(const Command& command)>;
 
 class InProcessExecutor : public schedule::Executor {
  public:

@@ -32,21 +32,30 @@ struct TestIdentity {
   std::string full_name() const { return suite.empty() ? name : suite + "." + name; }
 };
 
-struct TaskSpec {
+// What one attempt needs to start its process: the command line and where it runs. A task has
+// one; an executor that wraps another derives its own from it (CTest's resource variables,
+// srun's words in front, gtest's filter) rather than copying the whole task.
+struct Command {
   std::vector<std::string> argv;       // argv[0] is looked up in PATH when it has no '/'
   std::vector<EnvVar> env;             // set on top of the runner's own environment
   std::vector<std::string> env_unset;  // removed from the runner's environment
   std::string working_dir;             // empty: the runner's
-  std::string name;                    // how reports name it: the command line, a test name, ...
-  std::string input;                   // `procpool run`: the input it was made from (for --tag)
-  std::string tag;  // `procpool run --tagstring`: its output lines' prefix (else `input`)
+  // `procpool run`'s {%}: where the slot number goes, as (argv index, byte offset), in order;
+  // filled in at launch (argv_for_slot), when the slot is known.
+  std::vector<std::pair<std::size_t, std::size_t>> slot_marks;
+};
+
+// One task as the source made it and the plan placed it: its command, and what the sources,
+// the plan, the scheduler and the reports know about it.
+struct TaskSpec {
+  Command command;
+  std::string name;   // how reports name it: the command line, a test name, ...
+  std::string input;  // `procpool run`: the input it was made from (for --tag)
+  std::string tag;    // `procpool run --tagstring`: its output lines' prefix (else `input`)
   // `procpool run`: GNU parallel's sequence number ({#}, the joblog's Seq) when it is not the
   // task's index + 1 (a --resume run leaves out what already ran); 0: index + 1.
   std::size_t seq = 0;
   std::vector<std::string> args;  // `procpool run`: the arguments it was made from (--results)
-  // `procpool run`'s {%}: where the slot number goes, as (argv index, byte offset), in order;
-  // filled in at launch (argv_for_slot), when the slot is known.
-  std::vector<std::pair<std::size_t, std::size_t>> slot_marks;
   // Its own deadline (CTest's TIMEOUT); none: the run's --timeout. The scheduler resolves the
   // two into Launch::deadline, the only deadline executors see.
   std::optional<std::chrono::milliseconds> timeout;
@@ -89,8 +98,8 @@ inline std::string report_name(const TaskSpec& task) {
 // The command line as a person would type it: words shell-quoted where needed.
 std::string shell_join(const std::vector<std::string>& argv);
 
-// The task's argv with the slot number (1..jobs) put where its command had {%}.
-std::vector<std::string> argv_for_slot(const TaskSpec& task, unsigned slot);
+// The command's argv with the slot number (1..jobs) put where it had {%}.
+std::vector<std::string> argv_for_slot(const Command& command, unsigned slot);
 // One word quoted for /bin/sh when it holds anything but safe characters.
 std::string shell_quote(const std::string& word);
 

@@ -19,10 +19,14 @@
 namespace procpool::schedule {
 
 struct Launch {
-  std::size_t index = 0;  // the task's position in the run
-  unsigned attempt = 1;   // 1-based
-  unsigned slot = 1;      // 1..jobs; no two running attempts share one
-  const TaskSpec* spec = nullptr;
+  std::size_t index = 0;           // the task's position in the run
+  unsigned attempt = 1;            // 1-based
+  unsigned slot = 1;               // 1..jobs; no two running attempts share one
+  const TaskSpec* spec = nullptr;  // the task, as the source made it and the plan placed it
+  // What to start, where an executor above derived it from the task's command (CTest's resource
+  // variables, srun's words in front, gtest's filter); null: the task's own.
+  const Command* derived = nullptr;
+  const Command& command() const { return derived ? *derived : spec->command; }
   // How long the attempt (a test of a batch: each test) may run: the task's own timeout, else
   // the run's; none: no limit. Resolved once, by the scheduler.
   std::optional<std::chrono::milliseconds> deadline;
