@@ -155,7 +155,6 @@ class BatchProcessEvents final : public schedule::AttemptObserver {
 void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
                                 std::shared_ptr<schedule::BatchObserver> observer) {
   const schedule::Launch& first = launch.members.front();
-  const TaskSpec& task = *first.spec;
   const Files files = files_for(first.index, first.attempt, launch.slot);
   std::vector<std::string> tests = launch.run_first;
   for (const auto& member : launch.members) tests.push_back(member.spec->batch_member);

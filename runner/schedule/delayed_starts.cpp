@@ -4,7 +4,7 @@ namespace procpool::schedule {
 
 DelayedStarts::DelayedStarts(boost::asio::io_context& io, Executor& inner,
                              std::chrono::nanoseconds delay)
-    : io_(io), inner_(inner), delay_(delay), timer_(io) {}
+    : io_(io), inner_(inner), delay_(delay), alarm_(io) {}
 
 void DelayedStarts::start(const Launch& launch, Observer observer) {
   waiting_.push_back({launch, std::move(observer)});
@@ -14,24 +14,18 @@ void DelayedStarts::start(const Launch& launch, Observer observer) {
 void DelayedStarts::start_due() {
   const auto now = std::chrono::steady_clock::now();
   while (!waiting_.empty() && next_start_ <= now) {
-    Waiting next = std::move(waiting_.front());
+    HeldAttempt next = std::move(waiting_.front());
     waiting_.pop_front();
     next_start_ = now + delay_;
     inner_.start(next.launch, std::move(next.observer));
   }
-  if (waiting_.empty() || timer_armed_) return;
-  timer_armed_ = true;
-  timer_.expires_at(next_start_);
-  timer_.async_wait([this](boost::system::error_code ec) {
-    timer_armed_ = false;
-    if (!ec) start_due();
-  });
+  if (waiting_.empty() || alarm_.armed()) return;
+  alarm_.ring_at(next_start_, [this] { start_due(); });
 }
 
 void DelayedStarts::stop_all(StopMode mode) {
   inner_.stop_all(mode);
-  timer_.cancel();
-  timer_armed_ = false;
+  alarm_.cancel();
   std::vector<Observer> never_started;
   for (auto& waiting : waiting_) never_started.push_back(std::move(waiting.observer));
   waiting_.clear();

@@ -10,7 +10,7 @@ void ProcessExecutor::start(const Launch& launch, Observer observer) {
     post_unstarted(io_, std::move(observer), Outcome::start_failure(spec.preset_failure));
     return;
   }
-  auto attempt = std::make_shared<Attempt>(Attempt{launch, std::move(observer)});
+  auto attempt = std::make_shared<Attempt>(Attempt{{launch, std::move(observer)}});
   if (!waiting_.empty()) {
     waiting_.push_back(std::move(attempt));  // behind those already waiting for resources
     return;
@@ -78,34 +78,28 @@ void ProcessExecutor::launch(std::shared_ptr<Attempt> attempt) {
 
 void ProcessExecutor::start_waiting() {
   // One at a time: if it starts, the next may follow when it or another ends.
-  if (waiting_.empty() || retry_armed_) return;
+  if (waiting_.empty() || retry_.armed()) return;
   auto attempt = std::move(waiting_.front());
   waiting_.pop_front();
   launch(std::move(attempt));
 }
 
 void ProcessExecutor::retry_later() {
-  if (retry_armed_ || waiting_.empty()) return;
+  if (retry_.armed() || waiting_.empty()) return;
   // Nothing of ours is running to free anything: back off (10 ms, doubling, up to 200 ms) and
   // try again, until the attempt has waited resource_patience.
   auto& front = waiting_.front();
   const auto delay =
       std::clamp(front->waited, std::chrono::milliseconds(10), std::chrono::milliseconds(200));
   front->waited += delay;
-  retry_armed_ = true;
-  retry_timer_.expires_after(delay);
-  retry_timer_.async_wait([this](boost::system::error_code ec) {
-    retry_armed_ = false;
-    if (!ec) start_waiting();
-  });
+  retry_.ring_after(delay, [this] { start_waiting(); });
 }
 
 void ProcessExecutor::stop_all(StopMode mode) {
   const StopPolicy policy =
       mode == StopMode::immediate ? StopPolicy::immediate() : StopPolicy::graceful(options_.grace);
   for (auto& [id, child] : running_) child->stop(policy, OutcomeKind::cancelled);
-  retry_timer_.cancel();
-  retry_armed_ = false;
+  retry_.cancel();
   std::vector<Observer> never_started;  // waiting for resources
   for (auto& attempt : waiting_) never_started.push_back(std::move(attempt->observer));
   waiting_.clear();

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
+#include "procpool/runner/schedule/alarm.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 
 namespace procpool::schedule {
@@ -21,19 +21,14 @@ class DelayedStarts final : public Executor {
   void stop_all(StopMode mode) override;
 
  private:
-  struct Waiting {
-    Launch launch;
-    Observer observer;
-  };
   void start_due();
 
   boost::asio::io_context& io_;
   Executor& inner_;
   std::chrono::nanoseconds delay_;
   std::chrono::steady_clock::time_point next_start_{};  // the earliest the next may start
-  std::deque<Waiting> waiting_;
-  boost::asio::steady_timer timer_;
-  bool timer_armed_ = false;
+  std::deque<HeldAttempt> waiting_;
+  Alarm alarm_;
 };
 
 }  // namespace procpool::schedule

@@ -143,6 +143,12 @@ class Executor {
   virtual BatchRunner* batches() { return nullptr; }
 };
 
+// An attempt an executor holds back before it starts it (waiting for its turn, for resources).
+struct HeldAttempt {
+  Launch launch;
+  Observer observer;
+};
+
 // An attempt that never started (a preset failure, a test CTest would not run, one cancelled
 // while it waited) ends with `outcome` (and `output` as its stdout), from the loop: an
 // executor's callbacks never run inside start() or stop_all().

@@ -12,9 +12,9 @@
 #include <unordered_map>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "procpool/runner/process/child.hpp"
+#include "procpool/runner/schedule/alarm.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 
 namespace procpool::schedule {
@@ -30,7 +30,7 @@ struct ProcessExecutorOptions {
 class ProcessExecutor final : public Executor {
  public:
   ProcessExecutor(boost::asio::io_context& io, ProcessExecutorOptions options)
-      : io_(io), options_(options), retry_timer_(io) {}
+      : io_(io), options_(options), retry_(io) {}
 
   // Each child gets PROCPOOL_TASK_INDEX (0-based), PROCPOOL_SLOT (1..jobs) and
   // PROCPOOL_ATTEMPT (1-based) on top of the task's own environment.
@@ -38,9 +38,7 @@ class ProcessExecutor final : public Executor {
   void stop_all(StopMode mode) override;
 
  private:
-  struct Attempt {
-    Launch launch;
-    Observer observer;
+  struct Attempt : HeldAttempt {
     std::chrono::milliseconds waited{0};  // retrying with nothing running
   };
   void launch(std::shared_ptr<Attempt> attempt);
@@ -52,8 +50,7 @@ class ProcessExecutor final : public Executor {
   std::uint64_t next_id_ = 0;
   std::unordered_map<std::uint64_t, std::shared_ptr<process::Child>> running_;
   std::deque<std::shared_ptr<Attempt>> waiting_;  // for resources, oldest first
-  boost::asio::steady_timer retry_timer_;
-  bool retry_armed_ = false;
+  Alarm retry_;
   bool starved_ = false;  // see launch()
 };
 
