@@ -18,15 +18,6 @@ rounds=5 binary=""
 bench_options fast_suites.sh "$@"
 bench_require fast_suites.sh "$pp" "$build/tests/fixture_many"
 bench_workdir
-ratio() { echo "$1 / $2" | bc -l; }
-
-list_tests() {
-  "$1" --gtest_list_tests | awk '
-    /^Running main/ { next }
-    /^[^ ]/ { sub(/  #.*/, ""); suite = $0; next }
-    /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print suite $0 }'
-}
-
 measure() {  # NAME LABEL PROGRAM
   local name=$1 label=$2 bin=$3
   local tests=$work/$name.tests ctestdir=$work/$name.ctest history=$work/$name.history.json

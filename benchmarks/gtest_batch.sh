@@ -22,13 +22,9 @@ set -euo pipefail
 source "$(dirname "$0")/timing.sh"
 rounds=5 binary=""
 bench_options gtest_batch.sh "$@"
-bin=${binary:-$build/tests/fixture_many}
-bench_require gtest_batch.sh "$pp" "$bin"
-bench_workdir
-ratio() { echo "$1 / $2" | bc -l; }
+bench_gtest_program gtest_batch.sh
 
-"$bin" --gtest_list_tests | awk '/^[^ ]/ { s = $1; next } /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print s $0 }' \
-  > "$work/tests"
+list_tests "$bin" > "$work/tests"
 n=$(wc -l < "$work/tests")
 pp_gtest() { "$pp" gtest -j2 --no-progress "$@"; }
 

@@ -15,14 +15,6 @@ bench_options gtest_compare.sh "$@"
 bench_require gtest_compare.sh "$pp" "$build/tests/fixture_many" "$build/tests/fixture_skewed"
 bench_workdir
 
-# Suite.Name per line, from --gtest_list_tests.
-list_tests() {
-  "$1" --gtest_list_tests | awk '
-    /^Running main/ { next }
-    /^[^ ]/ { sub(/  #.*/, ""); suite = $0; next }
-    /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print suite $0 }'
-}
-
 # A CTest directory with one test per gtest case, as gtest_discover_tests would register.
 make_ctest_dir() {
   local bin=$1 dir=$2

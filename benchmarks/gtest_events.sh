@@ -10,9 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/timing.sh"
 rounds=5 binary=""
 bench_options gtest_events.sh "$@"
-bin=${binary:-$build/tests/fixture_many}
-bench_require gtest_events.sh "$pp" "$bin"
-bench_workdir
+bench_gtest_program gtest_events.sh
 
 history=$work/history.json
 pp_gtest() { "$pp" gtest -j2 --no-progress --history "$history" "$@"; }

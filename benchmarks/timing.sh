@@ -42,3 +42,18 @@ bench_workdir() {
 now() { date +%s.%N; }
 elapsed() { local s; s=$(now); "$@" > /dev/null 2>&1 || true; echo "$(now) - $s" | bc -l; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { echo "$1 / $2" | bc -l; }
+# A GoogleTest program's tests, one Suite.Name a line (from --gtest_list_tests).
+list_tests() {
+  "$1" --gtest_list_tests | awk '
+    /^Running main/ { next }
+    /^[^ ]/ { sub(/  #.*/, ""); suite = $0; next }
+    /^  / { sub(/  #.*/, ""); sub(/^  /, ""); print suite $0 }'
+}
+# The GoogleTest program a script measures, in $bin: --binary, else the bundled fixture_many;
+# checked with procpool, and the work directory made. SCRIPT names the caller in messages.
+bench_gtest_program() {  # SCRIPT
+  bin=${binary:-$build/tests/fixture_many}
+  bench_require "$1" "$pp" "$bin"
+  bench_workdir
+}
