@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "console_markers.hpp"
 #include "gtest_process.hpp"
 #include "small_files.hpp"
 
@@ -58,22 +57,11 @@ GtestExecutor::Files GtestExecutor::files_for(std::size_t index, unsigned attemp
   return files;
 }
 
-Command GtestExecutor::command_for(const Command& program, const std::vector<std::string>& tests,
-                                   const Files& files) const {
-  Command command = program;
-  set_filter(command.argv, filter_for(tests));
-  keep_console_readable(command.argv, command.env_unset);
-  command.env.push_back({"TEST_TMPDIR", files.tmp.string()});
-  command.env_unset.insert(command.env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
-                                                     "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
-  return command;
-}
-
 GtestProcessRequest GtestExecutor::request_for(const schedule::Launch& launch,
                                                std::vector<std::string> tests,
                                                const Files& files) const {
   GtestProcessRequest request;
-  request.command = command_for(launch.command(), tests, files);
+  request.command = gtest_command(launch.command(), filter_for(tests), files.tmp);
   request.tests = std::move(tests);
   request.source = options_.console_programs.count(request.command.argv.front())
                        ? EventSource::console

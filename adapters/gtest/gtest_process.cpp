@@ -2,6 +2,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "console_markers.hpp"
 #include "procpool/adapters/gtest/console_reader.hpp"
 #include "procpool/adapters/gtest/event_listener.hpp"
 #include "procpool/adapters/gtest/gtest_report.hpp"
@@ -320,6 +321,16 @@ void set_filter(std::vector<std::string>& argv, const std::string& filter) {
     }
   }
   argv.insert(argv.begin() + (argv.empty() ? 0 : 1), arg);
+}
+
+Command gtest_command(Command program, const std::string& filter,
+                      const std::filesystem::path& tmp) {
+  set_filter(program.argv, filter);
+  keep_console_readable(program.argv, program.env_unset);
+  program.env.push_back({"TEST_TMPDIR", tmp.string()});
+  program.env_unset.insert(program.env_unset.end(), {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX",
+                                                     "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
+  return program;
 }
 
 void start_gtest_process(boost::asio::io_context& io, schedule::Executor& executor,

@@ -86,4 +86,9 @@ std::string filter_for(const std::vector<std::string>& tests);
 // The command with its --gtest_filter replaced (or added after the program) by `filter`.
 void set_filter(std::vector<std::string>& argv, const std::string& filter);
 
+// `program` made into a gtest process of procpool's (a test alone, a batch, a finder's probe):
+// `filter` set, the console kept readable, `tmp` as its TEST_TMPDIR, and the runner's own
+// sharding and report variables (GTEST_TOTAL_SHARDS, …) not passed on.
+Command gtest_command(Command program, const std::string& filter, const std::filesystem::path& tmp);
+
 }  // namespace procpool::gtest

@@ -5,7 +5,6 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "console_markers.hpp"
 #include "gtest_process.hpp"
 #include "procpool/runner/process/event_loop.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
@@ -75,12 +74,6 @@ Probe make_process_probe(ProbeOptions options) {
     schedule::ProcessExecutor processes(
         io, schedule::ProcessExecutorOptions{.grace = std::chrono::seconds(1)});
 
-    GtestProcessRequest request;
-    request.command.argv = {options.binary};
-    request.command.argv.insert(request.command.argv.end(), options.extra_args.begin(),
-                                options.extra_args.end());
-    set_filter(request.command.argv, probe_filter(options, tests));
-    keep_console_readable(request.command.argv, request.command.env_unset);
     // A fresh, empty TEST_TMPDIR for each probe, as procpool gtest gives each process: files a
     // test leaves there must not carry state from one probe to the next (googletest's
     // DirectoryCreationTest.CreateDirectoriesFail passes only where an earlier test left a
@@ -90,10 +83,11 @@ Probe make_process_probe(ProbeOptions options) {
     std::error_code ec;
     std::filesystem::remove_all(tmp, ec);
     std::filesystem::create_directories(tmp, ec);
-    request.command.env = {{"TEST_TMPDIR", tmp.string()}};
-    request.command.env_unset.insert(
-        request.command.env_unset.end(),
-        {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE", "GTEST_OUTPUT"});
+    Command program;
+    program.argv = {options.binary};
+    program.argv.insert(program.argv.end(), options.extra_args.begin(), options.extra_args.end());
+    GtestProcessRequest request;
+    request.command = gtest_command(std::move(program), probe_filter(options, tests), tmp);
     request.tests = tests;
     for (std::size_t i = 0; i < tests.size(); ++i) request.judged.push_back(i);
     request.alone = tests.size() == 1 && repeat == 1;

@@ -65,9 +65,6 @@ class GtestExecutor final : public schedule::Executor, public schedule::BatchRun
     std::filesystem::path tmp, report, premature;
   };
   Files files_for(std::size_t index, unsigned attempt, unsigned slot);
-  // The first member's command, made to run `tests` in one process with what gtest needs.
-  Command command_for(const Command& program, const std::vector<std::string>& tests,
-                      const Files& files) const;
   // What every process of `tests` (a test alone, a batch) is started with.
   GtestProcessRequest request_for(const schedule::Launch& first, std::vector<std::string> tests,
                                   const Files& files) const;
