@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include <chrono>
+#include <cwctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -103,10 +104,23 @@ inline bool process_alive(unsigned long pid) {
   return running;
 }
 
+// Wine starts its own services on demand, from whichever process first needs them, so that
+// process is recorded as their parent: a CI run on a fresh prefix saw `services.exe` "survive" a
+// Pool test that had started nothing else. These are Wine's, never ours (on Windows they are
+// started by the system), and they outlive every test by design.
+inline bool wine_system_process(const std::wstring& exe) {
+  static const std::vector<std::wstring> names = {
+      L"services.exe", L"explorer.exe",   L"wineboot.exe", L"winemenubuilder.exe",
+      L"plugplay.exe", L"winedevice.exe", L"rpcss.exe",    L"svchost.exe"};
+  std::wstring lower = exe;
+  for (auto& c : lower) c = static_cast<wchar_t>(std::towlower(c));
+  return std::find(names.begin(), names.end(), lower) != names.end();
+}
+
 // The processes started by any of `parents` that still run (Windows records each process's
 // parent); by default, by this one. Each as "pid name". A process on its way out is given up to
 // two seconds to be gone (Wine may still be ending one that was terminated, or a console host
-// of its own): what is still running then is a survivor.
+// of its own): what is still running then is a survivor. Wine's own services are not counted.
 inline std::vector<std::string> surviving_children(std::vector<unsigned long> parents = {
                                                        ::GetCurrentProcessId()}) {
   std::vector<std::string> alive;
@@ -119,7 +133,7 @@ inline std::vector<std::string> surviving_children(std::vector<unsigned long> pa
          more = ::Process32NextW(snapshot, &entry)) {
       const bool ours =
           std::find(parents.begin(), parents.end(), entry.th32ParentProcessID) != parents.end();
-      if (ours && process_alive(entry.th32ProcessID)) {
+      if (ours && !wine_system_process(entry.szExeFile) && process_alive(entry.th32ProcessID)) {
         alive.push_back(std::to_string(entry.th32ProcessID) + " " + utf8(entry.szExeFile));
       }
     }
