@@ -223,6 +223,9 @@ int run_gtest_command(const GtestOptions& options) {
     console_programs.clear();
     broken.clear();
     tests.clear();
+    std::size_t listed = 0;
+    for (const auto& listing : listings) listed += listing.tests ? listing.tests->size() : 0;
+    tests.reserve(listed);  // a TaskSpec is large: no regrowth moving a suite's worth of them
     for (const auto& listing : listings) {
       if (listing.events == gtest::EventSource::console && listing.tests) {
         console_programs.insert(listing.binary);

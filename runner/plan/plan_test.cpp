@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -319,6 +321,50 @@ TEST(History, AnUpdateKeepsWhatAnotherRunSavedMeanwhile) {
   testing::write_file(path, "{garbage");
   ASSERT_TRUE(update_history_file(path, first)) << "a bad file is replaced";
   EXPECT_EQ(DurationHistory::load(path)->seconds("bin::A"), 1.0);
+}
+
+TEST(History, AnUpdateReadsAgainAFileThatAnotherRunReplacedSinceTheLoad) {
+  testing::TempDir dir;
+  const std::string path = dir.file("h.json");
+  DurationHistory a, b, c;
+  a.record("bin::A", {1, "passed"});
+  b.record("bin::B", {2, "passed"});
+  c.record("bin::C", {3, "passed"});
+  ASSERT_TRUE(update_history_file(path, a));
+  const auto loaded = DurationHistory::load(path);
+  ASSERT_TRUE(loaded);
+  ASSERT_TRUE(loaded->source());
+  ASSERT_TRUE(update_history_file(path, b));  // another run, after this one's load
+  ASSERT_TRUE(update_history_file(path, c, &*loaded));
+  const auto all = DurationHistory::load(path);
+  EXPECT_EQ(all->seconds("bin::A"), 1.0);
+  EXPECT_EQ(all->seconds("bin::B"), 2.0) << "the other run's measurement is kept";
+  EXPECT_EQ(all->seconds("bin::C"), 3.0);
+}
+
+// The other side of the same rule: a file whose identity (file, size, time of change) is the
+// one loaded is not parsed again. Shown by changing its bytes behind the identity's back.
+TEST(History, AnUpdateDoesNotParseAgainTheFileItLoaded) {
+  testing::TempDir dir;
+  const std::string path = dir.file("h.json");
+  DurationHistory a, c;
+  a.record("bin::A", {1, "passed"});
+  c.record("bin::C", {3, "passed"});
+  ASSERT_TRUE(update_history_file(path, a));
+  const auto loaded = DurationHistory::load(path);
+  ASSERT_TRUE(loaded);
+  const auto before = std::filesystem::last_write_time(path);
+  const auto size = std::filesystem::file_size(path);
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file << std::string(size, ' ');  // same file, same size: not JSON any more
+  }
+  std::filesystem::last_write_time(path, before);
+  ASSERT_TRUE(update_history_file(path, c, &*loaded));
+  const auto after = DurationHistory::load(path);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->seconds("bin::A"), 1.0) << "the loaded history stood for the file";
+  EXPECT_EQ(after->seconds("bin::C"), 3.0);
 }
 
 TEST(History, MergingKeepsTheNewestMeasurementOfEachTestWhateverTheOrder) {

@@ -134,6 +134,8 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
   // This shard's part of the tests, longest first, repeated.
   std::vector<std::string> ids;
   std::vector<std::optional<double>> seconds;
+  ids.reserve(request.tests.size());
+  seconds.reserve(request.tests.size());
   for (const auto& task : request.tests) {
     ids.push_back(task.test ? history_id(*task.test) : task.name);
     seconds.push_back(plan.history.seconds(ids.back()));
@@ -171,6 +173,7 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
     std::shuffle(order.begin(), order.end(), std::mt19937(std::random_device{}()));
 
   plan.tasks = std::move(request.always);
+  plan.tasks.reserve(plan.tasks.size() + order.size() * request.repeat);
   std::uint64_t next_batch = 1;
   for (unsigned round = 0; round < request.repeat; ++round) {
     // The last round takes the tests themselves; the others copies (a suite's tests are many,
@@ -184,6 +187,7 @@ Result<TestPlan> plan_tests(TestPlanRequest request) {
       continue;
     }
     std::vector<PlannedTest> tests;
+    tests.reserve(order.size());
     for (std::size_t i : order) tests.push_back({test(i), chosen[i], chosen_seconds[i]});
     for (auto& task : form_batches(std::move(tests), request.batch, request.jobs, next_batch)) {
       plan.tasks.push_back(std::move(task));

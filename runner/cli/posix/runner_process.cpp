@@ -1,8 +1,10 @@
 #include "../runner_process.hpp"
 
 #include <malloc.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -29,6 +31,33 @@ void restart_with_huge_pages(char** argv) {
   if (current) ::setenv("GLIBC_TUNABLES", current, 1);
 }
 
+// Every first touch of a 4 KiB page is a page fault, and on virtual machines a fault is slow:
+// 14 µs each on the project's machine, against ~0.3 µs per 4 KiB inside a transparent huge
+// page. A warm batched run of googletest's 434 own tests touched ~1,100 fresh pages, as much
+// CPU as the rest of the runner's work. So the runner (after the supervisor's fork, so that
+// this heap is its own) keeps what it frees for reuse instead of handing it back, takes large
+// blocks from the heap as well, and grows the heap once by 16 MiB marked for huge pages
+// (madvise: nothing happens where the kernel has them off; a sanitizer's allocator ignores all
+// of this and the heap does not move).
+void prepare_heap_for_a_run() {
+  constexpr std::size_t kReserve = 16 << 20;
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+  ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  char* const before = static_cast<char*>(::sbrk(0));
+  // Grows the heap by that much; only the block's header is touched. (Through a volatile, or
+  // the compiler drops a malloc whose block is never used, and the heap does not grow.)
+  void* volatile block = ::malloc(kReserve);
+  ::free(block);
+  char* const after = static_cast<char*>(::sbrk(0));
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<std::uintptr_t>(before) + page - 1) & ~(page - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(after) & ~(page - 1);
+  if (before != reinterpret_cast<char*>(-1) && end > begin) {
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+  ::mallopt(M_TOP_PAD, 1 << 20);  // later growth in steps of a MiB, not one page at a time
+}
+
 }  // namespace
 
 Result<void> become_runner(char** argv, const std::string& subcommand) {
@@ -43,6 +72,7 @@ Result<void> become_runner(char** argv, const std::string& subcommand) {
   // kernel reap children itself, and every exit status would be lost: back to the default.
   std::signal(SIGCHLD, SIG_DFL);
   supervise();
+  if (subcommand != "merge") prepare_heap_for_a_run();  // merge has its own (above)
   // Ctrl-C, SIGTERM, SIGHUP and SIGQUIT are read by every phase (stop_signals.hpp).
   if (auto installed = StopSignals::install(); !installed) return installed;
   // A closed stdout (procpool run ... | head) must not kill the runner mid-run: writes fail

@@ -15,6 +15,7 @@ struct FileIdentity {
   std::uint64_t size = 0;
   std::int64_t changed_seconds = 0;
   std::int64_t changed_nanoseconds = 0;
+  friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
 };
 
 // Nothing when `path` is not a regular file (or cannot be read).

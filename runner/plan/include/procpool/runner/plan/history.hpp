@@ -12,6 +12,7 @@
 #include <string>
 
 #include "procpool/runner/core/events.hpp"
+#include "procpool/runner/core/file_identity.hpp"
 #include "procpool/runner/core/result.hpp"
 
 namespace procpool::plan {
@@ -44,14 +45,23 @@ class DurationHistory {
   // Writes this history to `path` as it is. On failure the message names the file.
   Result<void> save(const std::string& path) const;
 
+  // The file load() read, as it was just before the read (nothing for a missing file or a
+  // history not loaded from a file): update_history_file's proof that it is still the same.
+  const std::optional<FileIdentity>& source() const { return source_; }
+
  private:
   std::map<std::string, HistoryEntry> entries_;
+  std::optional<FileIdentity> source_;
 };
 
 // Adds `measured` to the history file at `path`: under an exclusive lock (path + ".lock"), the
 // file is read again, `measured` merged over it, and the result saved atomically, so runs that
-// share the file at the same time lose none of each other's measurements.
-Result<void> update_history_file(const std::string& path, const DurationHistory& measured);
+// share the file at the same time lose none of each other's measurements. `as_loaded`, when
+// given, is the history this run loaded from `path`: if the file is still that one (same file,
+// size and time of change; every save replaces the file), it stands for the file and the file
+// is not parsed a second time.
+Result<void> update_history_file(const std::string& path, const DurationHistory& measured,
+                                 const DurationHistory* as_loaded = nullptr);
 
 // The key a test is remembered by: the binary's file name (not its path, so history survives a
 // moved build tree or another CI checkout) and the test's full name.
