@@ -323,19 +323,29 @@ TEST(History, AnUpdateKeepsWhatAnotherRunSavedMeanwhile) {
   EXPECT_EQ(DurationHistory::load(path)->seconds("bin::A"), 1.0);
 }
 
-TEST(History, AnUpdateReadsAgainAFileThatAnotherRunReplacedSinceTheLoad) {
+// A history file holding test A, loaded by "this run", which then measured test C.
+class LoadedHistory : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    DurationHistory a;
+    a.record("bin::A", {1, "passed"});
+    ASSERT_TRUE(update_history_file(path, a));
+    auto read = DurationHistory::load(path);
+    ASSERT_TRUE(read);
+    ASSERT_TRUE(read->source());
+    loaded = std::move(*read);
+    measured.record("bin::C", {3, "passed"});
+  }
   testing::TempDir dir;
   const std::string path = dir.file("h.json");
-  DurationHistory a, b, c;
-  a.record("bin::A", {1, "passed"});
-  b.record("bin::B", {2, "passed"});
-  c.record("bin::C", {3, "passed"});
-  ASSERT_TRUE(update_history_file(path, a));
-  const auto loaded = DurationHistory::load(path);
-  ASSERT_TRUE(loaded);
-  ASSERT_TRUE(loaded->source());
-  ASSERT_TRUE(update_history_file(path, b));  // another run, after this one's load
-  ASSERT_TRUE(update_history_file(path, c, &*loaded));
+  DurationHistory loaded, measured;
+};
+
+TEST_F(LoadedHistory, AnUpdateReadsAgainAFileThatAnotherRunReplacedSinceTheLoad) {
+  DurationHistory other;
+  other.record("bin::B", {2, "passed"});
+  ASSERT_TRUE(update_history_file(path, other));  // another run, after this one's load
+  ASSERT_TRUE(update_history_file(path, measured, &loaded));
   const auto all = DurationHistory::load(path);
   EXPECT_EQ(all->seconds("bin::A"), 1.0);
   EXPECT_EQ(all->seconds("bin::B"), 2.0) << "the other run's measurement is kept";
@@ -344,15 +354,7 @@ TEST(History, AnUpdateReadsAgainAFileThatAnotherRunReplacedSinceTheLoad) {
 
 // The other side of the same rule: a file whose identity (file, size, time of change) is the
 // one loaded is not parsed again. Shown by changing its bytes behind the identity's back.
-TEST(History, AnUpdateDoesNotParseAgainTheFileItLoaded) {
-  testing::TempDir dir;
-  const std::string path = dir.file("h.json");
-  DurationHistory a, c;
-  a.record("bin::A", {1, "passed"});
-  c.record("bin::C", {3, "passed"});
-  ASSERT_TRUE(update_history_file(path, a));
-  const auto loaded = DurationHistory::load(path);
-  ASSERT_TRUE(loaded);
+TEST_F(LoadedHistory, AnUpdateDoesNotParseAgainTheFileItLoaded) {
   const auto before = std::filesystem::last_write_time(path);
   const auto size = std::filesystem::file_size(path);
   {
@@ -360,7 +362,7 @@ TEST(History, AnUpdateDoesNotParseAgainTheFileItLoaded) {
     file << std::string(size, ' ');  // same file, same size: not JSON any more
   }
   std::filesystem::last_write_time(path, before);
-  ASSERT_TRUE(update_history_file(path, c, &*loaded));
+  ASSERT_TRUE(update_history_file(path, measured, &loaded));
   const auto after = DurationHistory::load(path);
   ASSERT_TRUE(after);
   EXPECT_EQ(after->seconds("bin::A"), 1.0) << "the loaded history stood for the file";
