@@ -37,24 +37,36 @@ void restart_with_huge_pages(char** argv) {
 // CPU as the rest of the runner's work. So the runner (after the supervisor's fork, so that
 // this heap is its own) keeps what it frees for reuse instead of handing it back, takes large
 // blocks from the heap as well, and grows the heap once by 16 MiB marked for huge pages
-// (madvise: nothing happens where the kernel has them off; a sanitizer's allocator ignores all
-// of this and the heap does not move).
+// (madvise: nothing happens where the kernel has them off). A sanitizer's allocator ignores
+// all of this: its heap is not the program break, which then does not move, and nothing is done.
+void* volatile heap_filler = nullptr;  // volatile: see the block below
+
 void prepare_heap_for_a_run() {
-  constexpr std::size_t kReserve = 16 << 20;
+  constexpr std::uintptr_t kReserve = 16 << 20;
+  constexpr std::uintptr_t kHugePage = 2 << 20;
   ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
   ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   char* const before = static_cast<char*>(::sbrk(0));
   // Grows the heap by that much; only the block's header is touched. (Through a volatile, or
   // the compiler drops a malloc whose block is never used, and the heap does not grow.)
   void* volatile block = ::malloc(kReserve);
-  ::free(block);
   char* const after = static_cast<char*>(::sbrk(0));
+  if (!block || before == reinterpret_cast<char*>(-1) || after <= before + kReserve) {
+    ::free(block);
+    return;
+  }
   const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   const auto begin = (reinterpret_cast<std::uintptr_t>(before) + page - 1) & ~(page - 1);
   const auto end = reinterpret_cast<std::uintptr_t>(after) & ~(page - 1);
-  if (before != reinterpret_cast<char*>(-1) && end > begin) {
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  }
+  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  // Only whole 2 MiB-aligned stretches become huge pages, and what the run allocates next
+  // starts where the block does: up to 2 MiB of 4 KiB pages, most of a run's heap. A filler
+  // from there to the next boundary (at least 64 KiB: no freed chunk of the command line's
+  // can serve it) is kept for good and never touched, so the run's memory starts on one.
+  const auto start = reinterpret_cast<std::uintptr_t>(static_cast<void*>(block));
+  const auto boundary = (start + (64 << 10) + kHugePage - 1) & ~(kHugePage - 1);
+  ::free(block);
+  heap_filler = ::malloc(boundary - start - 2 * sizeof(std::size_t));  // less the chunk header
   ::mallopt(M_TOP_PAD, 1 << 20);  // later growth in steps of a MiB, not one page at a time
 }
 
