@@ -100,7 +100,7 @@ Result<void> ListingCache::save() const {
   std::error_code ec;
   const auto parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  return write_file_atomically(path_, doc.dump());
+  return write_file_atomically(path_, doc.dump(), Durability::cache);  // only a cache
 }
 
 bool same_tests(const std::vector<ListedTest>& a, const std::vector<ListedTest>& b) {

@@ -9,8 +9,9 @@ Result<void> Directory::write_file(const std::string& name, std::string_view con
   return file.commit();
 }
 
-Result<void> write_file_atomically(const std::string& path, std::string_view content) {
-  AtomicFile file(path);
+Result<void> write_file_atomically(const std::string& path, std::string_view content,
+                                   Durability durability) {
+  AtomicFile file(path, durability);
   file.write(content);
   return file.commit();
 }

@@ -20,18 +20,23 @@ TEST(ShellQuote, LeavesSafeWordsAloneAndQuotesTheRest) {
   EXPECT_EQ(shell_join({"echo", "a b", "$HOME"}), "echo 'a b' '$HOME'");
 }
 
+// Both kinds: a cache skips only the flush to disk, never the temporary file and the rename.
 TEST(AtomicFile, ReplacesTheTargetOnlyOnCommit) {
-  testing::TempDir dir;
-  const std::string path = dir.file("report");
-  testing::write_file(path, "old");
-  {
-    AtomicFile file(path);
-    file.write("new content");
-    EXPECT_EQ(testing::read_file(path), "old");  // not yet committed
-  }  // destroyed without commit: the old file stays, no temp file is left
-  EXPECT_EQ(testing::read_file(path), "old");
-  EXPECT_TRUE(write_file_atomically(path, "new"));
-  EXPECT_EQ(testing::read_file(path), "new");
+  for (const auto durability : {Durability::flushed, Durability::cache}) {
+    SCOPED_TRACE(durability == Durability::cache ? "cache" : "flushed");
+    testing::TempDir dir;
+    const std::string path = dir.file("report");
+    testing::write_file(path, "old");
+    {
+      AtomicFile file(path, durability);
+      file.write("new content");
+      EXPECT_EQ(testing::read_file(path), "old");  // not yet committed
+    }  // destroyed without commit: the old file stays, no temp file is left
+    EXPECT_EQ(testing::read_file(path), "old");
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+    EXPECT_TRUE(write_file_atomically(path, "new", durability));
+    EXPECT_EQ(testing::read_file(path), "new");
+  }
 }
 
 TEST(AtomicFile, APlantedSymlinkWherePredictableTempNamesWereNeverRedirectsTheWrite) {

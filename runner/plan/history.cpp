@@ -115,8 +115,10 @@ Result<void> DurationHistory::save(const std::string& path) const {
   doc["format"] = kFormat;
   doc["version"] = kVersion;
   doc["tests"] = std::move(tests);
+  // A cache of durations: a file lost to a power cut costs one run its balance, not a result.
   return write_file_atomically(
-      path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+      Durability::cache);
 }
 
 Result<void> update_history_file(const std::string& path, const DurationHistory& measured,

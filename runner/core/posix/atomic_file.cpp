@@ -73,7 +73,8 @@ Directory::~Directory() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), name_(base_name(path_)) {
+AtomicFile::AtomicFile(std::string path, Durability durability)
+    : path_(std::move(path)), name_(base_name(path_)), durability_(durability) {
   const std::string parent = dir_name(path_);
   dir_fd_ = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   own_dir_fd_ = dir_fd_ >= 0;
@@ -116,7 +117,7 @@ void AtomicFile::write(std::string_view bytes) {
 
 Result<void> AtomicFile::commit() {
   if (!error_.empty()) return fail(error_);
-  const bool synced = ::fsync(fd_) == 0;
+  const bool synced = durability_ == Durability::cache || ::fsync(fd_) == 0;
   const int sync_errno = errno;
   const bool closed = ::close(fd_) == 0;
   fd_ = -1;

@@ -67,7 +67,8 @@ Directory& Directory::operator=(Directory&& other) noexcept {
 
 Directory::~Directory() = default;
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+AtomicFile::AtomicFile(std::string path, Durability durability)
+    : path_(std::move(path)), durability_(durability) {
   const std::filesystem::path target(utf16(path_));
   name_ = utf8(target.filename().wstring());
   create_temporary();
@@ -108,7 +109,7 @@ void AtomicFile::write(std::string_view bytes) {
 
 Result<void> AtomicFile::commit() {
   if (!error_.empty()) return fail(error_);
-  const bool synced = ::_commit(fd_) == 0;
+  const bool synced = durability_ == Durability::cache || ::_commit(fd_) == 0;
   const int sync_errno = errno;
   const bool closed = ::_close(fd_) == 0;
   fd_ = -1;
@@ -116,7 +117,8 @@ Result<void> AtomicFile::commit() {
     return fail("cannot write " + path_ + ": " + std::strerror(synced ? errno : sync_errno));
   }
   if (!::MoveFileExW(utf16(temp_name_).c_str(), utf16(path_).c_str(),
-                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+                     MOVEFILE_REPLACE_EXISTING |
+                         (durability_ == Durability::flushed ? MOVEFILE_WRITE_THROUGH : 0))) {
     return windows_failure("cannot replace " + path_);
   }
   committed_ = true;
