@@ -168,7 +168,9 @@ TEST_F(GtestBatch, TwentyThousandTestsRunInBatchesUnderTheArgumentLimit) {
 TEST_F(GtestBatch, CtrlCDuringABatchWritesReportsExits130AndLeavesNoProcess) {
   auto r = run({"--batch", "1000", "--junit", dir_.file("junit.xml"), kBatch, "--filter",
                 "Batch.Pass1:Hang.*"},
-               {.send_signal = SIGINT, .signal_after = std::chrono::milliseconds(700)});
+               {.send_signal = SIGINT,
+                .signal_after = std::chrono::milliseconds(700),
+                .signal_when = process_sleeping_with_argument_containing("Hang.Forever")});
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_LT(r.seconds, 10.0);
   const auto v = verdicts();
@@ -238,7 +240,9 @@ TEST_F(GtestBatch, TheFinderRefusesAReportItCannotWriteBeforeRunningAnything) {
 
 TEST_F(GtestBatch, CtrlCDuringTheFinderExits130WritesNoHalfReportAndLeavesNoProcess) {
   auto r = run({"--find-order-dependence", kBatch, "--filter", "Batch.Pass1:Hang.*"},
-               {.send_signal = SIGINT, .signal_after = std::chrono::milliseconds(700)});
+               {.send_signal = SIGINT,
+                .signal_after = std::chrono::milliseconds(700),
+                .signal_when = process_sleeping_with_argument_containing("Hang.Forever")});
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_LT(r.seconds, 10.0);
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;

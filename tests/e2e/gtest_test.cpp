@@ -271,11 +271,12 @@ TEST_F(GtestRun, LogDirHoldsOneLogPerFailedTestAndTheJsonPointsAtIt) {
 }
 
 TEST_F(GtestRun, SigintStopsTestsWritesReportsAndExits130) {
-  auto r = run({"-j2", "--grace", "0.2", "--junit", dir_.file("junit.xml"), kMixed, "--filter",
-                "Hang.*:Pass.*"},
-               {.send_signal = SIGINT,
-                .signal_after = std::chrono::milliseconds(800),
-                .signal_when = process_with_argument("--gtest_filter=Hang.Forever")});
+  auto r = run(
+      {"-j2", "--grace", "0.2", "--junit", dir_.file("junit.xml"), kMixed, "--filter",
+       "Hang.*:Pass.*"},
+      {.send_signal = SIGINT,
+       .signal_after = std::chrono::milliseconds(800),
+       .signal_when = process_sleeping_with_argument_containing("--gtest_filter=Hang.Forever")});
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
   EXPECT_EQ(verdicts()["Hang.Forever"], "cancelled");
   std::string message;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cctype>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -53,6 +54,28 @@ std::vector<int> children_of(int parent) {
   }
   ::closedir(dir);
   return pids;
+}
+
+// Whether `pid` has taken charge of `signal` (blocked it, to read it from a signalfd, or caught
+// it): only then does a test's Ctrl-C reach procpool rather than end it before its `main`
+// (a sanitizer build takes about a second to get there on a busy machine, longer than some
+// tests wait). Signals nobody can take (SIGKILL) are ready at once. Under a wrapper, procpool
+// is the wrapper's child, and both must be ready.
+bool ready_for(int pid, int signal, bool wrapped) {
+  if (signal == SIGKILL || signal == SIGSTOP) return true;
+  if (wrapped) {
+    const auto children = children_of(pid);
+    if (children.empty() || !ready_for(children.front(), signal, false)) return false;
+  }
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  const unsigned long long bit = 1ull << (signal - 1);
+  bool taken = false;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("SigBlk:", 0) == 0 || line.rfind("SigCgt:", 0) == 0) {
+      taken = taken || (std::strtoull(line.c_str() + 7, nullptr, 16) & bit) != 0;
+    }
+  }
+  return taken;
 }
 
 }  // namespace
@@ -142,6 +165,7 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
   int status = 0;
   bool signalled_once = false;
   bool signalled_twice = false;
+  std::chrono::steady_clock::duration first_signal_at{};
   while (true) {
     struct rusage usage {};
     const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
@@ -149,12 +173,14 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
     if (done == pid) break;
     const auto elapsed = std::chrono::steady_clock::now() - started;
     if (options.send_signal && !signalled_once && elapsed >= options.signal_after &&
-        (!options.signal_when || options.signal_when())) {
+        (!options.signal_when || options.signal_when()) &&
+        ready_for(pid, options.send_signal, !options.wrapper.empty())) {
       ::kill(options.signal_group ? -pid : pid, options.send_signal);
       signalled_once = true;
+      first_signal_at = elapsed;
     }
     if (options.second_signal && signalled_once && !signalled_twice &&
-        elapsed >= 2 * options.signal_after) {
+        elapsed >= first_signal_at + options.signal_after) {
       ::kill(options.signal_group ? -pid : pid, options.second_signal);
       signalled_twice = true;
     }
@@ -184,19 +210,45 @@ std::function<bool()> file_has_lines(const std::string& path, std::size_t count)
   };
 }
 
+namespace {
+
+// Some process with an argument for which `wanted` holds and, if `asleep`, blocked in a sleep
+// system call (what /proc/PID/syscall says it is in).
+bool some_process(const std::function<bool(const std::string&)>& wanted, bool asleep) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    std::ifstream cmdline(it->path() / "cmdline", std::ios::binary);
+    bool found = false;
+    for (std::string argument; !found && std::getline(cmdline, argument, '\0');) {
+      found = wanted(argument);
+    }
+    if (!found) continue;
+    if (!asleep) return true;
+    std::ifstream syscall(it->path() / "syscall");
+    long number = -1;
+    if ((syscall >> number) && (number == SYS_clock_nanosleep || number == SYS_nanosleep)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::function<bool()> process_with_argument(const std::string& word) {
   return [word] {
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end;
-         it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-      std::ifstream cmdline(it->path() / "cmdline", std::ios::binary);
-      for (std::string argument; std::getline(cmdline, argument, '\0');) {
-        if (argument == word) return true;
-      }
-    }
-    return false;
+    return some_process([&](const std::string& argument) { return argument == word; }, false);
+  };
+}
+
+std::function<bool()> process_sleeping_with_argument_containing(const std::string& text) {
+  return [text] {
+    return some_process(
+        [&](const std::string& argument) { return argument.find(text) != std::string::npos; },
+        true);
   };
 }
 

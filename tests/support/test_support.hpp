@@ -29,12 +29,15 @@ struct CliResult {
 struct CliOptions {
   std::string stdin_text;        // fed through a file
   std::vector<std::string> env;  // NAME=VALUE added to the environment
-  int send_signal = 0;           // sent to procpool after `signal_after`
+  // Sent to procpool after `signal_after`, once procpool has taken charge of it (blocked or
+  // caught it; under a wrapper, the wrapper and procpool): before its `main`, a signal would
+  // only show that a program without handlers dies of it.
+  int send_signal = 0;
   std::chrono::milliseconds signal_after{0};
   // When set, the first signal also waits until this holds (the tasks it must stop have
   // started): a fixed delay alone was too short for a sanitizer build under load.
   std::function<bool()> signal_when;
-  int second_signal = 0;           // sent `signal_after` later still, when set
+  int second_signal = 0;           // sent `signal_after` after the first, when set
   std::chrono::seconds limit{60};  // hard limit: the test fails instead of hanging
   std::string working_dir;
   bool ignore_sigchld = false;  // start procpool with SIGCHLD ignored (as some CI agents do)
@@ -52,6 +55,10 @@ CliResult run_procpool(const std::vector<std::string>& args, const CliOptions& o
 std::function<bool()> file_has_lines(const std::string& path, std::size_t count);
 // For `signal_when`: some process has this word among its arguments.
 std::function<bool()> process_with_argument(const std::string& word);
+// For `signal_when`: some process with an argument containing `text` sleeps in the kernel (a
+// test like Hang.Forever is under way, not merely its program started: a sanitizer build's
+// program takes a second to get to its tests).
+std::function<bool()> process_sleeping_with_argument_containing(const std::string& text);
 
 // The suites' properties of a JUnit report as Debian's python3-junitparser (a real consumer)
 // reads them: "suite-name property-name value", one per property. `scratch_dir` holds the script
