@@ -32,13 +32,14 @@ void restart_with_huge_pages(char** argv) {
 }
 
 // Every first touch of a 4 KiB page is a page fault, and on virtual machines a fault is slow:
-// 14 µs each on the project's machine, against ~0.3 µs per 4 KiB inside a transparent huge
-// page. A warm batched run of googletest's 434 own tests touched ~1,100 fresh pages, as much
-// CPU as the rest of the runner's work. So the runner (after the supervisor's fork, so that
-// this heap is its own) keeps what it frees for reuse instead of handing it back, takes large
-// blocks from the heap as well, and grows the heap once by 16 MiB marked for huge pages
-// (madvise: nothing happens where the kernel has them off). A sanitizer's allocator ignores
-// all of this: its heap is not the program break, which then does not move, and nothing is done.
+// 11-16 µs each on the project's machine, against ~0.3 µs per 4 KiB inside a transparent huge
+// page (benchmarks/page_fault_cost.sh). A warm batched run of googletest's gtest_unittest touched
+// ~1,300 fresh pages in the runner, a third of its CPU (~280 with what follows). So the runner
+// (after the supervisor's fork, so that this heap is its own) keeps what it frees for reuse
+// instead of handing it back, takes large blocks from the heap as well, and grows the heap once
+// by 16 MiB marked for huge pages (madvise: nothing happens where the kernel has them off). A
+// sanitizer's allocator ignores all of this: its heap is not the program break, which then does
+// not move, and nothing is done.
 void* volatile heap_filler = nullptr;  // volatile: see the block below
 
 void prepare_heap_for_a_run() {
