@@ -22,8 +22,11 @@ class Alarm {
     armed_ = true;
     timer_.expires_at(when);
     timer_.async_wait([this, then = std::move(then)](boost::system::error_code ec) {
+      // A cancelled wait still comes here, later: by then the alarm may wait again (its flag
+      // is the new wait's) or be gone (a destroyed timer cancels). cancel() has disarmed it.
+      if (ec) return;
       armed_ = false;
-      if (!ec) then();
+      then();
     });
   }
   void ring_after(std::chrono::steady_clock::duration delay, std::function<void()> then) {
