@@ -16,16 +16,12 @@ class CtestBatch : public CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    const std::string configure =
-        "cmake -G Ninja -S '" + std::string(CTEST_GTEST_PROJECT) + "' -B '" + dir_.file("build") +
-        "' -DFIXTURE='" FIXTURE_BATCH "' > '" + dir_.file("cmake.log") + "' 2>&1";
-    ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
+    ASSERT_TRUE(configure_cmake_project(CTEST_GTEST_PROJECT, dir_.file("build"),
+                                        {"FIXTURE=" FIXTURE_BATCH}, dir_.file("cmake.log")))
+        << read_file(dir_.file("cmake.log"));
   }
   std::map<std::string, std::string> procpool_verdicts() {
-    std::map<std::string, std::string> v;
-    const auto doc = nlohmann::json::parse(read_file(dir_.file("report.json")));
-    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
-    return v;
+    return report_verdicts(dir_.file("report.json"));
   }
   TempDir dir_;
 };

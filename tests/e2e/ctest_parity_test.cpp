@@ -24,10 +24,9 @@ class CtestParity : public CliTest {
     const std::string work = dir_.file(name + "-work");
     const std::string build = dir_.file(name + "-build");
     std::filesystem::create_directories(work);
-    const std::string command = "cmake -G Ninja -S '" + std::string(CTEST_PARITY_PROJECT) +
-                                "' -B '" + build + "' -DWORK='" + work + "' > '" +
-                                dir_.file(name + "-cmake.log") + "' 2>&1";
-    EXPECT_EQ(std::system(command.c_str()), 0) << read_file(dir_.file(name + "-cmake.log"));
+    const std::string log = dir_.file(name + "-cmake.log");
+    EXPECT_TRUE(configure_cmake_project(CTEST_PARITY_PROJECT, build, {"WORK=" + work}, log))
+        << read_file(log);
     return build;
   }
 

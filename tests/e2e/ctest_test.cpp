@@ -19,10 +19,10 @@ class CtestRun : public CliTest {
     CliTest::SetUp();
     for (const char* sub : {"wd", "lock", "serial"})
       std::filesystem::create_directories(dir_.file(sub));
-    const std::string configure = "cmake -G Ninja -S '" + std::string(CTEST_PROJECT) + "' -B '" +
-                                  dir_.file("build") + "' -DPP_HELPER='" + helper() + "' -DWORK='" +
-                                  dir_.path() + "' > '" + dir_.file("cmake.log") + "' 2>&1";
-    ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
+    ASSERT_TRUE(configure_cmake_project(CTEST_PROJECT, dir_.file("build"),
+                                        {"PP_HELPER=" + helper(), "WORK=" + dir_.path()},
+                                        dir_.file("cmake.log")))
+        << read_file(dir_.file("cmake.log"));
   }
   CliResult run(std::vector<std::string> args) {
     std::vector<std::string> full{"ctest",
@@ -39,10 +39,7 @@ class CtestRun : public CliTest {
   }
   nlohmann::json ctest_listing(const std::string& regex);
   std::map<std::string, std::string> verdicts() {
-    std::map<std::string, std::string> v;
-    const auto doc = nlohmann::json::parse(read_file(dir_.file("report.json")));
-    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
-    return v;
+    return report_verdicts(dir_.file("report.json"));
   }
   TempDir dir_;
 };

@@ -17,10 +17,9 @@ class CtestVerdict : public CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    const std::string configure =
-        "cmake -G Ninja -S '" + std::string(CTEST_FORGERY_PROJECT) + "' -B '" + dir_.file("build") +
-        "' -DFIXTURE='" FIXTURE_FORGERY "' > '" + dir_.file("cmake.log") + "' 2>&1";
-    ASSERT_EQ(std::system(configure.c_str()), 0) << read_file(dir_.file("cmake.log"));
+    ASSERT_TRUE(configure_cmake_project(CTEST_FORGERY_PROJECT, dir_.file("build"),
+                                        {"FIXTURE=" FIXTURE_FORGERY}, dir_.file("cmake.log")))
+        << read_file(dir_.file("cmake.log"));
   }
   // procpool's verdicts in ctest's words (ctest calls a crash or a timeout "failed").
   std::map<std::string, std::string> procpool_verdicts(const std::vector<std::string>& extra) {

@@ -46,11 +46,6 @@ class Merge : public GtestRun {
   static nlohmann::json load(const std::string& path) {
     return nlohmann::json::parse(read_file(path));
   }
-  static std::map<std::string, std::string> verdicts_in(const nlohmann::json& doc) {
-    std::map<std::string, std::string> v;
-    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
-    return v;
-  }
   // Per JUnit test case "classname.name": the element saying how it ended ("" for passed),
   // and its type.
   static std::map<std::string, std::string> junit_cases(const std::string& xml) {
@@ -106,7 +101,8 @@ TEST_F(Merge, FourShardsInFourDirectoriesMergeIntoWhatAnUnshardedRunReports) {
 
   const auto one = load(report_of("whole"));
   const auto all = load(dir_.file("merged.json"));
-  EXPECT_EQ(verdicts_in(all), verdicts_in(one)) << "test for test, verdict for verdict";
+  EXPECT_EQ(report_verdicts(dir_.file("merged.json")), report_verdicts(report_of("whole")))
+      << "test for test, verdict for verdict";
   EXPECT_EQ(all["tasks"].size(), one["tasks"].size()) << "every task once";
   for (const char* key : {"total", "passed", "failed", "skipped", "flaky", "not_run"}) {
     EXPECT_EQ(all["summary"][key], one["summary"][key]) << key;

@@ -202,10 +202,7 @@ TEST_F(Slurm, GtestBatchesOnSlurmGiveTheLocalVerdicts) {
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = run(args, {.env = {"FIXTURE_MARKER_DIR=" + dir_.path()}});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    std::map<std::string, std::string> v;
-    const auto doc = nlohmann::json::parse(read_file(dir_.file(name + ".json")));  // kept alive
-    for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
-    return v;
+    return report_verdicts(dir_.file(name + ".json"));
   };
   const auto local = verdicts({}, "local");
   EXPECT_EQ(verdicts({"--executor", "slurm"}, "slurm"), local);

@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 extern char** environ;
 
 namespace procpool::testing {
@@ -341,6 +343,24 @@ std::map<std::string, std::string> ctest_verdicts(const std::string& build_dir,
     v[name] = status == "run" ? "passed" : status == "fail" ? "failed" : "skipped";
   }
   return v;
+}
+
+std::map<std::string, std::string> report_verdicts(const std::string& report_json) {
+  std::map<std::string, std::string> v;
+  const auto doc = nlohmann::json::parse(read_file(report_json));  // kept: tasks points into it
+  for (const auto& t : doc["tasks"]) v[t["name"]] = t["verdict"];
+  return v;
+}
+
+bool configure_cmake_project(const std::string& source, const std::string& build,
+                             const std::vector<std::string>& defines, const std::string& log) {
+  std::string command = "cmake -G Ninja -S '" + source + "' -B '" + build + "'";
+  for (const auto& define : defines) {
+    const auto equals = define.find('=');
+    command += " -D" + define.substr(0, equals) + "='" + define.substr(equals + 1) + "'";
+  }
+  command += " > '" + log + "' 2>&1";
+  return std::system(command.c_str()) == 0;
 }
 
 }  // namespace procpool::testing

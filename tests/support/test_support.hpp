@@ -76,6 +76,14 @@ std::set<std::string> junit_case_places_as_junitparser_reads_them(const std::str
 std::map<std::string, std::string> ctest_verdicts(const std::string& build_dir,
                                                   const std::string& scratch_dir);
 
+// Each task's verdict in a procpool --json report: name -> "passed", "failed", "crashed"...
+std::map<std::string, std::string> report_verdicts(const std::string& report_json);
+
+// Configures the CMake project in `source` into `build` with Ninja, each of `defines`
+// ("NAME=VALUE") given as -D; cmake's output goes to `log`. False when cmake failed.
+bool configure_cmake_project(const std::string& source, const std::string& build,
+                             const std::vector<std::string>& defines, const std::string& log);
+
 // Why a test of the fork start method cannot run in this build, or "" when it can. GCC 12's
 // AddressSanitizer runtime does not lock its allocator around fork() (LLVM added that in
 // llvm/llvm-project#75290, Dec 2023): a worker forked while another thread of the program is
