@@ -82,15 +82,16 @@ int write_outputs(const std::vector<bench::CellResult>& results, const BenchOpti
 
 }  // namespace
 
+// What `procpool bench --help` says above its options, as it prints it.
+constexpr const char* kBenchDescription =
+    R"(Run the same workloads on process pools and thread pools and compare throughput.
+  procpool bench [--executors LIST] [--workloads LIST] [--sizes LIST] [-j N] [--tasks N]
+                 [--rounds N] [--csv FILE] [--json FILE] [--plot FILE.svg|.png]
+Executors: tbb threads sequential pool process. Workloads: noop cpu sleep alloc crash.
+Sizes: durations for cpu/sleep/crash (1us 10us 100us 1ms 10ms 100ms), bytes for alloc (16MB).)";
+
 CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "bench",
-      "Run the same workloads on process pools and thread pools and compare throughput.\n"
-      "  procpool bench [--executors LIST] [--workloads LIST] [--sizes LIST] [-j N] [--tasks N]\n"
-      "                 [--rounds N] [--csv FILE] [--json FILE] [--plot FILE.svg|.png]\n"
-      "Executors: tbb threads sequential pool process. Workloads: noop cpu sleep alloc crash.\n"
-      "Sizes: durations for cpu/sleep/crash (1us 10us 100us 1ms 10ms 100ms), bytes for alloc "
-      "(16MB).");
+  CLI::App* cmd = app.add_subcommand("bench", kBenchDescription);
   cmd->add_option("--executors", o.grid.executors, "comma-separated (default: all)")
       ->delimiter(',');
   cmd->add_option("--workloads", o.grid.workloads, "comma-separated (default: noop,cpu)")

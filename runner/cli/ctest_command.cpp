@@ -94,16 +94,18 @@ Result<void> take_ctest_flags(const CLI::App& command, std::vector<std::string>&
   return {};
 }
 
+// What `procpool ctest --help` says above its options, as it prints it.
+constexpr const char* kCtestDescription =
+    R"(Run a CTest suite with procpool's scheduler, history, shards, retries and reports.
+  procpool ctest [OPTIONS] [--test-dir DIR] [CTEST_FLAGS...] [-- CTEST_SELECTION_ARGS...]
+Tests come from `ctest --show-only=json-v1`. ctest's own flags work as in ctest:
+  selection -R -E -L -LE -C -I -FA -FS -FC (and long spellings), -N (list only);
+  --test-dir DIR, --output-junit FILE (relative to DIR), --stop-on-failure,
+  --schedule-random, --rerun-failed (procpool's own record), --parallel N,
+  --output-on-failure (always on).)";
+
 CLI::App* add_ctest_command(CLI::App& app, CtestOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "ctest",
-      "Run a CTest suite with procpool's scheduler, history, shards, retries and reports.\n"
-      "  procpool ctest [OPTIONS] [--test-dir DIR] [CTEST_FLAGS...] [-- CTEST_SELECTION_ARGS...]\n"
-      "Tests come from `ctest --show-only=json-v1`. ctest's own flags work as in ctest:\n"
-      "  selection -R -E -L -LE -C -I -FA -FS -FC (and long spellings), -N (list only);\n"
-      "  --test-dir DIR, --output-junit FILE (relative to DIR), --stop-on-failure,\n"
-      "  --schedule-random, --rerun-failed (procpool's own record), --parallel N,\n"
-      "  --output-on-failure (always on).");
+  CLI::App* cmd = app.add_subcommand("ctest", kCtestDescription);
   cmd->add_option("--build-dir", o.build_dir, "the CTest build tree (ctest: --test-dir)")
       ->capture_default_str();
   cmd->add_option("--resource-spec-file", o.resource_spec_file,

@@ -56,12 +56,14 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
 
 }  // namespace
 
+// What `procpool gtest --help` says above its options, as it prints it.
+constexpr const char* kGtestDescription =
+    R"(Run GoogleTest binaries test by test, one isolated process per test.
+  procpool gtest [OPTIONS] BINARY [BINARY...] [-- EXTRA_GTEST_ARGS...]
+Longest tests start first once durations are remembered (--history).)";
+
 CLI::App* add_gtest_command(CLI::App& app, GtestOptions& o) {
-  CLI::App* cmd =
-      app.add_subcommand("gtest",
-                         "Run GoogleTest binaries test by test, one isolated process per test.\n"
-                         "  procpool gtest [OPTIONS] BINARY [BINARY...] [-- EXTRA_GTEST_ARGS...]\n"
-                         "Longest tests start first once durations are remembered (--history).");
+  CLI::App* cmd = app.add_subcommand("gtest", kGtestDescription);
   cmd->add_option("binaries", o.binaries, "GoogleTest programs")->required();
   cmd->add_option("--filter", o.filter, "gtest filter, e.g. 'Suite.*:Other.*-Suite.Slow'");
   cmd->add_flag("--also-run-disabled-tests", o.also_run_disabled, "run DISABLED_ tests too");

@@ -102,15 +102,17 @@ Result<void> check_outputs_are_not_inputs(const MergeOptions& o) {
 
 }  // namespace
 
+// What `procpool merge --help` says above its options, as it prints it.
+constexpr const char* kMergeDescription =
+    R"(Merge the --json reports of a run's shards into the reports of one run.
+  procpool merge [--json OUT] [--junit OUT] [--history OUT] [--history-in FILE...]
+                 [--trace OUT --trace-in FILE...] REPORT.json...
+Checks first that the reports are exactly the shards of one run (none missing or twice, same
+suite, count and method, no test in two shards). Exit 0: all merged tests passed; 1: some
+failed; 2: the reports do not fit together or cannot be read.)";
+
 CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
-  CLI::App* cmd = app.add_subcommand(
-      "merge",
-      "Merge the --json reports of a run's shards into the reports of one run.\n"
-      "  procpool merge [--json OUT] [--junit OUT] [--history OUT] [--history-in FILE...] "
-      "[--trace OUT --trace-in FILE...] REPORT.json...\n"
-      "Checks first that the reports are exactly the shards of one run (none missing or twice, "
-      "same suite, count and method, no test in two shards). Exit 0: all merged tests passed; "
-      "1: some failed; 2: the reports do not fit together or cannot be read.");
+  CLI::App* cmd = app.add_subcommand("merge", kMergeDescription);
   cmd->add_option("reports", o.reports, "the shards' --json reports")->required();
   cmd->add_option("--json", o.json, "write the merged JSON report to FILE");
   cmd->add_option("--junit", o.junit, "write the merged JUnit XML report to FILE");

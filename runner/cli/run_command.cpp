@@ -181,19 +181,20 @@ Result<std::unique_ptr<schedule::TaskList>> build_tasks(const RunOptions& o) {
       }));
 }
 
+// What `procpool run --help` says above its options, as it prints it.
+constexpr const char* kRunDescription = R"(Run many commands in parallel, one isolated process each.
+  procpool run [OPTIONS] -- COMMAND [ARG...] ::: INPUT... [::: INPUT...] [:::: FILE...]
+  procpool run [OPTIONS] -- COMMAND < inputs.txt
+  procpool run [OPTIONS] --tasks FILE
+Inputs as GNU parallel reads them: every ::: group and :::: file (and -a FILE) is a
+source; several sources give every combination, :::+ / ::::+ pair a source with the one
+before; with no source, standard input is read. In COMMAND, {} is every argument, {1}
+{2}... one ({.} {/} {//} {/.} and {1.} ... modify them), {#} the sequence number, {%} the
+slot; with none of them the arguments are appended. Without a COMMAND, each input is a
+command line. Each task gets PROCPOOL_TASK_INDEX, PROCPOOL_SLOT, PROCPOOL_ATTEMPT.)";
+
 CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
-  CLI::App* run = app.add_subcommand(
-      "run",
-      "Run many commands in parallel, one isolated process each.\n"
-      "  procpool run [OPTIONS] -- COMMAND [ARG...] ::: INPUT... [::: INPUT...] [:::: FILE...]\n"
-      "  procpool run [OPTIONS] -- COMMAND < inputs.txt\n"
-      "  procpool run [OPTIONS] --tasks FILE\n"
-      "Inputs as GNU parallel reads them: every ::: group and :::: file (and -a FILE) is a\n"
-      "source; several sources give every combination, :::+ / ::::+ pair a source with the one\n"
-      "before; with no source, standard input is read. In COMMAND, {} is every argument, {1}\n"
-      "{2}... one ({.} {/} {//} {/.} and {1.} ... modify them), {#} the sequence number, {%} the\n"
-      "slot; with none of them the arguments are appended. Without a COMMAND, each input is a\n"
-      "command line. Each task gets PROCPOOL_TASK_INDEX, PROCPOOL_SLOT, PROCPOOL_ATTEMPT.");
+  CLI::App* run = app.add_subcommand("run", kRunDescription);
   run->add_option("command", o.command_and_inputs, "COMMAND [ARG...] ::: INPUT...");
   run->add_option("--tasks", o.tasks_file,
                   "one command line per line, shell-like quoting, no shell ('-' = stdin)");

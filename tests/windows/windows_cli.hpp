@@ -22,6 +22,8 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "process_alive.hpp"
+
 #include "procpool/runner/core/windows_text.hpp"
 #include "procpool/runner/process/child.hpp"
 #include "procpool/runner/process/event_loop.hpp"
@@ -94,14 +96,6 @@ inline std::string read_file(const std::string& path) {
   std::stringstream text;
   text << file.rdbuf();
   return text.str();
-}
-
-inline bool process_alive(unsigned long pid) {
-  HANDLE process = ::OpenProcess(SYNCHRONIZE, FALSE, pid);
-  if (!process) return false;
-  const bool running = ::WaitForSingleObject(process, 0) == WAIT_TIMEOUT;
-  ::CloseHandle(process);
-  return running;
 }
 
 // Wine starts its own services on demand, from whichever process first needs them, so that

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 
+#include "../tricky_windows_arguments.hpp"
+#include "process_alive.hpp"  // tests/windows
 #include "procpool/runner/core/windows_text.hpp"
 #include "procpool/runner/process/child.hpp"
 #include "procpool/runner/process/windows_command_line.hpp"
@@ -19,6 +21,7 @@ namespace procpool::process {
 namespace {
 
 using namespace std::chrono_literals;
+using windows_testing::process_alive;
 
 const std::string kHelper = WIN_HELPER_BINARY;
 
@@ -44,14 +47,6 @@ AttemptResult run(std::vector<std::string> argv, ChildOptions options = {},
 std::vector<std::string> helper(std::vector<std::string> steps) {
   steps.insert(steps.begin(), kHelper);
   return steps;
-}
-
-bool process_alive(unsigned long pid) {
-  HANDLE process = ::OpenProcess(SYNCHRONIZE, FALSE, pid);
-  if (!process) return false;
-  const bool running = ::WaitForSingleObject(process, 0) == WAIT_TIMEOUT;
-  ::CloseHandle(process);
-  return running;
 }
 
 unsigned long read_pid(const std::string& file) {
@@ -108,16 +103,7 @@ TEST(WindowsChild, AbortIsExitCodeThreeNamedAsSuch) {
 }
 
 TEST(WindowsChild, EveryArgumentArrivesIntact) {
-  const std::vector<std::string> tricky = {"plain",
-                                           "two words",
-                                           "",
-                                           "quote\"inside",
-                                           "ends in backslash\\",
-                                           "C:\\dir\\",
-                                           "back\\\\\"slashes",
-                                           "\\\\server\\share",
-                                           "tab\there",
-                                           "\xc3\xa9t\xc3\xa9 \xe2\x82\xac"};
+  const std::vector<std::string>& tricky = tricky_windows_arguments();
   std::vector<std::string> argv = helper({"args"});
   argv.insert(argv.end(), tricky.begin(), tricky.end());
   auto result = run(argv);
