@@ -106,7 +106,7 @@ Result<void> check_outputs_are_not_inputs(const MergeOptions& o) {
 constexpr const char* kMergeDescription =
     R"(Merge the --json reports of a run's shards into the reports of one run.
   procpool merge [--json OUT] [--junit OUT] [--history OUT] [--history-in FILE...]
-                 [--trace OUT --trace-in FILE...] REPORT.json...
+                 [--trace OUT --trace-in FILE...] [--allow-partial] REPORT.json...
 Checks first that the reports are exactly the shards of one run (none missing or twice, same
 suite, count and method, no test in two shards). Exit 0: all merged tests passed; 1: some
 failed; 2: the reports do not fit together or cannot be read.)";
