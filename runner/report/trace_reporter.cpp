@@ -107,11 +107,18 @@ void TraceReporter::write_attempt(std::size_t index, const TaskSpec* spec, const
   const auto found = running_.find(index);
   if (found == running_.end()) return;  // it never started (not run, disabled)
   const Running& running = found->second;
-  // A batch's tests can be told together (their events read in one go): laid end to end on
-  // their slot, so a slot's events never overlap (readers draw overlapping ones badly).
+  SteadyTime finish = end;
+  if (spec && spec->batch != 0 && result) {
+    // A batch's verdicts are told together when its process ends, each test's start as it was
+    // read: a test ends where its own measure says (the first's counts its process's start
+    // too), not at its process's end, which would draw the last test as the whole batch's.
+    finish = std::min(end, running.start + result->start_cost + result->duration);
+  }
+  // Laid end to end on their slot, so a slot's events never overlap (readers draw overlapping
+  // ones badly; reads in bursts can put a start before the last end).
   SteadyTime& slot_free = slot_free_[running.slot];
   const SteadyTime start = std::max(running.start, slot_free);
-  slot_free = std::max(start, end);
+  slot_free = std::max(start, finish);
   nlohmann::json args{{"verdict", to_string(outcome.kind)}, {"attempt", running.attempt}};
   if (spec && spec->batch != 0) args["batch"] = spec->batch;
   if (result && !result->command.empty()) args["command"] = result->command;

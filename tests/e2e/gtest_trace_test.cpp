@@ -171,6 +171,32 @@ TEST_F(GtestRun, TraceShowsWhatEachProcessStartCost) {
   }
 }
 
+// A batch's verdicts are told together when its process ends; its tests are still drawn where
+// they ran, each about as long as it took, not the first from the process start to its end.
+TEST_F(GtestRun, TraceLaysEachTestOfABatchWhereItRan) {
+  const std::string trace = dir_.file("batch-trace.json");
+  auto r = run({"-j1", "--batch", "2", "--trace", trace, FIXTURE_MANY, "--filter",
+                "Many/Fast.Test/0:Many/Fast.Test/1"},
+               {.env = {"FIXTURE_WORK_US=300000"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(read_file(trace));
+  std::map<std::string, nlohmann::json> attempts;
+  for (const auto& e : doc["traceEvents"]) {
+    if (e["ph"] == "X" && e["cat"] == "attempt") attempts[e["name"]] = e;
+  }
+  ASSERT_EQ(attempts.size(), 2u) << doc.dump();
+  const auto& first = attempts["Many/Fast.Test/0"];
+  const auto& second = attempts["Many/Fast.Test/1"];
+  ASSERT_EQ(first["args"]["batch"], second["args"]["batch"]) << "one batch";
+  const long long ms = 1000;  // the trace counts microseconds
+  EXPECT_GE(first["dur"].get<long long>(), 250 * ms) << first.dump();
+  EXPECT_LT(first["dur"].get<long long>(), 500 * ms) << "not the whole batch: " << first.dump();
+  EXPECT_GE(second["dur"].get<long long>(), 250 * ms) << second.dump();
+  EXPECT_GE(second["ts"].get<long long>(),
+            first["ts"].get<long long>() + first["dur"].get<long long>())
+      << "after the first, not over it";
+}
+
 TEST_F(GtestRun, TraceOfARunThatCannotBeWrittenIsAnErrorBeforeAnythingRuns) {
   auto r = run({"--trace", dir_.file("no-such-dir/trace.json"), kMixed, "--filter", "Pass.*"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
