@@ -170,7 +170,12 @@ Outcome never_started(const JudgeInput& in, const std::string& how, bool ended_w
   Outcome outcome = process;
   switch (process.kind) {
     case OutcomeKind::timed_out:
-      outcome.message = "timed out before the test started (a global set-up hung?)";
+      // No event at all: the program may never have run (a launcher such as srun still
+      // starting it counts against the timeout) or hung in a static initialiser.
+      outcome.message = in.record->program_started()
+                            ? "timed out before the test started (a global set-up hung?)"
+                            : "timed out before the program started (its launcher was slow to "
+                              "start it, or a static initialiser hung?)";
       return outcome;
     case OutcomeKind::signalled:
       outcome.message = how +

@@ -98,6 +98,18 @@ TEST(Judge, AnAbortAStaticDestructorCrashOrExitZeroAfterTheTestsVouchesForNothin
   }
 }
 
+// A timeout with no event says whether the program had started: srun's slow start of a step
+// counts against --timeout, and is not a hung global set-up.
+TEST(Judge, ATimeoutBeforeAnyEventSaysTheProgramHadNotStarted) {
+  const auto silent = judge_with(record_of({"A.x"}, {}), timed_out(), true);
+  EXPECT_EQ(silent.tests[0].outcome.kind, OutcomeKind::timed_out);
+  EXPECT_NE(silent.tests[0].outcome.message.find("before the program started"), std::string::npos)
+      << silent.tests[0].outcome.message;
+  const auto in_set_up = judge_with(record_of({"A.x"}, {"start"}), timed_out(), true);
+  EXPECT_NE(in_set_up.tests[0].outcome.message.find("a global set-up hung"), std::string::npos)
+      << in_set_up.tests[0].outcome.message;
+}
+
 // Rows 4-6: whatever a test prints, the test running at the end takes the end's verdict.
 TEST(Judge, TheTestRunningAtTheEndTakesItsVerdictAndTheFinishedAreUnvouched) {
   const auto record =
