@@ -13,9 +13,9 @@ namespace procpool::plan {
 namespace {
 
 PlannedTest gtest_case(std::size_t listed, std::optional<double> seconds = std::nullopt,
-                       const std::string& binary = "bin") {
+                       const std::string& binary = "bin", const std::string& suite = "S") {
   TaskSpec task;
-  task.test = TestIdentity{binary, "S", "t" + std::to_string(listed)};
+  task.test = TestIdentity{binary, suite, "t" + std::to_string(listed)};
   task.name = task.test->full_name();
   task.batch_group = binary;
   task.batch_member = task.test->full_name();
@@ -108,6 +108,40 @@ TEST(Batches, AutomaticSizingCutsEqualTestsIntoBatchesThatEndTogether) {
   const auto batches = batches_of(form_batches(tests, BatchSize{true, 0}, 2, next));
   ASSERT_EQ(batches.size() % 2, 0u) << "a number of batches that two jobs share evenly";
   for (const auto& batch : batches) EXPECT_EQ(batch.size(), 500u / batches.size());
+}
+
+// googletest's own gtest_unittest, in miniature: its slow death-test suites come first in its
+// order and its hundreds of fast tests after. Cut in the program's order, one batch held the
+// first death tests and the other the rest, and ended 20-40 ms later on a 0.1 s suite.
+TEST(Batches, AutomaticSizingEvensOutSuitesOfUnequalTimeWhateverTheirOrder) {
+  std::vector<PlannedTest> tests;
+  std::size_t listed = 0;
+  for (const auto& [suite, ms] : std::vector<std::pair<std::string, double>>{
+           {"D1", 12}, {"D2", 15}, {"D3", 5}, {"D4", 5}, {"D5", 23}, {"D6", 6}}) {
+    tests.push_back(gtest_case(listed++, ms / 1000, "bin", suite));
+  }
+  for (std::size_t i = 0; i < 300; ++i) tests.push_back(gtest_case(listed++, 0.0001, "bin", "S"));
+  std::uint64_t next = 1;
+  const auto tasks = form_batches(tests, BatchSize{true, 0}, 2, next);
+  std::map<std::uint64_t, double> seconds;
+  std::map<std::uint64_t, std::set<std::string>> suites;
+  for (const auto& task : tasks) {
+    for (const auto& test : tests) {
+      if (test.task.name == task.name) seconds[task.batch] += *test.seconds;
+    }
+    suites[task.batch].insert(task.test->suite);
+  }
+  ASSERT_EQ(seconds.size(), 2u);
+  const double a = seconds.begin()->second, b = seconds.rbegin()->second;
+  EXPECT_LT(std::max(a, b) / std::min(a, b), 1.1) << a << " s against " << b << " s";
+  // Whole suites move (each set-up of a suite once), and inside a batch the program's order.
+  EXPECT_EQ(suites.begin()->second.size() + suites.rbegin()->second.size(), 7u);
+  auto listed_at = [](const TaskSpec& task) { return std::stoul(task.test->name.substr(1)); };
+  for (std::size_t i = 1; i < tasks.size(); ++i) {
+    if (tasks[i].batch == tasks[i - 1].batch) {
+      EXPECT_LT(listed_at(tasks[i - 1]), listed_at(tasks[i])) << "not in the program's order";
+    }
+  }
 }
 
 TEST(Batches, AutomaticSizingLeavesNoShortBatchAtTheEndOfAGroup) {

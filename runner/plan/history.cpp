@@ -150,7 +150,7 @@ void HistoryRecorder::on_task_finished(const TaskFinished& event) {
   const AttemptResult& result = *event.result;
   if (!event.spec->test || !worth_remembering(result.outcome.kind, event.attempts)) return;
   measured_.record(history_id(*event.spec->test),
-                   {std::chrono::duration<double>(result.duration).count(),
+                   {std::chrono::duration<double>(result.cost.value_or(result.duration)).count(),
                     std::string(to_string(result.outcome.kind)), iso8601_utc(result.started_at)});
 }
 

@@ -165,6 +165,29 @@ TEST_F(GtestBatch, TwentyThousandTestsRunInBatchesUnderTheArgumentLimit) {
   EXPECT_EQ(report()["summary"]["passed"], 20000);
 }
 
+// gtest measures whole milliseconds: a batch of fast tests says 0 ms for each, and a plan that
+// believed it put hundreds of them in one batch, which ended long after the others. The history
+// gives each its share of its process's time; the reports keep gtest's own measure.
+TEST_F(GtestBatch, TestsMeasuredAtZeroAreRememberedWithTheirShareOfTheirBatch) {
+  const auto began = std::chrono::steady_clock::now();
+  auto r = run({"-j1", "--batch", "1000", FIXTURE_MANY}, {.env = {"FIXTURE_WORK_US=0"}});
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto history = nlohmann::json::parse(read_file(dir_.file("history.json")));
+  ASSERT_EQ(history["tests"].size(), 500u);
+  double sum = 0;
+  for (const auto& [id, entry] : history["tests"].items()) {
+    const double seconds = entry["seconds"].get<double>();
+    EXPECT_GT(seconds, 0.0) << id;
+    sum += seconds;
+  }
+  EXPECT_LT(sum, wall) << "more than the whole run";
+  for (const auto& task : report()["tasks"]) {
+    EXPECT_LT(task["duration"].get<double>(), 0.001) << "the report keeps gtest's measure";
+  }
+}
+
 TEST_F(GtestBatch, CtrlCDuringABatchWritesReportsExits130AndLeavesNoProcess) {
   auto r = run({"--batch", "1000", "--junit", dir_.file("junit.xml"), kBatch, "--filter",
                 "Batch.Pass1:Hang.*"},

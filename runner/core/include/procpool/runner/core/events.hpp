@@ -45,6 +45,10 @@ struct AttemptResult {
   // its own (Linux: the vfork-style clone until exec; Windows: CreateProcessW and its job). Zero
   // without a process of its own (a batch's later tests: the batch's first carries it).
   std::chrono::nanoseconds start_cost{0};
+  // What the attempt cost its process, for planning, where `duration` says less: a batched
+  // test's measure plus its even part of the batch's time between tests (gtest measures whole
+  // milliseconds, so a batch of fast tests is mostly time no measure covers). Unset: `duration`.
+  std::optional<std::chrono::nanoseconds> cost;
   int pid = 0;
   std::vector<RecordedProperty> properties;  // what the test recorded, when it was asked for
   // A GoogleTest attempt: where its verdict's events came from, "stream" (gtest's result stream)

@@ -40,7 +40,8 @@ struct PlannedTest {
 // from `next_batch` (and advance it); a test alone keeps batch 0, as does a batch of one.
 // Automatic sizing: the predicted time of all tests over 1 to 4 batches per job (no batch shorter
 // than kMinBatchSeconds unless that would leave a job idle); a test as long as a batch runs alone,
-// and each group's other tests are cut into pieces of equal time.
+// and each group's other tests are shared out into pieces of equal time, whole suites longest
+// first (a suite is cut only where a piece is full).
 // Without history, each group is cut into 2 batches per job; with every known test at 0 s, 1.
 std::vector<TaskSpec> form_batches(std::vector<PlannedTest> tests, BatchSize size, unsigned jobs,
                                    std::uint64_t& next_batch);
