@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "gtest_process.hpp"
+#include "procpool/adapters/gtest/listing_witness.hpp"
 #include "small_files.hpp"
 
 namespace procpool::gtest {
@@ -100,6 +101,50 @@ void GtestExecutor::tell(const std::string& program, const std::string& stream_e
   }
 }
 
+bool GtestExecutor::make_catch_all(GtestProcessRequest& request, const std::string& program,
+                                   std::size_t index) {
+  if (!options_.witness) return false;
+  const auto filter = options_.witness->catch_all(program, request.tests);
+  if (!filter) return false;
+  // Every other test of a large program: through a flag file beyond a few KiB, as a command line
+  // has limits (128 KiB for one argument on Linux, 32 KiB for all of them on Windows).
+  constexpr std::size_t kLongestOnCommandLine = 4096;
+  std::vector<std::string>& argv = request.command.argv;
+  if (filter->size() <= kLongestOnCommandLine) {
+    set_filter(argv, *filter);
+    return true;
+  }
+  const fs::path flags = fs::path(options_.temp_root) / ("catch-all-" + std::to_string(index));
+  {
+    std::ofstream file(flags, std::ios::binary | std::ios::trunc);
+    file << "--gtest_filter=" << *filter << "\n";
+    if (!file.flush()) return false;  // unwritten: the batch runs its own tests, vouching for none
+  }
+  for (auto& arg : argv) {
+    if (arg.rfind("--gtest_filter=", 0) == 0) arg = "--gtest_flagfile=" + flags.string();
+  }
+  return true;
+}
+
+std::vector<std::string> GtestExecutor::witness(const std::string& program,
+                                                const GtestProcessResult& result, bool catch_all) {
+  if (!options_.witness) return result.extras;
+  const ProgramRecord& record = *result.record;
+  bool lost = false;
+  for (std::size_t test = 0; test < record.names().size(); ++test) {
+    lost = lost || !record.test(test).started;
+  }
+  options_.witness->saw(program, catch_all, result.judgement.ended_well, result.extras,
+                        result.judgement.ended_well && lost);
+  // A name the listing lacks is the witness's (the run is checked again); one it has ran
+  // because a filter character matched it.
+  std::vector<std::string> unexplained;
+  for (const auto& extra : result.extras) {
+    if (options_.witness->knows(program, extra)) unexplained.push_back(extra);
+  }
+  return unexplained;
+}
+
 void GtestExecutor::start(const schedule::Launch& launch, schedule::Observer observer) {
   const TaskSpec& task = *launch.spec;
   if (!task.test || !task.preset_failure.empty() || task.batch_member.empty()) {
@@ -118,7 +163,7 @@ void GtestExecutor::start(const schedule::Launch& launch, schedule::Observer obs
     // Emptied before the scheduler hears of the end: it may start the next attempt in this slot
     // (and so in this TEST_TMPDIR) at once.
     clean_up(files);
-    tell(program, result.stream_error, result.extras);
+    tell(program, result.stream_error, witness(program, result, /*catch_all=*/false));
     observer->done(std::move(result.tests.front().result));
   };
   start_gtest_process(io_, inner_, launch, std::move(request), std::move(process));
@@ -152,6 +197,9 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
   }
   request.alone = options_.alone_is_final && launch.members.size() == 1 && launch.run_first.empty();
   request.exit_judged_alone = !options_.alone_is_final;
+  const std::string& program = first.command().argv.front();
+  const bool catch_all =
+      !request.alone && launch.run_first.empty() && make_catch_all(request, program, first.index);
 
   schedule::Launch process_launch = first;
   process_launch.slot = launch.slot;
@@ -167,10 +215,9 @@ void GtestExecutor::start_batch(const schedule::BatchLaunch& launch,
     shared->told_started[member] = true;
     shared->observer->member_started(member);
   };
-  process.done = [this, files, shared,
-                  program = first.command().argv.front()](GtestProcessResult result) {
+  process.done = [this, files, shared, program, catch_all](GtestProcessResult result) {
     clean_up(files);  // before the scheduler may start the next batch in this slot
-    tell(program, result.stream_error, result.extras);
+    tell(program, result.stream_error, witness(program, result, catch_all));
     std::vector<std::size_t> not_started;
     for (std::size_t member = 0; member < result.tests.size(); ++member) {
       JudgedTest& test = result.tests[member];

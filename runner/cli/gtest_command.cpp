@@ -6,6 +6,7 @@
 #include <set>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
@@ -13,6 +14,7 @@
 #include "procpool/adapters/gtest/gtest_executor.hpp"
 #include "procpool/adapters/gtest/listing.hpp"
 #include "procpool/adapters/gtest/listing_cache.hpp"
+#include "procpool/adapters/gtest/listing_witness.hpp"
 #include "procpool/runner/core/jobs.hpp"
 #include "procpool/runner/core/temp_dir.hpp"
 #include "procpool/runner/process/event_loop.hpp"
@@ -268,6 +270,10 @@ int run_gtest_command(const GtestOptions& options) {
     std::error_code ec;
     fs::create_directories(results_dir, ec);
   }
+  // A batched run from remembered listings checks them by its own events (see the check below).
+  std::optional<gtest::ListingWitness> witness;
+  if (remembered && !o.run.batch.empty()) witness.emplace(listings, o.filter);
+  gtest::ListingWitness* witness_in_use = witness ? &*witness : nullptr;
   const ExecutorWrapper executor = [&](boost::asio::io_context& io, schedule::Executor& processes) {
     gtest::GtestExecutorOptions options;
     options.temp_root = temp_root;
@@ -276,45 +282,79 @@ int run_gtest_command(const GtestOptions& options) {
     options.record_properties = detailed_reports;
     options.console_programs = console_programs;
     options.warn = warn;
+    options.witness = witness_in_use;
     const StreamEndpoint stream = stream_endpoint(o.run.common);
     options.stream_address = stream.listen;
     options.stream_host = stream.host;
     return std::make_unique<gtest::GtestExecutor>(io, processes, std::move(options));
   };
-  // From remembered listings, the tests start at once while a fresh listing checks them; when
-  // it differs (a program that lists differently without changing: tests registered from a
-  // file or a variable), that run is abandoned unreported and the tests run from the fresh one.
+  // From remembered listings, the tests start at once, and the listing is checked while they
+  // run; when it turns out wrong (a program that lists differently without changing: tests
+  // registered from a file or a variable), that run is abandoned unreported and the tests run
+  // from a fresh listing. Batched, the run's own events check it (listing_witness.hpp) and a
+  // fresh listing is only made on a doubt, or once the run has gone on for kEvidenceWait (the
+  // console is held until the check says yes, and a long run's should not wait for its end).
+  // Otherwise a fresh listing checks it at once.
+  constexpr std::chrono::milliseconds kEvidenceWait{500};
   RunCheck check;
   std::shared_ptr<gtest::TestLister> checker;
   bool check_stopped = false;
   if (remembered) {
     check = [&](boost::asio::io_context& io, std::function<void(bool)> confirmed) {
-      gtest::ListOptions check_options = list_options;
-      check_options.background = true;
-      checker = std::make_shared<gtest::TestLister>(io, check_options);
-      checker->on_done([&, confirmed] {
-        if (check_stopped) return;  // the run was cancelled: its reports stand
-        std::vector<gtest::Listing> fresh = checker->take();
-        bool same = fresh.size() == listings.size();
-        for (std::size_t i = 0; same && i < fresh.size(); ++i) {
-          same = fresh[i].tests && fresh[i].events == gtest::EventSource::stream &&
-                 gtest::same_tests(*fresh[i].tests, *listings[i].tests);
-        }
-        if (!same) {
-          remember(fresh);
-          listings = std::move(fresh);
-        }
-        confirmed(same);
-      });
-      // Once the first tests have started (the scheduler starts them before the loop runs): the
-      // check's process start must not come before theirs.
-      boost::asio::post(io, [&] {
-        if (!check_stopped) checker->start(o.binaries);
-      });
-      return std::function<void()>([&] {
+      // Owned by the handle, which the run drops before its event loop: the witness, which
+      // outlives the loop, holds only list_now, and so only a weak reference.
+      auto wait = std::make_shared<boost::asio::steady_timer>(io);
+      auto list_now = [&, confirmed, weak_wait = std::weak_ptr(wait)] {
+        if (auto timer = weak_wait.lock()) timer->cancel();
+        if (checker || check_stopped) return;
+        gtest::ListOptions check_options = list_options;
+        check_options.background = true;
+        checker = std::make_shared<gtest::TestLister>(io, check_options);
+        checker->on_done([&, confirmed] {
+          if (check_stopped) return;  // the run was cancelled: its reports stand
+          std::vector<gtest::Listing> fresh = checker->take();
+          bool same = fresh.size() == listings.size();
+          for (std::size_t i = 0; same && i < fresh.size(); ++i) {
+            same = fresh[i].tests && fresh[i].events == gtest::EventSource::stream &&
+                   gtest::same_tests(*fresh[i].tests, *listings[i].tests);
+          }
+          if (!same) {
+            remember(fresh);
+            listings = std::move(fresh);
+          }
+          confirmed(same);
+        });
+        // Once the first tests have started (the scheduler starts them before the loop runs):
+        // the check's process start must not come before theirs.
+        boost::asio::post(io, [&] {
+          if (!check_stopped) checker->start(o.binaries);
+        });
+      };
+      RunCheckHandle handle;
+      handle.stop = [&, wait] {
         check_stopped = true;
-        checker->stop();
+        wait->cancel();
+        if (checker) checker->stop();
+      };
+      if (!witness_in_use) {
+        list_now();
+        return handle;
+      }
+      witness_in_use->on_doubt = list_now;
+      wait->expires_after(kEvidenceWait);
+      wait->async_wait([list_now](boost::system::error_code ec) {
+        if (!ec) list_now();
       });
+      handle.run_ended = [&, confirmed, list_now, wait] {
+        if (checker) return;  // a listing was asked for: it decides
+        if (!witness_in_use->vouched()) {
+          list_now();
+          return;
+        }
+        wait->cancel();
+        confirmed(true);
+      };
+      return handle;
     };
   }
   bool abandoned = false;
@@ -322,6 +362,7 @@ int run_gtest_command(const GtestOptions& options) {
   int code = run_tests("procpool gtest", o.run, std::move(broken), std::move(tests), executor,
                        nullptr, std::move(check), &abandoned);
   if (abandoned) {
+    witness_in_use = nullptr;  // the fresh listing is the one the next run has
     warn(
         "the remembered listing was out of date (the tests a program lists changed without "
         "the program changing); running from a fresh listing");

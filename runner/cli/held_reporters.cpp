@@ -99,6 +99,7 @@ void HeldReporters::on_run_finished(const RunFinished& event) {
       r.on_run_finished(RunFinished{summary.get(), at});
     };
   });
+  if (on_finished) on_finished();
 }
 
 }  // namespace procpool::cli

@@ -23,6 +23,8 @@ class HeldReporters final : public Reporter {
   bool held() const { return holding_; }
   // Called at once when the run is cancelled, held or not.
   std::function<void()> on_cancelled;
+  // Called when the run has finished (its end kept while holding): it may release at once.
+  std::function<void()> on_finished;
 
   void on_run_started(const RunStarted& event) override;
   void on_task_started(const TaskStarted& event) override;

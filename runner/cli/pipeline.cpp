@@ -43,7 +43,7 @@ PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskLis
     }
     std::function<void()> abandon;
     bool answered = false;
-    std::function<void()> stop_check = pipeline.check(io, [&](bool confirmed) {
+    const RunCheckHandle check = pipeline.check(io, [&](bool confirmed) {
       if (std::exchange(answered, true)) return;
       if (confirmed) {
         held.release();
@@ -55,10 +55,13 @@ PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskLis
     });
     // A run cancelled by the user (Ctrl-C) waits for no check: what it did is reported.
     held.on_cancelled = [&] {
-      if (answered || !stop_check) return;
+      if (answered || !check.stop) return;
       answered = true;
       held.release();
-      stop_check();
+      check.stop();
+    };
+    held.on_finished = [&] {
+      if (!answered && check.run_ended) check.run_ended();
     };
     result.session = run_session(io, executor, pipeline.config, std::move(tasks), session,
                                  /*sweep_orphans=*/true, &abandon);

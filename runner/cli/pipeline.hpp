@@ -25,11 +25,15 @@ using ExecutorWrapper = std::function<std::unique_ptr<schedule::Executor>(
     boost::asio::io_context& io, schedule::Executor& processes)>;
 
 // Checks, while the run goes on, that it runs the right tests (a listing remembered from an
-// earlier run against a fresh one): calls `confirmed(true)` or `confirmed(false)` once, from the
-// event loop. Until then the reporters hear nothing; on false the run is abandoned unreported.
-// Returns what stops the check early (the run was cancelled: its reports stand as they are).
-using RunCheck = std::function<std::function<void()>(boost::asio::io_context& io,
-                                                     std::function<void(bool)> confirmed)>;
+// earlier run, against the run's own events or a fresh listing): calls `confirmed(true)` or
+// `confirmed(false)` once, from the event loop. Until then the reporters hear nothing; on false
+// the run is abandoned unreported. Returns how the run talks to the check.
+struct RunCheckHandle {
+  std::function<void()> stop;       // the run was cancelled: its reports stand as they are
+  std::function<void()> run_ended;  // every task has its verdict: all the run's evidence is in
+};
+using RunCheck =
+    std::function<RunCheckHandle(boost::asio::io_context& io, std::function<void(bool)> confirmed)>;
 
 struct Pipeline {
   std::string name;  // "procpool run": prefixes messages

@@ -1,7 +1,10 @@
 // The listing cache: a run of an unchanged program starts its tests from the listing remembered
 // beside the history (no listing process first), and a remembered listing that turns out wrong
 // (a program whose tests change without the program changing) is corrected in the same run:
-// every test it lists now gets exactly one verdict, and none it no longer lists gets one.
+// every test it lists now gets exactly one verdict, and none it no longer lists gets one. A
+// batched run checks the remembered listing by its own events and lists nothing when they vouch
+// for it (listing_witness.hpp).
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -65,6 +68,91 @@ TEST_F(ListingCache, ARunOfAnUnchangedProgramStartsWithoutWaitingForItsListing) 
 
   ASSERT_EQ(run({"-j2", "--no-listing-cache", "--trace", trace, bin}, ten).exit_code, 0);
   EXPECT_TRUE(trace_has_listing(trace)) << "--no-listing-cache always waits for a listing";
+}
+
+// A script in front of fixture_many that notes each process's arguments, one line per process.
+class ListingCacheProcesses : public ListingCache {
+ protected:
+  std::string logged_program() {
+    const std::string script = dir_.file("logged_many");
+    write_file(script, "#!/bin/sh\necho \"$*\" >> '" + log() + "'\nexec '" + kMany + "' \"$@\"\n");
+    fs::permissions(script, fs::perms::owner_all);
+    return script;
+  }
+  std::string log() { return dir_.file("processes.log"); }
+  // How many processes since the last call listed the program's tests.
+  int listings_since() {
+    int listings = 0;
+    if (fs::exists(log())) {
+      const std::string text = read_file(log());
+      for (auto at = text.find("--gtest_list_tests"); at != std::string::npos;
+           at = text.find("--gtest_list_tests", at + 1)) {
+        ++listings;
+      }
+      fs::remove(log());
+    }
+    return listings;
+  }
+};
+
+TEST_F(ListingCacheProcesses, AWarmBatchedRunOfAnUnchangedProgramStartsNoListingProcess) {
+  const std::string bin = logged_program();
+  // 10 tests: the first batch's filter names the other batch's tests on its command line; 500:
+  // through a flag file.
+  for (const char* count : {"10", "500"}) {
+    SCOPED_TRACE(std::string("FIXTURE_TESTS=") + count);
+    CliOptions options;
+    options.env = {std::string("FIXTURE_TESTS=") + count};
+    const std::vector<std::string> batched{"-j2", "--batch", "auto", bin};
+    ASSERT_EQ(run(batched, options).exit_code, 0);
+    EXPECT_EQ(listings_since(), 1) << "nothing remembered: listed first";
+
+    auto warm = run(batched, options);
+    ASSERT_EQ(warm.exit_code, 0) << warm.err;
+    EXPECT_EQ(listings_since(), 0) << "the batches' events vouched for the remembered listing";
+    EXPECT_EQ(reported_names(report()), many_names(std::atoi(count)));
+    EXPECT_EQ(warm.err.find("warning"), std::string::npos) << warm.err;
+  }
+  // One process per test cannot see a test gained: a fresh listing checks the run.
+  CliOptions ten;
+  ten.env = {"FIXTURE_TESTS=10"};
+  ASSERT_EQ(run({"-j2", bin}, ten).exit_code, 0);
+  EXPECT_EQ(listings_since(), 1);
+}
+
+TEST_F(ListingCacheProcesses, TheFirstBatchLeavesOutOnlyWhatTheUsersFilterAndOtherBatchesDo) {
+  // Were the user's filter lost, tests 0 and 2-9 would run in the first batch as tests the
+  // listing lacks, and a listing would check the run.
+  const std::string bin = logged_program();
+  CliOptions options;
+  options.env = {"FIXTURE_TESTS=20"};
+  const std::vector<std::string> args{
+      "-j2", "--batch", "auto", "--filter", "Many/Fast.Test/1*-Many/Fast.Test/13", bin};
+  ASSERT_EQ(run(args, options).exit_code, 0);
+  EXPECT_EQ(listings_since(), 1);
+  auto warm = run(args, options);
+  ASSERT_EQ(warm.exit_code, 0) << warm.err;
+  EXPECT_EQ(listings_since(), 0) << warm.err;
+  std::multiset<std::string> expected;
+  for (int i : {1, 10, 11, 12, 14, 15, 16, 17, 18, 19}) {
+    expected.insert("Many/Fast.Test/" + std::to_string(i));
+  }
+  EXPECT_EQ(reported_names(report()), expected);
+}
+
+TEST_F(ListingCacheProcesses, ALongBatchedRunIsStillCheckedByAListingWhileItRuns) {
+  // 20 tests of 100 ms of CPU: about a second on two cores, more than the run waits for its
+  // events to vouch before it lists (its console is held until the listing is checked).
+  const std::string bin = logged_program();
+  CliOptions options;
+  options.env = {"FIXTURE_TESTS=20", "FIXTURE_WORK_US=100000"};
+  const std::vector<std::string> batched{"-j2", "--batch", "auto", bin};
+  ASSERT_EQ(run(batched, options).exit_code, 0);
+  EXPECT_EQ(listings_since(), 1);
+  auto warm = run(batched, options);
+  ASSERT_EQ(warm.exit_code, 0) << warm.err;
+  EXPECT_EQ(listings_since(), 1);
+  EXPECT_EQ(reported_names(report()).size(), 20u);
 }
 
 TEST_F(ListingCache, AListingThatChangedWithoutTheProgramIsCorrectedInTheSameRun) {

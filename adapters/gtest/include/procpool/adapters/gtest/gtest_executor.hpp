@@ -21,6 +21,8 @@
 namespace procpool::gtest {
 
 struct GtestProcessRequest;
+struct GtestProcessResult;
+class ListingWitness;
 
 struct GtestExecutorOptions {
   std::string temp_root;    // TEST_TMPDIRs go below it
@@ -46,6 +48,9 @@ struct GtestExecutorOptions {
   std::set<std::string> console_programs;
   // Notes for the user: a test that ran unasked, a stream that could not be opened.
   std::function<void(const std::string&)> warn;
+  // A run from a remembered listing, checked by its events (listing_witness.hpp): each program's
+  // first batch is its catch-all, and every process tells the witness what it saw. Not owned.
+  ListingWitness* witness = nullptr;
 };
 
 class GtestExecutor final : public schedule::Executor, public schedule::BatchRunner {
@@ -71,6 +76,11 @@ class GtestExecutor final : public schedule::Executor, public schedule::BatchRun
   void clean_up(const Files& files) const;
   void tell(const std::string& program, const std::string& stream_error,
             const std::vector<std::string>& extras);
+  // Gives the batch its catch-all filter when it is its program's first (listing_witness.hpp).
+  bool make_catch_all(GtestProcessRequest& request, const std::string& program, std::size_t index);
+  // What the process showed of the listing, for the witness; the extras it did not explain.
+  std::vector<std::string> witness(const std::string& program, const GtestProcessResult& result,
+                                   bool catch_all);
 
   boost::asio::io_context& io_;
   schedule::Executor& inner_;
