@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <utility>
 
+#include <boost/asio/post.hpp>
+
 #include "executor_choice.hpp"
 #include "exit_codes.hpp"
 #include "held_reporters.hpp"
@@ -27,6 +29,10 @@ PipelineResult run_pipeline(Pipeline pipeline, std::unique_ptr<schedule::TaskLis
       pipeline.wrap ? pipeline.wrap(io, processes) : nullptr;
   schedule::Executor& executor = wrapped ? *wrapped : processes;
 
+  if (pipeline.console) {
+    pipeline.console->defer_writes(
+        [&io](std::function<void()> write) { boost::asio::post(io, std::move(write)); });
+  }
   Reporters reporters =
       build_reporters(pipeline.reports, std::move(pipeline.console), std::move(pipeline.recorders));
   if (!pipeline.check) {

@@ -49,14 +49,40 @@ const char* tag_color(const std::string& text) {
 
 }  // namespace
 
+void SuiteConsoleReporter::defer_writes(std::function<void(std::function<void()>)> post) {
+  if (!status_.enabled()) post_ = std::move(post);
+}
+
+void SuiteConsoleReporter::write_out(std::string text) {
+  if (!post_) {
+    write_all(options_.out_fd, text);
+    return;
+  }
+  pending_ += text;
+  constexpr std::size_t kMostPending = 64 * 1024;
+  if (pending_.size() >= kMostPending) flush();
+  if (pending_.empty() || flush_posted_) return;
+  flush_posted_ = true;
+  post_([this] {
+    flush_posted_ = false;
+    flush();
+  });
+}
+
+void SuiteConsoleReporter::flush() {
+  if (pending_.empty()) return;
+  write_all(options_.out_fd, pending_);
+  pending_.clear();
+}
+
 void SuiteConsoleReporter::line(const std::string& text) {
   status_.clear();
   const char* color = options_.color ? tag_color(text) : nullptr;
   if (!color) {
-    write_all(options_.out_fd, text + "\n");
+    write_out(text + "\n");
     return;
   }
-  write_all(options_.out_fd, color + text.substr(0, 12) + "\033[m" + text.substr(12) + "\n");
+  write_out(color + text.substr(0, 12) + "\033[m" + text.substr(12) + "\n");
 }
 
 void SuiteConsoleReporter::test_line(const std::string& text) {
@@ -131,6 +157,7 @@ void SuiteConsoleReporter::show_output(ShowOutput when, const std::string& name,
     return;
   }
   status_.clear();
+  flush();  // the lines before it first
   write_capture(options_.out_fd, *result.out);
   write_capture(options_.out_fd, *result.err);
 }
@@ -242,6 +269,7 @@ void SuiteConsoleReporter::on_run_finished(const RunFinished& event) {
   std::snprintf(wall, sizeof wall, "%.2f s total", std::chrono::duration<double>(s.wall).count());
   for (const auto& held : held_) {  // --failure-output/--success-output final
     line("[  OUTPUT  ] " + held.name);
+    flush();
     write_capture(options_.out_fd, *held.out);
     write_capture(options_.out_fd, *held.err);
   }
@@ -274,6 +302,7 @@ void SuiteConsoleReporter::on_run_finished(const RunFinished& event) {
   if (!failed_.empty())
     line("\n " + std::to_string(failed_.size()) + " FAILED TEST" +
          (failed_.size() == 1 ? "" : "S"));
+  flush();  // the run's last words: no later turn of the loop is sure to come
 }
 
 }  // namespace procpool::report

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,10 @@ struct Progress {
 class LiveConsole : public Reporter {
  public:
   void tick() { status_.draw(progress_.text()); }
+  // Lets the lines of one turn of the event loop (a batch's results, a held run released) go out
+  // in one write: `post` runs a function once the current handler has returned. A console that
+  // cannot wait (one drawing a status line) writes each line at once, as it does without this.
+  virtual void defer_writes(std::function<void(std::function<void()>)> post) { (void)post; }
 
  protected:
   LiveConsole(int fd, bool enabled, bool in_place = true,

@@ -41,6 +41,10 @@ class SuiteConsoleReporter final : public LiveConsole {
   void on_task_finished(const TaskFinished& event) override;
   void on_run_cancelled(const RunCancelled& event) override;
   void on_run_finished(const RunFinished& event) override;
+  void defer_writes(std::function<void(std::function<void()>)> post) override;
+  ~SuiteConsoleReporter() override { flush(); }
+  SuiteConsoleReporter(const SuiteConsoleReporter&) = delete;
+  SuiteConsoleReporter& operator=(const SuiteConsoleReporter&) = delete;
 
  private:
   struct Listed {
@@ -65,6 +69,13 @@ class SuiteConsoleReporter final : public LiveConsole {
   std::vector<HeldOutput> held_;
   // Shows a finished test's output now, at the end or never, as `when` says.
   void show_output(ShowOutput when, const std::string& name, const AttemptResult& result);
+  // Lines waiting for the end of the event loop's turn (defer_writes), and writing them. Each
+  // line cost its own system call: 450 of them, a few ms, where a held run's console is released.
+  void write_out(std::string text);
+  void flush();
+  std::function<void(std::function<void()>)> post_;
+  std::string pending_;
+  bool flush_posted_ = false;
 };
 
 }  // namespace procpool::report
