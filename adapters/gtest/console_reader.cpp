@@ -10,6 +10,8 @@ namespace {
 constexpr std::size_t kLongestLine = 64 * 1024;
 
 constexpr std::string_view kBanner = "[==========] ";
+// After the summary: "  YOU HAVE 3 DISABLED TESTS", counting those the filter selected.
+constexpr std::string_view kDisabledNote = "  YOU HAVE ";
 
 std::string_view without_newline(std::string_view line) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
@@ -173,6 +175,8 @@ void ConsoleReader::on_line(std::string_view line, std::vector<ProgramEvent>& ev
     flush_end(events);
     last_ended_.reset();
     program_ended_ = true;  // the run's end, unless another round follows
+  } else if (line.rfind(kDisabledNote, 0) == 0) {
+    disabled_noted_ = true;
   }
 }
 

@@ -32,6 +32,23 @@ TEST(ConsoleReader, FollowsRunAndEndLinesAndSlicesEachTestsOutput) {
             "[ RUN      ] A.y\nfile.cc:3: Failure\n[  FAILED  ] A.y (1 ms)\n");
 }
 
+TEST(ConsoleReader, NotesGtestsCountOfDisabledTestsAfterItsSummaryNotATestsOwnLine) {
+  ConsoleReader printed({"A.x"});
+  printed.feed_stdout(
+      "[==========] Running 1 test from 1 test suite.\n[ RUN      ] A.x\n"
+      "  YOU HAVE 2 DISABLED TESTS\n");  // printed by the test: its output
+  EXPECT_FALSE(printed.disabled_noted());
+
+  ConsoleReader reader({"A.x"});
+  reader.feed_stdout(
+      "[==========] Running 1 test from 1 test suite.\n[ RUN      ] A.x\n"
+      "[       OK ] A.x (0 ms)\n[==========] 1 test from 1 test suite ran. (0 ms total)\n"
+      "[  PASSED  ] 1 test.\n\n");
+  EXPECT_FALSE(reader.disabled_noted());
+  reader.feed_stdout("  YOU HAVE 1 DISABLED TEST\n\n");
+  EXPECT_TRUE(reader.disabled_noted());
+}
+
 TEST(ConsoleReader, NamesWithSpacesCommasAndParametersAreMatchedWhole) {
   ConsoleReader reader({"Typed/with space.T", "Odd/a,b.T", "P/T.x/0"});
   reader.feed_stdout(

@@ -130,12 +130,15 @@ std::vector<std::string> GtestExecutor::witness(const std::string& program,
                                                 const GtestProcessResult& result, bool catch_all) {
   if (!options_.witness) return result.extras;
   const ProgramRecord& record = *result.record;
-  bool lost = false;
+  ListingWitness::Seen seen;
+  seen.catch_all = catch_all;
+  seen.ended_well = result.judgement.ended_well;
+  seen.extras = result.extras;
   for (std::size_t test = 0; test < record.names().size(); ++test) {
-    lost = lost || !record.test(test).started;
+    seen.asked_not_started = seen.asked_not_started || !record.test(test).started;
   }
-  options_.witness->saw(program, catch_all, result.judgement.ended_well, result.extras,
-                        result.judgement.ended_well && lost);
+  seen.disabled_noted = result.disabled_noted;
+  options_.witness->saw(program, seen);
   // A name the listing lacks is the witness's (the run is checked again); one it has ran
   // because a filter character matched it.
   std::vector<std::string> unexplained;

@@ -218,6 +218,7 @@ class Run : public schedule::AttemptObserver, public std::enable_shared_from_thi
     result.source = request_.source;
     result.command = command_for_reports(request_.command.argv, request_.tests.size());
     result.extras = record_.extras();
+    result.disabled_noted = console_ && console_->disabled_noted();
     result.record = &record_;
     result.stream_error = stream_error_;
     const auto now = std::chrono::steady_clock::now();

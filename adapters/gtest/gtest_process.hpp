@@ -60,6 +60,8 @@ struct GtestProcessResult {
   EventSource source = EventSource::stream;
   std::string command;              // the command line that ran
   std::vector<std::string> extras;  // tests that ran unasked ('?' of the filter matched them)
+  // gtest's console said the filter selected DISABLED_ tests (see ConsoleReader::disabled_noted).
+  bool disabled_noted = false;
   // Why the stream could not be used, when the console was read instead of it.
   std::string stream_error;
   const ProgramRecord* record = nullptr;  // valid during `done` only

@@ -44,18 +44,18 @@ bool ListingWitness::knows(const std::string& program, const std::string& name) 
   return found != programs_.end() && found->second.known.count(name) > 0;
 }
 
-void ListingWitness::saw(const std::string& program, bool catch_all, bool ended_well,
-                         const std::vector<std::string>& extras, bool lost_a_test) {
+void ListingWitness::saw(const std::string& program, const Seen& seen) {
   const auto found = programs_.find(program);
   if (found == programs_.end()) return;
   Program& p = found->second;
-  bool gained = false;
-  for (const auto& extra : extras) gained = gained || !p.known.count(extra);
-  if (gained || lost_a_test) {
+  bool gained = seen.catch_all && seen.ended_well && seen.disabled_noted;
+  for (const auto& extra : seen.extras) gained = gained || !p.known.count(extra);
+  const bool lost = seen.ended_well && seen.asked_not_started;
+  if (gained || lost) {
     doubt();
     return;
   }
-  if (catch_all && ended_well) p.vouched = true;
+  if (seen.catch_all && seen.ended_well) p.vouched = true;
 }
 
 bool ListingWitness::vouched() const {

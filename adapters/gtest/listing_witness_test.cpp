@@ -46,13 +46,18 @@ TEST(ListingWitness, VouchesOnlyWhenEveryProgramsCatchAllEndedWellWithNothingGai
   ListingWitness witness(kTwoPrograms, "");
   int doubts = 0;
   witness.on_doubt = [&] { ++doubts; };
-  witness.saw("a", /*catch_all=*/true, /*ended_well=*/true, {}, false);
+  witness.saw("a",
+              {.catch_all = true, .ended_well = true, .extras = {}, .asked_not_started = false});
   EXPECT_FALSE(witness.vouched()) << "b not seen yet";
-  witness.saw("b", /*catch_all=*/false, /*ended_well=*/true, {}, false);
+  witness.saw("b",
+              {.catch_all = false, .ended_well = true, .extras = {}, .asked_not_started = false});
   EXPECT_FALSE(witness.vouched()) << "b's process was not its catch-all";
-  witness.saw("b", /*catch_all=*/true, /*ended_well=*/false, {}, false);
+  witness.saw("b",
+              {.catch_all = true, .ended_well = false, .extras = {}, .asked_not_started = false});
   EXPECT_FALSE(witness.vouched()) << "b's catch-all did not end well";
-  witness.saw("b", /*catch_all=*/true, /*ended_well=*/true, {"U.Four"}, false);
+  witness.saw(
+      "b",
+      {.catch_all = true, .ended_well = true, .extras = {"U.Four"}, .asked_not_started = false});
   EXPECT_TRUE(witness.vouched()) << "a known name that ran unasked is no test gained";
   EXPECT_EQ(doubts, 0);
 }
@@ -61,19 +66,39 @@ TEST(ListingWitness, ATestGainedOrLostIsADoubtOnce) {
   ListingWitness gained(kTwoPrograms, "");
   int doubts = 0;
   gained.on_doubt = [&] { ++doubts; };
-  gained.saw("a", true, true, {"S.New"}, false);
-  gained.saw("b", true, true, {}, false);
-  gained.saw("a", false, true, {"S.Other"}, false);
+  gained.saw(
+      "a",
+      {.catch_all = true, .ended_well = true, .extras = {"S.New"}, .asked_not_started = false});
+  gained.saw("b",
+             {.catch_all = true, .ended_well = true, .extras = {}, .asked_not_started = false});
+  gained.saw(
+      "a",
+      {.catch_all = false, .ended_well = true, .extras = {"S.Other"}, .asked_not_started = false});
   EXPECT_TRUE(gained.doubtful());
   EXPECT_FALSE(gained.vouched());
   EXPECT_EQ(doubts, 1);
 
   ListingWitness lost(kTwoPrograms, "");
-  lost.saw("a", true, true, {}, false);
-  lost.saw("b", false, true, {}, /*lost_a_test=*/true);
-  lost.saw("b", true, true, {}, false);
+  lost.saw("a", {.catch_all = true, .ended_well = true, .extras = {}, .asked_not_started = false});
+  lost.saw("b", {.catch_all = false, .ended_well = true, .extras = {}, .asked_not_started = true});
+  lost.saw("b", {.catch_all = true, .ended_well = true, .extras = {}, .asked_not_started = false});
   EXPECT_TRUE(lost.doubtful());
   EXPECT_FALSE(lost.vouched());
+}
+
+TEST(ListingWitness, DisabledTestsTheCatchAllsFilterSelectedAreTestsGained) {
+  // The catch-all leaves out every DISABLED_ test listed: any gtest says it selected is new.
+  ListingWitness witness(kTwoPrograms, "");
+  witness.saw("a", {.catch_all = false, .ended_well = true, .disabled_noted = true});
+  EXPECT_FALSE(witness.doubtful()) << "another batch's filter may select listed ones";
+  witness.saw("a", {.catch_all = true, .ended_well = true, .disabled_noted = true});
+  EXPECT_TRUE(witness.doubtful());
+}
+
+TEST(ListingWitness, AProcessThatEndedBadlyShowsNothingLost) {
+  ListingWitness witness(kTwoPrograms, "");
+  witness.saw("a", {.catch_all = false, .ended_well = false, .asked_not_started = true});
+  EXPECT_FALSE(witness.doubtful()) << "a crash stops tests from starting";
 }
 
 }  // namespace

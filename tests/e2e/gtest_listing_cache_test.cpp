@@ -140,6 +140,32 @@ TEST_F(ListingCacheProcesses, TheFirstBatchLeavesOutOnlyWhatTheUsersFilterAndOth
   EXPECT_EQ(reported_names(report()), expected);
 }
 
+TEST_F(ListingCacheProcesses, ADisabledTestGainedIsSeenInTheSameRun) {
+  // It never runs, so no event names it: gtest's note that the first batch's filter selected a
+  // DISABLED_ test (that filter leaves out all those listed) is what shows it.
+  const std::string bin = logged_program();
+  CliOptions options;
+  options.env = {"FIXTURE_TESTS=10"};
+  const std::vector<std::string> batched{"-j2", "--batch", "auto", bin};
+  ASSERT_EQ(run(batched, options).exit_code, 0);
+  options.env.push_back("FIXTURE_DISABLED=2");
+  auto gained = run(batched, options);
+  ASSERT_EQ(gained.exit_code, 0) << gained.err;
+  EXPECT_NE(gained.err.find("remembered listing was out of date"), std::string::npos)
+      << gained.err;
+  auto expected = many_names(10);
+  for (const char* name : {"DISABLED_Extra/Fast.Test/0", "DISABLED_Extra/Fast.Test/1"}) {
+    expected.insert(name);
+    EXPECT_EQ(verdicts()[name], "disabled");
+  }
+  EXPECT_EQ(reported_names(report()), expected);
+  listings_since();
+  auto again = run(batched, options);  // the listing remembered now has them: nothing gained
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(listings_since(), 0) << again.err;
+  EXPECT_EQ(reported_names(report()), expected);
+}
+
 TEST_F(ListingCacheProcesses, ALongBatchedRunIsStillCheckedByAListingWhileItRuns) {
   // 20 tests of 100 ms of CPU: about a second on two cores, more than the run waits for its
   // events to vouch before it lists (its console is held until the listing is checked).

@@ -41,6 +41,9 @@ class ConsoleReader {
   // The end of stdout: a final line without a newline is looked at too.
   std::vector<ProgramEvent> finish();
 
+  // gtest said, after its summary, that the filter selected DISABLED_ tests (which it did not
+  // run). Text a test can print too: only ever a reason to look again (listing_witness.hpp).
+  bool disabled_noted() const { return disabled_noted_; }
   // The test the console shows running now.
   std::optional<std::size_t> running() const { return running_; }
   bool started(std::size_t test) const { return tests_[test].started; }
@@ -72,6 +75,7 @@ class ConsoleReader {
   bool program_started_ = false;
   bool program_ended_ = false;
   bool any_failed_ = false;
+  bool disabled_noted_ = false;
   std::string partial_;  // an unfinished line
 };
 

@@ -5,14 +5,15 @@
 // The first batch of each program runs with a filter that leaves out only the tests the listing
 // puts elsewhere (the user's filter still applies), not with its own tests named: a test the
 // program has gained since it was listed runs there, under a name the listing lacks. A process
-// that ended well without starting a test it was asked for shows a test lost. The listing is
+// that ended well without starting a test it was asked for shows a test lost; in the catch-all,
+// which leaves out every DISABLED_ test listed, gtest's note that its filter selected some shows
+// one gained (it never runs, so no event names it). The listing is
 // vouched for once every program's first batch ended well with nothing gained, and no process
 // lost a test; anything else is a doubt, and the run's fresh listing (gtest_command.cpp) decides,
 // as it always did. Evidence only ever spares that listing: it never finds a listing stale alone.
 //
-// What the events cannot see: a DISABLED_ test gained (it never runs), and a gained test whose
-// name matches a left-out one where a filter character was written '?' (filter_for). Those wait
-// for the next listing (the program's next build).
+// What the events cannot see: a gained test whose name matches a left-out one where a filter
+// character was written '?' (filter_for). It waits for the next listing (the program's next build).
 #pragma once
 
 #include <functional>
@@ -39,11 +40,15 @@ class ListingWitness {
   // Whether `name` is one of `program`'s remembered tests.
   bool knows(const std::string& program, const std::string& name) const;
 
-  // What a process of `program` showed: whether it was the program's catch-all batch, whether it
-  // ended well (judge.hpp), the tests it ran unasked, and whether it ended well without starting
-  // a test it was asked for.
-  void saw(const std::string& program, bool catch_all, bool ended_well,
-           const std::vector<std::string>& extras, bool lost_a_test);
+  // What one process of a program showed of its listing.
+  struct Seen {
+    bool catch_all = false;           // it was the program's catch-all batch
+    bool ended_well = false;          // judge.hpp's: it reached gtest's end and exited accordingly
+    std::vector<std::string> extras;  // tests it ran unasked
+    bool asked_not_started = false;   // a test it was asked for never started
+    bool disabled_noted = false;      // gtest said its filter selected DISABLED_ tests
+  };
+  void saw(const std::string& program, const Seen& seen);
 
   bool doubtful() const { return doubt_; }
   // Every program's catch-all batch ended well with nothing gained, and nothing was lost.
