@@ -151,8 +151,7 @@ TEST_F(ListingCacheProcesses, ADisabledTestGainedIsSeenInTheSameRun) {
   options.env.push_back("FIXTURE_DISABLED=2");
   auto gained = run(batched, options);
   ASSERT_EQ(gained.exit_code, 0) << gained.err;
-  EXPECT_NE(gained.err.find("remembered listing was out of date"), std::string::npos)
-      << gained.err;
+  EXPECT_NE(gained.err.find("remembered listing was out of date"), std::string::npos) << gained.err;
   auto expected = many_names(10);
   for (const char* name : {"DISABLED_Extra/Fast.Test/0", "DISABLED_Extra/Fast.Test/1"}) {
     expected.insert(name);
