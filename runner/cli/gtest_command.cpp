@@ -270,9 +270,13 @@ int run_gtest_command(const GtestOptions& options) {
     std::error_code ec;
     fs::create_directories(results_dir, ec);
   }
-  // A batched run from remembered listings checks them by its own events (see the check below).
+  // A batched run from remembered listings checks them by its own events (see the check below):
+  // on this machine only, since the first batch's flag file is a local path (a program on a
+  // Slurm node without it would abort) and a step costs far more than a listing anyway.
   std::optional<gtest::ListingWitness> witness;
-  if (remembered && !o.run.batch.empty()) witness.emplace(listings, o.filter);
+  if (remembered && !o.run.batch.empty() && o.run.common.executor == "local") {
+    witness.emplace(listings, o.filter);
+  }
   gtest::ListingWitness* witness_in_use = witness ? &*witness : nullptr;
   const ExecutorWrapper executor = [&](boost::asio::io_context& io, schedule::Executor& processes) {
     gtest::GtestExecutorOptions options;
