@@ -1,7 +1,10 @@
 #include "gtest_command.hpp"
 
 #include <unistd.h>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -54,6 +57,24 @@ TaskSpec test_task(const std::string& binary, const gtest::ListedTest& test,
   // Never two tests of one suite at once (they may share fixtures' files).
   if (o.serialize_suites) task.resource_locks.push_back(binary + '\n' + test.suite);
   return task;
+}
+
+// How long a batched run from remembered listings waits for its own events to vouch for them
+// before a listing process checks them instead: PROCPOOL_LISTING_CHECK_AFTER_MS (0: at once, as
+// an unbatched run does; large: only on a doubt or at the run's end).
+Result<std::chrono::milliseconds> listing_check_wait_from_environment() {
+  constexpr std::chrono::milliseconds kDefault{500};
+  const char* text = std::getenv("PROCPOOL_LISTING_CHECK_AFTER_MS");
+  if (!text) return kDefault;
+  unsigned long long ms = 0;
+  const char* end = text + std::strlen(text);
+  const auto [at, error] = std::from_chars(text, end, ms);
+  if (*text == '\0' || error != std::errc() || at != end || ms > 86'400'000) {
+    return fail(std::string("PROCPOOL_LISTING_CHECK_AFTER_MS: not a whole number of milliseconds "
+                            "from 0 to 86400000: '") +
+                text + "'");
+  }
+  return std::chrono::milliseconds(ms);
 }
 
 }  // namespace
@@ -129,6 +150,11 @@ int run_gtest_command(const GtestOptions& options) {
   GtestOptions o = options;
   if (auto absorbed = absorb_selection_flags(o); !absorbed) {
     std::fprintf(stderr, "procpool gtest: %s\n", absorbed.error().c_str());
+    return exit_usage;
+  }
+  const auto listing_check_wait = listing_check_wait_from_environment();
+  if (!listing_check_wait) {
+    std::fprintf(stderr, "procpool gtest: %s\n", listing_check_wait.error().c_str());
     return exit_usage;
   }
   if (o.find_order_dependence && !o.run.common.reports.json.empty()) {
@@ -296,10 +322,10 @@ int run_gtest_command(const GtestOptions& options) {
   // run; when it turns out wrong (a program that lists differently without changing: tests
   // registered from a file or a variable), that run is abandoned unreported and the tests run
   // from a fresh listing. Batched, the run's own events check it (listing_witness.hpp) and a
-  // fresh listing is only made on a doubt, or once the run has gone on for kEvidenceWait (the
+  // fresh listing is only made on a doubt, or once the run has gone on for `evidence_wait` (the
   // console is held until the check says yes, and a long run's should not wait for its end).
   // Otherwise a fresh listing checks it at once.
-  constexpr std::chrono::milliseconds kEvidenceWait{500};
+  const std::chrono::milliseconds evidence_wait = *listing_check_wait;
   RunCheck check;
   std::shared_ptr<gtest::TestLister> checker;
   bool check_stopped = false;
@@ -345,7 +371,7 @@ int run_gtest_command(const GtestOptions& options) {
         return handle;
       }
       witness_in_use->on_doubt = list_now;
-      wait->expires_after(kEvidenceWait);
+      wait->expires_after(evidence_wait);
       wait->async_wait([list_now](boost::system::error_code ec) {
         if (!ec) list_now();
       });

@@ -80,6 +80,14 @@ class ListingCacheProcesses : public ListingCache {
     return script;
   }
   std::string log() { return dir_.file("processes.log"); }
+  // A run that waits for its events as long as it runs, however slow the machine (a sanitizer
+  // build): by default a listing checks any run still going after 0.5 s.
+  static CliOptions patient(std::vector<std::string> env) {
+    CliOptions options;
+    options.env = std::move(env);
+    options.env.push_back("PROCPOOL_LISTING_CHECK_AFTER_MS=600000");
+    return options;
+  }
   // How many processes since the last call listed the program's tests.
   int listings_since() {
     int listings = 0;
@@ -101,8 +109,7 @@ TEST_F(ListingCacheProcesses, AWarmBatchedRunOfAnUnchangedProgramStartsNoListing
   // through a flag file.
   for (const char* count : {"10", "500"}) {
     SCOPED_TRACE(std::string("FIXTURE_TESTS=") + count);
-    CliOptions options;
-    options.env = {std::string("FIXTURE_TESTS=") + count};
+    const CliOptions options = patient({std::string("FIXTURE_TESTS=") + count});
     const std::vector<std::string> batched{"-j2", "--batch", "auto", bin};
     ASSERT_EQ(run(batched, options).exit_code, 0);
     EXPECT_EQ(listings_since(), 1) << "nothing remembered: listed first";
@@ -124,8 +131,7 @@ TEST_F(ListingCacheProcesses, TheFirstBatchLeavesOutOnlyWhatTheUsersFilterAndOth
   // Were the user's filter lost, tests 0 and 2-9 would run in the first batch as tests the
   // listing lacks, and a listing would check the run.
   const std::string bin = logged_program();
-  CliOptions options;
-  options.env = {"FIXTURE_TESTS=20"};
+  const CliOptions options = patient({"FIXTURE_TESTS=20"});
   const std::vector<std::string> args{
       "-j2", "--batch", "auto", "--filter", "Many/Fast.Test/1*-Many/Fast.Test/13", bin};
   ASSERT_EQ(run(args, options).exit_code, 0);
@@ -144,8 +150,7 @@ TEST_F(ListingCacheProcesses, ADisabledTestGainedIsSeenInTheSameRun) {
   // It never runs, so no event names it: gtest's note that the first batch's filter selected a
   // DISABLED_ test (that filter leaves out all those listed) is what shows it.
   const std::string bin = logged_program();
-  CliOptions options;
-  options.env = {"FIXTURE_TESTS=10"};
+  CliOptions options = patient({"FIXTURE_TESTS=10"});
   const std::vector<std::string> batched{"-j2", "--batch", "auto", bin};
   ASSERT_EQ(run(batched, options).exit_code, 0);
   options.env.push_back("FIXTURE_DISABLED=2");
@@ -170,7 +175,8 @@ TEST_F(ListingCacheProcesses, ALongBatchedRunIsStillCheckedByAListingWhileItRuns
   // events to vouch before it lists (its console is held until the listing is checked).
   const std::string bin = logged_program();
   CliOptions options;
-  options.env = {"FIXTURE_TESTS=20", "FIXTURE_WORK_US=100000"};
+  options.env = {"FIXTURE_TESTS=20", "FIXTURE_WORK_US=100000",
+                 "PROCPOOL_LISTING_CHECK_AFTER_MS=100"};
   const std::vector<std::string> batched{"-j2", "--batch", "auto", bin};
   ASSERT_EQ(run(batched, options).exit_code, 0);
   EXPECT_EQ(listings_since(), 1);
@@ -178,6 +184,16 @@ TEST_F(ListingCacheProcesses, ALongBatchedRunIsStillCheckedByAListingWhileItRuns
   ASSERT_EQ(warm.exit_code, 0) << warm.err;
   EXPECT_EQ(listings_since(), 1);
   EXPECT_EQ(reported_names(report()).size(), 20u);
+}
+
+TEST_F(ListingCache, ABadListingCheckWaitIsRefusedByName) {
+  for (const char* value : {"soon", "", "-1", "1.5", "86400001"}) {
+    CliOptions options;
+    options.env = {std::string("PROCPOOL_LISTING_CHECK_AFTER_MS=") + value};
+    auto r = run({"--batch", "auto", program()}, options);
+    EXPECT_EQ(r.exit_code, 2) << value;
+    EXPECT_NE(r.err.find("PROCPOOL_LISTING_CHECK_AFTER_MS"), std::string::npos) << r.err;
+  }
 }
 
 TEST_F(ListingCache, AListingThatChangedWithoutTheProgramIsCorrectedInTheSameRun) {
