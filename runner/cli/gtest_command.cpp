@@ -289,8 +289,12 @@ int run_gtest_command(const GtestOptions& options) {
   make_tasks();
 
   // gtest writes a small JSON result per test; on a disk file system creating and deleting it
-  // cost each test ~25 % more (measured), so it goes to a tmpfs when there is one.
-  std::string results_dir = make_memory_directory("procpool-results").value_or("");
+  // cost each test ~25 % more (measured), so it goes to a tmpfs when there is one. Not for Slurm:
+  // a step on another node writes to its own /dev/shm; under the temporary directory (TMPDIR),
+  // the results are where TEST_TMPDIR is, which a cluster shares.
+  const bool local = o.run.common.executor == "local";
+  std::string results_dir =
+      local ? make_memory_directory("procpool-results").value_or("") : std::string();
   if (results_dir.empty()) {
     results_dir = temp_root + "/results";
     std::error_code ec;

@@ -209,6 +209,18 @@ TEST_F(Slurm, GtestBatchesOnSlurmGiveTheLocalVerdicts) {
   EXPECT_GE(local.size(), 9u);
 }
 
+TEST_F(Slurm, GtestsResultFilesAreMadeUnderTmpdirWhereOtherNodesCanReachThem) {
+  // Not in /dev/shm, which is each node's own: under TMPDIR, which a cluster can share.
+  const std::string tmpdir = dir_.file("shared-tmp");
+  std::filesystem::create_directories(tmpdir);
+  auto r = run({"gtest", FIXTURE_MIXED, "--filter", "Env.*", "--executor", "slurm", "--json",
+                dir_.file("r.json")},
+               {.env = {"FIXTURE_MARKER_DIR=" + dir_.path(), "TMPDIR=" + tmpdir,
+                        "FIXTURE_REPORT_UNDER=" + tmpdir}});
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(report_verdicts(dir_.file("r.json")).at("Env.Slot"), "passed");
+}
+
 // Issue 23's rows on Slurm: whatever a test forges or however its program ends, a step gets the
 // verdict the test has alone on this machine, batched or not, its events read from gtest's
 // stream (which reaches procpool by this machine's name).
