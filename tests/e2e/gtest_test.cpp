@@ -232,7 +232,8 @@ TEST_F(GtestRun, WithHistoryTheLongestTestStartsFirst) {
   auto second = run({"-j2", kSkewed});
   ASSERT_EQ(second.exit_code, 0);
   EXPECT_EQ(earliest(), "Skewed.Long");
-  EXPECT_LT(second.seconds, first.seconds) << "longest-first finishes sooner";
+  // That this finishes sooner is a timing, the benchmarks' to show: compared here, two runs'
+  // wall times failed on a loaded machine (under ASan beside a compile, 5.7 s against 5.2 s).
 }
 
 TEST_F(GtestRun, ACorruptHistoryIsIgnoredWithAWarningAndReplaced) {
