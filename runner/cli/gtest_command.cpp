@@ -69,7 +69,7 @@ Result<std::chrono::milliseconds> listing_check_wait_from_environment() {
   unsigned long long ms = 0;
   const char* end = text + std::strlen(text);
   const auto [at, error] = std::from_chars(text, end, ms);
-  if (*text == '\0' || error != std::errc() || at != end || ms > 86'400'000) {
+  if (error != std::errc() || at != end || ms > 86'400'000) {
     return fail(std::string("PROCPOOL_LISTING_CHECK_AFTER_MS: not a whole number of milliseconds "
                             "from 0 to 86400000: '") +
                 text + "'");
@@ -304,7 +304,7 @@ int run_gtest_command(const GtestOptions& options) {
   // on this machine only, since the first batch's flag file is a local path (a program on a
   // Slurm node without it would abort) and a step costs far more than a listing anyway.
   std::optional<gtest::ListingWitness> witness;
-  if (remembered && !o.run.batch.empty() && o.run.common.executor == "local") {
+  if (remembered && !o.run.batch.empty() && local) {
     witness.emplace(listings, o.filter);
   }
   gtest::ListingWitness* witness_in_use = witness ? &*witness : nullptr;
