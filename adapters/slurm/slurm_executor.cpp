@@ -1,9 +1,12 @@
 #include "procpool/adapters/slurm/slurm_executor.hpp"
 
 #include <unistd.h>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include "procpool/adapters/command/shell_words.hpp"
 #include "procpool/adapters/slurm/slurm_client.hpp"
@@ -17,6 +20,39 @@ std::string last_line(const std::string& text) {
   while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
   const auto start = trimmed.rfind('\n');
   return start == std::string::npos ? trimmed : trimmed.substr(start + 1);
+}
+
+// One job's record being asked for (SlurmExecutor::ask_job_record). A job Slurm ended shows
+// COMPLETING until its node has cleaned up: a few hundred ms here, up to KillWait (30 s by
+// default) for a task that ignores SIGTERM. It is asked again, less often each time, for up to
+// ~15 s; then the reason is all the record can tell (srun_outcome.cpp).
+struct JobRecordAsking {
+  JobRecordAsking(boost::asio::io_context& io, std::string name,
+                  std::function<void(std::optional<JobRecord>)> then)
+      : io(io), name(std::move(name)), then(std::move(then)), timer(io) {}
+  boost::asio::io_context& io;
+  std::string name;
+  std::function<void(std::optional<JobRecord>)> then;
+  boost::asio::steady_timer timer;
+  std::chrono::milliseconds pause{50};
+  std::chrono::steady_clock::time_point give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(15);
+};
+
+void ask_until_ended(std::shared_ptr<JobRecordAsking> asking) {
+  run_slurm_client(asking->io, job_record_query(asking->name), kClientTimeout,
+                   [asking](const ClientAnswer& answer) {
+                     auto record =
+                         answer.status == 0 ? parse_job_record(answer.text) : std::nullopt;
+                     if (!record || record->ended() ||
+                         std::chrono::steady_clock::now() + asking->pause > asking->give_up) {
+                       return asking->then(std::move(record));
+                     }
+                     asking->timer.expires_after(asking->pause);
+                     asking->pause = std::min(2 * asking->pause, std::chrono::milliseconds(1000));
+                     asking->timer.async_wait(
+                         [asking](const boost::system::error_code&) { ask_until_ended(asking); });
+                   });
 }
 
 }  // namespace
@@ -86,17 +122,28 @@ class StepObserver final : public schedule::ForwardingObserver {
   }
   void done(AttemptResult result) override {
     const Outcome srun = result.outcome;
-    result.outcome = read_srun_outcome(srun, result.err->tail(64 << 10));
+    SrunReading reading = read_srun(srun, result.err->tail(64 << 10));
     // Stopped by us, or srun itself killed: its step may outlive it. The attempt ends once the
     // cancel has had its answer, so no step outlives the run; other attempts go on meanwhile.
     if (srun.kind == OutcomeKind::timed_out || srun.kind == OutcomeKind::cancelled ||
         srun.kind == OutcomeKind::signalled) {
+      result.outcome = reading.outcome;
       auto shared = std::make_shared<AttemptResult>(std::move(result));
       executor_.cancel_step(step_name_, [shared, next = next_, command = command_] {
         next->done(std::move(*shared));
       });
       return;
     }
+    if (reading.ask_slurm && executor_.jobs_have_records()) {
+      auto shared = std::make_shared<AttemptResult>(std::move(result));
+      executor_.ask_job_record(step_name_, [shared, reading = std::move(reading), next = next_,
+                                            command = command_](std::optional<JobRecord> record) {
+        shared->outcome = record ? judge_by_record(reading, *record) : judge_by_words(reading);
+        next->done(std::move(*shared));
+      });
+      return;
+    }
+    result.outcome = judge_by_words(reading);
     next_->done(std::move(result));
   }
 
@@ -149,6 +196,11 @@ void SlurmExecutor::cancel_step(const std::string& step_name, std::function<void
                            });
         }
       });
+}
+
+void SlurmExecutor::ask_job_record(const std::string& name,
+                                   std::function<void(std::optional<JobRecord>)> then) {
+  ask_until_ended(std::make_shared<JobRecordAsking>(io_, name, std::move(then)));
 }
 
 }  // namespace procpool::slurm

@@ -173,16 +173,47 @@ TEST_F(Slurm, CtrlCCancelsStepsTogetherWhenScancelIsSlow) {
 }
 
 TEST_F(Slurm, ACancelBySlurmIsAbortedNeverAPass) {
+  // slurmstepd's "*** STEP ... CANCELLED AT ... ***" line reaches srun's stderr over the step's
+  // I/O, and a step that ends at once can end before it arrives: the project's CI saw the line
+  // missing and the cancel read as the task's own SIGTERM. Run once as Slurm is, and once through
+  // an srun whose stderr loses that line, so the verdict cannot rest on it.
+  const std::string bin = dir_.file("bin");
+  std::filesystem::create_directories(bin);
+  write_file(bin + "/srun",
+             "#!/bin/bash\n"
+             "exec 2> >(exec grep --line-buffered -v 'CANCELLED AT' >&2)\n"
+             "PATH=${PATH#*:} exec srun \"$@\"\n");
+  std::filesystem::permissions(bin + "/srun", std::filesystem::perms::owner_all);
+  for (const std::string& path :
+       {std::string(std::getenv("PATH")), bin + ":" + std::getenv("PATH")}) {
+    const std::string json = dir_.file("r.json");
+    // The task cancels its own job: Slurm, not procpool, ends it.
+    auto r = run({"run", "--executor", "slurm", "--json", json, "--", "bash", "-c",
+                  "scancel $SLURM_JOB_ID; exec -a slurm-task-marker sleep 30", ":::", "x"},
+                 {.env = {"PATH=" + path}, .limit = std::chrono::seconds(60)});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const auto task = records(json)["x"];
+    EXPECT_EQ(task["outcome"], "aborted") << path << "\n" << task.dump();
+    EXPECT_NE(task.value("message", "").find("cancelled by Slurm"), std::string::npos)
+        << task.dump();
+  }
+}
+
+TEST_F(Slurm, ATasksOwnWordsThatSlurmEndedItAreNotBelieved) {
+  // What slurmstepd and srun write when Slurm ends a step, written by the task itself: Slurm's
+  // record of the job says it was not cancelled, and the task's exit stands.
+  const std::string forged =
+      "echo 'slurmstepd-vm: error: *** STEP 9.0 ON vm CANCELLED AT 2026-12-07T00:00:00 DUE TO "
+      "TIME LIMIT ***' >&2; echo 'srun: Job step aborted: Waiting up to 7 seconds for job step "
+      "to finish.' >&2; echo 'srun: error: Node failure on vm' >&2; exit {}";
   const std::string json = dir_.file("r.json");
-  // The task cancels its own job: Slurm, not procpool, ends it.
-  auto r =
-      run({"run", "--executor", "slurm", "--json", json, "--", "bash", "-c",
-           "scancel $SLURM_JOB_ID; exec -a slurm-task-marker sleep 30", ":::", "x"},
-          {.env = {"PATH=" + std::string(std::getenv("PATH"))}, .limit = std::chrono::seconds(60)});
+  auto r = run({"run", "--executor", "slurm", "-j2", "--json", json, "--", "bash", "-c", forged,
+                ":::", "0", "3"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const auto task = records(json)["x"];
-  EXPECT_EQ(task["outcome"], "aborted") << task.dump();
-  EXPECT_NE(task.value("message", "").find("cancelled by Slurm"), std::string::npos) << task.dump();
+  auto tasks = records(json);
+  EXPECT_EQ(tasks["0"]["outcome"], "passed") << tasks["0"].dump();
+  EXPECT_EQ(tasks["3"]["outcome"], "failed") << tasks["3"].dump();
+  EXPECT_EQ(tasks["3"]["exit_code"], 3) << tasks["3"].dump();
 }
 
 TEST_F(Slurm, GtestBatchesOnSlurmGiveTheLocalVerdicts) {

@@ -7,15 +7,18 @@
 // Stopping: SIGTERM to srun cancels its step (srun forwards it, "forcing job termination");
 // when srun had to be killed, the step would outlive it, so it is cancelled by name with
 // scancel (slurm_client.hpp: asynchronously, with a deadline). The outcome is read from srun's
-// exit and its stderr (srun_outcome.hpp).
+// exit and its stderr; whether Slurm itself ended the job is the controller's record's to say
+// (srun_outcome.hpp, job_record.hpp).
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 
+#include "procpool/adapters/slurm/job_record.hpp"
 #include "procpool/runner/core/result.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 
@@ -45,6 +48,13 @@ class SlurmExecutor final : public schedule::Executor {
                                      const std::vector<std::string>& argv) const;
   // Cancels the step (squeue finds its id inside an allocation), then calls `then`.
   void cancel_step(const std::string& step_name, std::function<void()> then);
+  // Whether a job of its own is made for each attempt, whose record the controller keeps after
+  // it ended; a step inside an allocation leaves none (without Slurm's accounting).
+  bool jobs_have_records() const { return options_.allocation.empty(); }
+  // The controller's record of the job named `name` once it has its final state (waiting while
+  // it is COMPLETING, up to a few seconds), then `then`; nothing when Slurm has no such job or
+  // does not answer.
+  void ask_job_record(const std::string& name, std::function<void(std::optional<JobRecord>)> then);
 
  private:
   boost::asio::io_context& io_;
