@@ -62,6 +62,15 @@ Result<SlurmOptions> prepare_slurm(const std::string& slurm_args) {
   auto words = command::split_shell_words(slurm_args);
   if (!words) return fail("--slurm-args: " + words.error());
   options.srun_args = std::move(*words);
+  // srun takes the last --job-name, and procpool finds each step by the name it gives it (to
+  // cancel it, to read Slurm's record of it): a name of the user's would hide every step.
+  for (const std::string& word : options.srun_args) {
+    if (word.rfind("-J", 0) == 0 || word == "--job-name" || word.rfind("--job-name=", 0) == 0) {
+      return fail("--slurm-args: \"" + word +
+                  "\": procpool names each step itself (--job-name=procpool-PID-TASK-ATTEMPT), "
+                  "to cancel it and to read Slurm's record of it; leave out --job-name/-J");
+    }
+  }
   if (const char* job = std::getenv("SLURM_JOB_ID"); job && *job) options.allocation = job;
   options.run_id = std::to_string(::getpid());
 

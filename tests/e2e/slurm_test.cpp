@@ -332,6 +332,19 @@ TEST_F(Slurm, AStepWaitingForResourcesIsReportedAndItsTimeoutCounts) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
 }
 
+TEST_F(Slurm, AJobNameInSlurmArgsIsRefusedSinceStepsAreFoundByTheirName) {
+  // srun takes the last --job-name: one in --slurm-args would replace the name procpool gives
+  // each step, and the step could then be neither cancelled (scancel --name) nor looked up.
+  const std::string ran = dir_.file("ran");
+  for (const std::string& args : {"--job-name=mine", "--job-name mine", "-J mine", "-Jmine"}) {
+    auto r =
+        run({"run", "--executor", "slurm", "--slurm-args", args, "--", "touch", ran, ":::", "x"});
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("--job-name"), std::string::npos) << args << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(ran)) << args << ": it ran";
+  }
+}
+
 TEST_F(Slurm, BadSetUpIsOneClearErrorBeforeAnythingRuns) {
   auto partition = run(
       {"run", "--executor", "slurm", "--slurm-args", "--partition=nope", "--", "true", ":::", "x"});
