@@ -43,12 +43,13 @@ struct LinkedChild {
   int socket = -1;
 };
 
-// This program started again with `env` added, its standard output and error ours, its standard
-// input empty, and linked: the child finds its end with socket_from_parent(). On Windows the
-// child connects back; one that dies before it does gets a link that is already at EOF, so the
-// caller learns its end exactly as it learns any child's. Throws procpool::Error (`who` names the
-// caller in the message) when it cannot start.
-LinkedChild start_this_program(const std::vector<EnvVar>& env, const char* who);
+// `program` (empty: this program, started again) with `env` added, its standard output and error
+// ours, its standard input empty, and linked: the child finds its end with socket_from_parent().
+// On Windows the child connects back; one that dies before it does gets a link that is already at
+// EOF, so the caller learns its end exactly as it learns any child's. Throws procpool::Error
+// (`who` names the caller in the message) when it cannot start.
+LinkedChild start_program(const std::string& program, const std::vector<EnvVar>& env,
+                          const char* who);
 
 // In a child started so: its end of the link, or -1 when this process was not started so.
 int socket_from_parent();

@@ -17,6 +17,11 @@ namespace procpool::detail {
 
 PoolCore::PoolCore(PoolConfig config) : config_(std::move(config)) {
   refuse_in_unguarded_worker("procpool::Pool");
+  if (!config_.executable.empty() && config_.start_method != StartMethod::spawn) {
+    throw UsageError(
+        "procpool::Pool: PoolOptions::executable names a program to start, so it needs the spawn "
+        "start method (a forked worker is a copy of this program)");
+  }
   config_.processes = effective_jobs(config_.processes);
   process::make_children_waitable();
   waker_ = std::make_unique<Waker>();

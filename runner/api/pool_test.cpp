@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "program_of_this_process.hpp"
 #include "start_method_test.hpp"
 #include "test_support.hpp"
 
@@ -263,6 +264,60 @@ TEST_P(PoolTest, SpawnNeedsRegisteredTasks) {
 }
 
 INSTANTIATE_START_METHODS(PoolTest);
+
+// PoolOptions::executable: spawned workers run another program (Python's set_executable).
+class PoolExecutable : public ::testing::Test {
+ protected:
+  void SetUp() override { testing::adopt_orphans(); }
+  void TearDown() override { EXPECT_EQ(testing::surviving_descendants(), std::vector<int>{}); }
+  static PoolOptions running(std::string program) {
+    return PoolOptions{.processes = 2,
+                       .start_method = StartMethod::spawn,
+                       .terminate_grace = std::chrono::milliseconds(300),
+                       .executable = std::move(program)};
+  }
+};
+
+TEST_F(PoolExecutable, SpawnedWorkersRunTheProgramItNames) {
+  using testing_helper::program_of_this_process;
+  const std::string other = std::filesystem::canonical(POOL_WORKER_PROGRAM).string();
+  Pool pool(running(other));
+  for (const std::string& served_by : pool.map(program_of_this_process, std::vector<int>{1, 2, 3}))
+    EXPECT_EQ(served_by, other);
+  pool.close();
+  pool.join();
+}
+
+TEST_F(PoolExecutable, LeftEmptySpawnedWorkersRunThisProgram) {
+  using testing_helper::program_of_this_process;
+  Pool pool(running(""));
+  EXPECT_EQ(pool.apply_async(program_of_this_process, 0).get(),
+            std::filesystem::canonical("/proc/self/exe").string());
+}
+
+TEST_F(PoolExecutable, NeedsTheSpawnStartMethod) {
+  PoolOptions forked = running(POOL_WORKER_PROGRAM);
+  forked.start_method = StartMethod::fork;
+  EXPECT_THROW(Pool{forked}, UsageError);
+}
+
+TEST_F(PoolExecutable, AProgramThatCannotStartIsAnErrorAtOnce) {
+  try {
+    Pool pool(running("/nonexistent/procpool-worker"));
+    FAIL() << "a pool of a program that does not exist was made";
+  } catch (const UsageError&) {
+    FAIL() << "not a usage error: the system refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot start"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(PoolExecutable, AProgramThatDoesNotServeFailsItsTasksInsteadOfHanging) {
+  // /bin/true exits at once, never serving: the pool gives up after two such deaths in a row.
+  Pool pool(running("/bin/true"));
+  auto result = pool.apply_async(testing_helper::program_of_this_process, 0);
+  EXPECT_THROW(result.get(std::chrono::seconds(30)), WorkerCrashed);
+}
 
 }  // namespace
 }  // namespace procpool

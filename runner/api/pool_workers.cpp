@@ -38,10 +38,11 @@ std::string PoolCore::encode_for_worker(const Invocation& call) const {
 
 PoolCore::Worker PoolCore::spawn_worker() {
   const LinkedChild child =
-      start_this_program({{kPoolWorkerVariable, "1"},
-                          {"PROCPOOL_POOL_PARENT", std::to_string(this_process_id())},
-                          {"PROCPOOL_POOL_MAX_TASKS", std::to_string(config_.max_tasks_per_child)}},
-                         "procpool::Pool");
+      start_program(config_.executable,
+                    {{kPoolWorkerVariable, "1"},
+                     {"PROCPOOL_POOL_PARENT", std::to_string(this_process_id())},
+                     {"PROCPOOL_POOL_MAX_TASKS", std::to_string(config_.max_tasks_per_child)}},
+                    "procpool::Pool");
   Worker worker;
   worker.pid = child.pid;
   worker.pidfd = child.exit_handle;

@@ -90,10 +90,11 @@ void Process::spawn() {
         "PROCPOOL_TASK(function_name) at namespace scope");
   }
   const std::string call = detail::wire::encode_named(*spawn_call_);
-  const detail::LinkedChild child = detail::start_this_program(
-      {{detail::kProcessChildVariable, "1"},
-       {"PROCPOOL_POOL_PARENT", std::to_string(detail::this_process_id())}},
-      "procpool::Process");
+  const detail::LinkedChild child =
+      detail::start_program({},
+                            {{detail::kProcessChildVariable, "1"},
+                             {"PROCPOOL_POOL_PARENT", std::to_string(detail::this_process_id())}},
+                            "procpool::Process");
   pid_ = child.pid;
   pidfd_ = child.exit_handle;
   // The target and its arguments; a child that is gone already (it had no guard) does not read

@@ -59,17 +59,22 @@ void close_socket(int socket) {
   if (socket >= 0) ::close(socket);
 }
 
-LinkedChild start_this_program(const std::vector<EnvVar>& env, const char* who) {
+LinkedChild start_program(const std::string& program, const std::vector<EnvVar>& env,
+                          const char* who) {
   auto [ours, theirs] = connected_sockets();
-  char self[4096];
-  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (length <= 0) {
-    ::close(ours);
-    ::close(theirs);
-    throw Error(std::string(who) + ": cannot find this program (/proc/self/exe)");
-  }
   process::SpawnRequest request;
-  request.argv = {std::string(self, static_cast<std::size_t>(length))};
+  if (program.empty()) {
+    char self[4096];
+    const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (length <= 0) {
+      ::close(ours);
+      ::close(theirs);
+      throw Error(std::string(who) + ": cannot find this program (/proc/self/exe)");
+    }
+    request.argv = {std::string(self, static_cast<std::size_t>(length))};
+  } else {
+    request.argv = {program};
+  }
   request.env = env;
   // The child's end is its descriptor 3; its standard input is /dev/null, so a task reading
   // stdin cannot eat the protocol.

@@ -1,5 +1,5 @@
 // The library's links on Windows (see link.hpp): loopback TCP sockets. A child started by
-// start_this_program connects back to a listener made for it and proves itself with a one-time
+// start_program connects back to a listener made for it and proves itself with a one-time
 // key; a socket handed down through CreateProcess would be simpler, but under Wine the child's
 // sends on an inherited socket never reach us (tried with Wine 8: the parent reads EOF).
 // Exit handles cannot be polled with sockets, so a child's end shows as EOF on its link, which
@@ -201,12 +201,13 @@ void close_socket(int socket) {
   if (socket != -1) ::closesocket(as_socket(socket));
 }
 
-LinkedChild start_this_program(const std::vector<EnvVar>& env, const char* who) {
+LinkedChild start_program(const std::string& program, const std::vector<EnvVar>& env,
+                          const char* who) {
   unsigned short port = 0;
   SOCKET listener = loopback_listener(port);
   const std::string key = random_key();
   process::SpawnRequest request;
-  request.argv = {utf8(this_program())};
+  request.argv = {program.empty() ? utf8(this_program()) : program};
   request.env = env;
   request.env.push_back({kLinkVariable, std::to_string(port) + " " + key});
   request.stdout_fd = 1;

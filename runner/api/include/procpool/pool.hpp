@@ -188,6 +188,11 @@ struct PoolOptions {
   unsigned maxtasksperchild = 0;                           // 0: a worker lives as long as the pool
   std::optional<detail::Invocation> initializer;           // see procpool::initializer()
   std::chrono::milliseconds terminate_grace{1000};         // SIGTERM -> SIGKILL in terminate()
+  // spawn only: the program workers run instead of this one (Python's
+  // multiprocessing.set_executable). It must begin main() with the guard and register the
+  // pool's tasks under the same names (link the same PROCPOOL_TASK sources). A program that
+  // cannot start makes the constructor throw Error; with fork, the constructor throws UsageError.
+  std::string executable;
 };
 
 // An initializer for PoolOptions: runs once in every worker when it starts.
@@ -202,7 +207,7 @@ class Pool {
   explicit Pool(PoolOptions options)
       : core_(detail::PoolConfig{options.processes, std::move(options.initializer),
                                  options.maxtasksperchild, options.terminate_grace, 32,
-                                 options.start_method}) {}
+                                 options.start_method, std::move(options.executable)}) {}
 
   template <typename R, typename... Args, typename... Given>
   AsyncResult<R> apply_async(R (*fn)(Args...), Given&&... args) {

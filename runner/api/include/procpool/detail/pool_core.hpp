@@ -85,6 +85,7 @@ struct PoolConfig {
   std::chrono::milliseconds terminate_grace{1000};
   unsigned prefetch = 32;  // tasks in flight per worker
   StartMethod start_method = kDefaultStartMethod;
+  std::string executable;  // spawn: the workers' program; empty: this program
 };
 
 class PoolCore {

@@ -1,0 +1,19 @@
+// A pool task both api_test and pool_worker_program register under one name, so a Pool whose
+// PoolOptions::executable names the other program can be asked which program served it.
+#pragma once
+
+#include <unistd.h>
+#include <string>
+
+#include "procpool/spawn.hpp"
+
+namespace procpool::testing_helper {
+
+inline std::string program_of_this_process(int) {
+  char path[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  return length > 0 ? std::string(path, static_cast<std::size_t>(length)) : std::string();
+}
+PROCPOOL_TASK(program_of_this_process);
+
+}  // namespace procpool::testing_helper
