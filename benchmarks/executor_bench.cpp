@@ -7,6 +7,7 @@
 
 #include "procpool/adapters/bench/grid.hpp"
 #include "procpool/adapters/bench/workload.hpp"
+#include "procpool/adapters/threads/tbb_executor.hpp"
 
 namespace {
 
@@ -59,6 +60,10 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // tbb in this process, as procpool-bench-tbb runs it for `procpool bench`.
+  provide_tbb([](boost::asio::io_context& io, unsigned threads, threads::TaskBody body) {
+    return std::make_unique<threads::TbbExecutor>(io, threads, std::move(body));
+  });
   register_all();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

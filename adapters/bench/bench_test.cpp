@@ -3,6 +3,8 @@
 // the harness's own result check can fail.
 #include <gtest/gtest.h>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <algorithm>
 #include <csignal>
 #include <map>
@@ -12,6 +14,7 @@
 #include "procpool/adapters/bench/grid_plan.hpp"
 #include "procpool/adapters/bench/report.hpp"
 #include "procpool/adapters/bench/workload.hpp"
+#include "procpool/adapters/threads/tbb_executor.hpp"
 #include "procpool/pool.hpp"
 #include "test_support.hpp"
 
@@ -101,7 +104,7 @@ TEST_P(BenchExecutorTest, CrashWorkloadIsContainedAsDocumented) {
   Cell cell{GetParam(), Workload::crash, *parse_size("10us"), 2, 20, 5000, /*crash_every=*/5};
   if (runs_in_process(cell.executor)) {
     // A segfault in a thread takes its whole process: the run is lost, the harness lives on.
-    const CellResult r = run_cell_isolated(cell, BENCH_WORKER);
+    const CellResult r = run_cell_in_child(cell, BENCH_WORKER, "");
     EXPECT_TRUE(r.lost);
     EXPECT_EQ(r.failed, 20u);
     EXPECT_NE(r.note.find("lost"), std::string::npos) << r.note;
@@ -319,7 +322,7 @@ TEST(BenchGrid, KeepsTheMedianRoundAndStopsWhenACellIsCancelled) {
     std::this_thread::sleep_for(std::chrono::milliseconds(extra_ms.at(sessions++)));
     return run_plain_session(io, executor, config, std::move(tasks), std::move(reporters));
   };
-  const GridRun run = run_grid(*cells, 3, BENCH_WORKER, timed);
+  const GridRun run = run_grid(*cells, 3, BENCH_WORKER, "", timed);
   EXPECT_EQ(sessions, 3);
   ASSERT_EQ(run.results.size(), 1u);
   EXPECT_FALSE(run.interrupted);
@@ -334,9 +337,66 @@ TEST(BenchGrid, KeepsTheMedianRoundAndStopsWhenACellIsCancelled) {
     summary.cancelled_run = true;
     return summary;
   };
-  const GridRun stopped = run_grid(*cells, 3, BENCH_WORKER, cancelled);
+  const GridRun stopped = run_grid(*cells, 3, BENCH_WORKER, "", cancelled);
   EXPECT_TRUE(stopped.interrupted);
   EXPECT_TRUE(stopped.results.empty()) << "an interrupted round is not a result";
+}
+
+// The runner does not link TBB: its tbb cells run whole in procpool-bench-tbb.
+class CellsInAChild : public ::testing::Test {
+ protected:
+  void SetUp() override { adopt_orphans(); }
+  void TearDown() override {
+    EXPECT_EQ(surviving_descendants(), std::vector<int>{}) << "processes outlived the test";
+  }
+  static std::vector<Cell> tbb_cells(const std::string& size, std::size_t tasks) {
+    GridRequest request{
+        .executors = {"tbb"}, .workloads = {"cpu"}, .sizes = {size}, .jobs = 2, .tasks = tasks};
+    auto cells = plan_grid(request);
+    EXPECT_TRUE(cells) << cells.error();
+    set_amounts(*cells);
+    return *cells;
+  }
+};
+
+TEST_F(CellsInAChild, TbbCellsRunInTheTbbProgramWithEveryResultRight) {
+  const GridRun run =
+      run_grid(tbb_cells("100us", 200), 1, BENCH_WORKER, BENCH_TBB, run_plain_session);
+  ASSERT_EQ(run.results.size(), 1u);
+  EXPECT_FALSE(run.results[0].lost) << run.results[0].note;
+  EXPECT_EQ(run.results[0].failed, 0u) << run.results[0].note;
+  EXPECT_EQ(run.results[0].cell.tasks, 200u);
+  EXPECT_GT(run.results[0].seconds, 0);
+}
+
+TEST_F(CellsInAChild, TbbCellsGoToTheProgramNamedNotToThisOne) {
+  // This test program provides tbb itself; a program that never serves loses the cell, which
+  // shows the cell went there.
+  const GridRun run =
+      run_grid(tbb_cells("10us", 20), 1, BENCH_WORKER, "/bin/true", run_plain_session);
+  ASSERT_EQ(run.results.size(), 1u);
+  EXPECT_TRUE(run.results[0].lost);
+  EXPECT_EQ(run.results[0].failed, 20u);
+}
+
+TEST_F(CellsInAChild, StoppingTheSessionEndsTheChildAndSaysTheRunWasCancelled) {
+  // 40 tasks of 100 ms on 2 workers: 2 s; the session is cancelled (as Ctrl-C does) at 0.3 s.
+  SessionRunner stopped_soon = [](boost::asio::io_context& io, schedule::Executor& executor,
+                                  const schedule::SchedulerConfig& config,
+                                  std::vector<TaskSpec> tasks, std::vector<Reporter*> reporters) {
+    schedule::Scheduler scheduler(executor, config, std::move(reporters));
+    RunSummary summary;
+    scheduler.start(std::move(tasks), [&](const RunSummary& s) { summary = s; });
+    boost::asio::steady_timer timer(io, std::chrono::milliseconds(300));
+    timer.async_wait([&](auto) { scheduler.cancel(CancelReason::interrupted, false); });
+    io.run();
+    return summary;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const GridRun run = run_grid(tbb_cells("100ms", 40), 1, BENCH_WORKER, BENCH_TBB, stopped_soon);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+  EXPECT_TRUE(run.interrupted);
+  EXPECT_TRUE(run.results.empty());
 }
 
 TEST(BenchGrid, WrongResultsAreListedExceptForTheCrashWorkload) {
@@ -354,7 +414,12 @@ TEST(BenchGrid, WrongResultsAreListedExceptForTheCrashWorkload) {
 }  // namespace procpool::bench
 
 int main(int argc, char** argv) {
-  // run_cell_isolated starts this program again as a spawned pool worker.
+  // Here tbb runs in this program, as in procpool-bench-tbb.
+  procpool::bench::provide_tbb(
+      [](boost::asio::io_context& io, unsigned threads, procpool::threads::TaskBody body) {
+        return std::make_unique<procpool::threads::TbbExecutor>(io, threads, std::move(body));
+      });
+  // run_cell_in_child starts this program again as a spawned pool worker.
   if (auto code = procpool::run_worker_if_requested()) return *code;
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();

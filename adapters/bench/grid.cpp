@@ -7,10 +7,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "procpool/adapters/bench/cell_in_child.hpp"
 #include "procpool/adapters/bench/pool_executor.hpp"
-#include "procpool/adapters/threads/tbb_executor.hpp"
 #include "procpool/adapters/threads/thread_pool_executor.hpp"
-#include "procpool/pool.hpp"
 #include "procpool/runner/schedule/process_executor.hpp"
 
 namespace procpool::bench {
@@ -44,12 +43,22 @@ AttemptResult run_in_process(const Command& command) {
   return result;
 }
 
+InProcessFactory& tbb_factory() {
+  static InProcessFactory factory;
+  return factory;
+}
+
 }  // namespace
+
+void provide_tbb(InProcessFactory factory) { tbb_factory() = std::move(factory); }
 
 ExecutorSetup make_executor(const std::string& name, boost::asio::io_context& io, unsigned jobs) {
   if (name == "tbb") {
-    return {std::make_unique<threads::TbbExecutor>(io, jobs, run_in_process),
-            jobs * kQueuedPerWorker};
+    if (!tbb_factory()) {
+      throw std::logic_error(
+          "the tbb executor runs in procpool-bench-tbb: this program has not provided it");
+    }
+    return {tbb_factory()(io, jobs, run_in_process), jobs * kQueuedPerWorker};
   }
   if (name == "threads") {
     return {std::make_unique<threads::ThreadPoolExecutor>(io, jobs, run_in_process),
@@ -108,10 +117,6 @@ class ResultChecker final : public Reporter {
   std::string note_;
 };
 
-// The sacrificial child's task (registered: spawned workers find it by name).
-CellResult run_cell_in_child(Cell cell, std::string worker) { return run_cell(cell, worker); }
-PROCPOOL_TASK(run_cell_in_child);
-
 }  // namespace
 
 std::vector<std::string> all_executors() {
@@ -164,22 +169,27 @@ CellResult run_cell(const Cell& cell, const std::string& worker, const SessionRu
   return result;
 }
 
-CellResult run_cell_isolated(const Cell& cell, const std::string& worker) {
-  Pool child(PoolOptions{.processes = 1, .start_method = StartMethod::spawn});
-  const auto start = std::chrono::steady_clock::now();
-  auto pending = child.apply_async(&run_cell_in_child, cell, worker);
-  CellResult result;
+CellResult run_cell_in_child(const Cell& cell, const std::string& worker,
+                             const std::string& program, const SessionRunner& session) {
+  boost::asio::io_context io;
+  std::optional<CellInChild> child;
   try {
-    result = pending.get();
-  } catch (const Error& e) {  // the child died: a thread executor loses the whole run
-    result = CellResult{cell};
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    child.emplace(io, cell, worker, program);
+  } catch (const Error& e) {
+    CellResult result{cell};
     result.failed = cell.tasks;
     result.lost = true;
-    result.note = std::string("the whole run was lost: ") + e.what();
+    result.note = std::string("the run could not start: ") + e.what();
+    return result;
   }
-  child.terminate();
+  TaskSpec whole_cell;
+  whole_cell.name = std::string(to_string(cell.workload)) + " " + cell.size.text + " " +
+                    cell.executor + " (in a child)";
+  whole_cell.command.argv = {program.empty() ? std::string("this program") : program};
+  const RunSummary summary =
+      session(io, *child, schedule::SchedulerConfig{.jobs = 1}, {std::move(whole_cell)}, {});
+  CellResult result = child->result();
+  result.interrupted = result.interrupted || summary.cancelled_run;
   return result;
 }
 
@@ -215,18 +225,31 @@ std::vector<Size> default_sizes(Workload workload) {
   return sizes;
 }
 
-std::string find_worker_program() {
+namespace {
+
+std::string find_helper_program(const char* variable, const char* name) {
   namespace fs = std::filesystem;
-  if (const char* env = std::getenv("PROCPOOL_BENCH_WORKER"); env && *env) return env;
+  // Named by the variable: that program or none (the caller's error then names the variable).
+  if (const char* env = std::getenv(variable); env && *env)
+    return ::access(env, X_OK) == 0 ? std::string(env) : std::string();
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return {};
-  for (const fs::path& candidate :
-       {self.parent_path() / "procpool-bench-worker",
-        self.parent_path().parent_path() / "libexec" / "procpool" / "procpool-bench-worker"}) {
+  for (const fs::path& candidate : {self.parent_path() / name, self.parent_path().parent_path() /
+                                                                   "libexec" / "procpool" / name}) {
     if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
   }
   return {};
+}
+
+}  // namespace
+
+std::string find_worker_program() {
+  return find_helper_program("PROCPOOL_BENCH_WORKER", "procpool-bench-worker");
+}
+
+std::string find_tbb_program() {
+  return find_helper_program("PROCPOOL_BENCH_TBB", "procpool-bench-tbb");
 }
 
 }  // namespace procpool::bench

@@ -73,7 +73,8 @@ double set_amounts(std::vector<Cell>& cells) {
 }
 
 GridRun run_grid(const std::vector<Cell>& cells, unsigned rounds, const std::string& worker,
-                 const SessionRunner& session, const GridProgress& progress) {
+                 const std::string& tbb_program, const SessionRunner& session,
+                 const GridProgress& progress) {
   GridRun run;
   std::vector<std::vector<CellResult>> runs(cells.size());
   for (unsigned round = 1; round <= rounds && !run.interrupted; ++round) {
@@ -87,10 +88,13 @@ GridRun run_grid(const std::vector<Cell>& cells, unsigned rounds, const std::str
             std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " +
             std::string(to_string(cell.workload)) + " " + cell.size.text + " " + cell.executor);
       }
-      // A thread executor cannot survive a segfaulting task: it runs in a child that may die.
+      // tbb runs in its own program (cell_in_child.hpp says why); another in-process executor
+      // cannot survive a segfaulting task: it runs in a child of this program that may die.
+      const bool in_tbb_program = cell.executor == "tbb" && !tbb_program.empty();
       const bool sacrificial = cell.workload == Workload::crash && runs_in_process(cell.executor);
-      CellResult result = sacrificial ? run_cell_isolated(cell, worker)
-                                      : run_cell(cell, worker, session, progress.task_finished);
+      CellResult result = in_tbb_program ? run_cell_in_child(cell, worker, tbb_program, session)
+                          : sacrificial  ? run_cell_in_child(cell, worker, "", session)
+                                         : run_cell(cell, worker, session, progress.task_finished);
       if (progress.cell_finished) progress.cell_finished();
       run.interrupted = result.interrupted;
       if (!run.interrupted) runs[i].push_back(std::move(result));

@@ -137,10 +137,21 @@ int run_bench_command(const BenchOptions& o) {
   const bool needs_worker = std::any_of(
       cells.begin(), cells.end(), [](const bench::Cell& c) { return c.executor == "process"; });
   if (needs_worker && worker.empty()) {
-    print_error("cannot find procpool-bench-worker next to procpool; set PROCPOOL_BENCH_WORKER");
+    print_error(
+        "cannot find procpool-bench-worker next to procpool (or PROCPOOL_BENCH_WORKER names no "
+        "program)");
     return exit_usage;
   }
   if (worker.empty()) worker = "procpool-bench-worker";  // only a label for in-process executors
+  const std::string tbb_program = bench::find_tbb_program();
+  const bool needs_tbb = std::any_of(cells.begin(), cells.end(),
+                                     [](const bench::Cell& c) { return c.executor == "tbb"; });
+  if (needs_tbb && tbb_program.empty()) {
+    print_error(
+        "cannot find procpool-bench-tbb, where the tbb executor runs, next to procpool (or "
+        "PROCPOOL_BENCH_TBB names no program)");
+    return exit_usage;
+  }
 
   if (const double steps_per_ns = bench::set_amounts(cells); steps_per_ns > 0) {
     std::fprintf(stderr, "procpool bench: cpu work calibrated at %.0f steps per µs\n",
@@ -177,7 +188,8 @@ int run_bench_command(const BenchOptions& o) {
                 std::to_string(done) + "/" + std::to_string(of));
   };
   progress.cell_finished = [] { sweep_orphans(); };  // anything a task started that escaped
-  const bench::GridRun run = bench::run_grid(cells, o.rounds, worker, session, progress);
+  const bench::GridRun run =
+      bench::run_grid(cells, o.rounds, worker, tbb_program, session, progress);
   status.clear();
   if (run.interrupted) {
     print_error("interrupted; nothing written");

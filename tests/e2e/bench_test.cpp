@@ -1,6 +1,7 @@
 // procpool bench end to end: the CSV and JSON records, the table, the crash workload through the
 // CLI, the plot, and clear errors for bad input. Small grids only: these must stay fast.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -136,7 +137,7 @@ TEST_F(Bench, PlotScriptDrawsAPngFromACsv) {
 }
 
 TEST_F(Bench, CtrlCStopsTheGridLeavesNoProcessAndWritesNothing) {
-  for (const std::string executor : {"pool", "process", "threads"}) {
+  for (const std::string executor : {"pool", "process", "threads", "tbb"}) {
     TempDir dir;
     CliOptions options;
     options.send_signal = SIGINT;
@@ -170,6 +171,30 @@ TEST_F(Bench, TwoCtrlCsStopASequentialGridPromptly) {
                         options);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_LT(r.seconds, 5.0);
+}
+
+TEST_F(Bench, TbbCellsRunInProcpoolBenchTbbSoTheRunnerNeverLoadsTbb) {
+  TempDir dir;
+  // procpool-bench-tbb through a wrapper that leaves a mark: the tbb cell ran there.
+  const std::string real =
+      (std::filesystem::path(procpool_binary()).parent_path() / "procpool-bench-tbb").string();
+  const std::string wrapper = dir.file("tbb-wrapper");
+  write_file(wrapper, "#!/bin/sh\ntouch " + dir.file("ran") + "\nexec " + real + "\n");
+  std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+  CliOptions options;
+  options.env = {"PROCPOOL_BENCH_TBB=" + wrapper};
+  auto r = run_procpool({"bench", "--executors", "tbb", "--workloads", "cpu", "--sizes", "100us",
+                         "--tasks", "100", "-j", "2", "--no-progress"},
+                        options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("tbb"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir.file("ran"))) << "the tbb cell did not run in the helper";
+
+  // The runner itself has no TBB to fall back on: without its helper it says so.
+  options.env = {"PROCPOOL_BENCH_TBB=" + dir.file("missing")};
+  r = run_procpool({"bench", "--executors", "tbb", "--tasks", "4", "--no-progress"}, options);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("procpool-bench-tbb"), std::string::npos) << r.err;
 }
 
 TEST_F(Bench, BadInputIsRefusedWithTheProblemNamed) {

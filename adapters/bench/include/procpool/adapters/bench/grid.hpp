@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "procpool/adapters/bench/workload.hpp"
+#include "procpool/adapters/threads/in_process_executor.hpp"
 #include "procpool/runner/core/events.hpp"
 #include "procpool/runner/schedule/executor.hpp"
 #include "procpool/runner/schedule/scheduler.hpp"
@@ -25,8 +26,15 @@ bool is_executor(std::string_view name);
 // tbb, threads and sequential run tasks as function calls in the harness's own process.
 bool runs_in_process(std::string_view executor);
 
+// How a program that links TBB makes the `tbb` executor (procpool-bench-tbb does, and tests):
+// the runner does not link TBB, so its `tbb` cells run in that program (run_cell_in_child).
+using InProcessFactory = std::function<std::unique_ptr<schedule::Executor>(
+    boost::asio::io_context&, unsigned threads, threads::TaskBody)>;
+void provide_tbb(InProcessFactory factory);
+
 // An executor by name with the number of tasks the scheduler should keep in flight on it: a
-// queue's worth for pools, one per worker for the process executor. Throws on unknown names.
+// queue's worth for pools, one per worker for the process executor. Throws on unknown names,
+// and on `tbb` where provide_tbb() was not called.
 struct ExecutorSetup {
   std::unique_ptr<schedule::Executor> executor;
   unsigned in_flight = 1;
@@ -85,11 +93,13 @@ CellResult run_cell(const Cell& cell, const std::string& worker,
                     const SessionRunner& session = run_plain_session,
                     const TaskProgress& progress = {});
 
-// Runs one cell in a sacrificial child process (a procpool::Pool worker started with the spawn
-// method, so it shares no TBB state with us): how thread executors meet the crash workload. If
-// the child dies, the result says so (lost, every task failed) and the harness carries on.
-// Programs using it must begin main() with procpool::run_worker_if_requested().
-CellResult run_cell_isolated(const Cell& cell, const std::string& worker);
+// Runs one cell in a child process (cell_in_child.hpp) running `program` (empty: this one),
+// driven by `session` (so Ctrl-C ends it). If the child dies, the result says so (lost, every
+// task failed) and the harness carries on. Programs using it must begin main() with
+// procpool::run_worker_if_requested().
+CellResult run_cell_in_child(const Cell& cell, const std::string& worker,
+                             const std::string& program,
+                             const SessionRunner& session = run_plain_session);
 
 // Enough tasks for about half a second of work per cell at `jobs` workers, within [10·jobs, 5000]
 // (2000 for noop and alloc), so the grid's cells cost about the same.
@@ -97,8 +107,11 @@ std::size_t default_tasks(Workload workload, const Size& size, unsigned jobs);
 // The sizes a workload runs at when --sizes is not given.
 std::vector<Size> default_sizes(Workload workload);
 
-// procpool-bench-worker: $PROCPOOL_BENCH_WORKER, else next to the running program, else in
+// procpool-bench-worker: $PROCPOOL_BENCH_WORKER (if a program), else next to the running program,
+// else in
 // ../libexec/procpool/ from it. Empty when none exists.
 std::string find_worker_program();
+// procpool-bench-tbb (where the `tbb` executor runs): $PROCPOOL_BENCH_TBB, else found likewise.
+std::string find_tbb_program();
 
 }  // namespace procpool::bench

@@ -45,10 +45,12 @@ struct GridRun {
 };
 
 // Rounds go over the whole grid, so a slow moment of the machine hits one round of every cell
-// rather than every round of one; each cell keeps its median round. A thread executor meets the
-// crash workload in a sacrificial child (run_cell_isolated).
+// rather than every round of one; each cell keeps its median round. `tbb` cells run in
+// `tbb_program` (procpool-bench-tbb; empty: here, where provide_tbb() was called), and another
+// in-process executor meets the crash workload in a sacrificial child (run_cell_in_child).
 GridRun run_grid(const std::vector<Cell>& cells, unsigned rounds, const std::string& worker,
-                 const SessionRunner& session, const GridProgress& progress = {});
+                 const std::string& tbb_program, const SessionRunner& session,
+                 const GridProgress& progress = {});
 
 // One line per cell whose tasks came back wrong (failures are the point of the crash
 // workload, so those cells are not listed); empty when every result was right.
