@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "procpool/procpool.hpp"
+#include "program_of_this_process.hpp"
 #include "windows_cli.hpp"
 
 namespace procpool {
@@ -249,6 +250,22 @@ TEST_F(WindowsPool, TerminateStopsTasksInFlightAndLeavesNoSurvivors) {
   EXPECT_THROW(a.get(), Error);
   EXPECT_THROW(b.get(), Error);
   expect_all_gone(pids);
+}
+
+TEST_F(WindowsPool, ExecutableNamesTheProgramWorkersRun) {
+  using testing_helper::program_of_this_process;
+  PoolOptions other = options(2);
+  other.executable = POOL_WORKER_PROGRAM;
+  Pool pool(other);
+  for (const std::string& served_by : pool.map(program_of_this_process, std::vector<int>{1, 2, 3}))
+    EXPECT_NE(served_by.find("pool_worker_program"), std::string::npos) << served_by;
+  EXPECT_EQ(Pool(options(1)).apply_async(program_of_this_process, 0).get(),
+            program_of_this_process(0))
+      << "left empty, workers run this program";
+  pool.close();
+  pool.join();
+  other.executable = "Z:\\nonexistent\\worker.exe";
+  EXPECT_THROW(Pool{other}, Error);
 }
 
 TEST_F(WindowsPool, MaxTasksPerChildReplacesWorkers) {
