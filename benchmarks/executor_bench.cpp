@@ -61,9 +61,7 @@ void register_all() {
 
 int main(int argc, char** argv) {
   // tbb in this process, as procpool-bench-tbb runs it for `procpool bench`.
-  provide_tbb([](boost::asio::io_context& io, unsigned threads, threads::TaskBody body) {
-    return std::make_unique<threads::TbbExecutor>(io, threads, std::move(body));
-  });
+  provide_tbb(threads::make_tbb_executor);
   register_all();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

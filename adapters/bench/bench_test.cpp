@@ -415,10 +415,7 @@ TEST(BenchGrid, WrongResultsAreListedExceptForTheCrashWorkload) {
 
 int main(int argc, char** argv) {
   // Here tbb runs in this program, as in procpool-bench-tbb.
-  procpool::bench::provide_tbb(
-      [](boost::asio::io_context& io, unsigned threads, procpool::threads::TaskBody body) {
-        return std::make_unique<procpool::threads::TbbExecutor>(io, threads, std::move(body));
-      });
+  procpool::bench::provide_tbb(procpool::threads::make_tbb_executor);
   // run_cell_in_child starts this program again as a spawned pool worker.
   if (auto code = procpool::run_worker_if_requested()) return *code;
   ::testing::InitGoogleTest(&argc, argv);

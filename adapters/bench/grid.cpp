@@ -189,7 +189,7 @@ CellResult run_cell_in_child(const Cell& cell, const std::string& worker,
   const RunSummary summary =
       session(io, *child, schedule::SchedulerConfig{.jobs = 1}, {std::move(whole_cell)}, {});
   CellResult result = child->result();
-  result.interrupted = result.interrupted || summary.cancelled_run;
+  result.interrupted = summary.cancelled_run;
   return result;
 }
 

@@ -47,4 +47,9 @@ void TbbExecutor::submit(std::function<void()> job) {
   });
 }
 
+std::unique_ptr<schedule::Executor> make_tbb_executor(boost::asio::io_context& io, unsigned threads,
+                                                      TaskBody body) {
+  return std::make_unique<TbbExecutor>(io, threads, std::move(body));
+}
+
 }  // namespace procpool::threads

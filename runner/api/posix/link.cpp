@@ -61,20 +61,15 @@ void close_socket(int socket) {
 
 LinkedChild start_program(const std::string& program, const std::vector<EnvVar>& env,
                           const char* who) {
-  auto [ours, theirs] = connected_sockets();
   process::SpawnRequest request;
+  request.argv = {program};
   if (program.empty()) {
     char self[4096];
     const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (length <= 0) {
-      ::close(ours);
-      ::close(theirs);
-      throw Error(std::string(who) + ": cannot find this program (/proc/self/exe)");
-    }
+    if (length <= 0) throw Error(std::string(who) + ": cannot find this program (/proc/self/exe)");
     request.argv = {std::string(self, static_cast<std::size_t>(length))};
-  } else {
-    request.argv = {program};
   }
+  auto [ours, theirs] = connected_sockets();
   request.env = env;
   // The child's end is its descriptor 3; its standard input is /dev/null, so a task reading
   // stdin cannot eat the protocol.

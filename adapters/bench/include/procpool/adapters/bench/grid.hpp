@@ -107,9 +107,8 @@ std::size_t default_tasks(Workload workload, const Size& size, unsigned jobs);
 // The sizes a workload runs at when --sizes is not given.
 std::vector<Size> default_sizes(Workload workload);
 
-// procpool-bench-worker: $PROCPOOL_BENCH_WORKER (if a program), else next to the running program,
-// else in
-// ../libexec/procpool/ from it. Empty when none exists.
+// procpool-bench-worker: $PROCPOOL_BENCH_WORKER (if it names a program: else none), else next to
+// the running program, else in ../libexec/procpool/ from it. Empty when none exists.
 std::string find_worker_program();
 // procpool-bench-tbb (where the `tbb` executor runs): $PROCPOOL_BENCH_TBB, else found likewise.
 std::string find_tbb_program();

@@ -20,4 +20,8 @@ class TbbExecutor final : public InProcessExecutor {
   std::unique_ptr<State> state_;
 };
 
+// The same, as bench::provide_tbb() takes it (the programs that link TBB hand it over so).
+std::unique_ptr<schedule::Executor> make_tbb_executor(boost::asio::io_context& io, unsigned threads,
+                                                      TaskBody body);
+
 }  // namespace procpool::threads
